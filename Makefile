@@ -1,0 +1,49 @@
+# Tribune: `make run` serves the demo, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: help install run serve worker test test-fast lint format bench screenshot clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt package.json
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	npm ci --silent --no-audit --no-fund
+	touch $(STAMP)
+
+install: $(STAMP) ## create the virtualenv and install everything
+
+run: $(STAMP) ## load the demo and serve it on http://127.0.0.1:8000 with a worker
+	$(BIN)/tribune demo
+	$(BIN)/tribune collectstatic --noinput --verbosity 0
+	$(BIN)/tribune worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	TRIBUNE_BIND=127.0.0.1:$(PORT) $(BIN)/tribune serve
+
+test: $(STAMP) ## run the whole test suite (set DATABASE_URL for PostgreSQL)
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+lint: $(STAMP) ## ruff, mypy and import-linter
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy tribune
+	$(BIN)/lint-imports
+
+format: $(STAMP) ## format the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP) ## run the shared benchmark against Tribune and its peers
+	bash bench/run.sh
+
+screenshot: $(STAMP) ## refresh docs/img/article.png from the demo
+	$(BIN)/python scripts/screenshot.py
+
+clean: ## remove the virtualenv and local data
+	rm -rf $(VENV) var node_modules

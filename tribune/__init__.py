@@ -1,0 +1,3 @@
+"""Tribune: the whole website of a small, reader-funded newsroom."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,72 @@
+"""The `tribune` console command: picks settings, then runs Django or gunicorn."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+USAGE = """usage: tribune <command> [options]
+
+  demo      migrate and load the demo newsroom (idempotent)
+  serve     run the production web server (gunicorn) [--bind HOST:PORT] [--workers N]
+  worker    run the background worker (mail, scheduled publishing)
+  <other>   any Django management command (migrate, createsuperuser, check, ...)
+"""
+
+
+def _serve(args: list[str]) -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+        call_command("collectstatic", interactive=False, verbosity=0)
+    bind = os.environ.get("TRIBUNE_BIND", "127.0.0.1:8000")
+    workers = os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2 + 1))
+    argv = [
+        "gunicorn",
+        "tribune.config.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        workers,
+        "--worker-class",
+        "gthread",
+        "--threads",
+        "4",
+        "--access-logfile",
+        "-",
+        *args,
+    ]
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = argv
+    run()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tribune.config.settings.dev")
+    if not args or args[0] in {"-h", "--help", "help"}:
+        sys.stdout.write(USAGE)
+        return
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(f"tribune: {exc}\n")
+        raise SystemExit(2) from None
+    command, rest = args[0], args[1:]
+    if command == "serve":
+        _serve(rest)
+        return
+    from django.core.management import execute_from_command_line
+
+    aliases = {"demo": "demo_load", "worker": "core_worker"}
+    execute_from_command_line(["tribune", aliases.get(command, command), *rest])
+
+
+if __name__ == "__main__":
+    main()

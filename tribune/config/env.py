@@ -1,0 +1,108 @@
+"""The only module that reads the process environment; settings import from here."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("TRIBUNE_VAR_DIR", BASE_DIR / "var"))
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def get(name: str, default: str = "") -> str:
+    """Return the variable's value, or the default when unset."""
+    return os.environ.get(name, default)
+
+
+def get_bool(name: str, default: bool = False) -> bool:
+    """Read a yes/no variable; anything but the usual spellings is an error."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}.")
+
+
+def get_int(name: str, default: int) -> int:
+    """Read a whole number, or stop with a message naming the variable."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number, not {raw!r}."
+        ) from None
+
+
+def get_list(name: str, default: list[str]) -> list[str]:
+    """Read a comma-separated list."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database(url_name: str = "DATABASE_URL") -> dict[str, Any]:
+    """Database settings from DATABASE_URL; SQLite under var/ when it is unset."""
+    url = os.environ.get(url_name, "")
+    if not url:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR_DIR / "tribune.sqlite3"),
+            # WAL lets readers work while the worker writes.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    try:
+        config = dict(
+            dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        )
+    except Exception as exc:
+        raise ImproperlyConfigured(
+            f"{url_name} is malformed ({exc}); set it like "
+            "postgres://user:password@host:5432/name"
+        ) from None
+    if not config.get("ENGINE") or (
+        config["ENGINE"] != "django.db.backends.sqlite3" and not config.get("NAME")
+    ):
+        raise ImproperlyConfigured(
+            f"{url_name} is malformed; set it like postgres://user:password@host:5432/name"
+        )
+    return config
+
+
+def demo_secret_key() -> str:
+    """The demo's own secret, made once and kept in var/ so sessions survive."""
+    path = VAR_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def required(name: str, hint: str) -> str:
+    """A value production cannot start without."""
+    value = os.environ.get(name, "")
+    if not value:
+        raise ImproperlyConfigured(f"{name} is not set: {hint}")
+    return value

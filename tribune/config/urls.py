@@ -1,0 +1,34 @@
+"""The site's URL map: app URLs first, Wagtail's page tree last."""
+
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from tribune.core import views as core_views
+from tribune.newsroom import views as newsroom_views
+
+handler404 = "tribune.core.views.page_not_found"
+handler500 = "tribune.core.views.server_error"
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", include("tribune.newsroom.urls")),
+    path("", include("tribune.funding.urls")),
+    path("", include("tribune.discussion.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+else:
+    urlpatterns += [path("media/<path:path>", core_views.media, name="media")]
+
+urlpatterns += [path("", include(wagtail_urls))]
