@@ -1,0 +1,36 @@
+"""Discussion tunables with their defaults, read from Django settings (DISCUSSION_*)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+_DEFAULTS: dict[str, Any] = {
+    # Levels of visible nesting; deeper replies attach at the last level (wpDiscuz: 5).
+    "MAX_DEPTH": 5,
+    # Top-level comments on the first page; each comes with all its replies.
+    "PAGE_SIZE": 30,
+    # More replies than this under a top-level comment fold behind "View N replies".
+    "COLLAPSE_AFTER": 4,
+    # Minutes an author may edit or delete a comment after posting it.
+    "EDIT_WINDOW_MINUTES": 15,
+    # Characters allowed in a comment body (about two printed pages).
+    "MAX_LENGTH": 5000,
+    # Seconds a human needs at least between seeing the form and sending it.
+    "MIN_FILL_SECONDS": 3,
+    # Hours a rendered form stays valid; older ones must be reloaded.
+    "FORM_MAX_AGE_HOURS": 24,
+    # Comments per client IP per minute, and per email address per hour.
+    "RATE_PER_IP_PER_MINUTE": 5,
+    "RATE_PER_EMAIL_PER_HOUR": 20,
+    # Name of the signed cookie that identifies a guest's browser.
+    "GUEST_COOKIE": "tribune_guest",
+    # Name of the cookie remembering the reader's sort order.
+    "SORT_COOKIE": "tribune_comment_sort",
+}
+
+
+def get(name: str) -> Any:
+    """The value of DISCUSSION_<name> from settings, or its default."""
+    return getattr(settings, f"DISCUSSION_{name}", _DEFAULTS[name])

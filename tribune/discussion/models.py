@@ -1,0 +1,263 @@
+"""Discussion data: threads, comments, votes, reports, moderation log, site settings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+from tribune.core import clock
+
+
+class SiteCommentsMode(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed (readable)")
+    HIDDEN = "hidden", _("Hidden")
+
+
+class ModerationPolicy(models.TextChoices):
+    PUBLISH = "publish", _("Publish at once")
+    HOLD_FIRST_GUEST = (
+        "hold_first_guest",
+        _("Hold guests until one of their comments is approved"),
+    )
+    HOLD_ALL = "hold_all", _("Hold every comment for review")
+
+
+@register_setting(icon="comment")
+class DiscussionSettings(BaseSiteSetting):
+    """Editorial choices about comments for the whole site."""
+
+    comments: models.CharField[str, str] = models.CharField(
+        _("comments on reports"),
+        max_length=10,
+        choices=SiteCommentsMode.choices,
+        default=SiteCommentsMode.OPEN,
+        help_text=_("Used by every report whose own setting is 'Site default'."),
+    )
+    moderation: models.CharField[str, str] = models.CharField(
+        max_length=20,
+        choices=ModerationPolicy.choices,
+        default=ModerationPolicy.HOLD_FIRST_GUEST,
+    )
+    held_words: models.TextField[str, str] = models.TextField(
+        _("words that hold a comment for review"),
+        blank=True,
+        help_text=_("One word or phrase per line; matching ignores case."),
+    )
+    max_links: models.PositiveSmallIntegerField[int, int] = (
+        models.PositiveSmallIntegerField(_("links allowed per comment"), default=3)
+    )
+    reports_to_hide: models.PositiveSmallIntegerField[int, int] = (
+        models.PositiveSmallIntegerField(
+            _("reports that hide a comment"),
+            default=3,
+            help_text=_("After this many reader reports a comment waits for review."),
+        )
+    )
+
+    panels = [
+        FieldPanel("comments"),
+        FieldPanel("moderation"),
+        FieldPanel("held_words"),
+        FieldPanel("max_links"),
+        FieldPanel("reports_to_hide"),
+    ]
+
+    class Meta:
+        verbose_name = _("discussion settings")
+
+    def word_list(self) -> list[str]:
+        return [w.strip().lower() for w in self.held_words.splitlines() if w.strip()]
+
+
+class Thread(models.Model):
+    """The comment thread of one report, with its counter of visible comments."""
+
+    page = models.OneToOneField(
+        "newsroom.ArticlePage", on_delete=models.CASCADE, related_name="+"
+    )
+    # Approved comments; kept by the services with F() so pages need no COUNT.
+    comment_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=clock.now)
+
+    def __str__(self) -> str:
+        return f"Thread of page {self.page_id}"
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    SPAM = "spam", _("Spam")
+    DELETED = "deleted", _("Deleted")
+
+
+class HeldReason(models.TextChoices):
+    NONE = "", _("Not held")
+    POLICY = "policy", _("Moderation policy")
+    FIRST_GUEST = "first_guest", _("First comment of a guest")
+    WORDS = "words", _("Contains a held word")
+    REPORTS = "reports", _("Reported by readers")
+
+
+class Comment(models.Model):
+    """One comment or reply; `root` is its top-level ancestor (None for top level)."""
+
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Nesting below the top level (0 = top level), uncapped; display caps it.
+    depth = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.APPROVED
+    )
+    held_reason = models.CharField(
+        max_length=12, choices=HeldReason.choices, default="", blank=True
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    author_name = models.CharField(max_length=80)
+    # Never shown to readers; moderators and notifications only.
+    author_email = models.EmailField(blank=True)
+    author_website = models.URLField(max_length=200, blank=True)
+    # Random token of the posting guest's browser (signed cookie), for edit rights.
+    guest_token = models.CharField(max_length=64, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    body_markdown = models.TextField()
+    body_html = models.TextField()
+    created_at = models.DateTimeField(default=clock.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    upvotes = models.PositiveIntegerField(default=0)
+    downvotes = models.PositiveIntegerField(default=0)
+    score = models.IntegerField(default=0)
+    # Wilson lower bound of upvotes among all votes (ranking.wilson_lower_bound).
+    rank = models.FloatField(default=0.0)
+    report_count = models.PositiveIntegerField(default=0)
+    # Sent with the form; a resubmitted form finds the comment it already made.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["thread", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="discussion_comment_unique_submission",
+            ),
+            models.CheckConstraint(
+                condition=Q(score=models.F("upvotes") - models.F("downvotes")),
+                name="discussion_comment_score_is_balance",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["thread", "status", "created_at"],
+                name="discussion_comment_listing",
+                condition=Q(root__isnull=True),
+            ),
+            models.Index(fields=["root", "created_at"], name="discussion_comment_root"),
+            models.Index(fields=["status", "created_at"], name="discussion_queue"),
+            models.Index(fields=["author_email"], name="discussion_comment_email"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} by {self.author_name}"
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == Status.APPROVED
+
+
+class Vote(models.Model):
+    """One reader's up (+1) or down (-1) vote on a comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="votes")
+    # "u:<user id>" for accounts, "g:<token>" for a guest's signed-cookie token.
+    voter = models.CharField(max_length=80)
+    value = models.SmallIntegerField()
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "voter"], name="discussion_one_vote_per_voter"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__in=[-1, 1]), name="discussion_vote_is_up_or_down"
+            ),
+        ]
+        indexes = [models.Index(fields=["voter"], name="discussion_vote_voter")]
+
+    def __str__(self) -> str:
+        return f"{self.voter} {self.value:+d} on {self.comment_id}"
+
+
+class Report(models.Model):
+    """A reader's flag on a comment; one per reader per comment."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="reports"
+    )
+    reporter = models.CharField(max_length=80)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], name="discussion_one_report_per_reader"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Report on {self.comment_id}"
+
+
+class Action(models.TextChoices):
+    APPROVE = "approve", _("Approved")
+    SPAM = "spam", _("Marked as spam")
+    DELETE = "delete", _("Deleted")
+    EDIT = "edit", _("Edited")
+    HOLD = "hold", _("Held for review")
+
+
+class ModerationAction(models.Model):
+    """The log of every moderation step: who did what to which comment, and when."""
+
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, related_name="moderation_actions"
+    )
+    # None when the system acted (word list, reports).
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    from_status = models.CharField(max_length=10, choices=Status.choices)
+    to_status = models.CharField(max_length=10, choices=Status.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} on {self.comment_id}"

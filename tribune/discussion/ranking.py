@@ -1,0 +1,56 @@
+"""Ordering of top-level comments: Oldest, Newest, Most Voted (Wilson lower bound)."""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+
+
+class Order(StrEnum):
+    OLDEST = "oldest"
+    NEWEST = "newest"
+    VOTED = "voted"
+
+
+DEFAULT_ORDER = Order.OLDEST
+
+# z for an 80% confidence interval, as Lobsters ranks comments (app/models/comment.rb,
+# after Evan Miller, "How Not To Sort By Average Rating", 2009).
+Z = 1.281551565545
+
+
+def parse_order(raw: str | None) -> Order:
+    """The order a reader asked for; anything unknown falls back to the default."""
+    try:
+        return Order(raw or "")
+    except ValueError:
+        return DEFAULT_ORDER
+
+
+def wilson_lower_bound(upvotes: int, downvotes: int, z: float = Z) -> float:
+    """Lower bound of the share of upvotes, so 30 up / 2 down beats 1 up / 0 down.
+
+    Precondition: counts are non-negative.  Returns 0.0 without votes.
+    """
+    n = upvotes + downvotes
+    if n == 0:
+        return 0.0
+    p = upvotes / n
+    centre = p + z * z / (2 * n)
+    spread = z * math.sqrt((p * (1 - p) + z * z / (4 * n)) / n)
+    return (centre - spread) / (1 + z * z / n)
+
+
+def sort_key(
+    order: Order, *, position: int, upvotes: int, downvotes: int
+) -> tuple[float, ...]:
+    """Key that sorts comments in `order`; `position` is the posting sequence (id)."""
+    if order is Order.NEWEST:
+        return (-position,)
+    if order is Order.VOTED:
+        return (
+            -wilson_lower_bound(upvotes, downvotes),
+            -(upvotes - downvotes),
+            position,
+        )
+    return (position,)

@@ -1,0 +1,78 @@
+"""Comment text to safe HTML: a Markdown subset (markdown-it-py) cleaned by nh3."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "em",
+    "strong",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow ugc noopener"
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    # "zero" enables nothing; turn on exactly the subset comments may use.
+    # html=False makes raw HTML in the text come out escaped.
+    md = MarkdownIt("zero", {"html": False, "linkify": False, "breaks": True})
+    md.enable(
+        [
+            "emphasis",
+            "link",
+            "autolink",
+            "backticks",
+            "blockquote",
+            "code",
+            "fence",
+            "list",
+            "newline",
+            "escape",
+            "entity",
+        ]
+    )
+    return md
+
+
+def render_markdown(text: str) -> str:
+    """Sanitised HTML for a comment body; unknown markup is escaped, never executed."""
+    html = _parser().render(text)
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    ).strip()
+
+
+def count_links(text: str) -> int:
+    """Links a body would render (Markdown links, autolinks and bare web addresses)."""
+    tokens = _parser().parse(text)
+    rendered = sum(
+        1
+        for block in tokens
+        for child in block.children or []
+        if child.type == "link_open"
+    )
+    bare = sum(
+        word.lower().startswith(("http://", "https://", "www."))
+        for word in text.split()
+        if not word.startswith(("<", "["))
+    )
+    return max(rendered, bare)

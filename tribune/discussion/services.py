@@ -1,0 +1,439 @@
+"""Every write to the discussion: comments, votes, reports and moderation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import EmailValidator, URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from tribune.core import clock
+from tribune.discussion import conf, policies, ranking, rendering, spam
+from tribune.discussion.clients import Viewer
+from tribune.discussion.errors import (
+    InvalidCommentError,
+    InvalidReplyError,
+    NotAllowedError,
+    ThreadClosedError,
+)
+from tribune.discussion.models import (
+    Action,
+    Comment,
+    DiscussionSettings,
+    HeldReason,
+    ModerationAction,
+    Report,
+    SiteCommentsMode,
+    Status,
+    Thread,
+    Vote,
+)
+from tribune.newsroom.models import ArticlePage
+
+
+@dataclass(frozen=True)
+class Guest:
+    """What a guest types into the form; the email is for moderators only."""
+
+    name: str
+    email: str
+    website: str = ""
+
+
+def get_or_create_thread(*, page: ArticlePage) -> Thread:
+    """The thread of a report, made on first use (safe when two requests race)."""
+    thread, _created = Thread.objects.get_or_create(page_id=page.pk)
+    return thread
+
+
+def _clean_body(body: str, rules: DiscussionSettings) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise InvalidCommentError(_("Please write a comment."), field="body")
+    limit = conf.get("MAX_LENGTH")
+    if len(body) > limit:
+        raise InvalidCommentError(
+            _("Comments can be at most %(limit)d characters; this one has %(n)d.")
+            % {"limit": limit, "n": len(body)},
+            field="body",
+            code="too_long",
+        )
+    if rendering.count_links(body) > rules.max_links:
+        raise InvalidCommentError(
+            _("Comments can contain at most %(n)d links.") % {"n": rules.max_links},
+            field="body",
+            code="too_many_links",
+        )
+    return body
+
+
+def _clean_guest(guest: Guest) -> Guest:
+    name = " ".join((guest.name or "").split())
+    email = (guest.email or "").strip()
+    website = (guest.website or "").strip()
+    if not name:
+        raise InvalidCommentError(_("Please give a name."), field="name")
+    if len(name) > 80:
+        raise InvalidCommentError(
+            _("Names can be at most 80 characters."), field="name"
+        )
+    if not email:
+        raise InvalidCommentError(
+            _("Please give your email address; it is never shown."), field="email"
+        )
+    try:
+        EmailValidator()(email)
+    except ValidationError:
+        raise InvalidCommentError(
+            _("This email address does not look right."), field="email"
+        ) from None
+    if website:
+        if "://" not in website:
+            website = f"https://{website}"
+        try:
+            URLValidator(schemes=["http", "https"])(website)
+        except ValidationError:
+            raise InvalidCommentError(
+                _("Please give a web address starting with http:// or https://."),
+                field="website",
+            ) from None
+        if len(website) > 200:
+            raise InvalidCommentError(
+                _("Web addresses can be at most 200 characters."), field="website"
+            )
+    return Guest(name=name, email=email, website=website)
+
+
+@transaction.atomic
+def post_comment(
+    *,
+    thread: Thread,
+    state: str,
+    rules: DiscussionSettings,
+    viewer: Viewer,
+    body: str,
+    user: User | None = None,
+    guest: Guest | None = None,
+    parent_id: int | None = None,
+    ip: str | None = None,
+    idempotency_key: str | None = None,
+    throttle: bool = True,
+) -> Comment:
+    """Add a comment or reply to a thread and return it (approved or held).
+
+    Preconditions: `state` is the thread's policies.thread_state; `user` is the
+    signed-in author, else `guest` holds the typed identity and `viewer` carries
+    the guest's browser token.  A repeated `idempotency_key` returns the comment
+    the first submission made instead of a second one.  Raises a DiscussionError
+    for closed threads, bad input, bad parents and rate limits.
+    """
+    if state != SiteCommentsMode.OPEN:
+        raise ThreadClosedError()
+    if idempotency_key:
+        earlier = Comment.objects.filter(
+            thread=thread, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None:
+            return earlier
+    text = _clean_body(body, rules)
+    if user is None:
+        if guest is None:
+            raise InvalidCommentError(_("Please give a name."), field="name")
+        guest = _clean_guest(guest)
+        name, email, website = guest.name, guest.email, guest.website
+    else:
+        name = user.get_full_name() or user.get_username()
+        email, website = getattr(user, "email", ""), ""
+    parent = None
+    if parent_id is not None:
+        parent = (
+            Comment.objects.select_for_update()
+            .filter(pk=parent_id, thread=thread)
+            .first()
+        )
+        if parent is None or not policies.can_reply(parent, state):
+            raise InvalidReplyError(field="parent")
+    if throttle:
+        spam.check_rate(ip=ip, email=email)
+    status, reason = policies.initial_status(
+        policy=rules.moderation,
+        is_guest=user is None,
+        guest_has_approved_comment=user is None
+        and Comment.objects.filter(
+            author_email__iexact=email, status=Status.APPROVED
+        ).exists(),
+        held_word=spam.find_held_word(f"{text}\n{name}\n{website}", rules.word_list()),
+    )
+    comment = Comment(
+        thread=thread,
+        parent=parent,
+        root_id=(parent.root_id or parent.pk) if parent else None,
+        depth=parent.depth + 1 if parent else 0,
+        status=status,
+        held_reason=reason,
+        author=user if user is not None else None,
+        author_name=name,
+        author_email=email,
+        author_website=website,
+        guest_token="" if user is not None else viewer.guest_token,
+        ip_address=ip,
+        body_markdown=text,
+        body_html=rendering.render_markdown(text),
+        idempotency_key=idempotency_key or None,
+    )
+    try:
+        with transaction.atomic():
+            comment.save()
+    except IntegrityError:
+        # The same form arrived twice at once; the other request made the comment.
+        earlier = Comment.objects.filter(
+            thread=thread, idempotency_key=idempotency_key
+        ).first()
+        if earlier is None:
+            raise
+        return earlier
+    if status == Status.APPROVED:
+        Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+@transaction.atomic
+def edit_comment(
+    *, comment: Comment, viewer: Viewer, body: str, rules: DiscussionSettings
+) -> Comment:
+    """Replace the text of the viewer's own comment within the edit window.
+
+    Raises NotAllowedError after the window, for other people's comments, or
+    when the browser's guest token no longer matches.  Marks it edited.
+    """
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not policies.can_edit(locked, viewer):
+        raise NotAllowedError(
+            _("This comment can no longer be edited from this browser."),
+            code="edit_not_allowed",
+        )
+    text = _clean_body(body, rules)
+    locked.body_markdown = text
+    locked.body_html = rendering.render_markdown(text)
+    locked.edited_at = clock.now()
+    locked.save(update_fields=["body_markdown", "body_html", "edited_at"])
+    return locked
+
+
+def _change_status(
+    comment: Comment,
+    to: Status,
+    *,
+    action: Action,
+    moderator: User | None,
+    note: str = "",
+    log: bool = True,
+) -> Comment:
+    """Move a locked comment to another status, keeping the thread count right."""
+    before = comment.status
+    comment.status = to
+    fields = ["status"]
+    if to == Status.DELETED and comment.deleted_at is None:
+        comment.deleted_at = clock.now()
+        fields.append("deleted_at")
+    if to == Status.APPROVED and comment.held_reason:
+        comment.held_reason = HeldReason.NONE
+        fields.append("held_reason")
+    comment.save(update_fields=fields)
+    delta = (to == Status.APPROVED) - (before == Status.APPROVED)
+    if delta:
+        Thread.objects.filter(pk=comment.thread_id).update(
+            comment_count=F("comment_count") + delta
+        )
+    if log:
+        ModerationAction.objects.create(
+            comment=comment,
+            moderator=moderator,
+            action=action,
+            from_status=before,
+            to_status=to,
+            note=note[:300],
+        )
+    return comment
+
+
+@transaction.atomic
+def delete_comment(*, comment: Comment, viewer: Viewer) -> Comment:
+    """Delete the viewer's own comment within the edit window.
+
+    Soft delete: the row stays so that replies keep their place under a
+    "This comment was deleted." placeholder.  Raises NotAllowedError otherwise.
+    """
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if not policies.can_delete(locked, viewer):
+        raise NotAllowedError(
+            _("This comment can no longer be deleted from this browser."),
+            code="delete_not_allowed",
+        )
+    return _change_status(
+        locked, Status.DELETED, action=Action.DELETE, moderator=None, log=False
+    )
+
+
+def vote(*, comment: Comment, viewer: Viewer, value: int, state: str) -> Comment:
+    """Set the viewer's vote on a comment to +1, -1, or 0 (withdraw).
+
+    The unique constraint on (comment, voter) decides races: a concurrent
+    duplicate insert fails and is retried as an update of the row that won.
+    Counters change with F() in the same transaction.  Returns the comment with
+    fresh counters.  Raises NotAllowedError for own comments, closed threads,
+    hidden comments, or a value outside -1..1.
+    """
+    if value not in (-1, 0, 1):
+        raise InvalidCommentError(_("A vote is up, down or none."), code="bad_vote")
+    key = viewer.key
+    if key is None or not policies.can_vote(comment, viewer, state):
+        raise NotAllowedError(
+            _("You cannot vote on this comment."), code="vote_not_allowed"
+        )
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _apply_vote(comment, key, value)
+        except IntegrityError:
+            continue
+    raise IntegrityError("vote kept conflicting")  # pragma: no cover
+
+
+def _apply_vote(comment: Comment, key: str, value: int) -> Comment:
+    existing = (
+        Vote.objects.select_for_update().filter(comment=comment, voter=key).first()
+    )
+    old = existing.value if existing else 0
+    if existing is None and value:
+        Vote.objects.create(comment=comment, voter=key, value=value)
+    elif existing is not None and value == 0:
+        existing.delete()
+    elif existing is not None and value != old:
+        existing.value = value
+        existing.save(update_fields=["value"])
+    up = (value == 1) - (old == 1)
+    down = (value == -1) - (old == -1)
+    if up or down:
+        Comment.objects.filter(pk=comment.pk).update(
+            upvotes=F("upvotes") + up,
+            downvotes=F("downvotes") + down,
+            score=F("score") + up - down,
+        )
+        # The UPDATE holds the row lock, so this read sees the final counts.
+        fresh = Comment.objects.values("upvotes", "downvotes").get(pk=comment.pk)
+        rank = ranking.wilson_lower_bound(fresh["upvotes"], fresh["downvotes"])
+        Comment.objects.filter(pk=comment.pk).update(rank=rank)
+    comment.refresh_from_db(fields=["upvotes", "downvotes", "score", "rank"])
+    return comment
+
+
+@transaction.atomic
+def report_comment(
+    *, comment: Comment, viewer: Viewer, rules: DiscussionSettings, reason: str = ""
+) -> Report:
+    """Record a reader's report; enough reports hold the comment for review.
+
+    A repeated report by the same reader returns the first one.  Raises
+    NotAllowedError for own or hidden comments.
+    """
+    key = viewer.key
+    if key is None or not policies.can_report(comment, viewer):
+        raise NotAllowedError(
+            _("You cannot report this comment."), code="report_not_allowed"
+        )
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                comment=comment, reporter=key, reason=(reason or "")[:300]
+            )
+    except IntegrityError:
+        return Report.objects.get(comment=comment, reporter=key)
+    Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if (
+        locked.report_count >= rules.reports_to_hide
+        and locked.status == Status.APPROVED
+    ):
+        locked.held_reason = HeldReason.REPORTS
+        locked.save(update_fields=["held_reason"])
+        _change_status(
+            locked,
+            Status.PENDING,
+            action=Action.HOLD,
+            moderator=None,
+            note=_("Hidden after %(n)d reader reports.") % {"n": locked.report_count},
+        )
+    return report
+
+
+_ACTION_STATUS = {
+    Action.APPROVE: Status.APPROVED,
+    Action.SPAM: Status.SPAM,
+    Action.DELETE: Status.DELETED,
+    Action.HOLD: Status.PENDING,
+}
+
+
+@transaction.atomic
+def moderate_comments(
+    *,
+    comment_ids: Iterable[int],
+    action: Action,
+    moderator: User,
+    note: str = "",
+) -> list[Comment]:
+    """Approve, mark as spam, delete or hold comments, logging each change.
+
+    Precondition: the caller checked that `moderator` may moderate.  Comments
+    already in the target status are left alone and not logged.
+    """
+    if action not in _ACTION_STATUS:
+        raise InvalidCommentError(_("Unknown moderation action."), code="bad_action")
+    target = _ACTION_STATUS[action]
+    changed = []
+    for comment in Comment.objects.select_for_update().filter(pk__in=list(comment_ids)):
+        if comment.status == target:
+            continue
+        changed.append(
+            _change_status(
+                comment, target, action=action, moderator=moderator, note=note
+            )
+        )
+    return changed
+
+
+@transaction.atomic
+def moderate_edit_comment(
+    *, comment: Comment, moderator: User, body: str, note: str = ""
+) -> Comment:
+    """Replace a comment's text as a moderator (no window, no link limit), logged."""
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    text = (body or "").strip()
+    if not text:
+        raise InvalidCommentError(_("Please write a comment."), field="body")
+    locked.body_markdown = text
+    locked.body_html = rendering.render_markdown(text)
+    locked.save(update_fields=["body_markdown", "body_html"])
+    ModerationAction.objects.create(
+        comment=locked,
+        moderator=moderator,
+        action=Action.EDIT,
+        from_status=locked.status,
+        to_status=locked.status,
+        note=note[:300],
+    )
+    return locked
+
+
+def recount_thread(*, thread: Thread) -> Thread:
+    """Recompute the stored comment count from the comments (repairs drift)."""
+    count = thread.comments.filter(status=Status.APPROVED).count()
+    Thread.objects.filter(pk=thread.pk).update(comment_count=count)
+    thread.comment_count = count
+    return thread

@@ -1,0 +1,75 @@
+"""Factories for discussion data; comments go through the services like real ones."""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from tribune.discussion import policies, services
+from tribune.discussion.clients import Viewer
+from tribune.discussion.models import (
+    Comment,
+    DiscussionSettings,
+    ModerationPolicy,
+    Thread,
+)
+from tribune.newsroom.models import ArticlePage
+from tribune.newsroom.tests import factories as newsroom
+
+_counter = itertools.count(1)
+
+
+def rules(**fields: Any) -> DiscussionSettings:
+    """The default site's discussion settings, published at once unless overridden."""
+    home = newsroom.home_page()
+    site = home.get_site()
+    settings = DiscussionSettings.for_site(site)
+    fields.setdefault("moderation", ModerationPolicy.PUBLISH)
+    for name, value in fields.items():
+        setattr(settings, name, value)
+    settings.save()
+    return settings
+
+
+def thread(page: ArticlePage | None = None) -> Thread:
+    return services.get_or_create_thread(page=page or newsroom.article())
+
+
+def guest_viewer() -> Viewer:
+    return Viewer(guest_token=secrets.token_hex(16))
+
+
+def user(**fields: Any) -> Any:
+    n = next(_counter)
+    fields.setdefault("username", f"reader{n}")
+    fields.setdefault("email", f"reader{n}@example.org")
+    return get_user_model().objects.create_user(password="pw-for-tests-1", **fields)
+
+
+def comment(
+    *,
+    in_thread: Thread | None = None,
+    parent: Comment | None = None,
+    body: str = "",
+    name: str = "",
+    viewer: Viewer | None = None,
+    settings: DiscussionSettings | None = None,
+    **kwargs: Any,
+) -> Comment:
+    """An approved guest comment (unless the settings hold it)."""
+    n = next(_counter)
+    target = in_thread or (parent.thread if parent else thread())
+    return services.post_comment(
+        thread=target,
+        state=policies.OPEN,
+        rules=settings or rules(),
+        viewer=viewer or guest_viewer(),
+        body=body or f"Comment number {n}.",
+        guest=services.Guest(name=name or f"Guest {n}", email=f"guest{n}@example.org"),
+        parent_id=parent.pk if parent else None,
+        throttle=False,
+        **kwargs,
+    )
