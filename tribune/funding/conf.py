@@ -1,0 +1,66 @@
+"""Funding tunables with their defaults; operators override them in settings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+
+
+def _get(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def cache_seconds() -> int:
+    # The longest the bar may lag the ledger when an invalidation is missed.
+    return int(_get("FUNDING_CACHE_SECONDS", 60))
+
+
+def default_currency() -> str:
+    # Ledger currency when no campaign is running.
+    return str(_get("FUNDING_CURRENCY", "USD")).upper()
+
+
+def locale() -> str:
+    # Empty: format amounts for the active language.
+    return str(_get("FUNDING_LOCALE", ""))
+
+
+def tick_fractions() -> list[Decimal]:
+    # 0, half and the goal, as on the page the bar replaces.
+    return [Decimal(str(f)) for f in _get("FUNDING_TICKS", ["0", "0.5", "1"])]
+
+
+def stripe_secret_key() -> str:
+    return str(_get("STRIPE_SECRET_KEY", ""))
+
+
+def stripe_webhook_secret() -> str:
+    return str(_get("STRIPE_WEBHOOK_SECRET", ""))
+
+
+def stripe_tolerance() -> int:
+    # Seconds a signed Stripe payload stays valid (the SDK's own default).
+    return int(_get("FUNDING_STRIPE_TOLERANCE", 300))
+
+
+def paypal_client_id() -> str:
+    return str(_get("PAYPAL_CLIENT_ID", ""))
+
+
+def paypal_client_secret() -> str:
+    return str(_get("PAYPAL_CLIENT_SECRET", ""))
+
+
+def paypal_webhook_id() -> str:
+    return str(_get("PAYPAL_WEBHOOK_ID", ""))
+
+
+def paypal_api_base() -> str:
+    # The live API; the sandbox is https://api-m.sandbox.paypal.com.
+    return str(_get("PAYPAL_API_BASE", "https://api-m.paypal.com")).rstrip("/")
+
+
+def patreon_webhook_secret() -> str:
+    return str(_get("PATREON_WEBHOOK_SECRET", ""))

@@ -1,0 +1,166 @@
+"""Reads for funding: the active campaign, its progress (cached), the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.core.cache import cache
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from tribune.core import clock
+from tribune.funding import conf, progress
+from tribune.funding.models import (
+    Adjustment,
+    Campaign,
+    CampaignMonth,
+    Donation,
+    SupporterMessage,
+)
+
+BAR_CACHE_KEY = "funding:bar:v1"
+_NO_CAMPAIGN = "none"
+
+
+@dataclass(frozen=True)
+class GoalProgress:
+    """The numbers behind the goal bar; formatting happens at display time."""
+
+    campaign_id: int
+    title: str
+    monthly: bool
+    currency: str
+    goal: Decimal
+    raised: Decimal
+    start: dt.datetime
+    end: dt.datetime
+    month: dt.date | None
+    donors: int
+
+
+def site_tz() -> ZoneInfo:
+    """The site's time zone, in which months begin and end."""
+    return ZoneInfo(timezone.get_default_timezone_name())
+
+
+def get_active_campaign(*, today: dt.date | None = None) -> Campaign | None:
+    """The campaign the bar shows: the active one that started most recently.
+
+    Falls back to an active campaign that has not started yet.
+    """
+    today = today or clock.today()
+    active = Campaign.objects.filter(is_active=True)
+    return (
+        active.filter(starts_on__lte=today).order_by("-starts_on", "-id").first()
+        or active.order_by("starts_on", "id").first()
+    )
+
+
+def get_month_goal(*, campaign: Campaign, month: dt.date) -> Decimal:
+    """The month's own goal, or the campaign's default when it has none yet."""
+    row = CampaignMonth.objects.filter(campaign=campaign, month=month).first()
+    return row.goal if row is not None else campaign.goal
+
+
+def window_of(
+    campaign: Campaign, now: dt.datetime
+) -> tuple[dt.datetime, dt.datetime, dt.date | None]:
+    """The campaign's current [start, end) and, when monthly, the month."""
+    tz = site_tz()
+    if campaign.window == Campaign.Window.MONTHLY:
+        month = progress.month_of(now, tz)
+        month = max(month, campaign.starts_on.replace(day=1))
+        start, end = progress.month_window(month, tz)
+        if campaign.ends_on is not None:
+            _, last = progress.day_window(campaign.ends_on, campaign.ends_on, tz)
+            end = min(end, last)
+        return start, end, month
+    assert campaign.ends_on is not None  # noqa: S101 - a DB constraint guarantees it
+    start, end = progress.day_window(campaign.starts_on, campaign.ends_on, tz)
+    return start, end, None
+
+
+def window_donations(
+    *, currency: str, start: dt.datetime, end: dt.datetime, month: dt.date | None
+) -> QuerySet[Donation]:
+    """Ledger payments that fall in a window, in the campaign's currency."""
+    rows = Donation.objects.filter(currency=currency)
+    if month is not None:
+        return rows.filter(month=month, received_at__lt=end)
+    return rows.filter(received_at__gte=start, received_at__lt=end)
+
+
+def compute_raised(donations: QuerySet[Donation]) -> tuple[Decimal, int]:
+    """The rule applied to the rows: (raised, counted donations). Two queries."""
+    payments = [
+        progress.Payment(f"{provider}:{txn}", status, amount, rate)
+        for provider, txn, status, amount, rate in donations.values_list(
+            "provider", "transaction_id", "payment_status", "amount", "exchange_rate"
+        )
+    ]
+    reductions = [
+        progress.Reduction(f"{provider}:{txn}", kind, amount)
+        for provider, txn, kind, amount in Adjustment.objects.filter(
+            transaction_id__in=donations.values("transaction_id")
+        ).values_list("provider", "transaction_id", "kind", "amount")
+    ]
+    succeeded = sum(1 for p in payments if p.status == progress.SUCCEEDED)
+    return progress.raised(payments, reductions), succeeded
+
+
+def compute_progress(*, campaign: Campaign, now: dt.datetime) -> GoalProgress:
+    """Progress of the campaign's current window straight from the ledger (uncached)."""
+    start, end, month = window_of(campaign, now)
+    goal = (
+        get_month_goal(campaign=campaign, month=month)
+        if month is not None
+        else campaign.goal
+    )
+    raised, donors = compute_raised(
+        window_donations(currency=campaign.currency, start=start, end=end, month=month)
+    )
+    return GoalProgress(
+        campaign_id=campaign.pk,
+        title=campaign.title,
+        monthly=month is not None,
+        currency=campaign.currency,
+        goal=goal,
+        raised=raised,
+        start=start,
+        end=end,
+        month=month,
+        donors=donors,
+    )
+
+
+def get_bar_progress() -> GoalProgress | None:
+    """The active campaign's progress from the cache, computed on a miss.
+
+    Cached for at most `FUNDING_CACHE_SECONDS`; every ledger write clears it.
+    A hit costs no SQL query.
+    """
+    cached = cache.get(BAR_CACHE_KEY)
+    now = clock.now()
+    if cached == _NO_CAMPAIGN:
+        return None
+    if isinstance(cached, GoalProgress) and cached.start <= now < cached.end:
+        return cached
+    campaign = get_active_campaign()
+    result = compute_progress(campaign=campaign, now=now) if campaign else None
+    cache.set(BAR_CACHE_KEY, result or _NO_CAMPAIGN, conf.cache_seconds())
+    return result
+
+
+def forget_bar_progress() -> None:
+    """Drop the cached bar so the next page shows the ledger's figure."""
+    cache.delete(BAR_CACHE_KEY)
+
+
+def list_wall_messages(*, limit: int = 100) -> QuerySet[SupporterMessage]:
+    """Approved supporters' names and messages, newest first."""
+    return SupporterMessage.objects.filter(
+        status=SupporterMessage.Status.APPROVED
+    ).order_by("-created_at", "-id")[:limit]

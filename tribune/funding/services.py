@@ -1,0 +1,304 @@
+"""Writes to the funding ledger: campaigns, donations, reversing entries, events.
+
+Every ledger write is idempotent: a replay of the same provider transaction, refund,
+dispute step or event finds its row (unique constraints) and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+
+from tribune.core import clock
+from tribune.funding import conf, money, progress, selectors
+from tribune.funding.models import (
+    Adjustment,
+    Campaign,
+    CampaignMonth,
+    Donation,
+    ProcessedEvent,
+    SupporterMessage,
+)
+
+
+class LedgerError(ValueError):
+    """A ledger write that cannot be made as asked."""
+
+
+def _forget_on_commit() -> None:
+    transaction.on_commit(selectors.forget_bar_progress)
+
+
+@transaction.atomic
+def create_campaign(
+    *,
+    title: str,
+    goal: Decimal,
+    starts_on: dt.date,
+    window: str = Campaign.Window.MONTHLY,
+    ends_on: dt.date | None = None,
+    currency: str = "",
+    is_active: bool = True,
+) -> Campaign:
+    """Start a campaign; for a monthly one, freeze the first month's goal."""
+    campaign = Campaign.objects.create(
+        title=title,
+        goal=goal,
+        starts_on=starts_on,
+        window=window,
+        ends_on=ends_on,
+        currency=(currency or conf.default_currency()).upper(),
+        is_active=is_active,
+    )
+    if window == Campaign.Window.MONTHLY:
+        set_month_goal(campaign=campaign, month=starts_on.replace(day=1), goal=goal)
+    _forget_on_commit()
+    return campaign
+
+
+@transaction.atomic
+def set_month_goal(
+    *, campaign: Campaign, month: dt.date, goal: Decimal
+) -> CampaignMonth:
+    """Set one month's goal of a monthly campaign; other months keep theirs."""
+    if goal <= 0:
+        raise LedgerError("a goal must be positive")
+    row, _ = CampaignMonth.objects.update_or_create(
+        campaign=campaign, month=month.replace(day=1), defaults={"goal": goal}
+    )
+    _forget_on_commit()
+    return row
+
+
+def _keep_month_goal(month: dt.date) -> None:
+    """Freeze the month's goal of every monthly campaign the month belongs to."""
+    for campaign in Campaign.objects.filter(
+        window=Campaign.Window.MONTHLY, starts_on__lt=progress.next_month(month)
+    ):
+        CampaignMonth.objects.get_or_create(
+            campaign=campaign, month=month, defaults={"goal": campaign.goal}
+        )
+
+
+def ledger_currency(*, at: dt.datetime) -> str:
+    """The currency donations received at this time are counted in."""
+    campaign = selectors.get_active_campaign(
+        today=at.astimezone(selectors.site_tz()).date()
+    )
+    return campaign.currency if campaign else conf.default_currency()
+
+
+_FORWARD = {
+    Donation.Status.PENDING: {Donation.Status.SUCCEEDED, Donation.Status.FAILED},
+    Donation.Status.SUCCEEDED: set(),
+    Donation.Status.FAILED: set(),
+}
+
+
+@transaction.atomic
+def record_donation(
+    *,
+    provider: str,
+    transaction_id: str,
+    amount: Decimal,
+    currency: str,
+    received_at: dt.datetime,
+    status: str = Donation.Status.SUCCEEDED,
+    method: str = Donation.Method.CARD,
+    fee: Decimal | None = None,
+    exchange_rate: Decimal | None = None,
+    recurring: bool = False,
+    public_name: str = "",
+    email: str = "",
+    message: str = "",
+    show_on_wall: bool = False,
+    note: str = "",
+    recorded_by: Any = None,
+) -> Donation:
+    """Add a payment to the ledger once; a replay returns the existing row.
+
+    `amount` is the gross in `currency`; another currency than the ledger's needs
+    the `exchange_rate` the provider (or the editor) reports. A replay may only move
+    the status forward (pending to succeeded or failed) and fill donor details
+    left blank; amounts are never changed. Clears the cached bar on commit.
+    """
+    if not transaction_id:
+        raise LedgerError("a transaction id is required")
+    if received_at.tzinfo is None:
+        raise LedgerError("received_at must be aware")
+    if amount <= 0:
+        raise LedgerError("the amount must be positive")
+    if status not in Donation.Status.values:
+        raise LedgerError(f"unknown status {status!r}")
+    currency = currency.upper()
+    target = ledger_currency(at=received_at)
+    if currency == target:
+        rate = Decimal(1)
+    elif exchange_rate is None:
+        raise LedgerError(f"{currency} needs an exchange rate to {target}")
+    else:
+        rate = exchange_rate
+    gross = money.convert(amount, rate)
+    fee_in_ledger = (
+        money.convert(fee, rate) if fee else (Decimal(0) if fee == 0 else None)
+    )
+    month = progress.month_of(received_at, selectors.site_tz())
+    donation, created = Donation.objects.get_or_create(
+        provider=provider,
+        transaction_id=transaction_id,
+        defaults={
+            "payment_status": status,
+            "method": method,
+            "amount": gross,
+            "fee": fee_in_ledger,
+            "net": gross - fee_in_ledger if fee_in_ledger is not None else None,
+            "currency": target,
+            "original_amount": amount,
+            "original_currency": currency,
+            "exchange_rate": rate,
+            "received_at": received_at,
+            "month": month,
+            "recurring": recurring,
+            "public_name": public_name.strip(),
+            "email": email.strip(),
+            "message": message.strip(),
+            "note": note,
+            "recorded_by": recorded_by,
+        },
+    )
+    if created:
+        _keep_month_goal(month)
+        if show_on_wall and (public_name.strip() or message.strip()):
+            SupporterMessage.objects.create(
+                donation=donation,
+                public_name=public_name.strip(),
+                message=message.strip(),
+            )
+        _forget_on_commit()
+        return donation
+    donation = Donation.objects.select_for_update().get(pk=donation.pk)
+    changed = []
+    if status in _FORWARD[Donation.Status(donation.payment_status)]:
+        donation.payment_status = status
+        changed.append("payment_status")
+    for field, value in (
+        ("public_name", public_name),
+        ("email", email),
+        ("message", message),
+    ):
+        if value.strip() and not getattr(donation, field):
+            setattr(donation, field, value.strip())
+            changed.append(field)
+    if changed:
+        donation.save(update_fields=changed)
+        if show_on_wall and (donation.public_name or donation.message):
+            SupporterMessage.objects.get_or_create(
+                donation=donation,
+                defaults={
+                    "public_name": donation.public_name,
+                    "message": donation.message,
+                },
+            )
+        _forget_on_commit()
+    return donation
+
+
+@transaction.atomic
+def record_adjustment(
+    *,
+    provider: str,
+    reference: str,
+    transaction_id: str,
+    kind: str,
+    amount: Decimal,
+    currency: str,
+    occurred_at: dt.datetime,
+) -> Adjustment:
+    """Add a refund or dispute step once, keyed by the provider's reference.
+
+    The payment it names may arrive later; it counts from then on.
+    """
+    if kind not in Adjustment.Kind.values:
+        raise LedgerError(f"unknown adjustment {kind!r}")
+    if amount <= 0:
+        raise LedgerError("the amount must be positive")
+    entry, created = Adjustment.objects.get_or_create(
+        provider=provider,
+        reference=reference,
+        defaults={
+            "transaction_id": transaction_id,
+            "kind": kind,
+            "amount": amount,
+            "currency": currency.upper(),
+            "occurred_at": occurred_at,
+        },
+    )
+    if created:
+        _forget_on_commit()
+    return entry
+
+
+@transaction.atomic
+def record_refund_total(
+    *,
+    provider: str,
+    transaction_id: str,
+    refunded_total: Decimal,
+    currency: str,
+    occurred_at: dt.datetime,
+) -> Adjustment | None:
+    """Bring a payment's refunds up to the provider's cumulative refunded amount.
+
+    For providers that report "refunded so far" rather than each refund: a late,
+    smaller total changes nothing. The payment must be in the ledger; its row is
+    locked so concurrent deliveries add the difference once.
+    """
+    try:
+        donation = Donation.objects.select_for_update().get(
+            provider=provider, transaction_id=transaction_id
+        )
+    except Donation.DoesNotExist:
+        raise LedgerError(f"no payment {transaction_id} to refund") from None
+    so_far = Adjustment.objects.filter(
+        provider=provider, transaction_id=transaction_id, kind=Adjustment.Kind.REFUND
+    ).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    missing = min(refunded_total, donation.original_amount) - so_far
+    if missing <= 0:
+        return None
+    return record_adjustment(
+        provider=provider,
+        reference=f"{transaction_id}:refunded-to:{refunded_total}",
+        transaction_id=transaction_id,
+        kind=Adjustment.Kind.REFUND,
+        amount=missing,
+        currency=currency,
+        occurred_at=occurred_at,
+    )
+
+
+def claim_event(*, provider: str, event_id: str, event_type: str) -> bool:
+    """Mark a provider event handled; False when it already was (a replay).
+
+    Call inside the transaction that applies the event, so a failure releases it.
+    """
+    _, created = ProcessedEvent.objects.get_or_create(
+        provider=provider, event_id=event_id, defaults={"event_type": event_type}
+    )
+    return created
+
+
+@transaction.atomic
+def moderate_message(*, message: SupporterMessage, approve: bool) -> SupporterMessage:
+    """Approve or reject a message for the supporters' wall."""
+    message.status = (
+        SupporterMessage.Status.APPROVED
+        if approve
+        else SupporterMessage.Status.REJECTED
+    )
+    message.moderated_at = clock.now()
+    message.save(update_fields=["status", "moderated_at"])
+    return message
