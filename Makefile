@@ -27,7 +27,7 @@ run: $(STAMP) ## load the demo and serve it on http://127.0.0.1:8000 with a work
 	TRIBUNE_BIND=127.0.0.1:$(PORT) $(BIN)/tribune serve
 
 test: $(STAMP) ## run the whole test suite (set DATABASE_URL for PostgreSQL)
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff, mypy and import-linter
 	$(BIN)/ruff check .
