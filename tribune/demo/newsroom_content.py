@@ -19,6 +19,7 @@ from tribune.newsroom.models import (
     Author,
     HomePage,
     NewsroomSettings,
+    SeriesPage,
     SupportPanel,
 )
 
@@ -284,7 +285,17 @@ def load() -> DemoNewsroom:
     return DemoNewsroom(home, authors, articles)
 
 
-def _publish(series, title, lead, day, author, seed, pics, tags, dateline):  # type: ignore[no-untyped-def]
+def _publish(
+    series: SeriesPage,
+    title: str,
+    lead: str,
+    day: dt.date,
+    author: Author,
+    seed: int,
+    pics: list[AbstractImage],
+    tags: list[str],
+    dateline: str,
+) -> ArticlePage:
     published = timezone.make_aware(dt.datetime.combine(day, dt.time(7, 30)))
     return services.create_article(
         series=series,

@@ -42,7 +42,7 @@ def landscape(seed: int, width: int = 1600, height: int = 900) -> bytes:
         base = height * (0.45 + layer * 0.12)
         shade = 40 + layer * 25
         colour = (shade, 90 + layer * 20 + rng.randint(0, 20), shade + 10)
-        points = [(0, height)]
+        points: list[tuple[float, float]] = [(0, height)]
         for x in range(0, width + 100, 100):
             points.append((x, base - rng.uniform(0, height * 0.12)))
         points.append((width, height))

@@ -20,7 +20,7 @@ FEED_SIZE = 30
 class LatestReportsFeed(Feed):
     """The latest reports; `?full=1` puts the whole body in each item."""
 
-    feed_type = Rss201rev2Feed
+    feed_type: type[Rss201rev2Feed | Atom1Feed] = Rss201rev2Feed
 
     def get_object(
         self, request: HttpRequest, slug: str | None = None
