@@ -64,3 +64,8 @@ def paypal_api_base() -> str:
 
 def patreon_webhook_secret() -> str:
     return str(_get("PATREON_WEBHOOK_SECRET", ""))
+
+
+def stripe_api_base() -> str:
+    # Tests point this at a local server that plays Stripe.
+    return str(_get("FUNDING_STRIPE_API_BASE", "https://api.stripe.com")).rstrip("/")

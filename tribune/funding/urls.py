@@ -1,3 +1,16 @@
+"""Funding URLs, all under /support/ (the site's default donate address)."""
+
+from django.urls import path
+
+from tribune.funding import api, views, webhooks
+
 app_name = "funding"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("support/", views.donate, name="donate"),
+    path("support/thanks/", views.thanks, name="thanks"),
+    path("support/supporters/", views.wall, name="wall"),
+    path("support/embed/", views.embed, name="embed"),
+    path("support/progress.json", api.progress_json, name="progress_json"),
+    path("support/webhooks/stripe/", webhooks.stripe_webhook, name="stripe_webhook"),
+]

@@ -104,8 +104,8 @@ def test_next_month_rolls_over_the_year():
     assert progress.next_month(dt.date(2026, 12, 1)) == dt.date(2027, 1, 1)
 
 
-def _nov(*args: int) -> dt.datetime:
-    return dt.datetime(2026, 11, *args, tzinfo=BERLIN)
+def _nov(day: int, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
+    return dt.datetime(2026, 11, day, hour, minute, second, tzinfo=BERLIN)
 
 
 NOV = progress.month_window(dt.date(2026, 11, 1), BERLIN)

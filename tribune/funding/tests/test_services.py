@@ -1,5 +1,6 @@
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,10 +22,12 @@ BERLIN = ZoneInfo("Europe/Berlin")
 NOW = dt.datetime(2026, 11, 17, 12, tzinfo=BERLIN)
 
 
-def fresh_bar():
+def fresh_bar() -> selectors.GoalProgress:
     """The bar as the next page would see it once the write's transaction commits."""
     selectors.forget_bar_progress()
-    return selectors.get_bar_progress()
+    bar = selectors.get_bar_progress()
+    assert bar is not None
+    return bar
 
 
 @pytest.fixture(autouse=True)
@@ -112,7 +115,7 @@ def test_naive_times_are_refused():
 def test_refund_totals_add_only_the_missing_difference():
     factories.campaign()
     factories.donation("30", transaction_id="pi_1", provider="stripe")
-    args = {
+    args: dict[str, Any] = {
         "provider": "stripe",
         "transaction_id": "pi_1",
         "currency": "USD",
@@ -219,9 +222,15 @@ def test_each_donation_clears_the_cached_bar_on_commit(
     django_capture_on_commit_callbacks,
 ):
     factories.campaign()
-    assert selectors.get_bar_progress().raised == 0
+    assert raised_from_cache() == 0
     factories.donation("11")
-    assert selectors.get_bar_progress().raised == 0  # cached, nothing committed yet
+    assert raised_from_cache() == 0  # cached, nothing committed yet
     with django_capture_on_commit_callbacks(execute=True):
         factories.donation("12")
-    assert selectors.get_bar_progress().raised == Decimal("23.00")
+    assert raised_from_cache() == Decimal("23.00")
+
+
+def raised_from_cache() -> Decimal:
+    bar = selectors.get_bar_progress()
+    assert bar is not None
+    return bar.raised

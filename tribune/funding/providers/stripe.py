@@ -1,0 +1,289 @@
+"""Stripe: Checkout Sessions out, signed webhook events in, applied once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+import stripe
+from django.db import transaction
+
+from tribune.funding import conf, money, services
+from tribune.funding.models import Adjustment, Donation, Provider
+
+PROVIDER = Provider.STRIPE
+
+
+class PayloadError(ValueError):
+    """A verified event whose content cannot be applied."""
+
+
+def is_configured() -> bool:
+    """Both keys are set: donations can be taken and their events received."""
+    return bool(conf.stripe_secret_key() and conf.stripe_webhook_secret())
+
+
+def missing_settings() -> list[str]:
+    """The names of the settings Stripe still needs."""
+    return [
+        name
+        for name, value in (
+            ("STRIPE_SECRET_KEY", conf.stripe_secret_key()),
+            ("STRIPE_WEBHOOK_SECRET", conf.stripe_webhook_secret()),
+        )
+        if not value
+    ]
+
+
+def client() -> stripe.StripeClient:
+    """A Stripe client with the configured key (and API base, for tests)."""
+    return stripe.StripeClient(
+        conf.stripe_secret_key(),
+        base_addresses={"api": conf.stripe_api_base()},
+        max_network_retries=1,
+    )
+
+
+def create_checkout_session(
+    *,
+    amount: Decimal,
+    currency: str,
+    recurring: bool,
+    success_url: str,
+    cancel_url: str,
+    metadata: dict[str, str],
+) -> str:
+    """Open a Checkout Session for a one-off or monthly donation; returns its URL."""
+    price_data: dict[str, Any] = {
+        "currency": currency.lower(),
+        "unit_amount": money.to_minor(amount, currency),
+        "product_data": {"name": "Donation"},
+    }
+    params: dict[str, Any] = {
+        "mode": "subscription" if recurring else "payment",
+        "line_items": [{"price_data": price_data, "quantity": 1}],
+        "success_url": success_url,
+        "cancel_url": cancel_url,
+        "metadata": metadata,
+    }
+    if recurring:
+        price_data["recurring"] = {"interval": "month"}
+        params["subscription_data"] = {"metadata": metadata}
+    else:
+        params["submit_type"] = "donate"
+        params["payment_intent_data"] = {"metadata": metadata}
+    session = client().v1.checkout.sessions.create(params=params)  # type: ignore[arg-type]
+    return str(session.url)
+
+
+def verify(payload: bytes, signature: str) -> dict[str, Any]:
+    """Check `Stripe-Signature` over the raw body with the SDK, then parse it.
+
+    Raises stripe.SignatureVerificationError for a bad or missing signature and
+    PayloadError for a body that is not a Stripe event.
+    """
+    stripe.WebhookSignature.verify_header(
+        payload, signature, conf.stripe_webhook_secret(), conf.stripe_tolerance()
+    )
+    try:
+        event = json.loads(payload)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PayloadError(f"not JSON: {exc}") from None
+    if not isinstance(event, dict) or not isinstance(event.get("id"), str):
+        raise PayloadError("not a Stripe event")
+    return event
+
+
+def _get(obj: Any, *keys: str, required: bool = True) -> Any:
+    for key in keys:
+        if not isinstance(obj, dict) or obj.get(key) is None:
+            if required:
+                raise PayloadError(f"missing {'.'.join(keys)}")
+            return None
+        obj = obj[key]
+    return obj
+
+
+def _id(value: Any) -> str | None:
+    """An id field that may come expanded (an object) or as a string."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value if isinstance(value, str) and value else None
+
+
+def _amount(obj: dict[str, Any], field: str) -> tuple[Decimal, str]:
+    raw = _get(obj, field)
+    currency = str(_get(obj, "currency")).upper()
+    try:
+        return money.from_minor(raw, currency), currency
+    except money.MoneyError as exc:
+        raise PayloadError(str(exc)) from None
+
+
+def _at(timestamp: Any) -> dt.datetime:
+    if isinstance(timestamp, bool) or not isinstance(timestamp, int):
+        raise PayloadError("missing created time")
+    return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
+
+
+def _donor(obj: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
+    email = (
+        _get(obj, "customer_details", "email", required=False)
+        or obj.get("customer_email")
+        or _get(obj, "billing_details", "email", required=False)
+        or ""
+    )
+    return {
+        "public_name": str(metadata.get("public_name", ""))[:80],
+        "message": str(metadata.get("message", ""))[:1000],
+        "show_on_wall": metadata.get("show_on_wall") == "1",
+        "email": str(email)[:254],
+    }
+
+
+def _session(event: dict[str, Any], status: str | None) -> None:
+    session = _get(event, "data", "object")
+    if session.get("mode") == "subscription":
+        return  # invoice.paid records each monthly payment, the first one included
+    if status is None:
+        paid = session.get("payment_status")
+        if paid == "no_payment_required":
+            return
+        status = (
+            Donation.Status.SUCCEEDED if paid == "paid" else Donation.Status.PENDING
+        )
+    amount, currency = _amount(session, "amount_total")
+    transaction_id = _id(session.get("payment_intent")) or _get(session, "id")
+    metadata = session.get("metadata") or {}
+    services.record_donation(
+        provider=PROVIDER,
+        transaction_id=transaction_id,
+        amount=amount,
+        currency=currency,
+        received_at=_at(event.get("created")),
+        status=status,
+        method=Donation.Method.CARD,
+        **_donor(session, metadata),
+    )
+
+
+def _invoice_payment_intent(invoice: dict[str, Any]) -> str | None:
+    found = _id(invoice.get("payment_intent"))
+    if found:
+        return found
+    # API versions from 2025-03-31 list the invoice's payments instead.
+    for item in _get(invoice, "payments", "data", required=False) or []:
+        found = _id(_get(item, "payment", "payment_intent", required=False))
+        if found:
+            return found
+    return None
+
+
+def _invoice_paid(event: dict[str, Any]) -> None:
+    invoice = _get(event, "data", "object")
+    amount, currency = _amount(invoice, "amount_paid")
+    if amount <= 0:
+        return
+    metadata = (
+        _get(invoice, "subscription_details", "metadata", required=False)
+        or _get(invoice, "parent", "subscription_details", "metadata", required=False)
+        or {}
+    )
+    services.record_donation(
+        provider=PROVIDER,
+        transaction_id=_invoice_payment_intent(invoice) or _get(invoice, "id"),
+        amount=amount,
+        currency=currency,
+        received_at=_at(event.get("created")),
+        status=Donation.Status.SUCCEEDED,
+        method=Donation.Method.CARD,
+        recurring=True,
+        **_donor(invoice, metadata),
+    )
+
+
+def _charge_refunded(event: dict[str, Any]) -> None:
+    charge = _get(event, "data", "object")
+    amount, currency = _amount(charge, "amount")
+    refunded, _ = _amount(charge, "amount_refunded")
+    transaction_id = _id(charge.get("payment_intent")) or _get(charge, "id")
+    # The payment may not have been seen yet: the charge carries all it needs.
+    services.record_donation(
+        provider=PROVIDER,
+        transaction_id=transaction_id,
+        amount=amount,
+        currency=currency,
+        received_at=_at(charge.get("created")),
+        status=Donation.Status.SUCCEEDED,
+        **_donor(charge, charge.get("metadata") or {}),
+    )
+    if refunded > 0:
+        services.record_refund_total(
+            provider=PROVIDER,
+            transaction_id=transaction_id,
+            refunded_total=refunded,
+            currency=currency,
+            occurred_at=_at(event.get("created")),
+        )
+
+
+def _dispute(event: dict[str, Any], closed: bool) -> None:
+    dispute = _get(event, "data", "object")
+    dispute_id = _get(dispute, "id")
+    amount, currency = _amount(dispute, "amount")
+    transaction_id = _id(dispute.get("payment_intent")) or _id(dispute.get("charge"))
+    if not transaction_id:
+        raise PayloadError("dispute names no payment")
+    steps = [Adjustment.Kind.DISPUTE_OPENED]
+    if closed:
+        # Stripe's closed statuses: "lost", "won", "warning_closed" (no chargeback).
+        lost = dispute.get("status") == "lost"
+        steps.append(
+            Adjustment.Kind.DISPUTE_LOST if lost else Adjustment.Kind.DISPUTE_WON
+        )
+    for kind in steps:
+        services.record_adjustment(
+            provider=PROVIDER,
+            reference=f"{dispute_id}:{kind}",
+            transaction_id=transaction_id,
+            kind=kind,
+            amount=amount,
+            currency=currency,
+            occurred_at=_at(event.get("created")),
+        )
+
+
+HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "checkout.session.completed": lambda e: _session(e, None),
+    "checkout.session.async_payment_succeeded": lambda e: _session(
+        e, Donation.Status.SUCCEEDED
+    ),
+    "checkout.session.async_payment_failed": lambda e: _session(
+        e, Donation.Status.FAILED
+    ),
+    "invoice.paid": _invoice_paid,
+    "charge.refunded": _charge_refunded,
+    "charge.dispute.created": lambda e: _dispute(e, closed=False),
+    "charge.dispute.closed": lambda e: _dispute(e, closed=True),
+}
+
+
+def apply_event(event: dict[str, Any]) -> str:
+    """Apply a verified event once: "applied", "replay" or "ignored" (unknown type).
+
+    Runs in one transaction: the event is marked processed only with its effects.
+    Raises PayloadError (or services.LedgerError) for content it cannot apply.
+    """
+    handler = HANDLERS.get(str(event.get("type")))
+    if handler is None:
+        return "ignored"
+    with transaction.atomic():
+        if not services.claim_event(
+            provider=PROVIDER, event_id=event["id"], event_type=event["type"]
+        ):
+            return "replay"
+        handler(event)
+    return "applied"

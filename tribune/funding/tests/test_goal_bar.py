@@ -1,0 +1,127 @@
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+
+from tribune.funding import api, selectors
+from tribune.funding.tests import factories
+
+pytestmark = pytest.mark.django_db
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = dt.datetime(2026, 11, 17, 12, tzinfo=BERLIN)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def render_bar() -> str:
+    return Template("{% load funding_tags %}{% goal_bar %}").render(Context({}))
+
+
+def test_bar_renders_figures_scale_and_countdown():
+    factories.campaign()
+    factories.donation("1800")
+    html = render_bar()
+    assert "$1,800" in html
+    assert "of $5,000" in html
+    assert "$2,500" in html
+    assert "36%" in html
+    assert "13 days left until the end of November" in html
+    assert '<progress class="goal-bar__meter" max="100" value="36"' in html
+
+
+def test_no_campaign_renders_nothing():
+    assert render_bar().strip() == ""
+
+
+def test_cached_bar_costs_no_sql_query(django_assert_num_queries):
+    factories.campaign()
+    factories.donation("10")
+    render_bar()
+    with django_assert_num_queries(0):
+        html = render_bar()
+    assert "$10" in html
+
+
+def test_cached_page_spends_no_query_on_the_bar(client, home):
+    factories.campaign()
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert response.status_code == 200
+    assert b"goal-bar" in response.content
+    assert not [q for q in queries if "funding_" in q["sql"]]
+
+
+def test_bar_is_never_stale_for_more_than_a_minute_even_without_invalidation(frozen):
+    factories.campaign()
+    render_bar()
+    factories.donation("40")  # its on-commit invalidation never runs in this test
+    assert "$40" not in render_bar()
+    frozen.shift(dt.timedelta(seconds=61))
+    assert "$40" in render_bar()
+
+
+def test_cached_bar_rolls_over_at_the_first_second_of_the_next_month(frozen):
+    factories.campaign()
+    factories.donation("30")
+    frozen.move_to(dt.datetime(2026, 11, 30, 23, 59, 59, tzinfo=BERLIN))
+    assert "$30" in render_bar()
+    assert "Last day: 1 hour left" in render_bar()
+    frozen.move_to(dt.datetime(2026, 12, 1, 0, 0, 0, tzinfo=BERLIN))
+    html = render_bar()
+    assert "$30" not in html and "$0" in html
+    assert "30 days left until the end of December" in html
+
+
+def test_progress_json_matches_the_bar_and_the_published_schema(client):
+    factories.campaign()
+    factories.donation("1800")
+    data = client.get("/support/progress.json").json()
+    bar = data["bar"]
+    assert set(api.PROGRESS_SCHEMA["properties"]["bar"]["oneOf"][1]["required"]) == set(
+        bar
+    )
+    assert (bar["raised"], bar["goal"], bar["percent"], bar["state"]) == (
+        "1800.00",
+        "5000.00",
+        36,
+        "open",
+    )
+    assert bar["countdown"] == "13 days left until the end of November"
+
+
+def test_progress_json_without_campaign_is_null(client):
+    response = client.get("/support/progress.json")
+    assert response.json() == {"bar": None}
+    assert client.post("/support/progress.json").status_code == 405
+
+
+def test_embed_may_be_framed_by_other_sites(client):
+    factories.campaign()
+    response = client.get("/support/embed/")
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response
+    assert re.search(r"frame-ancestors \*", response["Content-Security-Policy"])
+    assert b'target="_blank"' in response.content
+    normal = client.get("/support/")
+    assert "frame-ancestors 'self'" in normal["Content-Security-Policy"]
+
+
+def test_bar_figure_matches_the_selector(client):
+    factories.campaign(goal=Decimal("100"))
+    factories.donation("112")
+    bar = selectors.get_bar_progress()
+    assert bar is not None and bar.raised == Decimal("112.00")
+    payload = json.loads(client.get("/support/progress.json").content)
+    assert payload["bar"]["percent"] == 112 and payload["bar"]["over_goal"] is True
