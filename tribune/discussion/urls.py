@@ -1,3 +1,27 @@
+"""Reader URLs of the comment section and the JSON API."""
+
+from django.urls import path
+
+from tribune.discussion import api, views
+
 app_name = "discussion"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("comments/<int:page_id>/post/", views.post_comment, name="post"),
+    path("comments/<int:page_id>/list/", views.fragment, name="fragment"),
+    path("comments/<int:page_id>/sort/<str:order>/", views.sort, name="sort"),
+    path("comments/c/<int:comment_id>/vote/", views.vote, name="vote"),
+    path("comments/c/<int:comment_id>/edit/", views.edit, name="edit"),
+    path("comments/c/<int:comment_id>/delete/", views.delete, name="delete"),
+    path("comments/c/<int:comment_id>/report/", views.report, name="report"),
+]
+
+urlpatterns += [
+    path("api/openapi.json", api.openapi_document, name="api_openapi"),
+    path("api/threads/<int:page_id>/comments", api.thread_comments, name="api_thread"),
+    path("api/comments/<int:comment_id>", api.comment_detail, name="api_comment"),
+    path("api/comments/<int:comment_id>/vote", api.vote, name="api_vote"),
+    path("api/comments/<int:comment_id>/report", api.report, name="api_report"),
+    path("api/counts", api.counts, name="api_counts"),
+    path("api/<path:rest>", api.not_found, name="api_not_found"),
+]

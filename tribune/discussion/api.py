@@ -1,0 +1,375 @@
+"""The JSON API under /api/: thread pages, posting, editing, voting, counts."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core import signing
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from wagtail.models import Site
+
+from tribune.discussion import (
+    clients,
+    conf,
+    openapi,
+    policies,
+    selectors,
+    services,
+    spam,
+    tree,
+)
+from tribune.discussion.errors import DiscussionError, NotFoundError
+from tribune.discussion.models import Comment, SiteCommentsMode, Status
+from tribune.discussion.ranking import parse_order
+from tribune.newsroom.models import ArticlePage
+
+CURSOR_SALT = "discussion.cursor"
+MAX_COUNT_URLS = 100
+
+View = Callable[..., HttpResponse]
+
+
+def error_response(
+    code: str, message: str, status: int, field: str | None = None
+) -> JsonResponse:
+    """The API's one error shape: {"error": {"code", "message"[, "field"]}}."""
+    body: dict[str, Any] = {"code": code, "message": str(message)}
+    if field:
+        body["field"] = field
+    return JsonResponse({"error": body}, status=status)
+
+
+def _csrf_failure(request: HttpRequest) -> HttpResponse | None:
+    """Run Django's CSRF check, answering a failure in the API's error shape."""
+    check = CsrfViewMiddleware(lambda r: HttpResponse())
+    rejected = check.process_view(request, lambda r: HttpResponse(), (), {})
+    if rejected is None:
+        return None
+    return error_response(
+        "csrf_failed",
+        _("The request lacks a valid CSRF token; reload the page and try again."),
+        403,
+    )
+
+
+def endpoint(*methods: str) -> Callable[[View], View]:
+    """Allow `methods`, check CSRF on writes, and turn errors into JSON."""
+
+    def decorate(view: View) -> View:
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method not in methods:
+                response = error_response(
+                    "method_not_allowed",
+                    _("Use %(methods)s here.") % {"methods": ", ".join(methods)},
+                    405,
+                )
+                response["Allow"] = ", ".join(methods)
+                return response
+            if request.method not in ("GET", "HEAD"):
+                failure = _csrf_failure(request)
+                if failure is not None:
+                    return failure
+            try:
+                return view(request, *args, **kwargs)
+            except DiscussionError as error:
+                return error_response(
+                    error.code, error.message, error.status, error.field
+                )
+
+        return wrapper
+
+    return decorate
+
+
+def _json_body(request: HttpRequest) -> dict[str, Any]:
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise DiscussionError(
+            _("The body is not valid JSON."), code="bad_json"
+        ) from None
+    if not isinstance(data, dict):
+        raise DiscussionError(_("The body must be a JSON object."), code="bad_json")
+    return data
+
+
+def _text(data: dict[str, Any], name: str) -> str:
+    value = data.get(name, "")
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise DiscussionError(
+            _("%(name)s must be a string.") % {"name": name},
+            field=name,
+            code="bad_type",
+        )
+    return value
+
+
+def _article(page_id: int) -> ArticlePage:
+    page = ArticlePage.objects.live().public().filter(pk=page_id).first()
+    if page is None:
+        raise NotFoundError(_("There is no such report."))
+    return page
+
+
+def _comment(comment_id: int) -> Comment:
+    comment = selectors.get_comment(comment_id)
+    if comment is None or not comment.thread.page.live:
+        raise NotFoundError()
+    return comment
+
+
+def _serialise(
+    node: tree.Node[Comment], viewer: clients.Viewer, votes: dict[int, int], state: str
+) -> dict[str, Any]:
+    c = node.item
+    shown = node.shown
+    return {
+        "id": c.pk,
+        "parent": c.parent_id,
+        "depth": node.depth,
+        "reply_to": node.reply_to,
+        "status": c.status
+        if shown
+        else ("deleted" if c.status == "deleted" else "removed"),
+        "author": {"name": c.author_name, "website": c.author_website or None}
+        if shown
+        else None,
+        "body_html": c.body_html if shown else None,
+        "created_at": c.created_at.isoformat(),
+        "edited_at": c.edited_at.isoformat() if c.edited_at and shown else None,
+        "score": c.score,
+        "upvotes": c.upvotes,
+        "downvotes": c.downvotes,
+        "my_vote": votes.get(c.pk, 0),
+        "can_edit": shown and policies.can_edit(c, viewer),
+        "can_vote": shown and policies.can_vote(c, viewer, state),
+        "replies": [_serialise(child, viewer, votes, state) for child in node.children],
+    }
+
+
+def _single(
+    comment: Comment, viewer: clients.Viewer, state: str, my_vote: int = 0
+) -> dict[str, Any]:
+    node = tree.Node(
+        id=comment.pk,
+        parent_id=comment.parent_id,
+        name=comment.author_name,
+        shown=policies.can_see(comment, viewer),
+        item=comment,
+        depth=comment.depth,
+    )
+    return _serialise(node, viewer, {comment.pk: my_vote}, state)
+
+
+def _cursor(order: str, page_number: int) -> str:
+    return signing.dumps({"o": order, "p": page_number}, salt=CURSOR_SALT)
+
+
+@endpoint("GET", "POST")
+def thread_comments(request: HttpRequest, page_id: int) -> HttpResponse:
+    """GET a page of a thread (cursor paging), or POST a new comment to it."""
+    if request.method == "POST":
+        return _post(request, page_id)
+    page = _article(page_id)
+    viewer = clients.viewer_for(request)
+    rules = selectors.get_settings_for_request(request)
+    order = parse_order(request.GET.get("sort"))
+    page_number = 1
+    if request.GET.get("cursor"):
+        try:
+            data = signing.loads(request.GET["cursor"], salt=CURSOR_SALT)
+            order, page_number = parse_order(data["o"]), int(data["p"])
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            raise DiscussionError(
+                _("This cursor is not valid."), code="bad_cursor"
+            ) from None
+    result = selectors.get_thread_page(
+        page=page, viewer=viewer, rules=rules, order=order, page_number=page_number
+    )
+    if result.state == SiteCommentsMode.HIDDEN:
+        raise NotFoundError(_("Comments on this report are hidden."), code="hidden")
+    return JsonResponse(
+        {
+            "page": page.pk,
+            "state": result.state.value,
+            "count": result.count,
+            "sort": order.value,
+            "comments": [
+                _serialise(node, viewer, result.votes, result.state)
+                for node in result.roots
+            ],
+            "next_cursor": _cursor(order.value, page_number + 1)
+            if result.has_more
+            else None,
+            "form_token": spam.issue_form_token(),
+        }
+    )
+
+
+def _post(request: HttpRequest, page_id: int) -> HttpResponse:
+    page = _article(page_id)
+    data = _json_body(request)
+    viewer = clients.viewer_for(request)
+    signed_in = viewer.user_id is not None
+    rules = selectors.get_settings_for_request(request)
+    state = selectors.get_state(page, rules)
+    if _text(data, "nickname"):
+        raise DiscussionError(code="honeypot")
+    spam.check_form_token(_text(data, "started"))
+    parent = data.get("parent")
+    if parent is not None and (not isinstance(parent, int) or isinstance(parent, bool)):
+        raise DiscussionError(
+            _("parent must be a comment id."), field="parent", code="bad_type"
+        )
+    viewer = clients.ensure_guest(request, viewer)
+    thread = services.get_or_create_thread(page=page)
+    comment = services.post_comment(
+        thread=thread,
+        state=state,
+        rules=rules,
+        viewer=viewer,
+        body=_text(data, "body"),
+        user=request.user if signed_in else None,  # type: ignore[arg-type]
+        guest=None
+        if signed_in
+        else services.Guest(
+            _text(data, "name"), _text(data, "email"), _text(data, "website")
+        ),
+        parent_id=parent,
+        ip=clients.client_ip(request),
+        idempotency_key=_text(data, "key")[:64] or None,
+    )
+    thread.refresh_from_db(fields=["comment_count"])
+    comment.my_vote, comment.is_mine = 0, True  # type: ignore[attr-defined]
+    comment.may_edit = policies.can_edit(comment, viewer)  # type: ignore[attr-defined]
+    comment.may_vote = False  # type: ignore[attr-defined]
+    comment.may_reply = policies.can_reply(comment, state)  # type: ignore[attr-defined]
+    node = tree.Node(comment.pk, comment.parent_id, comment.author_name, True, comment)
+    html = render_to_string(
+        "discussion/comment.html",
+        {
+            "node": node,
+            "thread": {"focus": comment.pk},
+            "collapse_after": conf.get("COLLAPSE_AFTER"),
+        },
+        request=request,
+    )
+    response = JsonResponse(
+        {
+            "comment": _single(comment, viewer, state),
+            "html": html,
+            "count": thread.comment_count,
+            "held": comment.status == Status.PENDING,
+        },
+        status=201,
+    )
+    clients.remember_guest(response, viewer)
+    return response
+
+
+@endpoint("PATCH", "DELETE")
+def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """PATCH {"body"} to edit one's own comment, DELETE to delete it."""
+    comment = _comment(comment_id)
+    viewer = clients.viewer_for(request)
+    rules = selectors.get_settings_for_request(request)
+    state = selectors.get_state(comment.thread.page, rules)
+    if request.method == "DELETE":
+        comment = services.delete_comment(comment=comment, viewer=viewer)
+    else:
+        data = _json_body(request)
+        comment = services.edit_comment(
+            comment=comment, viewer=viewer, body=_text(data, "body"), rules=rules
+        )
+    return JsonResponse({"comment": _single(comment, viewer, state)})
+
+
+@endpoint("POST")
+def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """POST {"value": 1 | -1 | 0} to vote up, down, or withdraw."""
+    comment = _comment(comment_id)
+    data = _json_body(request)
+    value = data.get("value")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise DiscussionError(
+            _("value must be 1, -1 or 0."), field="value", code="bad_vote"
+        )
+    viewer = clients.ensure_guest(request, clients.viewer_for(request))
+    rules = selectors.get_settings_for_request(request)
+    state = selectors.get_state(comment.thread.page, rules)
+    comment = services.vote(comment=comment, viewer=viewer, value=value, state=state)
+    response = JsonResponse({"comment": _single(comment, viewer, state, value)})
+    clients.remember_guest(response, viewer)
+    return response
+
+
+@endpoint("POST")
+def report(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """POST {"reason"} to report a comment to the moderators."""
+    comment = _comment(comment_id)
+    data = _json_body(request)
+    viewer = clients.ensure_guest(request, clients.viewer_for(request))
+    rules = selectors.get_settings_for_request(request)
+    services.report_comment(
+        comment=comment, viewer=viewer, rules=rules, reason=_text(data, "reason")
+    )
+    response = JsonResponse({"reported": comment.pk}, status=201)
+    clients.remember_guest(response, viewer)
+    return response
+
+
+@endpoint("GET")
+def counts(request: HttpRequest) -> HttpResponse:
+    """GET ?url=...&url=... (paths or full URLs): visible comment counts of reports."""
+    urls = request.GET.getlist("url")
+    if not urls:
+        raise DiscussionError(_("Give at least one url parameter."), code="no_urls")
+    if len(urls) > MAX_COUNT_URLS:
+        raise DiscussionError(
+            _("At most %(n)d urls at once.") % {"n": MAX_COUNT_URLS},
+            code="too_many_urls",
+        )
+    site = Site.find_for_request(request)
+    root_path = site.root_page.url_path if site else "/"
+    wanted: dict[str, str] = {}
+    for url in urls:
+        path = urlsplit(url).path or "/"
+        wanted[url] = root_path + path.strip("/") + ("/" if path.strip("/") else "")
+    pages = dict(
+        ArticlePage.objects.live()
+        .public()
+        .filter(url_path__in=set(wanted.values()))
+        .values_list("url_path", "pk")
+    )
+    found = selectors.count_comments(pages.values())
+    return JsonResponse(
+        {
+            "counts": {
+                url: found[pages[path]] if path in pages else None
+                for url, path in wanted.items()
+            }
+        }
+    )
+
+
+@endpoint("GET")
+def openapi_document(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI 3.1 description of this API."""
+    return JsonResponse(openapi.DOCUMENT, json_dumps_params={"indent": 2})
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Unknown API paths answer in JSON too."""
+    return error_response("not_found", _("There is no such API endpoint."), 404)

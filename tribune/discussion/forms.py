@@ -1,0 +1,98 @@
+"""HTML forms of the comment section; the services do the real validation."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tribune.discussion import conf, spam
+from tribune.discussion.errors import DiscussionError, SpamSuspectedError
+
+HONEYPOT = "nickname"
+
+
+class CommentForm(forms.Form):
+    """A new comment or reply; guests also give name, email and website."""
+
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+        max_length=conf.get("MAX_LENGTH"),
+    )
+    name = forms.CharField(label=_("Name"), required=False, max_length=80)
+    email = forms.CharField(
+        label=_("Email"),
+        required=False,
+        max_length=254,
+        help_text=_("Never shown to anyone but the moderators."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    website = forms.CharField(
+        label=_("Website (optional)"),
+        required=False,
+        max_length=200,
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Hidden from people by CSS; bots that fill every field reveal themselves.
+    nickname = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args: Any, signed_in: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"key": uuid.uuid4().hex, "started": spam.issue_form_token()},
+        )
+        super().__init__(*args, **kwargs)
+        self.signed_in = signed_in
+        if signed_in:
+            for name in ("name", "email", "website"):
+                del self.fields[name]
+        else:
+            self.fields["name"].widget.attrs.update(autocomplete="name")
+
+    def check_bot_signals(self) -> None:
+        """Raise SpamSuspectedError for a filled honeypot or a too quick/old form."""
+        if self.cleaned_data.get(HONEYPOT):
+            raise SpamSuspectedError(code="honeypot")
+        spam.check_form_token(self.cleaned_data.get("started", ""))
+
+    def add_service_error(self, error: DiscussionError) -> None:
+        """Show a service's refusal next to its field (or above the form)."""
+        field = error.field if error.field in self.fields else None
+        self.add_error(field, error.message)
+
+    def refresh_token(self) -> None:
+        """Give a re-displayed form a new timestamp so it can be sent again."""
+        data = dict(self.data.items())
+        data["started"] = spam.issue_form_token()
+        self.data = data
+
+
+class EditForm(forms.Form):
+    """The author's new text for a comment."""
+
+    body = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=conf.get("MAX_LENGTH"),
+    )
+
+
+class ReportForm(forms.Form):
+    """Why a reader reports a comment."""
+
+    reason = forms.CharField(
+        label=_("What is wrong with this comment? (optional)"),
+        required=False,
+        max_length=300,
+    )

@@ -1,0 +1,216 @@
+"""Reads of threads and comments; a thread page costs a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from wagtail.models import Site
+
+from tribune.discussion import conf, policies, tree
+from tribune.discussion.clients import Viewer
+from tribune.discussion.models import (
+    Comment,
+    DiscussionSettings,
+    SiteCommentsMode,
+    Status,
+    Thread,
+    Vote,
+)
+from tribune.discussion.ranking import Order
+from tribune.newsroom.models import ArticlePage
+
+_ORDERING = {
+    Order.OLDEST: ("created_at", "id"),
+    Order.NEWEST: ("-created_at", "-id"),
+    Order.VOTED: ("-rank", "-score", "id"),
+}
+
+
+@dataclass
+class ThreadPage:
+    """What the comment section shows: counts, state and one page of threads."""
+
+    page: ArticlePage
+    thread: Thread | None
+    state: SiteCommentsMode
+    order: Order
+    count: int
+    roots: list[tree.Node[Comment]] = field(default_factory=list)
+    page_number: int = 1
+    has_more: bool = False
+    show_all: bool = False
+    votes: dict[int, int] = field(default_factory=dict)
+    focus: int | None = None
+
+    @property
+    def next_page(self) -> int:
+        return self.page_number + 1
+
+
+def get_settings(site: Site | None) -> DiscussionSettings:
+    """The discussion settings of a site (the default site when None)."""
+    if site is None:
+        site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return DiscussionSettings(moderation="publish")
+    return DiscussionSettings.for_site(site)
+
+
+def get_settings_for_request(request: HttpRequest) -> DiscussionSettings:
+    """The discussion settings of the site serving the request (cached on it)."""
+    return DiscussionSettings.for_request(request)
+
+
+def get_state(page: ArticlePage, rules: DiscussionSettings) -> SiteCommentsMode:
+    """Whether the report's comments are open, closed or hidden."""
+    return policies.thread_state(page.comments, rules.comments)
+
+
+def _visible_to(viewer: Viewer) -> Q:
+    visible = Q(status=Status.APPROVED)
+    if viewer.user_id is not None:
+        visible |= Q(status=Status.PENDING, author_id=viewer.user_id)
+    elif viewer.guest_token:
+        visible |= Q(status=Status.PENDING, guest_token=viewer.guest_token)
+    return visible
+
+
+def _roots(thread: Thread, viewer: Viewer) -> QuerySet[Comment]:
+    """Top-level comments the reader sees, or that hold replies the reader sees."""
+    answered = Comment.objects.filter(root=OuterRef("pk"), status=Status.APPROVED)
+    return Comment.objects.filter(thread=thread, root__isnull=True).filter(
+        _visible_to(viewer) | Q(Exists(answered))
+    )
+
+
+def _position_filter(order: Order, anchor: Comment) -> Q:
+    """Comments that come before `anchor` in `order`."""
+    if order is Order.NEWEST:
+        return Q(created_at__gt=anchor.created_at) | Q(
+            created_at=anchor.created_at, id__gt=anchor.pk
+        )
+    if order is Order.VOTED:
+        return (
+            Q(rank__gt=anchor.rank)
+            | Q(rank=anchor.rank, score__gt=anchor.score)
+            | Q(rank=anchor.rank, score=anchor.score, id__lt=anchor.pk)
+        )
+    return Q(created_at__lt=anchor.created_at) | Q(
+        created_at=anchor.created_at, id__lt=anchor.pk
+    )
+
+
+def find_page_of(
+    *, thread: Thread, viewer: Viewer, order: Order, comment_id: int
+) -> int | None:
+    """The page number on which a comment's conversation appears, or None."""
+    target = (
+        Comment.objects.filter(thread=thread, pk=comment_id)
+        .select_related("root")
+        .first()
+    )
+    if target is None:
+        return None
+    root = target.root or target
+    before = _roots(thread, viewer).filter(_position_filter(order, root)).count()
+    return before // conf.get("PAGE_SIZE") + 1
+
+
+def get_thread_page(
+    *,
+    page: ArticlePage,
+    viewer: Viewer,
+    rules: DiscussionSettings,
+    order: Order = Order.OLDEST,
+    page_number: int = 1,
+    show_all: bool = False,
+    focus: int | None = None,
+) -> ThreadPage:
+    """One page of top-level comments with all their replies, nested for display.
+
+    At most five queries whatever the thread size: the thread, an optional
+    permalink lookup (two), the page of top-level comments, their replies, and
+    the viewer's votes on them.
+    """
+    state = get_state(page, rules)
+    result = ThreadPage(page=page, thread=None, state=state, order=order, count=0)
+    if state == SiteCommentsMode.HIDDEN:
+        return result
+    thread = Thread.objects.filter(page_id=page.pk).first()
+    result.thread = thread
+    if thread is None:
+        return result
+    result.count = thread.comment_count
+    if focus is not None:
+        located = find_page_of(
+            thread=thread, viewer=viewer, order=order, comment_id=focus
+        )
+        if located is not None:
+            page_number, result.focus = located, focus
+    size = conf.get("PAGE_SIZE")
+    page_number = max(1, page_number)
+    roots = _roots(thread, viewer).order_by(*_ORDERING[order])
+    if not show_all:
+        start = (page_number - 1) * size
+        roots = roots[start : start + size + 1]
+    top = list(roots)
+    if not show_all and len(top) > size:
+        result.has_more = True
+        top = top[:size]
+    result.page_number, result.show_all = page_number, show_all
+    replies = (
+        list(
+            Comment.objects.filter(root_id__in=[c.pk for c in top]).order_by(
+                "created_at", "id"
+            )
+        )
+        if top
+        else []
+    )
+    result.roots = build_tree(top, replies, viewer)
+    if viewer.key is not None and top:
+        ids = [c.pk for c in top] + [c.pk for c in replies]
+        result.votes = dict(
+            Vote.objects.filter(voter=viewer.key, comment_id__in=ids).values_list(
+                "comment_id", "value"
+            )
+        )
+    return result
+
+
+def build_tree(
+    top: list[Comment], replies: Iterable[Comment], viewer: Viewer
+) -> list[tree.Node[Comment]]:
+    """Nest top-level comments (in display order) and replies for one reader."""
+    nodes = [
+        tree.Node(
+            id=c.pk,
+            parent_id=c.parent_id,
+            name=c.author_name,
+            shown=policies.can_see(c, viewer),
+            item=c,
+        )
+        for c in [*top, *replies]
+    ]
+    return tree.build(nodes, max_depth=conf.get("MAX_DEPTH"))
+
+
+def get_comment(comment_id: int) -> Comment | None:
+    """A comment with its thread and report, or None."""
+    return (
+        Comment.objects.select_related("thread", "thread__page")
+        .filter(pk=comment_id)
+        .first()
+    )
+
+
+def count_comments(page_ids: Iterable[int]) -> dict[int, int]:
+    """Visible comment counts of many reports in one query (0 for no thread)."""
+    ids = list(page_ids)
+    found = dict(
+        Thread.objects.filter(page_id__in=ids).values_list("page_id", "comment_count")
+    )
+    return {pk: found.get(pk, 0) for pk in ids}

@@ -1,0 +1,252 @@
+// Enhances the server-rendered comment section: post, reply, vote, sort and load in place.
+// Without this script every action still works as a plain form or link.
+
+const SORT_COOKIE = "tribune_comment_sort";
+
+function csrfToken(root) {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  if (match) return decodeURIComponent(match[1]);
+  const input = root.querySelector("input[name=csrfmiddlewaretoken]");
+  return input ? input.value : "";
+}
+
+function newKey() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function fragment(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  return template.content;
+}
+
+async function send(section, url, method, payload) {
+  const response = await fetch(url, {
+    method,
+    credentials: "same-origin",
+    headers: {
+      "Content-Type": "application/json",
+      Accept: "application/json",
+      "X-CSRFToken": csrfToken(section),
+    },
+    body: payload === undefined ? undefined : JSON.stringify(payload),
+  });
+  let data = {};
+  try {
+    data = await response.json();
+  } catch {
+    data = { error: { code: "bad_response", message: "Something went wrong. Please try again." } };
+  }
+  return { ok: response.ok, status: response.status, data };
+}
+
+async function fetchList(section, params) {
+  const url = new URL(section.dataset.listUrl, location.href);
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  const response = await fetch(url, { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`list ${response.status}`);
+  return fragment(await response.text()).querySelector("[data-discussion-list]");
+}
+
+function currentSort(section) {
+  const current = section.querySelector("[data-sort][aria-current]");
+  return current ? current.dataset.sort : "oldest";
+}
+
+function showErrors(form, error) {
+  for (const span of form.querySelectorAll("[data-error-for]")) span.textContent = "";
+  for (const field of form.querySelectorAll(".field--error")) field.classList.remove("field--error");
+  const status = form.querySelector("[data-form-status]");
+  status.textContent = "";
+  if (!error) return;
+  const span = error.field && form.querySelector(`[data-error-for="${error.field}"]`);
+  if (span) {
+    span.textContent = error.message;
+    span.closest(".field").classList.add("field--error");
+    const input = form.elements[error.field];
+    if (input && input.focus) input.focus();
+  } else {
+    status.textContent = error.message;
+  }
+}
+
+function moveFormTo(section, form, home, commentItem, name) {
+  const parentInput = form.elements.parent;
+  let note = form.querySelector("[data-replying]");
+  if (!commentItem) {
+    parentInput.value = "";
+    if (note) note.remove();
+    home.after(form);
+    return;
+  }
+  parentInput.value = commentItem.dataset.comment;
+  if (!note) {
+    note = document.createElement("p");
+    note.className = "comment-form__replying";
+    note.dataset.replying = "";
+    form.querySelector(".comment-form__title").after(note);
+  }
+  note.textContent = `${form.dataset.textReplying} ${name}. `;
+  const cancel = document.createElement("button");
+  cancel.type = "button";
+  cancel.dataset.cancelReply = "";
+  cancel.textContent = form.dataset.textCancel;
+  note.append(cancel);
+  commentItem.querySelector(":scope > .comment__box").after(form);
+  form.elements.body.focus();
+}
+
+function insertComment(section, form, html, parentId) {
+  const item = fragment(html).firstElementChild;
+  if (parentId) {
+    const parent = document.getElementById(`comment-${parentId}`);
+    let list = parent && parent.querySelector(":scope > .comment__replies, :scope > details > .comment__replies");
+    if (parent && !list) {
+      list = document.createElement("ol");
+      list.className = "comment__replies";
+      parent.append(list);
+    }
+    if (list) list.append(item);
+  } else {
+    const list = section.querySelector("[data-discussion-comments]");
+    if (currentSort(section) === "newest") list.prepend(item);
+    else list.append(item);
+  }
+  return item;
+}
+
+function updateCount(section, count) {
+  const bubble = document.querySelector("[data-discussion-bubble]");
+  if (bubble) bubble.querySelector(".discussion-bubble__count").textContent = String(count);
+}
+
+async function onSubmit(section, home, event) {
+  const form = event.target;
+  if (form.matches("[data-vote]")) {
+    event.preventDefault();
+    const button = event.submitter;
+    if (!button) return;
+    const value = { up: 1, down: -1, none: 0 }[button.value];
+    const id = form.closest("[data-comment]").dataset.comment;
+    form.classList.add("is-busy");
+    const { ok, data } = await send(section, `/api/comments/${id}/vote`, "POST", { value });
+    form.classList.remove("is-busy");
+    if (!ok) {
+      form.querySelector("[data-score]").title = data.error.message;
+      return;
+    }
+    const c = data.comment;
+    form.querySelector("[data-score]").textContent = String(c.score);
+    const up = form.querySelector(".vote__up");
+    const down = form.querySelector(".vote__down");
+    up.setAttribute("aria-pressed", String(c.my_vote === 1));
+    down.setAttribute("aria-pressed", String(c.my_vote === -1));
+    up.value = c.my_vote === 1 ? "none" : "up";
+    down.value = c.my_vote === -1 ? "none" : "down";
+    return;
+  }
+  if (!form.matches("[data-comment-form]")) return;
+  event.preventDefault();
+  const payload = Object.fromEntries(new FormData(form).entries());
+  delete payload.csrfmiddlewaretoken;
+  payload.parent = payload.parent ? Number(payload.parent) : null;
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  form.classList.add("is-busy");
+  try {
+    const { ok, data } = await send(section, `/api/threads/${section.dataset.page}/comments`, "POST", payload);
+    if (!ok) {
+      showErrors(form, data.error);
+      return;
+    }
+    showErrors(form, null);
+    const item = insertComment(section, form, data.html, payload.parent);
+    if (typeof data.count === "number") updateCount(section, data.count);
+    form.elements.body.value = "";
+    form.elements.key.value = newKey();
+    moveFormTo(section, form, home, null, "");
+    if (item) {
+      item.classList.add("comment--focus");
+      item.scrollIntoView({ block: "center" });
+    }
+  } finally {
+    button.disabled = false;
+    form.classList.remove("is-busy");
+  }
+}
+
+async function replaceList(section, params) {
+  const list = section.querySelector("[data-discussion-list]");
+  list.classList.add("is-busy");
+  try {
+    list.replaceWith(await fetchList(section, params));
+  } catch {
+    list.classList.remove("is-busy");
+    return false;
+  }
+  return true;
+}
+
+async function onClick(section, form, home, event) {
+  const target = event.target.closest("a, button");
+  if (!target || !section.contains(target)) return;
+  if (target.matches("[data-reply]") && form) {
+    event.preventDefault();
+    moveFormTo(section, form, home, target.closest("[data-comment]"), target.dataset.name);
+  } else if (target.matches("[data-cancel-reply]") && form) {
+    event.preventDefault();
+    moveFormTo(section, form, home, null, "");
+  } else if (target.matches("[data-sort]")) {
+    event.preventDefault();
+    const sort = target.dataset.sort;
+    document.cookie = `${SORT_COOKIE}=${sort}; path=/; max-age=31536000; samesite=lax`;
+    if (await replaceList(section, { sort })) {
+      const url = new URL(location.href);
+      url.searchParams.set("sort", sort);
+      url.searchParams.delete("cpage");
+      history.replaceState(null, "", url);
+    }
+  } else if (target.matches("[data-load-more]")) {
+    event.preventDefault();
+    const pager = target.closest(".discussion__pager");
+    pager.classList.add("is-busy");
+    try {
+      const next = await fetchList(section, { sort: currentSort(section), cpage: target.dataset.next });
+      const list = section.querySelector("[data-discussion-comments]");
+      const seen = new Set(Array.from(list.querySelectorAll("[data-comment]"), (li) => li.id));
+      for (const item of Array.from(next.querySelector("[data-discussion-comments]").children)) {
+        if (!seen.has(item.id)) list.append(item);
+      }
+      const newPager = next.querySelector(".discussion__pager");
+      if (newPager) pager.replaceWith(newPager);
+      else pager.remove();
+    } catch {
+      pager.classList.remove("is-busy");
+    }
+  } else if (target.matches("[data-view-all]")) {
+    event.preventDefault();
+    await replaceList(section, { sort: currentSort(section), call: "1" });
+  }
+}
+
+function init(section) {
+  const wanted = location.hash.match(/^#comment-(\d+)$/);
+  if (wanted && !document.getElementById(`comment-${wanted[1]}`)) {
+    const url = new URL(location.href);
+    url.searchParams.set("comment", wanted[1]);
+    location.replace(url.href);
+    return;
+  }
+  const form = section.querySelector("[data-comment-form]");
+  const home = document.createElement("span");
+  home.hidden = true;
+  if (form) form.before(home);
+  section.addEventListener("click", (event) => onClick(section, form, home, event));
+  section.addEventListener("submit", (event) => onSubmit(section, home, event));
+  section.dataset.enhanced = "true";
+}
+
+const section = document.querySelector("[data-discussion]");
+if (section) init(section);

@@ -1,0 +1,379 @@
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from tribune.core import clock
+from tribune.discussion import conf, spam
+from tribune.discussion.models import (
+    Comment,
+    ModerationPolicy,
+    SiteCommentsMode,
+    Status,
+    Vote,
+)
+from tribune.discussion.tests import factories
+from tribune.newsroom.models import CommentsMode
+from tribune.newsroom.tests import factories as newsroom
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article():
+    factories.rules()
+    return newsroom.article()
+
+
+def form_data(**fields):
+    data = {
+        "body": "The footbridge reopened sooner than promised.",
+        "name": "Ada Reader",
+        "email": "ada@example.org",
+        "website": "",
+        "key": fields.pop("key", "a" * 32),
+        "started": spam.issue_form_token(),
+        "nickname": "",
+    }
+    data.update(fields)
+    return data
+
+
+def post(client, article, **fields):
+    return client.post(
+        reverse("discussion:post", args=[article.pk]), form_data(**fields)
+    )
+
+
+def html(response):
+    return response.content.decode()
+
+
+def test_empty_thread_shows_zero_and_invites_comments(client, article):
+    page = html(client.get(article.url))
+    assert "0 Comments" in page
+    assert "Would love your thoughts, please comment." in page
+    assert 'id="comment-form"' in page
+
+
+def test_header_counts_only_approved_comments(client, article):
+    thread = factories.thread(article)
+    factories.comment(in_thread=thread)
+    factories.comment(in_thread=thread)
+    factories.comment(
+        in_thread=thread, settings=factories.rules(moderation=ModerationPolicy.HOLD_ALL)
+    )
+    page = html(client.get(article.url))
+    assert "2 Comments" in page
+    assert "Would love your thoughts" not in page
+
+
+def test_guest_post_redirects_to_the_comment_and_sets_the_guest_cookie(client, article):
+    response = post(client, article)
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?comment={comment.pk}#comment-{comment.pk}")
+    assert conf.get("GUEST_COOKIE") in response.cookies
+    assert comment.guest_token
+    page = html(client.get(response["Location"]))
+    assert "The footbridge reopened sooner than promised." in page
+    assert "ada@example.org" not in page
+
+
+def test_signed_in_reader_posts_under_their_account(client, article):
+    reader = factories.user(first_name="Bo", last_name="Lind")
+    client.force_login(reader)
+    page = html(client.get(article.url))
+    assert 'name="email"' not in page
+    assert "Commenting as Bo Lind." in page
+    client.post(
+        reverse("discussion:post", args=[article.pk]),
+        {"body": "Signed in.", "key": "b" * 32, "started": spam.issue_form_token()},
+    )
+    comment = Comment.objects.get()
+    assert (comment.author, comment.author_name) == (reader, "Bo Lind")
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"email": ""}, "email", "Please give your email address"),
+        ({"email": "nope"}, "email", "does not look right"),
+        ({"name": ""}, "name", "Please give a name."),
+        ({"body": ""}, "body", "Please write a comment."),
+        ({"body": "x" * 5001}, "body", "at most 5000 characters"),
+        ({"website": "javascript:alert(1)"}, "website", "http:// or https://"),
+        ({"parent": "999999"}, None, "not available"),
+    ],
+)
+def test_bad_input_shows_the_error_by_the_field_and_keeps_the_text(
+    client, article, fields, field, message
+):
+    fields.setdefault("body", "Kept words <b>here</b>")
+    response = post(client, article, **fields)
+    assert response.status_code == 400
+    page = html(response)
+    if field:
+        error = re.search(rf'data-error-for="{field}">([^<]*)</span>', page).group(1)
+        assert message in error
+    else:
+        assert message in page
+    if fields["body"] == "Kept words <b>here</b>":
+        assert "Kept words &lt;b&gt;here&lt;/b&gt;</textarea>" in page
+    assert not Comment.objects.exists()
+
+
+def test_form_sent_too_quickly_is_refused(client, article, settings):
+    settings.DISCUSSION_MIN_FILL_SECONDS = 3
+    token = spam.issue_form_token()
+    response = post(client, article, started=token)
+    assert response.status_code == 400
+    assert "quicker than people type" in html(response)
+    with time_machine.travel(clock.now() + dt.timedelta(seconds=5)):
+        assert post(client, article, started=token).status_code == 302
+
+
+def test_filled_honeypot_is_refused(client, article):
+    assert post(client, article, nickname="bot").status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_double_submit_creates_one_comment(client, article):
+    first = post(client, article, key="c" * 32)
+    second = post(client, article, key="c" * 32)
+    assert first["Location"] == second["Location"]
+    assert Comment.objects.count() == 1
+
+
+def test_rate_limited_poster_sees_a_message(client, article, settings):
+    settings.DISCUSSION_RATE_PER_IP_PER_MINUTE = 1
+    assert post(client, article, key="1" * 32).status_code == 302
+    response = post(client, article, key="2" * 32, email="other@example.org")
+    assert response.status_code == 400
+    assert "faster than we allow" in html(response)
+
+
+def test_reply_is_nested_under_its_parent(client, article):
+    top = factories.comment(in_thread=factories.thread(article))
+    response = post(client, article, parent=str(top.pk))
+    reply = Comment.objects.get(parent=top)
+    page = html(client.get(response["Location"]))
+    box = page[page.index(f'id="comment-{top.pk}"') :]
+    assert box.index('class="comment__replies"') < box.index(f'id="comment-{reply.pk}"')
+
+
+def test_deep_replies_say_whom_they_answer(client, article):
+    parent = factories.comment(in_thread=factories.thread(article), name="Level 0")
+    for level in range(1, 7):
+        parent = factories.comment(parent=parent, name=f"Level {level}")
+    page = html(client.get(article.url))
+    assert "in reply to Level 4" in page
+    assert "in reply to Level 5" in page
+    assert "in reply to Level 3" not in page
+
+
+def test_reply_link_without_js_prepares_the_form(client, article):
+    top = factories.comment(in_thread=factories.thread(article), name="Cleo")
+    page = html(client.get(f"{article.url}?replyto={top.pk}"))
+    assert "Replying to Cleo." in page
+    assert f'name="parent" value="{top.pk}"' in page
+
+
+def test_held_comment_is_shown_only_to_its_author(client, article, settings):
+    factories.rules(moderation=ModerationPolicy.HOLD_ALL)
+    response = post(client, article)
+    own = html(client.get(response["Location"]))
+    assert "Awaiting moderation" in own
+    assert "The footbridge reopened" in own
+    assert "0 Comments" in own
+    client.cookies.clear()
+    other = html(client.get(article.url))
+    assert "The footbridge reopened" not in other
+
+
+def test_vote_without_js_counts_and_returns_to_the_comment(client, article):
+    comment = factories.comment(in_thread=factories.thread(article))
+    response = client.post(
+        reverse("discussion:vote", args=[comment.pk]), {"value": "up"}
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#comment-{comment.pk}")
+    page = html(client.get(response["Location"]))
+    assert '<span class="vote__score" data-score>1</span>' in page
+    assert 'value="none" aria-pressed="true"' in page
+    client.post(reverse("discussion:vote", args=[comment.pk]), {"value": "none"})
+    assert not Vote.objects.exists()
+
+
+def test_author_cannot_vote_on_own_comment(client, article):
+    post(client, article)
+    comment = Comment.objects.get()
+    response = client.post(
+        reverse("discussion:vote", args=[comment.pk]), {"value": "up"}
+    )
+    assert response.status_code == 403
+    assert "cannot vote" in html(response)
+
+
+def test_sort_link_is_remembered_in_a_cookie(client, article):
+    thread = factories.thread(article)
+    old = factories.comment(in_thread=thread, body="Older words")
+    new = factories.comment(in_thread=thread, body="Newer words")
+    response = client.get(reverse("discussion:sort", args=[article.pk, "newest"]))
+    assert response.status_code == 302
+    assert client.cookies[conf.get("SORT_COOKIE")].value == "newest"
+    page = html(client.get(article.url))
+    assert page.index(f"comment-{new.pk}") < page.index(f"comment-{old.pk}")
+    assert '<a href="/comments/' in page and 'data-sort="newest" aria-current' in page
+
+
+def test_most_voted_puts_the_best_comment_first(client, article):
+    thread = factories.thread(article)
+    plain = factories.comment(in_thread=thread)
+    liked = factories.comment(in_thread=thread)
+    from tribune.discussion import services
+
+    for _ in range(3):
+        services.vote(
+            comment=liked, viewer=factories.guest_viewer(), value=1, state="open"
+        )
+    page = html(client.get(f"{article.url}?sort=voted"))
+    assert page.index(f'id="comment-{liked.pk}"') < page.index(
+        f'id="comment-{plain.pk}"'
+    )
+
+
+def test_large_thread_pages_and_permalinks_beyond_the_first_page(
+    client, article, settings
+):
+    settings.DISCUSSION_PAGE_SIZE = 3
+    thread = factories.thread(article)
+    comments = [factories.comment(in_thread=thread) for _ in range(5)]
+    first = html(client.get(article.url))
+    assert f'id="comment-{comments[2].pk}"' in first
+    assert f'id="comment-{comments[3].pk}"' not in first
+    assert "Load more comments" in first and "View all comments" in first
+    second = html(client.get(f"{article.url}?cpage=2"))
+    assert f'id="comment-{comments[4].pk}"' in second
+    focused = html(client.get(f"{article.url}?comment={comments[4].pk}"))
+    assert f'comment--focus" id="comment-{comments[4].pk}"' in focused
+    everything = html(client.get(f"{article.url}?call=1"))
+    assert all(f'id="comment-{c.pk}"' in everything for c in comments)
+
+
+def test_permalink_to_a_reply_in_a_collapsed_chain_opens_it(client, article):
+    top = factories.comment(in_thread=factories.thread(article))
+    replies = [
+        factories.comment(parent=top) for _ in range(conf.get("COLLAPSE_AFTER") + 1)
+    ]
+    page = html(client.get(article.url))
+    assert f"View {len(replies)} replies" in page
+    assert '<details class="comment__more">' in page
+    focused = html(client.get(f"{article.url}?comment={replies[-1].pk}"))
+    assert '<details class="comment__more" open>' in focused
+
+
+def test_fragment_returns_the_list_for_the_script(client, article):
+    comment = factories.comment(in_thread=factories.thread(article))
+    response = client.get(reverse("discussion:fragment", args=[article.pk]))
+    assert response.status_code == 200
+    assert f'id="comment-{comment.pk}"' in html(response)
+    assert "<html" not in html(response)
+
+
+def test_author_edits_within_the_window_and_sees_edited(client, article):
+    response = post(client, article)
+    comment = Comment.objects.get()
+    url = reverse("discussion:edit", args=[comment.pk])
+    assert "The footbridge reopened" in html(client.get(url))
+    response = client.post(url, {"body": "Corrected *text*"})
+    assert response.status_code == 302
+    page = html(client.get(response["Location"]))
+    assert "<em>text</em>" in page and "Edited" in page
+
+
+def test_edit_after_window_or_from_another_browser_is_refused(client, article):
+    post(client, article)
+    comment = Comment.objects.get()
+    url = reverse("discussion:edit", args=[comment.pk])
+    with time_machine.travel(clock.now() + dt.timedelta(minutes=16)):
+        assert client.get(url).status_code == 400
+        response = client.post(url, {"body": "late"})
+        assert response.status_code == 400
+        assert "can no longer be edited" in html(response)
+    client.cookies.clear()
+    assert client.post(url, {"body": "stolen"}).status_code == 400
+    comment.refresh_from_db()
+    assert comment.body_markdown.startswith("The footbridge")
+
+
+def test_deleted_comment_with_replies_leaves_a_placeholder(client, article):
+    post(client, article)
+    comment = Comment.objects.get()
+    factories.comment(parent=comment, body="An answer")
+    url = reverse("discussion:delete", args=[comment.pk])
+    assert "Delete your comment?" in html(client.get(url))
+    response = client.post(url)
+    page = html(client.get(response["Location"]))
+    assert "This comment was deleted." in page
+    assert "An answer" in page
+    assert "The footbridge reopened" not in page
+
+
+def test_deleted_comment_without_replies_disappears(client, article):
+    post(client, article)
+    comment = Comment.objects.get()
+    client.post(reverse("discussion:delete", args=[comment.pk]))
+    page = html(client.get(article.url))
+    assert "This comment was deleted." not in page
+    assert f'id="comment-{comment.pk}"' not in page
+
+
+def test_report_form_records_the_report(client, article):
+    comment = factories.comment(in_thread=factories.thread(article))
+    url = reverse("discussion:report", args=[comment.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"reason": "insults"})
+    assert "The moderators will look" in html(response)
+    assert comment.reports.get().reason == "insults"
+
+
+def test_closed_thread_is_readable_without_form_or_votes(client):
+    factories.rules()
+    article = newsroom.article(comments=CommentsMode.CLOSED)
+    comment = factories.comment(in_thread=factories.thread(article))
+    page = html(client.get(article.url))
+    assert comment.body_html in page
+    assert "Comments on this report are closed." in page
+    assert 'id="comment-form"' not in page
+    assert "data-vote" not in page
+    response = post(client, article)
+    assert response.status_code == 400
+    assert not Comment.objects.exclude(pk=comment.pk).exists()
+
+
+def test_hidden_thread_shows_no_comment_section(client):
+    factories.rules()
+    article = newsroom.article(comments=CommentsMode.HIDDEN)
+    assert 'id="comments"' not in html(client.get(article.url))
+
+
+def test_site_default_closes_reports_left_on_default(client):
+    factories.rules(comments=SiteCommentsMode.CLOSED)
+    article = newsroom.article()
+    assert "Comments on this report are closed." in html(client.get(article.url))
+
+
+def test_unknown_comment_is_404(client, article):
+    assert client.post(reverse("discussion:vote", args=[999999])).status_code == 404
+    assert client.get(reverse("discussion:edit", args=[999999])).status_code == 404
+
+
+def test_statuses_other_than_approved_are_not_counted(client, article):
+    thread = factories.thread(article)
+    comment = factories.comment(in_thread=thread)
+    Comment.objects.filter(pk=comment.pk).update(status=Status.SPAM)
+    page = html(client.get(article.url))
+    assert comment.body_html not in page
