@@ -1,9 +1,12 @@
-"""Funding test fixtures: every test starts with an empty cache."""
+"""Funding test fixtures: an empty cache, provider test secrets."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import cache
+
+from tribune.funding.tests import stripe_events
 
 
 @pytest.fixture(autouse=True)
@@ -11,3 +14,10 @@ def empty_cache() -> Iterator[None]:
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def stripe_keys(settings: Any) -> Any:
+    settings.STRIPE_SECRET_KEY = "sk_test_only"
+    settings.STRIPE_WEBHOOK_SECRET = stripe_events.SECRET
+    return settings

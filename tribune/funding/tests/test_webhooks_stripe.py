@@ -1,0 +1,261 @@
+import datetime as dt
+import json
+import logging
+import random
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+
+from tribune.funding import selectors
+from tribune.funding.models import Adjustment, Donation, ProcessedEvent
+from tribune.funding.tests import factories
+from tribune.funding.tests import stripe_events as se
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = dt.datetime(2026, 11, 20, 12, tzinfo=BERLIN)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def raised() -> Decimal:
+    selectors.forget_bar_progress()
+    bar = selectors.get_bar_progress()
+    assert bar is not None
+    return bar.raised
+
+
+@pytest.fixture
+def campaign(db, stripe_keys):
+    return factories.campaign()
+
+
+def test_completed_checkout_is_recorded_with_donor_details(client, campaign):
+    event = se.checkout_completed(
+        "pi_1",
+        2500,
+        metadata={"public_name": "Ana", "message": "Thanks!", "show_on_wall": "1"},
+    )
+    response = se.deliver(client, event)
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "applied"
+    donation = Donation.objects.get()
+    assert (donation.provider, donation.transaction_id) == ("stripe", "pi_1")
+    assert (donation.amount, donation.payment_status) == (Decimal("25.00"), "succeeded")
+    assert donation.email == "reader@example.org"
+    assert donation.wall_message.public_name == "Ana"
+    assert raised() == Decimal("25.00")
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["", "t=1,v1=deadbeef", "garbage"],
+    ids=["missing", "wrong", "unparseable"],
+)
+def test_bad_or_missing_signature_gets_400_and_records_nothing(
+    client, campaign, header
+):
+    body = json.dumps(se.checkout_completed("pi_1", 2500))
+    response = client.post(
+        "/support/webhooks/stripe/",
+        data=body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=header,
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_signature"
+    assert not Donation.objects.exists() and not ProcessedEvent.objects.exists()
+
+
+def test_signature_from_another_secret_or_a_tampered_body_is_refused(client, campaign):
+    event = se.checkout_completed("pi_1", 2500)
+    assert se.deliver(client, event, secret="whsec_other").status_code == 400
+    body, header = se.signed(event)
+    tampered = body.replace(b"2500", b"9900")
+    response = client.post(
+        "/support/webhooks/stripe/",
+        data=tampered,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=header,
+    )
+    assert response.status_code == 400
+    assert not Donation.objects.exists()
+
+
+def test_old_signatures_are_refused(client, campaign):
+    old = int(NOW.timestamp()) - 3600
+    response = se.deliver(client, se.checkout_completed("pi_1", 2500), timestamp=old)
+    assert response.status_code == 400
+
+
+def test_malformed_payload_gets_400_and_is_logged(client, campaign, caplog):
+    caplog.set_level(logging.WARNING, logger="tribune.funding.webhooks")
+    assert se.deliver(client, "{not json").status_code == 400
+    event = se.checkout_completed("pi_1", 2500)
+    del event["data"]["object"]["amount_total"]
+    response = se.deliver(client, event)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed"
+    assert "amount_total" in caplog.text
+    # The event was not marked processed: a corrected delivery still applies.
+    assert not ProcessedEvent.objects.exists() and not Donation.objects.exists()
+
+
+def test_unknown_event_type_gets_200_and_is_ignored(client, campaign):
+    response = se.deliver(client, se.event("customer.created", {"id": "cus_1"}))
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "ignored"
+    assert not ProcessedEvent.objects.exists()
+
+
+def test_replayed_event_changes_nothing(client, campaign):
+    event = se.checkout_completed("pi_1", 2500)
+    se.deliver(client, event)
+    assert se.deliver(client, event).json()["outcome"] == "replay"
+    assert Donation.objects.count() == 1 and ProcessedEvent.objects.count() == 1
+    assert raised() == Decimal("25.00")
+
+
+def test_webhook_without_configuration_is_not_offered(client, db):
+    response = se.deliver(client, se.checkout_completed("pi_1", 2500))
+    assert response.status_code == 404
+    assert client.get("/support/webhooks/stripe/").status_code == 405
+
+
+def test_async_payment_counts_only_once_it_succeeds(client, campaign):
+    se.deliver(client, se.checkout_completed("pi_1", 4000, paid="unpaid"))
+    assert raised() == 0
+    se.deliver(
+        client,
+        se.checkout_completed(
+            "pi_1", 4000, kind="checkout.session.async_payment_succeeded"
+        ),
+    )
+    assert raised() == Decimal("40.00")
+
+
+def test_subscription_checkout_is_counted_by_its_invoices(client, campaign):
+    session = se.checkout_completed("pi_sub", 1000)
+    session["data"]["object"]["mode"] = "subscription"
+    se.deliver(client, session)
+    assert not Donation.objects.exists()
+    se.deliver(
+        client,
+        se.invoice_paid(
+            "in_1", "pi_sub", 1000, {"public_name": "Cy", "show_on_wall": "1"}
+        ),
+    )
+    se.deliver(client, se.invoice_paid("in_2", "pi_sub2", 1000))
+    rows = Donation.objects.order_by("transaction_id")
+    assert [(d.transaction_id, d.recurring) for d in rows] == [
+        ("pi_sub", True),
+        ("pi_sub2", True),
+    ]
+    assert raised() == Decimal("20.00")
+
+
+def test_partial_then_full_refund_in_any_order_subtracts_once(client, campaign):
+    se.deliver(client, se.checkout_completed("pi_1", 5000))
+    full = se.charge_refunded("pi_1", 5000, 5000)
+    partial = se.charge_refunded("pi_1", 5000, 2000)
+    se.deliver(client, full)
+    se.deliver(client, partial)
+    assert raised() == 0
+    assert Adjustment.objects.get().amount == Decimal("50.00")
+
+
+def test_refund_before_its_payment_creates_the_payment_from_the_charge(
+    client, campaign
+):
+    se.deliver(client, se.charge_refunded("pi_1", 5000, 2000))
+    se.deliver(
+        client, se.checkout_completed("pi_1", 5000, metadata={"public_name": "Di"})
+    )
+    donation = Donation.objects.get()
+    assert donation.public_name == "Di"
+    assert raised() == Decimal("30.00")
+
+
+def test_disputes_count_only_when_lost(client, campaign):
+    se.deliver(client, se.checkout_completed("pi_1", 3000))
+    se.deliver(client, se.checkout_completed("pi_2", 2000))
+    se.deliver(client, se.dispute("pi_1", 3000))
+    se.deliver(client, se.dispute("pi_2", 2000))
+    assert raised() == Decimal("50.00")
+    se.deliver(client, se.dispute("pi_1", 3000, closed="won"))
+    se.deliver(client, se.dispute("pi_2", 2000, closed="lost"))
+    assert raised() == Decimal("30.00")
+
+
+def scenario() -> tuple[list[dict], Decimal]:
+    """Eight payments with refunds and disputes; the expected total by hand."""
+    events = [
+        se.checkout_completed("pi_a", 1000),
+        se.checkout_completed("pi_b", 2500),
+        se.checkout_completed("pi_c", 5000),
+        se.charge_refunded("pi_c", 5000, 1500),
+        se.charge_refunded("pi_c", 5000, 5000),
+        se.checkout_completed("pi_d", 4000, paid="unpaid"),
+        se.checkout_completed(
+            "pi_d", 4000, kind="checkout.session.async_payment_succeeded"
+        ),
+        se.checkout_completed("pi_e", 700, paid="unpaid"),
+        se.checkout_completed("pi_f", 1200),
+        se.dispute("pi_f", 1200),
+        se.dispute("pi_f", 1200, closed="lost"),
+        se.checkout_completed("pi_g", 900),
+        se.dispute("pi_g", 900),
+        se.dispute("pi_g", 900, closed="won"),
+        se.invoice_paid("in_h", "pi_h", 1500),
+        se.charge_refunded("pi_h", 1500, 500),
+    ]
+    # a 10 + b 25 + c 0 + d 40 + e pending + f 0 + g 9 + h 15 - 5
+    return events, Decimal("94.00")
+
+
+def test_each_event_delivered_three_times_shuffled_gives_exact_totals(client, campaign):
+    events, expected = scenario()
+    deliveries = events * 3
+    random.Random(20261120).shuffle(deliveries)
+    for event in deliveries:
+        assert se.deliver(client, event).status_code == 200
+    assert raised() == expected
+    assert ProcessedEvent.objects.count() == len(events)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"
+)
+def test_twenty_concurrent_deliveries_on_postgresql_give_exact_totals(stripe_keys):
+    factories.campaign()
+    events, expected = scenario()
+    deliveries = events * 3
+    random.Random(7).shuffle(deliveries)
+    start = threading.Barrier(20)
+
+    def deliver(event: dict) -> int:
+        try:
+            start.wait(timeout=5)
+        except threading.BrokenBarrierError:
+            pass
+        try:
+            return se.deliver(Client(), event).status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        codes = list(pool.map(deliver, deliveries))
+    assert codes == [200] * len(deliveries)
+    assert raised() == expected
+    assert Donation.objects.count() == 8
+    assert ProcessedEvent.objects.count() == len(events)
