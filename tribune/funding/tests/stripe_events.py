@@ -1,4 +1,4 @@
-"""Signed Stripe events for tests, built like Stripe builds them (SDK signature scheme)."""
+"""Signed Stripe events for tests, built with the SDK's signature scheme."""
 
 from __future__ import annotations
 
