@@ -1,4 +1,4 @@
-"""Property: whatever events arrive, in any order, repeated, the bar equals the ledger."""
+"""Property: any events, in any order, repeated: the bar equals the ledger."""
 
 import datetime as dt
 from decimal import Decimal
