@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Site
 
@@ -214,3 +214,39 @@ def count_comments(page_ids: Iterable[int]) -> dict[int, int]:
         Thread.objects.filter(page_id__in=ids).values_list("page_id", "comment_count")
     )
     return {pk: found.get(pk, 0) for pk in ids}
+
+
+def list_moderation_queue(
+    *, status: str, thread_id: int | None = None, email: str | None = None
+) -> QuerySet[Comment]:
+    """Comments in one status for moderators, newest first, with their report."""
+    comments = Comment.objects.filter(status=status).select_related(
+        "thread__page", "author"
+    )
+    if thread_id is not None:
+        comments = comments.filter(thread_id=thread_id)
+    if email:
+        comments = comments.filter(author_email__iexact=email)
+    return comments.order_by("-created_at", "-id")
+
+
+def count_by_status() -> dict[str, int]:
+    """How many comments each status holds, in one query."""
+    return dict(
+        Comment.objects.values_list("status").annotate(n=Count("id")).order_by()
+    )
+
+
+def list_author_history(comment: Comment, *, limit: int) -> list[Comment]:
+    """Other comments by the same author (account or email), newest first."""
+    same = Q(author_email__iexact=comment.author_email) if comment.author_email else Q()
+    if comment.author_id is not None:
+        same |= Q(author_id=comment.author_id)
+    if not same:
+        return []
+    return list(
+        Comment.objects.filter(same)
+        .exclude(pk=comment.pk)
+        .select_related("thread__page")
+        .order_by("-created_at")[:limit]
+    )

@@ -1,0 +1,193 @@
+"""The moderation queue in the Wagtail admin; every view sits behind one staff check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tribune.discussion import selectors, services
+from tribune.discussion.errors import DiscussionError
+from tribune.discussion.models import Action, Comment, Status
+
+PERMISSION = "discussion.change_comment"
+QUEUE_PAGE_SIZE = 50
+
+View = Callable[..., HttpResponse]
+
+
+def moderator_required(view: View) -> View:
+    """The one staff check: signed in, active, allowed to change comments.
+
+    Anonymous users go to the admin login; signed-in users without the
+    permission get 403.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        user = request.user
+        if not user.is_authenticated:
+            login = reverse("wagtailadmin_login")
+            return HttpResponseRedirect(f"{login}?{urlencode({'next': request.path})}")
+        if not (user.is_active and user.has_perm(PERMISSION)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class ModeratorEditForm(forms.Form):
+    body = forms.CharField(
+        label=gettext_lazy("Comment text (Markdown)"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note for the log (optional)"),
+        required=False,
+        max_length=300,
+    )
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return target
+    return reverse("discussion_moderation:queue")
+
+
+@require_GET
+@moderator_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Comments by status (tabs), optionally of one report or one author."""
+    status = request.GET.get("status", Status.PENDING)
+    if status not in Status.values:
+        status = Status.PENDING
+    thread_id = request.GET.get("thread") or None
+    email = request.GET.get("email") or None
+    listing = selectors.list_moderation_queue(
+        status=status,
+        thread_id=int(thread_id) if thread_id and thread_id.isdigit() else None,
+        email=email,
+    )
+    page = Paginator(listing, QUEUE_PAGE_SIZE).get_page(request.GET.get("p"))
+    counts = selectors.count_by_status()
+    tabs = [
+        {"status": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in Status.choices
+    ]
+    return render(
+        request,
+        "discussion/admin/queue.html",
+        {
+            "page_obj": page,
+            "tabs": tabs,
+            "status": status,
+            "thread_filter": thread_id,
+            "email_filter": email,
+            "actions": [
+                (Action.APPROVE, _("Approve")),
+                (Action.SPAM, _("Spam")),
+                (Action.DELETE, _("Delete")),
+                (Action.HOLD, _("Hold")),
+            ],
+            "here": request.get_full_path(),
+        },
+    )
+
+
+@require_POST
+@moderator_required
+def act(request: HttpRequest) -> HttpResponse:
+    """Approve, mark as spam, delete or hold the selected comments (one or many)."""
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    try:
+        action = Action(request.POST.get("action", ""))
+    except ValueError:
+        messages.error(request, _("Choose an action."))
+        return HttpResponseRedirect(_back(request))
+    if not ids:
+        messages.error(request, _("Select at least one comment."))
+        return HttpResponseRedirect(_back(request))
+    try:
+        changed = services.moderate_comments(
+            comment_ids=ids,
+            action=action,
+            moderator=request.user,  # type: ignore[arg-type]
+            note=request.POST.get("note", ""),
+        )
+    except DiscussionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(action)s: %(n)d comment(s).")
+            % {"action": action.label, "n": len(changed)},
+        )
+    return HttpResponseRedirect(_back(request))
+
+
+@require_http_methods(["GET", "POST"])
+@moderator_required
+def detail(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """One comment: its text, report, author history, log, and an edit form."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("thread__page", "author", "parent"),
+        pk=comment_id,
+    )
+    if request.method == "POST":
+        form = ModeratorEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.moderate_edit_comment(
+                    comment=comment,
+                    moderator=request.user,  # type: ignore[arg-type]
+                    body=form.cleaned_data["body"],
+                    note=form.cleaned_data["note"],
+                )
+            except DiscussionError as error:
+                form.add_error("body", error.message)
+            else:
+                messages.success(request, _("Comment saved."))
+                return HttpResponseRedirect(request.path)
+    else:
+        form = ModeratorEditForm(initial={"body": comment.body_markdown})
+    return render(
+        request,
+        "discussion/admin/detail.html",
+        {
+            "comment": comment,
+            "form": form,
+            "history": selectors.list_author_history(comment, limit=20),
+            "log": comment.moderation_actions.select_related("moderator")[:50],
+            "reports": comment.reports.all()[:50],
+            "actions": [
+                (Action.APPROVE, _("Approve")),
+                (Action.SPAM, _("Spam")),
+                (Action.DELETE, _("Delete")),
+                (Action.HOLD, _("Hold")),
+            ],
+            "here": request.path,
+        },
+    )
+
+
+urlpatterns = [
+    path("", queue, name="queue"),
+    path("act/", act, name="act"),
+    path("<int:comment_id>/", detail, name="detail"),
+]
