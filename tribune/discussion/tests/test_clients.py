@@ -1,0 +1,72 @@
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from tribune.discussion import clients, conf
+from tribune.discussion.clients import Viewer
+
+rf = RequestFactory()
+
+
+def request(remote="198.51.100.7", forwarded=None):
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return rf.get("/", **extra)
+
+
+def test_without_trusted_proxies_the_header_is_ignored(settings):
+    settings.TRUSTED_PROXIES = []
+    assert clients.client_ip(request(forwarded="203.0.113.1")) == "198.51.100.7"
+
+
+def test_header_from_an_untrusted_peer_is_ignored(settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    assert clients.client_ip(request(forwarded="203.0.113.1")) == "198.51.100.7"
+
+
+def test_behind_a_trusted_proxy_the_last_untrusted_hop_is_the_client(settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    got = clients.client_ip(
+        request(remote="10.0.0.2", forwarded="1.2.3.4, 203.0.113.1, 10.0.0.5")
+    )
+    # 1.2.3.4 was sent by the client itself and cannot be believed.
+    assert got == "203.0.113.1"
+
+
+def test_garbage_in_the_header_gives_no_address(settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    assert clients.client_ip(request(remote="10.0.0.1", forwarded="<script>")) is None
+
+
+def test_anonymous_reader_has_no_key_until_a_guest_token_is_made():
+    viewer = clients.viewer_for(request())
+    assert viewer.key is None
+    guest = clients.ensure_guest(request(), viewer)
+    assert guest.key == f"g:{guest.guest_token}"
+    assert len(guest.guest_token) == 32
+
+
+def test_guest_cookie_round_trips_signed_and_http_only():
+    guest = clients.ensure_guest(request(), Viewer())
+    response = HttpResponse()
+    clients.remember_guest(response, guest)
+    cookie = response.cookies[conf.get("GUEST_COOKIE")]
+    assert cookie["httponly"]
+    back = rf.get("/")
+    back.COOKIES[conf.get("GUEST_COOKIE")] = cookie.value
+    assert clients.viewer_for(back).guest_token == guest.guest_token
+
+
+def test_forged_guest_cookie_is_ignored():
+    forged = rf.get("/")
+    forged.COOKIES[conf.get("GUEST_COOKIE")] = "a" * 32
+    assert clients.viewer_for(forged).key is None
+
+
+@pytest.mark.django_db
+def test_signed_in_user_is_keyed_by_account(django_user_model):
+    user = django_user_model.objects.create_user("kim", password="pw-for-tests-1")
+    req = request()
+    req.user = user
+    assert clients.viewer_for(req).key == f"u:{user.pk}"

@@ -1,0 +1,53 @@
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.cache import cache
+
+from tribune.core import clock
+from tribune.discussion import spam
+from tribune.discussion.errors import RateLimitedError, SpamSuspectedError
+
+
+def test_form_token_is_refused_before_the_minimum_fill_time(settings):
+    settings.DISCUSSION_MIN_FILL_SECONDS = 3
+    token = spam.issue_form_token()
+    with pytest.raises(SpamSuspectedError) as caught:
+        spam.check_form_token(token)
+    assert caught.value.code == "too_fast"
+    with time_machine.travel(clock.now() + dt.timedelta(seconds=4)):
+        spam.check_form_token(token)
+
+
+def test_form_token_expires(settings):
+    token = spam.issue_form_token()
+    with time_machine.travel(clock.now() + dt.timedelta(hours=25)):
+        with pytest.raises(SpamSuspectedError) as caught:
+            spam.check_form_token(token)
+    assert caught.value.code == "form_expired"
+
+
+@pytest.mark.parametrize("token", ["", "form", "form:abc:def"])
+def test_forged_form_token_is_refused(token):
+    with pytest.raises(SpamSuspectedError) as caught:
+        spam.check_form_token(token)
+    assert caught.value.code == "bad_form"
+
+
+def test_held_words_match_whole_words_ignoring_case():
+    words = ["casino", "cheap pills"]
+    assert spam.find_held_word("Best CASINO!", words) == "casino"
+    assert spam.find_held_word("buy Cheap   pills", words) is None
+    assert spam.find_held_word("buy cheap pills now", words) == "cheap pills"
+    assert spam.find_held_word("casinos", words) is None
+    assert spam.find_held_word("anything", []) is None
+
+
+def test_rate_limit_windows_reset(settings):
+    cache.clear()
+    settings.DISCUSSION_RATE_PER_IP_PER_MINUTE = 2
+    spam.check_rate(ip="192.0.2.1", email="")
+    spam.check_rate(ip="192.0.2.1", email="")
+    with pytest.raises(RateLimitedError):
+        spam.check_rate(ip="192.0.2.1", email="")
+    spam.check_rate(ip="192.0.2.2", email="")  # another client is unaffected
