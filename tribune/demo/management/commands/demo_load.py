@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from tribune.config import env
-from tribune.demo import newsroom_content
+from tribune.demo import funding_content, newsroom_content
 
 ADMIN_USERNAME = "admin"
 
@@ -24,6 +24,7 @@ class Command(BaseCommand):
         # Wagtail indexes in background tasks; the demo must be searchable at once.
         call_command("update_index", verbosity=0)
         self.stdout.write(f"Demo newsroom: {len(newsroom.articles)} reports.")
+        self.stdout.write(f"Demo funding: {funding_content.load().donations} donations.")
         self._admin()
 
     def _admin(self) -> None:
