@@ -55,7 +55,7 @@ def serve(routes: dict[str, Route]) -> Iterator[FakeProvider]:
             self.end_headers()
             self.wfile.write(body)
 
-        do_GET = do_POST = _handle
+        do_GET = do_POST = _handle  # noqa: N815 - http.server's names
 
         def log_message(self, *args: Any) -> None:
             pass
