@@ -131,7 +131,7 @@ def get_thread_page(
 ) -> ThreadPage:
     """One page of top-level comments with all their replies, nested for display.
 
-    At most five queries whatever the thread size: the thread, an optional
+    At most six queries whatever the thread size: the thread, an optional
     permalink lookup (two), the page of top-level comments, their replies, and
     the viewer's votes on them.
     """
