@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -106,3 +107,72 @@ def required(name: str, hint: str) -> str:
     if not value:
         raise ImproperlyConfigured(f"{name} is not set: {hint}")
     return value
+
+
+_EMAIL_SCHEMES = {
+    # scheme: (use_tls, use_ssl, default port)
+    "smtp": (False, False, 25),
+    "smtp+tls": (True, False, 587),
+    "smtp+ssl": (False, True, 465),
+}
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+
+def email() -> dict[str, Any]:
+    """Mail settings from EMAIL_URL or EMAIL_HOST and friends; console mail otherwise.
+
+    EMAIL_URL is smtp://user:pass@host:port (plain, port 25), smtp+tls://
+    (STARTTLS, 587), smtp+ssl:// (implicit TLS, 465) or console://.
+    """
+    url = os.environ.get("EMAIL_URL", "")
+    host = os.environ.get("EMAIL_HOST", "")
+    timeout = get_int("EMAIL_TIMEOUT", 30)
+    if url and host:
+        raise ImproperlyConfigured("Set EMAIL_URL or EMAIL_HOST, not both.")
+    if url:
+        return _email_from_url(url, timeout)
+    if not host:
+        return {"EMAIL_BACKEND": _CONSOLE_BACKEND}
+    use_tls = get_bool("EMAIL_USE_TLS", False)
+    use_ssl = get_bool("EMAIL_USE_SSL", False)
+    if use_tls and use_ssl:
+        raise ImproperlyConfigured(
+            "EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other."
+        )
+    default_port = 465 if use_ssl else 587 if use_tls else 25
+    return {
+        "EMAIL_BACKEND": _SMTP_BACKEND,
+        "EMAIL_HOST": host,
+        "EMAIL_PORT": get_int("EMAIL_PORT", default_port),
+        "EMAIL_HOST_USER": os.environ.get("EMAIL_HOST_USER", ""),
+        "EMAIL_HOST_PASSWORD": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+        "EMAIL_TIMEOUT": timeout,
+    }
+
+
+def _email_from_url(url: str, timeout: int) -> dict[str, Any]:
+    hint = "set it like smtp+tls://user:password@mail.example.org:587 or console://"
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "console":
+        return {"EMAIL_BACKEND": _CONSOLE_BACKEND}
+    if scheme not in _EMAIL_SCHEMES or not parts.hostname:
+        raise ImproperlyConfigured(f"EMAIL_URL is malformed; {hint}")
+    use_tls, use_ssl, default_port = _EMAIL_SCHEMES[scheme]
+    try:
+        port = parts.port or default_port
+    except ValueError:
+        raise ImproperlyConfigured(f"EMAIL_URL has a bad port; {hint}") from None
+    return {
+        "EMAIL_BACKEND": _SMTP_BACKEND,
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+        "EMAIL_TIMEOUT": timeout,
+    }

@@ -1,0 +1,125 @@
+"""Mailing fixtures: a real SMTP server on loopback and a real database worker."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import email.policy
+import socket
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class Received:
+    """One message as the server stored it, parsed from the raw DATA bytes."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    raw: bytes
+    message: email.message.EmailMessage
+
+
+@dataclass
+class SMTPServer:
+    """An aiosmtpd server that stores what it accepts; can be stopped and restarted.
+
+    `on_rcpt` and `on_data` run (in a thread, so the server keeps serving other
+    connections) before the server answers, so a test can stall or kill the
+    client at exactly that step of the conversation. An exception in a hook
+    makes the server answer 500.
+    """
+
+    port: int
+    received: list[Received] = field(default_factory=list)
+    on_rcpt: Callable[[], None] | None = None
+    on_data: Callable[[], None] | None = None
+    _controller: Controller | None = None
+
+    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if self.on_rcpt is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.on_rcpt)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(  # noqa: N802
+        self, server: Any, session: Any, envelope: Any
+    ) -> str:
+        raw = bytes(envelope.original_content)
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        self.received.append(
+            Received(envelope.mail_from, list(envelope.rcpt_tos), raw, parsed)  # type: ignore[arg-type]
+        )
+        if self.on_data is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.on_data)
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        if self._controller is None:
+            self._controller = Controller(
+                self, hostname="127.0.0.1", port=self.port, ready_timeout=10
+            )
+            self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SMTPServer]:
+    server = SMTPServer(port=_free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_settings(settings: Any, smtp_server: SMTPServer) -> SMTPServer:
+    """Django sends through the loopback server, and tasks go to the database queue."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    settings.DEFAULT_FROM_EMAIL = "Newsroom <newsroom@example.org>"
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    return smtp_server
+
+
+@pytest.fixture
+def run_worker() -> Callable[[], int]:
+    """Run django_tasks_db's worker over every ready task, then return how many ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    def run() -> int:
+        worker = Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="pytest",
+            excluded_queue_names=[],
+        )
+        worker.run()
+        return worker._run_tasks
+
+    return run
