@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from tribune.funding import money, services
+from tribune.funding.providers import patreon, paypal
 from tribune.funding.providers import stripe as stripe_provider
 
 logger = logging.getLogger(__name__)
@@ -42,5 +43,51 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
         money.MoneyError,
     ) as exc:
         logger.warning("Stripe event %s not applied: %s", event.get("id"), exc)
+        return error("malformed", str(exc), 400)
+    return JsonResponse({"received": True, "outcome": outcome})
+
+
+@csrf_exempt
+@require_POST
+def paypal_webhook(request: HttpRequest) -> JsonResponse:
+    """PayPal events, verified by asking PayPal; 503 when PayPal cannot be asked."""
+    if not paypal.is_configured():
+        return error("not_configured", "PayPal is not configured.", 404)
+    try:
+        event = paypal.verify(request.body, request.headers)
+    except paypal.SignatureError as exc:
+        return error("bad_signature", str(exc), 400)
+    except paypal.PayloadError as exc:
+        logger.warning("Malformed PayPal webhook: %s", exc)
+        return error("malformed", str(exc), 400)
+    except paypal.UnreachableError as exc:
+        logger.error("PayPal verification failed: %s", exc)
+        return error("unverified", "PayPal could not be asked; retry later.", 503)
+    try:
+        outcome = paypal.apply_event(event)
+    except (paypal.PayloadError, services.LedgerError, money.MoneyError) as exc:
+        logger.warning("PayPal event %s not applied: %s", event.get("id"), exc)
+        return error("malformed", str(exc), 400)
+    return JsonResponse({"received": True, "outcome": outcome})
+
+
+@csrf_exempt
+@require_POST
+def patreon_webhook(request: HttpRequest) -> JsonResponse:
+    """Patreon member events signed with X-Patreon-Signature."""
+    if not patreon.is_configured():
+        return error("not_configured", "Patreon is not configured.", 404)
+    try:
+        body = patreon.verify(request.body, request.headers)
+    except patreon.SignatureError as exc:
+        return error("bad_signature", str(exc), 400)
+    except patreon.PayloadError as exc:
+        logger.warning("Malformed Patreon webhook: %s", exc)
+        return error("malformed", str(exc), 400)
+    event_type = request.headers.get("X-Patreon-Event", "")
+    try:
+        outcome = patreon.apply_event(event_type, body, request.body)
+    except (patreon.PayloadError, services.LedgerError, money.MoneyError) as exc:
+        logger.warning("Patreon %s not applied: %s", event_type, exc)
         return error("malformed", str(exc), 400)
     return JsonResponse({"received": True, "outcome": outcome})
