@@ -7,6 +7,9 @@ dispute step or event finds its row (unique constraints) and changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +17,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from tribune.core import clock
-from tribune.funding import conf, money, progress, selectors
+from tribune.funding import conf, imports, money, progress, selectors
 from tribune.funding.models import (
     Adjustment,
     Campaign,
@@ -302,3 +305,67 @@ def moderate_message(*, message: SupporterMessage, approve: bool) -> SupporterMe
     message.moderated_at = clock.now()
     message.save(update_fields=["status", "moderated_at"])
     return message
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do), by line number."""
+
+    added: list[int] = dc_field(default_factory=list)
+    duplicates: list[tuple[int, str]] = dc_field(default_factory=list)
+    rejected: list[tuple[int, str]] = dc_field(default_factory=list)
+    committed: bool = False
+
+
+def import_donations(
+    *,
+    rows: Sequence[imports.Row],
+    rejected: Sequence[tuple[int, str]] = (),
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    recorded_by: Any = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Record imported rows in one transaction; rows already in the ledger are skipped.
+
+    Any rejected row cancels the whole import unless `skip_invalid`; a dry run
+    does every write and rolls it back, so its report is exactly what a real run
+    would do. Running the same file twice adds nothing the second time.
+    """
+    report = ImportReport(rejected=list(rejected))
+    with transaction.atomic():
+        for done, row in enumerate(rows, start=1):
+            if Donation.objects.filter(
+                provider=row.provider, transaction_id=row.transaction_id
+            ).exists():
+                report.duplicates.append((row.line, row.transaction_id))
+            else:
+                try:
+                    with transaction.atomic():
+                        record_donation(
+                            provider=row.provider,
+                            transaction_id=row.transaction_id,
+                            amount=row.amount,
+                            currency=row.currency,
+                            received_at=row.received_at,
+                            method=row.method,
+                            fee=row.fee,
+                            exchange_rate=row.exchange_rate,
+                            recurring=row.recurring,
+                            public_name=row.public_name,
+                            email=row.email,
+                            message=row.message,
+                            recorded_by=recorded_by,
+                        )
+                except (LedgerError, money.MoneyError) as exc:
+                    report.rejected.append((row.line, str(exc)))
+                else:
+                    report.added.append(row.line)
+            if on_progress is not None:
+                on_progress(done, len(rows))
+        report.rejected.sort()
+        if dry_run or (report.rejected and not skip_invalid):
+            transaction.set_rollback(True)
+        else:
+            report.committed = True
+    return report
