@@ -231,14 +231,29 @@ async function onClick(section, form, home, event) {
   }
 }
 
-function init(section) {
+// A permalink to a comment that is not on this page asks the server for its page;
+// one that is here gets highlighted, with its folded replies opened.
+function followPermalink() {
   const wanted = location.hash.match(/^#comment-(\d+)$/);
-  if (wanted && !document.getElementById(`comment-${wanted[1]}`)) {
+  if (!wanted) return false;
+  const item = document.getElementById(`comment-${wanted[1]}`);
+  if (!item) {
     const url = new URL(location.href);
     url.searchParams.set("comment", wanted[1]);
     location.replace(url.href);
-    return;
+    return true;
   }
+  for (const old of document.querySelectorAll(".comment--focus")) old.classList.remove("comment--focus");
+  item.classList.add("comment--focus");
+  const folded = item.closest("details");
+  if (folded) folded.open = true;
+  item.scrollIntoView({ block: "center" });
+  return false;
+}
+
+function init(section) {
+  if (followPermalink()) return;
+  window.addEventListener("hashchange", followPermalink);
   const form = section.querySelector("[data-comment-form]");
   const home = document.createElement("span");
   home.hidden = true;

@@ -1,0 +1,231 @@
+"""Browser tests: what only a real browser shows (script enhancement, XSS not running)."""
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tribune.discussion.models import Comment
+from tribune.discussion.tests import factories
+from tribune.newsroom.tests import factories as newsroom
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PAYLOADS = [
+    line
+    for line in (Path(__file__).parent / "data" / "xss_payloads.txt")
+    .read_text()
+    .splitlines()
+    if line.strip()
+]
+
+
+@pytest.fixture
+def article(settings):
+    settings.DISCUSSION_RATE_PER_IP_PER_MINUTE = 100_000
+    settings.DISCUSSION_RATE_PER_EMAIL_PER_HOUR = 100_000
+    factories.rules(max_links=50)
+    return newsroom.article(title="Bridge works resume")
+
+
+def watch_dialogs(page):
+    seen = []
+    page.on("dialog", lambda dialog: (seen.append(dialog.message), dialog.dismiss()))
+    return seen
+
+
+def fill_guest(page, body, name="Ada"):
+    page.fill("#id_body", body)
+    page.fill("#id_name", name)
+    page.fill("#id_email", f"{name.lower()}@example.org")
+
+
+def test_reader_posts_replies_votes_and_sorts_in_place(
+    page, browser, live_server, article
+):
+    url = live_server.url + article.url
+    dialogs = watch_dialogs(page)
+    page.goto(url)
+    assert "Would love your thoughts" in page.inner_text("[data-discussion-bubble]")
+    page.wait_for_selector("[data-discussion][data-enhanced]")
+    fill_guest(page, "The *new* timetable helps.")
+    page.click("text=Post comment")
+    page.wait_for_selector(".comment__body em:text('new')")
+    assert page.url == url  # posted in place, no navigation
+    assert page.inner_text(".discussion-bubble__count") == "1"
+    top = Comment.objects.get()
+
+    page.click(f"#comment-{top.pk} [data-reply]")
+    assert page.locator(f"#comment-{top.pk} > #comment-form").count() == 1
+    page.fill("#id_body", "Agreed, and the buses run later too.")
+    page.click("text=Post comment")
+    page.wait_for_selector(f"#comment-{top.pk} .comment__replies .comment__body")
+    reply = Comment.objects.exclude(pk=top.pk).get()
+    assert reply.parent_id == top.pk
+    assert (
+        page.locator(
+            "[data-discussion-list] > .discussion__sort + * #comment-form"
+        ).count()
+        == 0
+    )
+
+    other = browser.new_context()
+    tab = other.new_page()
+    tab.goto(url)
+    tab.wait_for_selector("[data-discussion][data-enhanced]")
+    tab.click(f"#comment-{top.pk} > .comment__box .vote__up")
+    tab.wait_for_selector(
+        f"#comment-{top.pk} > .comment__box .vote__up[aria-pressed=true]"
+    )
+    assert tab.inner_text(f"#comment-{top.pk} > .comment__box [data-score]") == "1"
+    tab.reload()
+    assert tab.inner_text(f"#comment-{top.pk} > .comment__box [data-score]") == "1"
+    tab.click(f"#comment-{top.pk} > .comment__box .vote__up")  # withdraw
+    tab.wait_for_selector(
+        f"#comment-{top.pk} > .comment__box .vote__up[aria-pressed=false]"
+    )
+    assert tab.inner_text(f"#comment-{top.pk} > .comment__box [data-score]") == "0"
+
+    second = factories.comment(in_thread=top.thread, body="A later thought.")
+    tab.click("[data-sort=newest]")
+    tab.wait_for_selector("[data-sort=newest][aria-current]")
+    ids = tab.eval_on_selector_all(
+        "[data-discussion-comments] > li", "items => items.map(li => li.id)"
+    )
+    assert ids == [f"comment-{second.pk}", f"comment-{top.pk}"]
+    assert any(
+        c["name"] == "tribune_comment_sort" and c["value"] == "newest"
+        for c in other.cookies()
+    )
+    other.close()
+    assert dialogs == []
+    assert page.errors == []
+
+
+def test_load_more_and_permalink_beyond_the_first_page(
+    page, live_server, article, settings
+):
+    settings.DISCUSSION_PAGE_SIZE = 3
+    thread = factories.thread(article)
+    made = [factories.comment(in_thread=thread) for _ in range(7)]
+    page.goto(live_server.url + article.url)
+    page.wait_for_selector("[data-discussion][data-enhanced]")
+    assert page.locator("[data-discussion-comments] > li").count() == 3
+    page.click("[data-load-more]")
+    expect(page.locator("[data-discussion-comments] > li")).to_have_count(6)
+    page.click("[data-view-all]")
+    expect(page.locator("[data-discussion-comments] > li")).to_have_count(7)
+    page.goto("about:blank")
+    page.goto(f"{live_server.url}{article.url}#comment-{made[-1].pk}")
+    page.wait_for_selector(f"#comment-{made[-1].pk}.comment--focus")
+    assert f"comment={made[-1].pk}" in page.url
+    assert page.errors == []
+
+
+def test_everything_works_without_javascript(browser, live_server, article):
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(live_server.url + article.url)
+    fill_guest(tab, "Posted without any script.", name="Nojs")
+    tab.fill("#id_email", "")
+    tab.click("text=Post comment")
+    assert "Please give your email address" in tab.inner_text("[data-error-for=email]")
+    assert tab.input_value("#id_body") == "Posted without any script."
+    tab.fill("#id_email", "nojs@example.org")
+    tab.click("text=Post comment")
+    comment = Comment.objects.get()
+    assert tab.url.endswith(f"#comment-{comment.pk}")
+    assert "Posted without any script." in tab.inner_text(f"#comment-{comment.pk}")
+    context.close()
+
+
+CHECK_PAGE = """() => {
+  const problems = [];
+  const forbidden = "script, img, iframe, svg, math, object, embed, style, link, meta, base, frame, frameset, video, audio, marquee, details, template, input, select, textarea, button, form";
+  for (const box of document.querySelectorAll(".comment__box")) {
+    for (const el of box.querySelectorAll(forbidden)) {
+      if (!el.closest("form.vote")) problems.push("element " + el.outerHTML.slice(0, 80));
+    }
+  }
+  for (const el of document.querySelectorAll("*")) {
+    for (const attr of el.getAttributeNames()) {
+      if (attr.startsWith("on")) problems.push("handler " + el.outerHTML.slice(0, 80));
+    }
+  }
+  for (const a of document.querySelectorAll(".comment__box a[href]")) {
+    const href = a.getAttribute("href");
+    const ok = href.startsWith("?") || href.startsWith("/") || /^(https?|mailto):/i.test(href);
+    if (!ok) problems.push("link " + href.slice(0, 80));
+  }
+  if (window.__xss) problems.push("window.__xss set");
+  return problems;
+}"""
+
+POST_ALL = """async ([pageId, payloads]) => {
+  const token = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const started = document.querySelector("input[name=started]").value;
+  const send = (body) => fetch(`/api/threads/${pageId}/comments`, {
+    method: "POST",
+    headers: {"Content-Type": "application/json", "X-CSRFToken": token},
+    body: JSON.stringify(body),
+  });
+  const results = [];
+  for (const [i, payload] of payloads.entries()) {
+    const body = {body: payload, name: payload.slice(0, 80) || "x", email: `x${i}@example.org`,
+                  website: payload, started, key: `xss-${i}`};
+    let response = await send(body);
+    let data = await response.json();
+    if (response.status === 400 && data.error.field === "website") {
+      body.website = "";
+      response = await send(body);
+      data = await response.json();
+    }
+    results.push([response.status, data.error ? data.error.field || data.error.code : null]);
+  }
+  return results;
+}"""
+
+
+def test_xss_corpus_never_executes_in_body_name_or_website(page, live_server, article):
+    assert len(PAYLOADS) >= 100
+    dialogs = watch_dialogs(page)
+    page.goto(live_server.url + article.url)
+    results = page.evaluate(POST_ALL, [article.pk, PAYLOADS])
+    accepted = [
+        p for p, (status, _) in zip(PAYLOADS, results, strict=True) if status == 201
+    ]
+    refused = [(p, r) for p, r in zip(PAYLOADS, results, strict=True) if r[0] != 201]
+    # Only payloads whose name is blank after trimming may be refused.
+    assert all(r[1] == "name" for _, r in refused), json.dumps(refused)[:500]
+    assert len(accepted) >= 100
+    page.goto(f"{live_server.url}{article.url}?call=1")
+    page.wait_for_selector("[data-discussion][data-enhanced]")
+    assert page.locator(".comment__box").count() == len(accepted)
+    assert page.evaluate(CHECK_PAGE) == []
+    # Hover and focus everything that could carry a handler, then look again.
+    for box in page.locator(".comment__body").all()[:40]:
+        box.hover()
+    page.keyboard.press("Tab")
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert page.errors == []
+    # The raw payload text is shown as text: the first payload appears verbatim.
+    assert "<script>alert(1)</script>" in page.inner_text(".discussion__comments")
+
+
+def test_xss_in_a_rejected_form_is_shown_as_text(browser, live_server, article):
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(live_server.url + article.url)
+    fill_guest(
+        tab,
+        "</textarea><script>alert(1)</script>",
+        name='"><img src=x onerror=alert(1)>',
+    )
+    tab.fill("#id_email", "broken")
+    tab.click("text=Post comment")
+    assert tab.input_value("#id_body") == "</textarea><script>alert(1)</script>"
+    assert tab.input_value("#id_name") == '"><img src=x onerror=alert(1)>'
+    assert tab.locator("img[src=x]").count() == 0
+    context.close()
