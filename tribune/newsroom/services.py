@@ -6,8 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Collection, Locale, Page, Site
 
 from tribune.newsroom.models import ArticlePage, Author, HomePage, SeriesPage
 
@@ -25,7 +27,7 @@ def install_home_page(
         return existing
     # Wagtail's placeholder welcome page takes the "home" slug; nothing links to it.
     Page.objects.filter(depth=2, content_type__app_label="wagtailcore").delete()
-    root = Page.get_first_root_node()
+    root = Page.get_first_root_node() or _make_root()
     home = HomePage(title=title, slug="home", intro=intro)
     root.add_child(instance=home)
     home.save_revision().publish()
@@ -36,6 +38,17 @@ def install_home_page(
     site.site_name = title
     site.save()
     return home
+
+
+def _make_root() -> Page:
+    # Wagtail's migrations make the root; a flushed database (transactional
+    # tests, `flush`) has none, so make it the way those migrations do.
+    locale, _ = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    return Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
 
 
 @transaction.atomic

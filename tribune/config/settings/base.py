@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from csp.constants import NONCE
+
 from tribune.config import env
 
 BASE_DIR = env.BASE_DIR
@@ -15,7 +17,6 @@ TRUSTED_PROXIES = env.get_list("TRUSTED_PROXIES", [])
 
 INSTALLED_APPS = [
     "tribune.core",
-    "tribune.mailing",
     "tribune.newsroom",
     "tribune.funding",
     "tribune.discussion",
@@ -107,15 +108,7 @@ else:
         }
     }
 
-if REDIS_URL:
-    # Tasks live in Redis and run on RQ workers (docs/decisions/0002-mail-delivery.md).
-    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-else:
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# `tribune worker` runs these management commands every so many seconds.
-WORKER_PERIODIC_COMMANDS = {"publish_scheduled": 60.0, "mailing_sweep": 60.0}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
@@ -160,7 +153,7 @@ TAGGIT_CASE_INSENSITIVE = True
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
@@ -185,18 +178,9 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the site's JS reads it to send X-CSRFToken
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "DENY"  # Wagtail lifts it for its own preview
 
-# Mail is printed to the console unless EMAIL_URL or EMAIL_HOST configures SMTP.
-_EMAIL = env.email()
-EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
-EMAIL_HOST = _EMAIL.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = _EMAIL.get("EMAIL_PORT", 25)
-EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = _EMAIL.get("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = _EMAIL.get("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = _EMAIL.get("EMAIL_TIMEOUT", 30)
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
 LOGGING = {
@@ -207,5 +191,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "wagtail": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
     },
 }

@@ -1,0 +1,82 @@
+"""Fixtures every app's tests may use: a site, a browser, and the Django test server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django would then
+# refuse ORM calls from tests that also drive a browser.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def home(db: Any) -> Any:
+    from tribune.newsroom.tests import factories
+
+    return factories.home_page()
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    """Debian's chromium driven by Playwright; CI fails rather than skips without it.
+
+    Function-scoped on purpose: Playwright's sync API leaves an event loop running,
+    and Django then hands out fresh connection objects that have lost the test
+    database's serialized contents, so the next test could not restore them.
+    """
+    if not shutil.which(CHROMIUM) and not os.environ.get("CI"):
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh browser tab; console errors are collected on `page.errors`."""
+    context = browser.new_context()
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """SQLite test databases live in a file, not in memory.
+
+    Worker subprocesses (tribune/mailing/tests/test_worker_killed.py) must open
+    the same database as the test, and threads racing on it get SQLite's busy
+    timeout instead of shared-cache "table is locked" errors.
+    """
+    from django.conf import settings
+
+    for alias, db in settings.DATABASES.items():
+        test = db.setdefault("TEST", {})
+        if db["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
+            test["NAME"] = str(tmp_path_factory.mktemp("db") / f"test_{alias}.sqlite3")

@@ -1,0 +1,113 @@
+"""`tribune serve` over real HTTP: gunicorn with compressed, cached static files."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    var = tmp_path_factory.mktemp("var")
+    environ = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    port = _free_port()
+    environ.update(
+        TRIBUNE_VAR_DIR=str(var),
+        TRIBUNE_BIND=f"127.0.0.1:{port}",
+        WEB_CONCURRENCY="1",
+        DJANGO_SETTINGS_MODULE="tribune.config.settings.dev",
+    )
+    environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    subprocess.run(
+        [sys.executable, "-m", "tribune", "migrate", "--verbosity", "0"],
+        cwd=ROOT,
+        env=environ,
+        check=True,
+        timeout=300,
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tribune", "serve"],
+        cwd=ROOT,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                if _get(base + "/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("tribune serve did not answer within 180 s")
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        output = process.communicate(timeout=30)[0].decode()
+        assert "Traceback" not in output, output
+
+
+def test_serve_runs_gunicorn_not_the_development_server(server: str) -> None:
+    status, headers, _ = _get(server + "/healthz")
+    assert status == 200
+    assert headers.get("Server", "").startswith("gunicorn")
+
+
+def test_static_files_are_hashed_compressed_and_cached_for_a_year(server: str) -> None:
+    status, _, html = _get(server + "/this-is-not-a-page/")
+    assert status == 404
+    css = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html)
+    assert css, "the 404 page links the hashed stylesheet"
+    status, headers, _ = _get(
+        server + css.group(1).decode(), **{"Accept-Encoding": "br"}
+    )
+    assert status == 200
+    assert headers["Content-Encoding"] == "br"
+    assert "max-age=31536000" in headers["Cache-Control"]
+    assert "immutable" in headers["Cache-Control"]
+    status, headers, _ = _get(
+        server + css.group(1).decode(), **{"Accept-Encoding": "gzip"}
+    )
+    assert headers["Content-Encoding"] == "gzip"
+
+
+def test_pages_are_gzipped_for_clients_that_accept_it(server: str) -> None:
+    status, headers, _ = _get(
+        server + "/this-is-not-a-page/", **{"Accept-Encoding": "gzip"}
+    )
+    assert status == 404
+    assert headers.get("Content-Encoding") == "gzip"
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
