@@ -17,6 +17,7 @@ TRUSTED_PROXIES = env.get_list("TRUSTED_PROXIES", [])
 
 INSTALLED_APPS = [
     "tribune.core",
+    "tribune.mailing",
     "tribune.newsroom",
     "tribune.funding",
     "tribune.discussion",
@@ -108,7 +109,15 @@ else:
         }
     }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if REDIS_URL:
+    # Tasks live in Redis and run on RQ workers (docs/decisions/0002-mail-delivery.md).
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `tribune worker` runs these management commands every so many seconds.
+WORKER_PERIODIC_COMMANDS = {"publish_scheduled": 60.0, "mailing_sweep": 60.0}
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
@@ -180,7 +189,16 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail lifts it for its own preview
 
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Mail is printed to the console unless EMAIL_URL or EMAIL_HOST configures SMTP.
+_EMAIL = env.email()
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_HOST = _EMAIL.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _EMAIL.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _EMAIL.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _EMAIL.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _EMAIL.get("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
 LOGGING = {
@@ -194,3 +212,14 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Reader funding: a provider without its secrets is not offered.
+STRIPE_SECRET_KEY = env.get("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env.get("STRIPE_WEBHOOK_SECRET")
+PAYPAL_CLIENT_ID = env.get("PAYPAL_CLIENT_ID")
+PAYPAL_CLIENT_SECRET = env.get("PAYPAL_CLIENT_SECRET")
+PAYPAL_WEBHOOK_ID = env.get("PAYPAL_WEBHOOK_ID")
+PAYPAL_API_BASE = env.get("PAYPAL_API_BASE", "https://api-m.paypal.com")
+PATREON_WEBHOOK_SECRET = env.get("PATREON_WEBHOOK_SECRET")
+FUNDING_CURRENCY = env.get("FUNDING_CURRENCY", "USD")
+FUNDING_LOCALE = env.get("FUNDING_LOCALE")
