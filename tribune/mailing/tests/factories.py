@@ -29,7 +29,9 @@ def queued_email(**overrides: Any) -> OutboundEmail:
         "to": f"reader{n}@example.org",
         "subject": f"New reply in the thread on the river bridge ({n})",
         "text": "A new reply:\n\n> The council meets on Tuesday.\n",
-        "html": "<p>A new reply:</p><blockquote>The council meets on Tuesday.</blockquote>",
+        "html": (
+            "<p>A new reply:</p><blockquote>The council meets on Tuesday.</blockquote>"
+        ),
         "headers": unsubscribe_headers(f"https://news.example.org/unsubscribe/{n}/"),
         "dedupe_key": f"reply:{n}",
     }
