@@ -35,6 +35,11 @@ def _run_periodically(periods: dict[str, float], stop: threading.Event) -> None:
         stop.wait(min(periods.values(), default=60.0) / 2 or 1.0)
 
 
+def _publish_scheduled_forever(interval: float, stop: threading.Event) -> None:
+    """The scheduled-publishing clock alone (tests drive it directly)."""
+    _run_periodically({"publish_scheduled": interval}, stop)
+
+
 def _uses_rq() -> bool:
     backend = settings.TASKS.get("default", {}).get("BACKEND", "")
     return str(backend).startswith("django_tasks_rq.")
