@@ -8,7 +8,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tribune.core import clock
@@ -164,3 +164,138 @@ def list_wall_messages(*, limit: int = 100) -> QuerySet[SupporterMessage]:
     return SupporterMessage.objects.filter(
         status=SupporterMessage.Status.APPROVED
     ).order_by("-created_at", "-id")[:limit]
+
+
+@dataclass(frozen=True)
+class WindowReport:
+    """A campaign window for the editors' dashboard."""
+
+    label: dt.date | None
+    goal: Decimal
+    raised: Decimal
+    pace: Decimal
+    donors: int
+    new_monthly: int
+    reversals: int
+    reversed_amount: Decimal
+    daily: list[Decimal]
+    days: int
+
+
+def get_window_report(
+    *, campaign: Campaign, month: dt.date | None, now: dt.datetime
+) -> WindowReport:
+    """Progress, pace and daily figures of a month or fixed window. Four queries."""
+    tz = site_tz()
+    if month is not None:
+        start, end = progress.month_window(month, tz)
+        goal = get_month_goal(campaign=campaign, month=month)
+    else:
+        start, end, _ = window_of(campaign, now)
+        goal = campaign.goal
+    rows = list(
+        window_donations(
+            currency=campaign.currency, start=start, end=end, month=month
+        ).values_list(
+            "provider", "transaction_id", "payment_status", "amount",
+            "exchange_rate", "received_at", "recurring", "email",
+        )
+    )  # fmt: skip
+    reductions = [
+        progress.Reduction(f"{p}:{t}", kind, amount)
+        for p, t, kind, amount in Adjustment.objects.filter(
+            transaction_id__in=[row[1] for row in rows]
+        ).values_list("provider", "transaction_id", "kind", "amount")
+    ]
+    first_day = start.astimezone(tz).date()
+    days = (end.astimezone(tz).date() - first_day).days or 1
+    by_day: dict[int, list[progress.Payment]] = {}
+    for provider, txn, status, amount, rate, received, _, _ in rows:
+        index = (received.astimezone(tz).date() - first_day).days
+        by_day.setdefault(index, []).append(
+            progress.Payment(f"{provider}:{txn}", status, amount, rate)
+        )
+    elapsed_days = min(days, max(0, (now.astimezone(tz).date() - first_day).days + 1))
+    daily = [
+        progress.raised(by_day.get(i, []), reductions) for i in range(elapsed_days)
+    ]
+    counted = {f"{r[0]}:{r[1]}" for r in rows if r[2] == progress.SUCCEEDED}
+    taken = [
+        r for r in reductions
+        if r.transaction_id in counted and r.kind in progress.REDUCING_KINDS
+    ]  # fmt: skip
+    monthly_emails = {
+        r[7].lower() for r in rows if r[6] and r[7] and r[2] == progress.SUCCEEDED
+    }
+    returning = {
+        email.lower()
+        for email in Donation.objects.filter(
+            recurring=True, received_at__lt=start, email__in=monthly_emails
+        ).values_list("email", flat=True)
+    }
+    length = int((end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds())
+    gone = int((now - start).total_seconds())
+    share = Decimal(max(0, min(gone, length))) / Decimal(max(length, 1))
+    return WindowReport(
+        label=month,
+        goal=goal,
+        raised=progress.raised([p for day in by_day.values() for p in day], reductions),
+        pace=(goal * share).quantize(Decimal("0.01")),
+        donors=len(counted),
+        new_monthly=len(monthly_emails - returning),
+        reversals=len(taken),
+        reversed_amount=sum((r.amount for r in taken), Decimal(0)),
+        daily=daily,
+        days=days,
+    )
+
+
+LEDGER_STATUSES = [
+    "pending", "succeeded", "partially_refunded", "refunded", "disputed", "failed",
+]  # fmt: skip
+
+
+def list_ledger(
+    *,
+    month: dt.date | None = None,
+    provider: str = "",
+    method: str = "",
+    payment_status: str = "",
+    query: str = "",
+) -> QuerySet[Donation]:
+    """Ledger rows, newest first, filtered as the editor asked."""
+    rows = Donation.objects.order_by("-received_at", "-id")
+    if month is not None:
+        rows = rows.filter(month=month)
+    if provider:
+        rows = rows.filter(provider=provider)
+    if method:
+        rows = rows.filter(method=method)
+    if payment_status:
+        rows = rows.filter(payment_status=payment_status)
+    if query:
+        rows = rows.filter(
+            Q(transaction_id__icontains=query)
+            | Q(email__icontains=query)
+            | Q(public_name__icontains=query)
+        )
+    return rows
+
+
+def ledger_states(donations: list[Donation]) -> dict[int, str]:
+    """Each row's display status from its adjustment entries. One query."""
+    entries: dict[tuple[str, str], list[progress.Reduction]] = {}
+    for provider, txn, kind, amount in Adjustment.objects.filter(
+        transaction_id__in=[d.transaction_id for d in donations]
+    ).values_list("provider", "transaction_id", "kind", "amount"):
+        entries.setdefault((provider, txn), []).append(
+            progress.Reduction(txn, kind, amount)
+        )
+    return {
+        d.pk: progress.payment_state(
+            d.payment_status,
+            d.original_amount,
+            entries.get((d.provider, d.transaction_id), []),
+        )
+        for d in donations
+    }

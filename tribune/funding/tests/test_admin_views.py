@@ -1,0 +1,231 @@
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+
+from tribune.funding import selectors, services
+from tribune.funding.models import Adjustment, Donation, SupporterMessage
+from tribune.funding.tests import factories
+
+pytestmark = pytest.mark.django_db
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = dt.datetime(2026, 11, 16, 12, tzinfo=BERLIN)
+URLS = [
+    ("funding_admin:dashboard", []),
+    ("funding_admin:ledger", []),
+    ("funding_admin:record", []),
+    ("funding_admin:wall", []),
+]
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def editor_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def test_funding_admin_is_closed_to_readers_and_editors_without_the_permission(
+    client, django_user_model
+):
+    donation = factories.donation("5")
+    urls = [reverse(name, args=args) for name, args in URLS]
+    urls.append(reverse("funding_admin:reverse", args=[donation.pk]))
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    editor = django_user_model.objects.create_user("ed", password="x")
+    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(editor)
+    for url in urls:
+        assert client.get(url).status_code in (302, 403)
+    assert client.get(reverse("funding_admin:ledger") + "?export=csv").status_code in (
+        302,
+        403,
+    )
+
+
+def test_dashboard_shows_progress_against_straight_line_pace_and_the_rule(
+    editor_client, django_assert_max_num_queries
+):
+    factories.campaign(goal=Decimal("3000"))
+    factories.donation("1000", recurring=True, email="m@example.org")
+    factories.donation("200")
+    refunded = factories.donation("50")
+    services.record_adjustment(
+        provider="manual",
+        reference="r1",
+        transaction_id=refunded.transaction_id,
+        kind="refund",
+        amount=Decimal("50"),
+        currency="USD",
+        occurred_at=NOW,
+    )
+    with django_assert_max_num_queries(30):
+        response = editor_client.get(reverse("funding_admin:dashboard"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "1200.00 USD" in html
+    # 15.5 of 30 days gone on 16 November at noon: pace 1550, so 350 behind.
+    assert "1550.00 USD" in html and "350.00 behind" in html
+    assert "pending and failed payments never count" in html
+    assert "<polyline" in html
+    assert "New monthly supporters" in html
+
+
+def test_ledger_filters_and_exports_csv_safely(editor_client):
+    factories.campaign()
+    factories.donation("10", provider="manual", public_name="=HYPERLINK(1)")
+    factories.donation("20", provider="import")
+    page = editor_client.get(reverse("funding_admin:ledger") + "?provider=import")
+    assert page.status_code == 200
+    assert len(page.context["rows"]) == 1
+    response = editor_client.get(reverse("funding_admin:ledger") + "?export=csv")
+    body = b"".join(response.streaming_content).decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert body.splitlines()[0].startswith("received_at,month,provider")
+    assert "'=HYPERLINK(1)" in body
+    assert len(body.strip().splitlines()) == 3
+
+
+def test_ledger_pins_its_query_count(editor_client, django_assert_max_num_queries):
+    factories.campaign()
+    for n in range(30):
+        factories.donation(str(n + 1))
+    with django_assert_max_num_queries(25):
+        assert editor_client.get(reverse("funding_admin:ledger")).status_code == 200
+
+
+def test_bad_month_filter_is_an_error_next_to_the_field(editor_client):
+    response = editor_client.get(reverse("funding_admin:ledger") + "?month=november")
+    assert "Use YYYY-MM." in response.content.decode()
+
+
+def test_recording_a_bank_transfer(editor_client, admin_user):
+    factories.campaign()
+    response = editor_client.post(
+        reverse("funding_admin:record"),
+        {
+            "amount": "75.00",
+            "currency": "usd",
+            "received_on": "2026-11-10",
+            "method": "bank_transfer",
+            "reference": "BT-991",
+        },
+    )
+    assert response.status_code == 302
+    donation = Donation.objects.get()
+    assert (donation.provider, donation.transaction_id, donation.method) == (
+        "manual",
+        "BT-991",
+        "bank_transfer",
+    )
+    assert donation.recorded_by == admin_user
+    assert donation.received_at == dt.datetime(2026, 11, 10, 12, tzinfo=BERLIN)
+    selectors.forget_bar_progress()
+    assert selectors.get_bar_progress().raised == Decimal("75.00")
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"currency": "EUR"}, "exchange_rate", "Enter the rate from EUR to USD."),
+        (
+            {"received_on": "2026-12-01"},
+            "received_on",
+            "cannot be received in the future",
+        ),
+        ({"reference": "dup"}, "reference", "already in the ledger"),
+        ({"amount": "0"}, "amount", "greater than or equal to 0.01"),
+    ],
+)
+def test_manual_entry_errors_show_next_to_the_field(
+    editor_client, data, field, message
+):
+    factories.campaign()
+    factories.donation("5", transaction_id="dup")
+    payload = {
+        "amount": "10",
+        "currency": "USD",
+        "received_on": "2026-11-10",
+        "method": "cash",
+        **data,
+    }
+    response = editor_client.post(reverse("funding_admin:record"), payload)
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors[field])
+    assert f'id="id_{field}-error"' in response.content.decode()
+    assert Donation.objects.count() == 1
+
+
+def test_foreign_currency_entry_keeps_the_original_and_the_editors_rate(editor_client):
+    factories.campaign()
+    editor_client.post(
+        reverse("funding_admin:record"),
+        {
+            "amount": "100",
+            "currency": "EUR",
+            "exchange_rate": "1.1",
+            "received_on": "2026-11-16",
+            "method": "cheque",
+        },
+    )
+    donation = Donation.objects.get()
+    assert (donation.amount, donation.original_amount, donation.original_currency) == (
+        Decimal("110.00"),
+        Decimal("100.00"),
+        "EUR",
+    )
+
+
+def test_a_correction_is_a_reversing_entry(editor_client):
+    factories.campaign()
+    donation = factories.donation("40")
+    response = editor_client.post(
+        reverse("funding_admin:reverse", args=[donation.pk]),
+        {"kind": "refund", "amount": "15"},
+    )
+    assert response.status_code == 302
+    donation.refresh_from_db()
+    assert donation.amount == Decimal("40.00")
+    assert Adjustment.objects.get().amount == Decimal("15.00")
+    selectors.forget_bar_progress()
+    assert selectors.get_bar_progress().raised == Decimal("25.00")
+    too_much = editor_client.post(
+        reverse("funding_admin:reverse", args=[donation.pk]),
+        {"kind": "refund", "amount": "41"},
+    )
+    assert too_much.status_code == 200
+
+
+def test_wall_moderation(editor_client, client):
+    factories.donation("5", public_name="Ana", message="Hello", show_on_wall=True)
+    message = SupporterMessage.objects.get()
+    page = editor_client.get(reverse("funding_admin:wall"))
+    assert "Ana" in page.content.decode()
+    editor_client.post(
+        reverse("funding_admin:wall"), {"message": message.pk, "action": "approve"}
+    )
+    message.refresh_from_db()
+    assert message.status == "approved"
+
+
+def test_editor_group_with_funding_permissions_gets_in(client, django_user_model):
+    group = Group.objects.create(name="Fundraisers")
+    group.permissions.add(
+        *Permission.objects.filter(codename__in=["access_admin", "view_donation"])
+    )
+    user = django_user_model.objects.create_user("fr", password="x")
+    user.groups.add(group)
+    client.force_login(user)
+    assert client.get(reverse("funding_admin:dashboard")).status_code == 200
+    assert client.get(reverse("funding_admin:record")).status_code in (302, 403)
