@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "tribune.core.pagecache.PageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -108,6 +109,14 @@ else:
             "LOCATION": "tribune",
         }
     }
+
+# Whole pages for readers without a session, kept this many seconds at most;
+# apps invalidate a page's path when what it shows changes (0 turns it off).
+PAGECACHE_SECONDS = env.get_int("PAGECACHE_SECONDS", 30)
+# A request carrying any of these cookies sees something personal: no cache.
+PAGECACHE_BYPASS_COOKIES = ["sessionid", "messages", "tribune_guest"]
+# Cookies that choose between public variants of a page.
+PAGECACHE_VARY_COOKIES = ["tribune_comment_sort"]
 
 if REDIS_URL:
     # Tasks live in Redis and run on RQ workers (docs/decisions/0002-mail-delivery.md).

@@ -12,6 +12,8 @@ CACHES = {
         "LOCATION": "tests",
     }
 }
+# Tests about the page cache turn it on themselves.
+PAGECACHE_SECONDS = 0
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,0 +1,174 @@
+"""Whole-page cache for anonymous readers, with per-request holes (CSRF token, nonces).
+
+A page a reader without a session sees is the same for everyone, so it is rendered
+once and served from the cache until its path is invalidated or a short time passes.
+The few values that must differ per request are "holes": the rendered value is
+swapped for a placeholder when the page is stored and a fresh value is made for
+every request that is served from the cache.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from hashlib import blake2b
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+
+Generator = Callable[[HttpRequest], str]
+
+_GENERATORS: dict[str, Generator] = {
+    "uuid": lambda request: uuid.uuid4().hex,
+    "csrf": get_token,
+}
+_CSRF_FIELD = re.compile(
+    rb'(name="csrfmiddlewaretoken" value=")([A-Za-z0-9]{32,64})(")'
+)
+_HOLE = re.compile(rb"\xee\x80\x80([a-z0-9_.]+)\xee\x80\x81")  # U+E000 name U+E001
+_GLOBAL_GENERATION = "pagecache:generation"
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, f"PAGECACHE_{name}", default)
+
+
+def register_generator(name: str, generator: Generator) -> None:
+    """Let an app name a kind of hole (e.g. a signed timestamp); call it in ready()."""
+    _GENERATORS[name] = generator
+
+
+def hole(request: HttpRequest | None, name: str) -> str:
+    """A fresh value of kind `name` for this response, remembered as a hole.
+
+    Use it for any value that must differ per reader (idempotency keys, signed
+    timestamps). Without a request the value is simply returned.
+    """
+    value = _GENERATORS[name](request) if request is not None else ""
+    if request is not None:
+        request.__dict__.setdefault("_pagecache_holes", {})[value] = name
+    return value
+
+
+def invalidate(path: str) -> None:
+    """Drop cached copies of the page at `path` (all query strings and variants)."""
+    try:
+        cache.incr(_generation_key(path))
+    except ValueError:
+        cache.set(_generation_key(path), 1, None)
+
+
+def invalidate_all() -> None:
+    """Drop every cached page, e.g. when something shown on all pages changed."""
+    try:
+        cache.incr(_GLOBAL_GENERATION)
+    except ValueError:
+        cache.set(_GLOBAL_GENERATION, 1, None)
+
+
+def _generation_key(path: str) -> str:
+    return "pagecache:gen:" + blake2b(path.encode(), digest_size=16).hexdigest()
+
+
+def _bypass(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return True
+    cookies = request.COOKIES
+    return any(name in cookies for name in _setting("BYPASS_COOKIES", []))
+
+
+def _page_key(request: HttpRequest) -> str:
+    path = request.path
+    generations = cache.get_many([_GLOBAL_GENERATION, _generation_key(path)])
+    variant = [
+        request.get_full_path(),
+        request.get_host(),
+        getattr(request, "LANGUAGE_CODE", ""),
+        str(generations.get(_GLOBAL_GENERATION, 0)),
+        str(generations.get(_generation_key(path), 0)),
+        *(request.COOKIES.get(name, "") for name in _setting("VARY_COOKIES", [])),
+    ]
+    digest = blake2b("\n".join(variant).encode(), digest_size=20).hexdigest()
+    return f"pagecache:page:{digest}"
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    if set(response.cookies) - {settings.CSRF_COOKIE_NAME}:
+        return False
+    cache_control = response.get("Cache-Control", "")
+    return not any(
+        word in cache_control for word in ("private", "no-store", "no-cache")
+    )
+
+
+def _placeholder(name: str) -> bytes:
+    return ("\ue000" + name + "\ue001").encode()
+
+
+def _punch_holes(request: HttpRequest, content: bytes) -> bytes:
+    content = _CSRF_FIELD.sub(lambda m: m[1] + _placeholder("csrf") + m[3], content)
+    for value, name in request.__dict__.get("_pagecache_holes", {}).items():
+        if value:
+            content = content.replace(value.encode(), _placeholder(name))
+    nonce = request.__dict__.get("_csp_nonce")
+    if nonce:
+        content = content.replace(nonce.encode(), _placeholder("csp_nonce"))
+    return content
+
+
+def _fill_holes(request: HttpRequest, content: bytes) -> bytes:
+    made: dict[bytes, bytes] = {}
+
+    def fill(match: re.Match[bytes]) -> bytes:
+        name = match.group(1)
+        # One CSRF token and one nonce per response; every other hole is unique.
+        if name in (b"csrf", b"csp_nonce") and name in made:
+            return made[name]
+        if name == b"csp_nonce":
+            value = str(request.csp_nonce)  # type: ignore[attr-defined]
+        else:
+            value = _GENERATORS[name.decode()](request)
+        made[name] = value.encode()
+        return made[name]
+
+    return _HOLE.sub(fill, content)
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GETs from the cache; sits inside CSRF and CSP middleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        seconds = _setting("SECONDS", 0)
+        if not seconds or _bypass(request):
+            return self.get_response(request)
+        key = _page_key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            content, headers = stored
+            response = HttpResponse(_fill_holes(request, content))
+            for name, value in headers:
+                response[name] = value
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if _storable(request, response):
+            content = _punch_holes(request, response.content)
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() in {"content-type", "content-language", "vary", "link"}
+            ]
+            cache.set(key, (content, headers), seconds)
+            response["X-Page-Cache"] = "miss"
+        return response
