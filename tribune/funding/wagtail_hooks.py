@@ -9,7 +9,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from tribune.funding import admin_views
+from tribune.funding import admin_views, selectors
 from tribune.funding.models import Campaign
 
 
@@ -91,3 +91,17 @@ def register_funding_menu() -> SubmenuMenuItem:
         ),
     ]
     return SubmenuMenuItem(_("Funding"), Menu(items=items), icon_name="pick", order=250)
+
+
+def _forget_if_campaign(request: object, instance: object) -> None:
+    if isinstance(instance, Campaign):
+        selectors.forget_bar_progress()
+
+
+for _hook in ("after_create_snippet", "after_edit_snippet"):
+    hooks.register(_hook, _forget_if_campaign)
+
+
+@hooks.register("after_delete_snippet")
+def _forget_after_delete(request: object, instances: object) -> None:
+    selectors.forget_bar_progress()

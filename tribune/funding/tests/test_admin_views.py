@@ -229,3 +229,28 @@ def test_editor_group_with_funding_permissions_gets_in(client, django_user_model
     client.force_login(user)
     assert client.get(reverse("funding_admin:dashboard")).status_code == 200
     assert client.get(reverse("funding_admin:record")).status_code in (302, 403)
+
+
+def test_editing_the_campaign_in_the_admin_refreshes_the_bar(editor_client):
+    campaign = factories.campaign(goal=Decimal("5000"))
+    assert selectors.get_bar_progress().title == "Reader support"
+    url = reverse("wagtailsnippets_funding_campaign:edit", args=[campaign.pk])
+    form = editor_client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        {
+            "title": "Winter appeal",
+            "starts_on": "2020-01-01",
+            "window": "monthly",
+            "currency": "USD",
+            "goal": "5000",
+            "is_active": "on",
+            "months-TOTAL_FORMS": "0",
+            "months-INITIAL_FORMS": "0",
+            "months-MIN_NUM_FORMS": "0",
+            "months-MAX_NUM_FORMS": "1000",
+        }
+    )
+    response = editor_client.post(url, data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert selectors.get_bar_progress().title == "Winter appeal"

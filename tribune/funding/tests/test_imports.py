@@ -22,11 +22,11 @@ GENERIC = """date,amount,currency,transaction_id,method,name,email,fee
 """
 
 PAYPAL = (
-    '\ufeff"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net","From Email Address","Transaction ID"\n'  # noqa: E501
-    '"11/02/2026","09:15:00","PST","Dana R","Donation Payment","Completed","USD","1,200.00","-35.10","1,164.90","dana@example.org","8AB12345CD678901E"\n'  # noqa: E501
-    '"11/03/2026","10:00:00","CET","Eli S","Subscription Payment","Completed","USD","5.00","-0.45","4.55","eli@example.org","9XY"\n'  # noqa: E501
-    '"11/04/2026","11:00:00","PST","Shop","General Payment","Completed","USD","-20.00","0.00","-20.00","","OUT1"\n'  # noqa: E501
-    '"11/04/2026","12:00:00","PST","Fay","Donation Payment","Pending","USD","7.00","0.00","7.00","","PEND1"\n'  # noqa: E501
+    '\ufeff"Date","Time","TimeZone","Name","Type","Status","Currency","Gross","Fee","Net","From Email Address","Transaction ID"\n'
+    '"11/02/2026","09:15:00","PST","Dana R","Donation Payment","Completed","USD","1,200.00","-35.10","1,164.90","dana@example.org","8AB12345CD678901E"\n'
+    '"11/03/2026","10:00:00","CET","Eli S","Subscription Payment","Completed","USD","5.00","-0.45","4.55","eli@example.org","9XY"\n'
+    '"11/04/2026","11:00:00","PST","Shop","General Payment","Completed","USD","-20.00","0.00","-20.00","","OUT1"\n'
+    '"11/04/2026","12:00:00","PST","Fay","Donation Payment","Pending","USD","7.00","0.00","7.00","","PEND1"\n'
 )
 
 
