@@ -8,10 +8,14 @@ import email.policy
 import socket
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @dataclass
@@ -73,7 +77,19 @@ class SMTPServer:
             self._controller = None
 
 
-def _free_port() -> int:
+def database_url() -> str:
+    """The test database as a DATABASE_URL, for worker subprocesses."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    user = quote(db["USER"] or "")
+    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
+    return f"postgres://{user}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -81,7 +97,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def smtp_server() -> Iterator[SMTPServer]:
-    server = SMTPServer(port=_free_port())
+    server = SMTPServer(port=free_port())
     server.start()
     yield server
     server.stop()

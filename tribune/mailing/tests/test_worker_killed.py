@@ -15,30 +15,18 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 import time_machine
-from django.db import connection
 
 from tribune.core import clock
 from tribune.mailing import delivery
 from tribune.mailing.models import OutboundEmail
-from tribune.mailing.tests.conftest import SMTPServer
+from tribune.mailing.tests.conftest import ROOT, SMTPServer, database_url
 from tribune.mailing.tests.factories import queued_email
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = OutboundEmail.Status
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"] == "django.db.backends.sqlite3":
-        return f"sqlite:///{db['NAME']}"
-    user = quote(db["USER"] or "")
-    password = f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else ""
-    return f"postgres://{user}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _start_worker(smtp: SMTPServer, var_dir: Path) -> subprocess.Popen[bytes]:
@@ -47,7 +35,7 @@ def _start_worker(smtp: SMTPServer, var_dir: Path) -> subprocess.Popen[bytes]:
     environ.update(
         DJANGO_SETTINGS_MODULE="tribune.config.settings.dev",
         SECRET_KEY="worker-test-only",
-        DATABASE_URL=_database_url(),
+        DATABASE_URL=database_url(),
         EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
         EMAIL_TIMEOUT="10",
         DEFAULT_FROM_EMAIL="newsroom@example.org",

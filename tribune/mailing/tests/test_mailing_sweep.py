@@ -1,0 +1,96 @@
+"""The sweeper recovers stuck rows and re-enqueues lost tasks, from the worker's clock too."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+
+from tribune.core.management.commands.core_worker import _run_periodically
+from tribune.mailing import delivery
+from tribune.mailing.models import OutboundEmail
+from tribune.mailing.tests.conftest import SMTPServer
+from tribune.mailing.tests.factories import queued_email
+
+pytestmark = pytest.mark.django_db(transaction=True)
+Status = OutboundEmail.Status
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def _stuck(email: OutboundEmail, *, handed_over: bool) -> None:
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=Status.SENDING,
+        attempts=1,
+        lease_until=T0 + dt.timedelta(minutes=10),
+        handed_over_at=T0 if handed_over else None,
+    )
+
+
+def test_a_lost_task_is_enqueued_again_after_the_grace_period(
+    smtp_settings: SMTPServer, run_worker: Callable[[], int]
+) -> None:
+    with time_machine.travel(T0, tick=False) as traveller:
+        email = queued_email()
+        DBTaskResult.objects.all().delete()  # as if the queue lost it
+        assert delivery.sweep().enqueued == []
+        traveller.shift(dt.timedelta(minutes=3))
+        assert delivery.sweep().enqueued == [email.pk]
+        assert delivery.sweep().enqueued == []
+        run_worker()
+    assert len(smtp_settings.received) == 1
+
+
+def test_sweep_leaves_rows_within_their_lease_alone(smtp_settings: SMTPServer) -> None:
+    with time_machine.travel(T0, tick=False):
+        email = queued_email()
+        _stuck(email, handed_over=False)
+        result = delivery.sweep()
+    assert (result.requeued, result.unknown) == (0, 0)
+    email.refresh_from_db()
+    assert email.status == Status.SENDING
+
+
+def test_sweep_command_reports_what_it_did(smtp_settings: SMTPServer) -> None:
+    with time_machine.travel(T0, tick=False) as traveller:
+        before, after = queued_email(), queued_email()
+        _stuck(before, handed_over=False)
+        _stuck(after, handed_over=True)
+        traveller.shift(dt.timedelta(minutes=11))
+        out = StringIO()
+        call_command("mailing_sweep", stdout=out)
+    assert out.getvalue().strip() == "requeued 1, unknown 1, enqueued 1"
+    statuses = dict(OutboundEmail.objects.values_list("pk", "status"))
+    assert statuses == {before.pk: Status.QUEUED, after.pk: Status.UNKNOWN}
+
+
+def test_worker_clock_runs_the_sweeper(
+    smtp_settings: SMTPServer, run_worker: Callable[[], int]
+) -> None:
+    email = queued_email()
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=Status.SENDING, attempts=1, lease_until=T0
+    )
+    stop = threading.Event()
+    clock = threading.Thread(
+        target=_run_periodically, args=({"mailing_sweep": 0.05}, stop)
+    )
+    clock.start()
+    try:
+        for _ in range(200):
+            email.refresh_from_db()
+            if email.status == Status.QUEUED:
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        clock.join(timeout=5)
+    run_worker()
+    email.refresh_from_db()
+    assert email.status == Status.SENT
+    assert len(smtp_settings.received) == 1
