@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# `make bench`: Tribune and its peers through the shared harness in one sitting, then the
+# ratios into docs/benchmarks.md (between its "bench:results" markers).
+#
+#   bash bench/run.sh [bench.py run options, e.g. --n 10,100,1000 --duration 3]
+#   make bench BENCH_ARGS="--n 10,100,1000 --duration 3"      (the same, quick pass)
+#
+# 1. a fresh state folder (TRIBUNE_VAR_DIR) with SQLite, or the DATABASE_URL given;
+#    `tribune demo` with the benchmark settings; moderation "publish at once"
+# 2. `tribune serve` on 127.0.0.1:$BENCH_PORT, then, read by a returning guest (no page
+#    cache): TribuneAllAdapter (the page with ?call=1, the whole thread; N in
+#    $BENCH_ALL_N; no POST run), and TribuneAdapter (the article page as opened, first
+#    page of the thread; GET and POST). Between the two, `bench.py get` measures the
+#    same pages for an anonymous reader (page cache): targets tribune-cached and
+#    tribune-all-cached. Tribune is stopped.
+# 3. ../shared/bench/run_peers.sh (Isso, then nginx sized like today's responses)
+# 4. bench/report.py: the targets, the compare tables and "Runs used" lines
+#
+# Env: BENCH_PORT (8000), WEB_CONCURRENCY (2 gunicorn workers x 4 threads),
+#      BENCH_ALL_N (10,100,1000), BENCH_SHARED (../shared/bench), DATABASE_URL,
+#      REDIS_URL, SECRET_KEY (a throwaway one when unset), BENCH_RESULTS
+#      (./bench-results), BENCH_CACHE (~/.cache/tribune-bench), BENCH_KEEP_VAR=1 keeps
+#      the state folder.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SHARED="$(cd "${BENCH_SHARED:-$ROOT/../shared/bench}" && pwd)"
+TRIBUNE="$ROOT/.venv/bin/tribune"
+PORT="${BENCH_PORT:-8000}"
+URL="http://127.0.0.1:$PORT"
+export BENCH_RESULTS="${BENCH_RESULTS:-$ROOT/bench-results}"
+export BENCH_CACHE="${BENCH_CACHE:-$HOME/.cache/tribune-bench}"
+export WEB_CONCURRENCY="${WEB_CONCURRENCY:-2}"
+export DJANGO_SETTINGS_MODULE=tribune.config.settings.bench
+export PYTHONDONTWRITEBYTECODE=1
+if [ -z "${SECRET_KEY:-}" ]; then
+    SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    export SECRET_KEY
+fi
+case "$(realpath -m "$BENCH_RESULTS")/ $(realpath -m "$BENCH_CACHE")/" in
+    *"$SHARED/"*) echo "BENCH_RESULTS and BENCH_CACHE must be outside $SHARED" >&2; exit 2 ;;
+esac
+
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+    echo "127.0.0.1:$PORT is in use; stop that server or set BENCH_PORT" >&2
+    exit 1
+fi
+
+TRIBUNE_VAR_DIR="$(mktemp -d "${TMPDIR:-/tmp}/tribune-bench.XXXXXX")"
+export TRIBUNE_VAR_DIR
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill "$SERVER_PID"
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    if [ "${BENCH_KEEP_VAR:-0}" = 1 ]; then
+        echo "state kept in $TRIBUNE_VAR_DIR"
+    else
+        rm -rf "$TRIBUNE_VAR_DIR"
+    fi
+}
+trap cleanup EXIT
+
+echo "== Tribune state in $TRIBUNE_VAR_DIR (database: ${DATABASE_URL:+DATABASE_URL}${DATABASE_URL:-SQLite})"
+"$TRIBUNE" demo > "$TRIBUNE_VAR_DIR/demo.log"
+# Moderation off for the benchmark: the policy is a site setting in the database.
+"$TRIBUNE" shell -c '
+from tribune.discussion import selectors
+from tribune.discussion.models import ModerationPolicy, SiteCommentsMode
+rules = selectors.get_settings(None)
+rules.moderation = ModerationPolicy.PUBLISH
+rules.comments = SiteCommentsMode.OPEN
+rules.save()
+'
+
+echo "== tribune serve on $URL, $WEB_CONCURRENCY workers"
+TRIBUNE_BIND="127.0.0.1:$PORT" "$TRIBUNE" serve \
+    --access-logfile "$TRIBUNE_VAR_DIR/access.log" > "$TRIBUNE_VAR_DIR/serve.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 240); do
+    python3 -c "import urllib.request as u; u.urlopen('$URL/healthz', timeout=2)" \
+        2>/dev/null && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$TRIBUNE_VAR_DIR/serve.log" >&2; exit 1; }
+    sleep 0.5
+done
+
+# --duration of the options, for the GET-only runs below (as run_peers.sh reads it).
+DURATION=10
+prev=""
+for arg in "$@"; do
+    [ "$prev" = --duration ] && DURATION="$arg"
+    case "$arg" in --duration=*) DURATION="${arg#*=}" ;; esac
+    prev="$arg"
+done
+RUN_ID="$(date +%Y%m%d-%H%M%S)"
+ALL_N="${BENCH_ALL_N:-10,100,1000}"
+
+echo "== load average before Tribune: $(cut -d' ' -f1-3 /proc/loadavg)"
+# The whole thread (?call=1) first: its threads keep exactly N comments (no POST run),
+# so the anonymous, page-cached GETs below can use them too.
+python3 "$SHARED/bench.py" run --adapter bench/tribune_adapter.py:TribuneAllAdapter \
+    --url "$URL" --run-id "$RUN_ID" --n "$ALL_N" "$@" --no-post
+for n in ${ALL_N//,/ }; do
+    page="/benchmarks/tribune-all-$RUN_ID-n$n/"
+    python3 "$SHARED/bench.py" get "$URL$page" --target tribune-cached --n "$n" \
+        --duration "$DURATION" --meta "reader=anonymous (page cache)" --meta "run=$RUN_ID"
+    python3 "$SHARED/bench.py" get "$URL$page?call=1" --target tribune-all-cached \
+        --n "$n" --duration "$DURATION" --meta "reader=anonymous (page cache)" \
+        --meta "run=$RUN_ID"
+done
+python3 "$SHARED/bench.py" run --adapter bench/tribune_adapter.py:TribuneAdapter \
+    --url "$URL" --run-id "$RUN_ID" "$@"
+
+kill "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null || true
+SERVER_PID=""
+
+echo "== peers (load average $(cut -d' ' -f1-3 /proc/loadavg))"
+"$SHARED/run_peers.sh" "$@"
+
+python3 bench/report.py --shared "$SHARED" --args "$*" --write docs/benchmarks.md
+echo "== docs/benchmarks.md updated"
