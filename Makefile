@@ -40,7 +40,7 @@ format: $(STAMP) ## format the code
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP) ## run the shared benchmark against Tribune and its peers
-	bash bench/run.sh
+	bash bench/run.sh $(BENCH_ARGS)
 
 screenshot: $(STAMP) ## refresh docs/img/article.png from the demo
 	$(BIN)/python scripts/screenshot.py
