@@ -13,8 +13,10 @@ def _get(name: str, default: Any) -> Any:
 
 
 def cache_seconds() -> int:
-    # The longest the bar may lag the ledger when an invalidation is missed.
-    return int(_get("FUNDING_CACHE_SECONDS", 60))
+    # How long the bar's figures are cached when an invalidation is missed (another
+    # process's memory cache); with the 30 s page cache a reader never sees a
+    # figure more than a minute old.
+    return int(_get("FUNDING_CACHE_SECONDS", 30))
 
 
 def default_currency() -> str:

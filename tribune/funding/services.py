@@ -16,7 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
-from tribune.core import clock
+from tribune.core import clock, pagecache
 from tribune.funding import conf, imports, money, progress, selectors
 from tribune.funding.models import (
     Adjustment,
@@ -32,8 +32,14 @@ class LedgerError(ValueError):
     """A ledger write that cannot be made as asked."""
 
 
+def refresh_bar() -> None:
+    """Drop the cached bar and the cached pages that show it (every page)."""
+    selectors.forget_bar_progress()
+    pagecache.invalidate_all()
+
+
 def _forget_on_commit() -> None:
-    transaction.on_commit(selectors.forget_bar_progress)
+    transaction.on_commit(refresh_bar)
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from tribune.funding import admin_views, selectors
+from tribune.funding import admin_views, services
 from tribune.funding.models import Campaign
 
 
@@ -95,7 +95,7 @@ def register_funding_menu() -> SubmenuMenuItem:
 
 def _forget_if_campaign(request: object, instance: object) -> None:
     if isinstance(instance, Campaign):
-        selectors.forget_bar_progress()
+        services.refresh_bar()
 
 
 for _hook in ("after_create_snippet", "after_edit_snippet"):
@@ -104,4 +104,4 @@ for _hook in ("after_create_snippet", "after_edit_snippet"):
 
 @hooks.register("after_delete_snippet")
 def _forget_after_delete(request: object, instances: object) -> None:
-    selectors.forget_bar_progress()
+    services.refresh_bar()
