@@ -1,3 +1,5 @@
+"""The discussion app: comment threads under reports."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,12 @@ class DiscussionConfig(AppConfig):
     name = "tribune.discussion"
     label = "discussion"
     verbose_name = "Discussion"
+
+    def ready(self) -> None:
+        from tribune.core import pagecache
+        from tribune.discussion import spam
+
+        # Cached article pages get a fresh form timestamp for every reader.
+        pagecache.register_generator(
+            "discussion_form", lambda request: spam.issue_form_token()
+        )

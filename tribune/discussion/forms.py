@@ -6,8 +6,10 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from tribune.core import pagecache
 from tribune.discussion import conf, spam
 from tribune.discussion.errors import DiscussionError, SpamSuspectedError
 
@@ -47,10 +49,22 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args: Any, signed_in: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        signed_in: bool = False,
+        request: HttpRequest | None = None,
+        **kwargs: Any,
+    ) -> None:
+        # Both values differ per reader; as page-cache holes they stay fresh
+        # when the article page is served from the cache.
         kwargs.setdefault(
             "initial",
-            {"key": uuid.uuid4().hex, "started": spam.issue_form_token()},
+            {
+                "key": pagecache.hole(request, "uuid") or uuid.uuid4().hex,
+                "started": pagecache.hole(request, "discussion_form")
+                or spam.issue_form_token(),
+            },
         )
         super().__init__(*args, **kwargs)
         self.signed_in = signed_in

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -13,7 +14,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from tribune.core import clock
-from tribune.discussion import conf, policies, ranking, rendering, spam
+from tribune.discussion import caching, conf, policies, ranking, rendering, spam
 from tribune.discussion.clients import Viewer
 from tribune.discussion.errors import (
     InvalidCommentError,
@@ -199,6 +200,7 @@ def post_comment(
         return earlier
     if status == Status.APPROVED:
         Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + 1)
+        caching.invalidate_thread_pages(thread.page_id)
     return comment
 
 
@@ -222,6 +224,8 @@ def edit_comment(
     locked.body_html = rendering.render_markdown(text)
     locked.edited_at = clock.now()
     locked.save(update_fields=["body_markdown", "body_html", "edited_at"])
+    if locked.status == Status.APPROVED:
+        caching.invalidate_thread_pages(locked.thread.page_id)
     return locked
 
 
@@ -250,6 +254,7 @@ def _change_status(
         Thread.objects.filter(pk=comment.thread_id).update(
             comment_count=F("comment_count") + delta
         )
+        caching.invalidate_thread_pages(comment.thread.page_id)
     if log:
         ModerationAction.objects.create(
             comment=comment,
@@ -329,6 +334,7 @@ def _apply_vote(comment: Comment, key: str, value: int) -> Comment:
         fresh = Comment.objects.values("upvotes", "downvotes").get(pk=comment.pk)
         rank = ranking.wilson_lower_bound(fresh["upvotes"], fresh["downvotes"])
         Comment.objects.filter(pk=comment.pk).update(rank=rank)
+        caching.invalidate_thread_pages(comment.thread.page_id)
     comment.refresh_from_db(fields=["upvotes", "downvotes", "score", "rank"])
     return comment
 
@@ -420,6 +426,8 @@ def moderate_edit_comment(
     locked.body_markdown = text
     locked.body_html = rendering.render_markdown(text)
     locked.save(update_fields=["body_markdown", "body_html"])
+    if locked.status == Status.APPROVED:
+        caching.invalidate_thread_pages(locked.thread.page_id)
     ModerationAction.objects.create(
         comment=locked,
         moderator=moderator,
@@ -429,6 +437,81 @@ def moderate_edit_comment(
         note=note[:300],
     )
     return locked
+
+
+@dataclass(frozen=True)
+class ImportedComment:
+    """A comment to add in bulk; `key`/`parent_key` link replies to parents."""
+
+    key: str
+    name: str
+    email: str
+    body: str
+    created_at: dt.datetime
+    parent_key: str | None = None
+    website: str = ""
+    upvotes: int = 0
+    downvotes: int = 0
+
+
+@transaction.atomic
+def import_comments(
+    *, thread: Thread, items: Sequence[ImportedComment], batch_size: int = 500
+) -> list[Comment]:
+    """Add approved comments with their votes in a few bulk inserts.
+
+    For demo content and imports from other systems: no spam checks, no
+    moderation, no rate limits.  Preconditions: parents come before their
+    replies in `items`; keys are unique.  Votes are stored under voter keys
+    "i:<comment id>:<n>" that no reader can have, so counters and rows agree.
+    """
+    made: dict[str, Comment] = {}
+    generations: list[list[ImportedComment]] = []
+    depth_of: dict[str, int] = {}
+    for item in items:
+        depth = depth_of[item.parent_key] + 1 if item.parent_key else 0
+        depth_of[item.key] = depth
+        if depth == len(generations):
+            generations.append([])
+        generations[depth].append(item)
+    for generation in generations:
+        rows = []
+        for item in generation:
+            parent = made[item.parent_key] if item.parent_key else None
+            rows.append(
+                Comment(
+                    thread=thread,
+                    parent=parent,
+                    root_id=(parent.root_id or parent.pk) if parent else None,
+                    depth=parent.depth + 1 if parent else 0,
+                    status=Status.APPROVED,
+                    author_name=item.name[:80],
+                    author_email=item.email,
+                    author_website=item.website,
+                    body_markdown=item.body,
+                    body_html=rendering.render_markdown(item.body),
+                    created_at=item.created_at,
+                    upvotes=item.upvotes,
+                    downvotes=item.downvotes,
+                    score=item.upvotes - item.downvotes,
+                    rank=ranking.wilson_lower_bound(item.upvotes, item.downvotes),
+                )
+            )
+        created = Comment.objects.bulk_create(rows, batch_size=batch_size)
+        made.update(zip((i.key for i in generation), created, strict=True))
+    votes = [
+        Vote(comment=comment, voter=f"i:{comment.pk}:{n}", value=value)
+        for comment in made.values()
+        for n, value in enumerate(
+            [1] * comment.upvotes + [-1] * comment.downvotes, start=1
+        )
+    ]
+    Vote.objects.bulk_create(votes, batch_size=batch_size * 2)
+    Thread.objects.filter(pk=thread.pk).update(
+        comment_count=F("comment_count") + len(made)
+    )
+    caching.invalidate_thread_pages(thread.page_id)
+    return list(made.values())
 
 
 def recount_thread(*, thread: Thread) -> Thread:

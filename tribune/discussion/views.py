@@ -269,7 +269,7 @@ def thread_context(request: HttpRequest, page: ArticlePage) -> dict[str, Any]:
     form = getattr(request, "discussion_form", None)
     signed_in = viewer.user_id is not None
     if form is None and thread_page.state == SiteCommentsMode.OPEN:
-        form = CommentForm(signed_in=signed_in)
+        form = CommentForm(signed_in=signed_in, request=request)
         reply_to = _int(request.GET.get("replyto"), None)
         if reply_to is not None:
             form.initial["parent"] = reply_to
