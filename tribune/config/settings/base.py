@@ -118,6 +118,16 @@ PAGECACHE_BYPASS_COOKIES = ["sessionid", "messages", "tribune_guest"]
 # Cookies that choose between public variants of a page.
 PAGECACHE_VARY_COOKIES = ["tribune_comment_sort"]
 
+# Comment section tunables (defaults and meaning in tribune/discussion/conf.py).
+DISCUSSION_EDIT_WINDOW_MINUTES = env.get_int("DISCUSSION_EDIT_WINDOW_MINUTES", 15)
+DISCUSSION_MAX_DEPTH = env.get_int("DISCUSSION_MAX_DEPTH", 5)
+DISCUSSION_PAGE_SIZE = env.get_int("DISCUSSION_PAGE_SIZE", 30)
+DISCUSSION_MIN_FILL_SECONDS = env.get_int("DISCUSSION_MIN_FILL_SECONDS", 3)
+DISCUSSION_RATE_PER_IP_PER_MINUTE = env.get_int("DISCUSSION_RATE_PER_IP_PER_MINUTE", 5)
+DISCUSSION_RATE_PER_EMAIL_PER_HOUR = env.get_int(
+    "DISCUSSION_RATE_PER_EMAIL_PER_HOUR", 20
+)
+
 if REDIS_URL:
     # Tasks live in Redis and run on RQ workers (docs/decisions/0002-mail-delivery.md).
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
