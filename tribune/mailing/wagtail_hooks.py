@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from tribune.mailing import admin_views
 from tribune.mailing.addresses import normalize_address
 from tribune.mailing.models import OutboundEmail, Suppression
 
@@ -58,9 +60,18 @@ class OutboundEmailViewSet(ModelViewSet):
         "text_body",
     ]
 
+    inspect_template_name = "mailing/admin/inspect_outbound_email.html"
+
     @property
     def permission_policy(self) -> ModelPermissionPolicy:
         return ReadOnlyPermissionPolicy(self.model)
+
+    def get_urlpatterns(self) -> list[Any]:
+        return [
+            *super().get_urlpatterns(),
+            path("retry/<int:pk>/", admin_views.retry_email, name="retry"),
+            path("mark-sent/<int:pk>/", admin_views.mark_email_sent, name="mark_sent"),
+        ]
 
 
 class SuppressionForm(forms.ModelForm):

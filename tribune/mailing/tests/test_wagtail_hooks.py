@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.test import Client
 
 from tribune.mailing.models import OutboundEmail, Suppression
@@ -107,3 +108,62 @@ def test_suppression_list_searches_by_email(staff_client: Client) -> None:
     response = staff_client.get(SUPPRESSIONS, {"q": "findme"})
     assert "findme@example.org" in _rows(response)
     assert "other@example.org" not in _rows(response)
+
+
+def test_unknown_mail_offers_send_again_and_mark_as_sent(staff_client: Client) -> None:
+    email = queued_email()
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.UNKNOWN
+    )
+    page = _rows(staff_client.get(f"{OUTBOX}inspect/{email.pk}/"))
+    assert f"{OUTBOX}retry/{email.pk}/" in page
+    assert f"{OUTBOX}mark-sent/{email.pk}/" in page
+    response = staff_client.post(f"{OUTBOX}mark-sent/{email.pk}/")
+    assert response.status_code == 302
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    page = _rows(staff_client.get(f"{OUTBOX}inspect/{email.pk}/"))
+    assert f"{OUTBOX}retry/{email.pk}/" not in page
+
+
+def test_staff_send_a_failed_message_again(
+    staff_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    email = queued_email()
+    OutboundEmail.objects.filter(pk=email.pk).update(status=OutboundEmail.Status.FAILED)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(f"{OUTBOX}retry/{email.pk}/")
+    assert response.status_code == 302
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+
+
+def test_sending_a_sent_message_again_is_refused_with_a_message(
+    staff_client: Client,
+) -> None:
+    email = queued_email()
+    response = staff_client.post(f"{OUTBOX}retry/{email.pk}/", follow=True)
+    assert "only failed or unknown messages" in _rows(response)
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.QUEUED
+
+
+def test_actions_need_post_and_the_change_permission(client: Client) -> None:
+    email = queued_email()
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.UNKNOWN
+    )
+    viewer = get_user_model().objects.create_user("viewer", "v@example.org", "pw")
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["access_admin", "view_outboundemail"])
+    )
+    client.force_login(viewer)
+    assert client.get(f"{OUTBOX}inspect/{email.pk}/").status_code == 200
+    refused = client.post(f"{OUTBOX}mark-sent/{email.pk}/")
+    # Wagtail turns PermissionDenied into a redirect to the dashboard.
+    assert (refused.status_code, refused.url) == (302, "/admin/")
+    staff = get_user_model().objects.create_superuser("boss", "b@example.org", "pw")
+    client.force_login(staff)
+    assert client.get(f"{OUTBOX}mark-sent/{email.pk}/").status_code == 405
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.UNKNOWN
