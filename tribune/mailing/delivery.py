@@ -32,6 +32,7 @@ class SweepResult:
     requeued: int
     unknown: int
     enqueued: list[int]
+    failed: int = 0
 
 
 def deliver(*, email_id: int) -> str:
@@ -51,7 +52,9 @@ def deliver(*, email_id: int) -> str:
     )
     if not claimed:
         return "skipped"
-    email = OutboundEmail.objects.get(pk=email_id)
+    email = OutboundEmail.objects.filter(pk=email_id).first()
+    if email is None:  # erased since the claim
+        return "skipped"
     mine = OutboundEmail.objects.filter(
         pk=email_id, attempts=email.attempts, status=Status.SENDING
     )
@@ -63,7 +66,12 @@ def deliver(*, email_id: int) -> str:
         return bool(mine.update(handed_over_at=clock.now()))
 
     try:
-        transport.send(_message(email), before_handover=before_handover)
+        message = _message(email)
+        message.message()  # a message that cannot be built never will be
+    except Exception as exc:
+        return _record_failure(email, f"{type(exc).__name__}: {exc}", temporary=False)
+    try:
+        transport.send(message, before_handover=before_handover)
     except transport.NotOursError:
         return "skipped"
     except transport.HandoverUnknownError as exc:
@@ -111,7 +119,8 @@ def _record_failure(email: OutboundEmail, error: str, *, temporary: bool) -> str
     if mine.update(
         status=Status.QUEUED,
         next_attempt_at=due,
-        enqueued_at=clock.now(),
+        # The deferred task becomes runnable at `due`; the sweeper counts from there.
+        enqueued_at=due,
         lease_until=None,
         last_error=error,
     ):
@@ -138,6 +147,14 @@ def sweep() -> SweepResult:
     """
     now = clock.now()
     expired = Q(status=Status.SENDING, lease_until__lt=now)
+    # A message that keeps killing its worker (or outliving its lease) stops.
+    given_up = OutboundEmail.objects.filter(
+        expired, handed_over_at__isnull=True, attempts__gte=conf.max_attempts()
+    ).update(
+        status=Status.FAILED,
+        lease_until=None,
+        last_error="the worker stopped before handing the message over, every attempt",
+    )
     back = list(
         OutboundEmail.objects.filter(expired, handed_over_at__isnull=True).values_list(
             "pk", flat=True
@@ -169,7 +186,9 @@ def sweep() -> SweepResult:
         OutboundEmail.objects.filter(pk__in=due).update(enqueued_at=now)
     for pk in [*back, *due]:
         _enqueue(pk)
-    return SweepResult(requeued=requeued, unknown=unknown, enqueued=[*back, *due])
+    return SweepResult(
+        requeued=requeued, unknown=unknown, enqueued=[*back, *due], failed=given_up
+    )
 
 
 def enqueue_on_commit(email_id: int) -> None:

@@ -40,7 +40,7 @@ class OutboundEmail(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     enqueued_at = models.DateTimeField(
-        help_text=_("When a delivery task was last enqueued.")
+        help_text=_("When the last delivery task became runnable.")
     )
     lease_until = models.DateTimeField(null=True, blank=True)
     handed_over_at = models.DateTimeField(

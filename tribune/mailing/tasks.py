@@ -20,5 +20,6 @@ def sweep_outbox() -> dict[str, int]:
     return {
         "requeued": result.requeued,
         "unknown": result.unknown,
+        "failed": result.failed,
         "enqueued": len(result.enqueued),
     }

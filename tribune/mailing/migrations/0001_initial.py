@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('suppressed', 'Suppressed'), ('unknown', 'Unknown: worker stopped while handing over')], default='queued', max_length=10)),
                 ('attempts', models.PositiveIntegerField(default=0)),
                 ('next_attempt_at', models.DateTimeField()),
-                ('enqueued_at', models.DateTimeField(help_text='When a delivery task was last enqueued.')),
+                ('enqueued_at', models.DateTimeField(help_text='When the last delivery task became runnable.')),
                 ('lease_until', models.DateTimeField(blank=True, null=True)),
                 ('handed_over_at', models.DateTimeField(blank=True, help_text='When the worker sent the end of the message to the server.', null=True)),
                 ('last_error', models.TextField(blank=True)),

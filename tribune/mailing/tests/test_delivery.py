@@ -193,3 +193,18 @@ def test_a_worker_that_lost_its_lease_does_not_hand_over(
     assert len(smtp_settings.received) == 1
     email.refresh_from_db()
     assert (email.status, email.attempts) == (Status.SENT, 2)
+
+
+def test_a_message_that_cannot_be_built_fails_without_retries(
+    smtp_settings: SMTPServer, run_worker: Callable[[], int]
+) -> None:
+    email = queued_email()
+    # Only a direct write can store this; queue_email refuses it.
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        headers={"X-Thread": "one\nBcc: victim@example.org"}
+    )
+    run_worker()
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == (Status.FAILED, 1)
+    assert email.last_error.startswith("BadHeaderError")
+    assert smtp_settings.received == []

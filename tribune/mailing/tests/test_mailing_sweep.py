@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 from collections.abc import Callable
 from io import StringIO
+from typing import Any
 
 import pytest
 import time_machine
@@ -13,7 +14,7 @@ from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from tribune.core.management.commands.core_worker import _run_periodically
-from tribune.mailing import delivery
+from tribune.mailing import delivery, tasks
 from tribune.mailing.models import OutboundEmail
 from tribune.mailing.tests.conftest import SMTPServer
 from tribune.mailing.tests.factories import queued_email
@@ -64,7 +65,7 @@ def test_sweep_command_reports_what_it_did(smtp_settings: SMTPServer) -> None:
         traveller.shift(dt.timedelta(minutes=11))
         out = StringIO()
         call_command("mailing_sweep", stdout=out)
-    assert out.getvalue().strip() == "requeued 1, unknown 1, enqueued 1"
+    assert out.getvalue().strip() == "requeued 1, unknown 1, failed 0, enqueued 1"
     statuses = dict(OutboundEmail.objects.values_list("pk", "status"))
     assert statuses == {before.pk: Status.QUEUED, after.pk: Status.UNKNOWN}
 
@@ -94,3 +95,29 @@ def test_worker_clock_runs_the_sweeper(
     email.refresh_from_db()
     assert email.status == Status.SENT
     assert len(smtp_settings.received) == 1
+
+
+def test_a_message_that_keeps_killing_its_worker_is_given_up(
+    smtp_settings: SMTPServer, settings: Any
+) -> None:
+    settings.MAILING_MAX_ATTEMPTS = 3
+    with time_machine.travel(T0, tick=False) as traveller:
+        email = queued_email()
+        OutboundEmail.objects.filter(pk=email.pk).update(
+            status=Status.SENDING, attempts=3, lease_until=T0
+        )
+        traveller.shift(dt.timedelta(seconds=1))
+        result = delivery.sweep()
+    assert (result.failed, result.requeued, result.enqueued) == (1, 0, [])
+    email.refresh_from_db()
+    assert email.status == Status.FAILED
+    assert "every attempt" in email.last_error
+
+
+def test_sweep_task_returns_its_counts(smtp_settings: SMTPServer) -> None:
+    assert tasks.sweep_outbox.call() == {
+        "requeued": 0,
+        "unknown": 0,
+        "failed": 0,
+        "enqueued": 0,
+    }

@@ -17,5 +17,5 @@ class Command(BaseCommand):
         if options["verbosity"] > 0:
             self.stdout.write(
                 f"requeued {result.requeued}, unknown {result.unknown}, "
-                f"enqueued {len(result.enqueued)}"
+                f"failed {result.failed}, enqueued {len(result.enqueued)}"
             )
