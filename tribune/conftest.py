@@ -25,6 +25,20 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_caches() -> None:
+    """Start every test with empty caches.
+
+    Transactional tests flush the database, which gives content types new ids and
+    empties Wagtail's tree; cached copies of either would then point at nothing.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
+
+    cache.clear()
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture
 def home(db: Any) -> Any:
     from tribune.newsroom.tests import factories
@@ -80,3 +94,12 @@ def django_db_modify_db_settings(
         test = db.setdefault("TEST", {})
         if db["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
             test["NAME"] = str(tmp_path_factory.mktemp("db") / f"test_{alias}.sqlite3")
+
+
+# A loopback SMTP server (`smtp_server`, `smtp_settings`) and the database task
+# worker (`run_worker`) for any app whose tests deliver mail.
+from tribune.mailing.tests.conftest import (  # noqa: E402
+    run_worker,  # noqa: F401
+    smtp_server,  # noqa: F401
+    smtp_settings,  # noqa: F401
+)

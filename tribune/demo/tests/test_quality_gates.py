@@ -79,9 +79,7 @@ def test_every_public_page_is_valid_html5(client: Client, tmp_path: Path) -> Non
     assert problems == []
 
 
-# serialized_rollback keeps the rows migrations made (Wagtail's root page, locale)
-# for the transactional tests that follow.
-live_db = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+live_db = pytest.mark.django_db(transaction=True)
 
 
 @pytest.mark.browser

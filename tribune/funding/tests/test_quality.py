@@ -68,7 +68,7 @@ def test_funding_pages_are_valid_html5(client: Client, home, tmp_path: Path) -> 
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_funding_pages_have_no_serious_accessibility_violations(
     live_server, browser, home
 ) -> None:

@@ -80,7 +80,7 @@ def test_editor_previews_a_report(editor_client: Client, home) -> None:
     assert "Previewed report changed" in preview.content.decode()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_scheduled_report_goes_live_when_the_worker_clock_ticks(
     editor_client: Client,
 ) -> None:
