@@ -7,11 +7,15 @@ from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from playwright.sync_api import expect
 
 from tribune.funding import selectors
 from tribune.funding.tests import factories
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_goal_bar_refreshes_from_json_when_the_tab_returns(live_server, page, home):
@@ -25,9 +29,7 @@ def test_goal_bar_refreshes_from_json_when_the_tab_returns(live_server, page, ho
     factories.donation("1700")
     selectors.forget_bar_progress()
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
-    page.wait_for_function(
-        "document.querySelector('.goal-bar--top [data-goal-raised]').textContent === '$1,800'"
-    )
+    expect(raised).to_have_text("$1,800")
     assert (
         page.locator(".goal-bar--top [data-goal-meter]").get_attribute("value") == "36"
     )
