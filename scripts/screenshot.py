@@ -13,7 +13,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-TRIBUNE = str(Path(sys.executable).with_name("tribune"))
+# `python -m tribune` from the repository root runs this checkout's code.
+TRIBUNE = [sys.executable, "-m", "tribune"]
 OUT = ROOT / "docs" / "img" / "article.png"
 
 
@@ -24,10 +25,10 @@ def _free_port() -> int:
 
 
 def main() -> None:
-    subprocess.run([TRIBUNE, "demo"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run([*TRIBUNE, "demo"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     port = _free_port()
     server = subprocess.Popen(
-        [TRIBUNE, "serve"],
+        [*TRIBUNE, "serve"],
         cwd=ROOT,
         env={**os.environ, "TRIBUNE_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"},
         stdout=subprocess.DEVNULL,
@@ -35,7 +36,7 @@ def main() -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        for _ in range(600):  # the first start collects static files
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=1)  # noqa: S310
                 break
