@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tribune.discussion import services, spam
+from tribune.discussion import conf, services, spam
 from tribune.discussion.models import ModerationPolicy
 from tribune.discussion.tests import factories
 from tribune.newsroom.tests import factories as newsroom
@@ -114,10 +114,15 @@ def test_comment_section_has_no_serious_accessibility_violations(live_server, br
         pytest.skip("axe-core is not installed (npm ci)")
     article, author, top, _held = busy_thread()
     context = browser.new_context(bypass_csp=True)
+    cookie = as_author(Client(), author).cookies[conf.get("GUEST_COOKIE")]
+    context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+    )
     tab = context.new_page()
     failures = []
     for query in ["", f"?replyto={top.pk}"]:
         tab.goto(live_server.url + article.url + query)
+        assert tab.locator(".comment__held").count() == 1  # the author's view
         tab.add_script_tag(path=str(AXE))
         violations = tab.evaluate(
             "async () => (await axe.run(document.querySelector('#comments')))"
