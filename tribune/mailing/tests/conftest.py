@@ -6,6 +6,7 @@ import asyncio
 import email
 import email.policy
 import socket
+import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ from urllib.parse import quote
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -26,6 +28,8 @@ class Received:
     rcpt_tos: list[str]
     raw: bytes
     message: email.message.EmailMessage
+    encrypted: bool = False
+    authenticated: bool = False
 
 
 @dataclass
@@ -35,14 +39,29 @@ class SMTPServer:
     `on_rcpt` and `on_data` run (in a thread, so the server keeps serving other
     connections) before the server answers, so a test can stall or kill the
     client at exactly that step of the conversation. An exception in a hook
-    makes the server answer 500.
+    makes the server answer 500. With `tls`, the server offers STARTTLS and
+    requires it; with `credentials`, it requires AUTH (over TLS when both are
+    set). `final_reply` replaces the answer to the end of data, and the message
+    is then not stored.
     """
 
     port: int
     received: list[Received] = field(default_factory=list)
     on_rcpt: Callable[[], None] | None = None
     on_data: Callable[[], None] | None = None
+    tls: ssl.SSLContext | None = None
+    credentials: tuple[str, str] | None = None
+    final_reply: str | None = None
     _controller: Controller | None = None
+
+    def _authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any
+    ) -> AuthResult:
+        ok = isinstance(data, LoginPassword) and self.credentials == (
+            data.login.decode(),
+            data.password.decode(),
+        )
+        return AuthResult(success=ok, handled=False)
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
         self, server: Any, session: Any, envelope: Any, address: str, options: Any
@@ -55,10 +74,19 @@ class SMTPServer:
     async def handle_DATA(  # noqa: N802
         self, server: Any, session: Any, envelope: Any
     ) -> str:
+        if self.final_reply is not None:
+            return self.final_reply
         raw = bytes(envelope.original_content)
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         self.received.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), raw, parsed)  # type: ignore[arg-type]
+            Received(
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                raw,
+                parsed,  # type: ignore[arg-type]
+                encrypted=session.ssl is not None,
+                authenticated=bool(session.authenticated),
+            )
         )
         if self.on_data is not None:
             await asyncio.get_running_loop().run_in_executor(None, self.on_data)
@@ -67,7 +95,15 @@ class SMTPServer:
     def start(self) -> None:
         if self._controller is None:
             self._controller = Controller(
-                self, hostname="127.0.0.1", port=self.port, ready_timeout=10
+                self,
+                hostname="127.0.0.1",
+                port=self.port,
+                ready_timeout=10,
+                tls_context=self.tls,
+                require_starttls=self.tls is not None,
+                authenticator=self._authenticate if self.credentials else None,
+                auth_required=self.credentials is not None,
+                auth_require_tls=self.tls is not None,
             )
             self._controller.start()
 
