@@ -6,36 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
 from tribune.core import clock
-from tribune.funding import conf, display, selectors
-
-# The published shape of GET /support/progress.json; a test pins it.
-PROGRESS_SCHEMA = {
-    "type": "object",
-    "required": ["bar"],
-    "properties": {
-        "bar": {
-            "oneOf": [
-                {"type": "null"},
-                {
-                    "type": "object",
-                    "required": [
-                        "title", "currency", "raised", "goal", "raised_display",
-                        "goal_display", "percent", "percent_display", "fill_percent",
-                        "over_goal", "ticks", "state", "days", "hours", "countdown",
-                    ],
-                    "properties": {
-                        "raised": {"type": "string", "description": "Decimal amount"},
-                        "goal": {"type": "string", "description": "Decimal amount"},
-                        "percent": {"type": "integer"},
-                        "state": {
-                            "enum": ["upcoming", "open", "last_day", "closed"]
-                        },
-                    },
-                },
-            ]
-        }
-    },
-}  # fmt: skip
+from tribune.funding import conf, display, openapi, selectors
 
 
 @require_GET
@@ -47,3 +18,9 @@ def progress_json(request: HttpRequest) -> JsonResponse:
     response["Cache-Control"] = f"public, max-age={min(30, conf.cache_seconds())}"
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@require_GET
+def openapi_document(request: HttpRequest) -> JsonResponse:
+    """The OpenAPI 3.1 description of these endpoints."""
+    return JsonResponse(openapi.DOCUMENT)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("support/supporters/", views.wall, name="wall"),
     path("support/embed/", views.embed, name="embed"),
     path("support/progress.json", api.progress_json, name="progress_json"),
+    path("support/openapi.json", api.openapi_document, name="openapi"),
     path("support/webhooks/stripe/", webhooks.stripe_webhook, name="stripe_webhook"),
     path("support/webhooks/paypal/", webhooks.paypal_webhook, name="paypal_webhook"),
     path("support/webhooks/patreon/", webhooks.patreon_webhook, name="patreon_webhook"),
