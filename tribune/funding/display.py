@@ -135,6 +135,12 @@ def build_bar(goal: GoalProgress, *, now: dt.datetime, locale: str = "") -> Bar:
         days=state.days,
         hours=state.hours,
         countdown=countdown_text(
-            state, month=goal.month, last_day=last_day, locale=locale
+            state,
+            # A monthly campaign that stops mid-month counts down to its last day.
+            month=goal.month
+            if goal.month and last_day.month != (last_day + dt.timedelta(days=1)).month
+            else None,
+            last_day=last_day,
+            locale=locale,
         ),
     )

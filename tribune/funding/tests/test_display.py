@@ -107,3 +107,12 @@ def test_month_name_follows_the_language():
         last_day=dt.date(2026, 3, 31),
         locale="de",
     ).endswith("März campaign has ended")
+
+
+def test_monthly_campaign_ending_mid_month_counts_down_to_its_last_day():
+    ending = goal(end=dt.datetime(2026, 11, 21, tzinfo=BERLIN))
+    now = dt.datetime(2026, 11, 17, 9, tzinfo=BERLIN)
+    with translation.override("en"):
+        assert display.build_bar(ending, now=now, locale="en").countdown == (
+            "3 days left until 20 November"
+        )
