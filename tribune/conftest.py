@@ -84,7 +84,7 @@ def django_db_modify_db_settings(
 ) -> None:
     """SQLite test databases live in a file, not in memory.
 
-    Worker subprocesses (tribune/mailing/tests/test_worker_killed.py) must open
+    Worker subprocesses (tribune/mailing/tests/test_worker.py) must open
     the same database as the test, and threads racing on it get SQLite's busy
     timeout instead of shared-cache "table is locked" errors.
     """

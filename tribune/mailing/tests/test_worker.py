@@ -1,8 +1,8 @@
-"""A worker process killed in the middle of a delivery: no duplicate, nothing lost.
+"""The real `tribune worker`, in a subprocess on the test database.
 
-The worker is the real `tribune worker` in a subprocess, on the test database;
-the loopback SMTP server kills it with SIGKILL at a chosen step of the SMTP
-conversation, before answering that step.
+Without SMTP settings it prints mail to its console. Killed in the middle of a
+delivery (the loopback SMTP server sends it SIGKILL at a chosen step of the
+conversation, before answering that step) it neither duplicates nor loses mail.
 """
 
 from __future__ import annotations
@@ -29,26 +29,45 @@ pytestmark = pytest.mark.django_db(transaction=True)
 Status = OutboundEmail.Status
 
 
-def _start_worker(smtp: SMTPServer, var_dir: Path) -> subprocess.Popen[bytes]:
+def _start_worker(
+    var_dir: Path, smtp: SMTPServer | None = None
+) -> subprocess.Popen[bytes]:
     keep = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
     environ = {k: v for k, v in os.environ.items() if k in keep}
     environ.update(
         DJANGO_SETTINGS_MODULE="tribune.config.settings.dev",
         SECRET_KEY="worker-test-only",
         DATABASE_URL=database_url(),
-        EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}",
         EMAIL_TIMEOUT="10",
         DEFAULT_FROM_EMAIL="newsroom@example.org",
         TRIBUNE_VAR_DIR=str(var_dir),
         LOG_LEVEL="WARNING",
     )
+    if smtp is not None:
+        environ["EMAIL_URL"] = f"smtp://127.0.0.1:{smtp.port}"
     return subprocess.Popen(
         [sys.executable, "-m", "tribune", "worker", "--max-tasks", "1"],
         cwd=ROOT,
         env=environ,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+
+
+def test_without_smtp_settings_the_worker_prints_mail(
+    smtp_settings: SMTPServer, tmp_path: Path
+) -> None:
+    email = queued_email(subject="Confirm your subscription")
+    worker = _start_worker(tmp_path)
+    stdout, stderr = worker.communicate(timeout=120)
+    assert worker.returncode == 0, stderr.decode()
+    printed = stdout.decode()
+    assert "Subject: Confirm your subscription" in printed
+    assert f"Message-ID: {email.message_id}" in printed
+    assert "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in printed
+    email.refresh_from_db()
+    assert email.status == Status.SENT
+    assert smtp_settings.received == []
 
 
 def _kill_on(
@@ -67,7 +86,7 @@ def _deliver_in_killed_worker(
     email = queued_email(to="reader@example.org")
     worker: list[subprocess.Popen[bytes]] = []
     _kill_on(step, smtp, worker)
-    worker.append(_start_worker(smtp, tmp_path))
+    worker.append(_start_worker(tmp_path, smtp))
     _, stderr = worker[0].communicate(timeout=120)
     assert worker[0].returncode == -signal.SIGKILL, stderr.decode()
     setattr(smtp, f"on_{step}", None)
