@@ -234,3 +234,24 @@ def raised_from_cache() -> Decimal:
     bar = selectors.get_bar_progress()
     assert bar is not None
     return bar.raised
+
+
+@pytest.mark.parametrize(
+    ("received", "month"),
+    [
+        (dt.datetime(2026, 11, 30, 23, 59, 59, tzinfo=BERLIN), dt.date(2026, 11, 1)),
+        (dt.datetime(2026, 12, 1, 0, 0, 0, tzinfo=BERLIN), dt.date(2026, 12, 1)),
+        # 00:30 on 1 November in Berlin is still October in UTC.
+        (dt.datetime(2026, 10, 31, 23, 30, tzinfo=dt.UTC), dt.date(2026, 11, 1)),
+        # The repeated hour when clocks go back (25 October 2026, 02:00-03:00).
+        (dt.datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=BERLIN), dt.date(2026, 10, 1)),
+        (dt.datetime(2026, 3, 29, 1, 59, 59, tzinfo=BERLIN), dt.date(2026, 3, 1)),
+    ],
+)
+def test_donations_count_for_the_month_they_were_received_in_site_time(received, month):
+    factories.campaign()
+    donation = factories.donation("10", received_at=received)
+    assert donation.month == month
+    with time_machine.travel(received, tick=False):
+        assert fresh_bar().raised == Decimal("10.00")
+        assert fresh_bar().month == month
