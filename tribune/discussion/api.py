@@ -18,7 +18,7 @@ from wagtail.models import Site
 
 from tribune.discussion import (
     clients,
-    conf,
+    fragments,
     openapi,
     policies,
     selectors,
@@ -257,13 +257,10 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
     comment.may_vote = False  # type: ignore[attr-defined]
     comment.may_reply = policies.can_reply(comment, state)  # type: ignore[attr-defined]
     node = tree.Node(comment.pk, comment.parent_id, comment.author_name, True, comment)
+    fragments.render_boxes([node], state=state, request=request, focus=comment.pk)
     html = render_to_string(
-        "discussion/comment.html",
-        {
-            "node": node,
-            "thread": {"focus": comment.pk},
-            "collapse_after": conf.get("COLLAPSE_AFTER"),
-        },
+        "discussion/rows.html",
+        {"rows": tree.flatten([node], fold_after=0), "focus": comment.pk},
         request=request,
     )
     response = JsonResponse(

@@ -77,3 +77,42 @@ def walk(nodes: Iterable[Node[T]]) -> Iterable[Node[T]]:
     for node in nodes:
         yield node
         yield from walk(node.children)
+
+
+@dataclass
+class Row(Generic[T]):
+    """One node of a forest in document order, with what to open and close after it.
+
+    After the node's own content: if `has_children`, its reply list opens (inside a
+    fold when `folded`); otherwise its item ends, followed by one closing per
+    entry of `closes` (an ancestor's reply list, True where that list was folded,
+    and the ancestor's item).
+    """
+
+    node: Node[T]
+    has_children: bool
+    folded: bool
+    closes: list[bool]
+
+
+def flatten(roots: Iterable[Node[T]], *, fold_after: int) -> list[Row[T]]:
+    """The forest as rows, so a template can render it with one loop.
+
+    A top-level node with more than `fold_after` shown replies gets its replies
+    folded.  Precondition: fold_after >= 0.
+    """
+    rows: list[Row[T]] = []
+
+    def visit(node: Node[T]) -> None:
+        folded = node.depth == 0 and node.reply_count > fold_after
+        row = Row(node, bool(node.children), folded, [])
+        rows.append(row)
+        if not node.children:
+            return
+        for child in node.children:
+            visit(child)
+        rows[-1].closes.append(folded)
+
+    for root in roots:
+        visit(root)
+    return rows

@@ -17,7 +17,15 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tribune.core import clock
-from tribune.discussion import clients, conf, policies, selectors, services, tree
+from tribune.discussion import (
+    clients,
+    conf,
+    fragments,
+    policies,
+    selectors,
+    services,
+    tree,
+)
 from tribune.discussion.errors import DiscussionError, SpamSuspectedError
 from tribune.discussion.forms import CommentForm, EditForm, ReportForm
 from tribune.discussion.models import Comment, SiteCommentsMode
@@ -266,6 +274,12 @@ def thread_context(request: HttpRequest, page: ArticlePage) -> dict[str, Any]:
         focus=_int(request.GET.get("comment"), None),
     )
     annotate(thread_page, viewer)
+    fragments.render_boxes(
+        tree.walk(thread_page.roots),
+        state=thread_page.state,
+        request=request,
+        focus=thread_page.focus,
+    )
     form = getattr(request, "discussion_form", None)
     signed_in = viewer.user_id is not None
     if form is None and thread_page.state == SiteCommentsMode.OPEN:
@@ -291,7 +305,7 @@ def thread_context(request: HttpRequest, page: ArticlePage) -> dict[str, Any]:
         "reply_to": reply_to,
         "reply_name": reply_name,
         "orders": list(Order),
-        "collapse_after": conf.get("COLLAPSE_AFTER"),
+        "rows": tree.flatten(thread_page.roots, fold_after=conf.get("COLLAPSE_AFTER")),
         "request": request,
         "article": page,
     }

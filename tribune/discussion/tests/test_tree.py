@@ -62,3 +62,35 @@ def test_cap_below_two_is_refused():
 
     with pytest.raises(ValueError):
         tree.build([n(1)], max_depth=1)
+
+
+def render(rows):
+    """Serialise rows the way templates/discussion/rows.html does."""
+    out = []
+    for row in rows:
+        out.append(f"<{row.node.id}>")
+        if row.has_children:
+            out.append("[F" if row.folded else "[")
+        else:
+            out.append(f"</{row.node.id}>")
+            for folded in row.closes:
+                out.append("F]" if folded else "]")
+                out.append("</>")
+    return "".join(out)
+
+
+def test_flatten_opens_and_closes_like_the_nested_tree():
+    roots = tree.build([n(1), n(2, 1), n(3, 2), n(4, 1), n(5), n(6, 5)])
+    html = render(tree.flatten(roots, fold_after=5))
+    assert html == "<1>[<2>[<3></3>]</><4></4>]</><5>[<6></6>]</>"
+
+
+def test_flatten_folds_top_level_replies_beyond_the_limit():
+    roots = tree.build([n(1), n(2, 1), n(3, 1), n(4, 3), n(5)])
+    rows = tree.flatten(roots, fold_after=2)
+    assert [r.folded for r in rows] == [True, False, False, False, False]
+    assert render(rows) == "<1>[F<2></2><3>[<4></4>]</>F]</><5></5>"
+
+
+def test_flatten_of_nothing_is_empty():
+    assert tree.flatten([], fold_after=3) == []

@@ -1,0 +1,89 @@
+"""Rendered comment boxes, cached per comment version for readers with no stake in them.
+
+A comment's box (author, time, text, votes, links) looks the same to every reader
+who neither wrote it nor voted on it, so it is rendered once per version of the
+comment and kept in the cache; the reader's own comments and votes are rendered
+fresh.  The CSRF token is a placeholder in the cached copy, filled per response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from hashlib import blake2b
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from tribune.discussion import tree
+from tribune.discussion.models import Comment
+
+TEMPLATE = "discussion/comment_box.html"
+CSRF_HOLE = "discussion-csrf-hole"
+# A version is never reused, so an entry only needs to outlive its popularity.
+TIMEOUT = 24 * 3600
+
+
+def _key(node: tree.Node[Comment], state: str) -> str:
+    c = node.item
+    edited = c.edited_at.timestamp() if c.edited_at else 0
+    digest = blake2b(digest_size=12)
+    for part in (c.body_html, c.author_name, c.author_website, node.reply_to or ""):
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return (
+        f"discussion:box:{get_language()}:{state}:{c.pk}:{c.status}:"
+        f"{c.score}:{edited}:{int(node.shown)}:{digest.hexdigest()}"
+    )
+
+
+def _personal(node: tree.Node[Comment], focus: int | None) -> bool:
+    c: Any = node.item
+    return bool(
+        getattr(c, "is_mine", False) or getattr(c, "my_vote", 0) or node.id == focus
+    )
+
+
+def render_boxes(
+    nodes: Iterable[tree.Node[Comment]],
+    *,
+    state: str,
+    request: HttpRequest | None,
+    focus: int | None = None,
+) -> None:
+    """Set `box_html` on each node's comment, from the cache where it can be shared.
+
+    Precondition: views.annotate has set the per-reader flags on the comments.
+    Side effect: renders and stores the boxes that were missing.
+    """
+    template = get_template(TEMPLATE)
+    token = get_token(request) if request is not None else ""
+    shared: dict[str, list[tree.Node[Comment]]] = {}
+    for node in nodes:
+        if _personal(node, focus):
+            html = template.render({"node": node, "c": node.item, "csrf_token": token})
+            node.item.box_html = mark_safe(html)  # type: ignore[attr-defined]  # noqa: S308
+        else:
+            shared.setdefault(_key(node, state), []).append(node)
+    if not shared:
+        return
+    found = cache.get_many(list(shared))
+    missing: dict[str, str] = {}
+    for key, group in shared.items():
+        stored: str | None = found.get(key)
+        if stored is None:
+            first = group[0]
+            stored = template.render(
+                {"node": first, "c": first.item, "csrf_token": CSRF_HOLE}
+            )
+            missing[key] = stored
+        # The cached text came from our template, with user text escaped there.
+        filled = mark_safe(stored.replace(CSRF_HOLE, token))  # noqa: S308
+        for node in group:
+            node.item.box_html = filled  # type: ignore[attr-defined]
+    if missing:
+        cache.set_many(missing, TIMEOUT)

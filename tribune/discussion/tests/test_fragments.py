@@ -1,0 +1,83 @@
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from tribune.discussion import services
+from tribune.discussion.tests import factories
+from tribune.newsroom.tests import factories as newsroom
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article():
+    factories.rules()
+    return newsroom.article()
+
+
+def box_keys():
+    return [k for k in cache._cache if ":discussion:box:" in k]  # locmem internals
+
+
+def test_shared_boxes_are_cached_and_keyed_by_version(client, article):
+    comment = factories.comment(in_thread=factories.thread(article))
+    client.get(article.url)
+    first = box_keys()
+    assert len(first) == 1
+    client.get(article.url)
+    assert box_keys() == first
+    services.vote(
+        comment=comment, viewer=factories.guest_viewer(), value=1, state="open"
+    )
+    page = client.get(article.url).content.decode()
+    assert '<span class="vote__score" data-score>1</span>' in page
+    assert len(box_keys()) == 2
+
+
+def test_moderator_edit_without_edited_marker_still_refreshes_the_box(client, article):
+    comment = factories.comment(in_thread=factories.thread(article), body="Before")
+    client.get(article.url)
+    services.moderate_edit_comment(
+        comment=comment, moderator=factories.user(), body="After"
+    )
+    page = client.get(article.url).content.decode()
+    assert "After" in page
+    assert "Before" not in page
+
+
+def test_the_authors_edit_links_and_a_voters_choice_never_reach_others(article):
+    author, voter, other = Client(), Client(), Client()
+    viewer = factories.guest_viewer()
+    comment = factories.comment(in_thread=factories.thread(article), viewer=viewer)
+    from django.http import HttpResponse
+
+    from tribune.discussion import clients
+
+    response = HttpResponse()
+    clients.remember_guest(response, viewer)
+    author.cookies.update(response.cookies)
+    voter.post(reverse("discussion:vote", args=[comment.pk]), {"value": "up"})
+    edit_url = reverse("discussion:edit", args=[comment.pk])
+    assert edit_url in author.get(article.url).content.decode()
+    assert 'aria-pressed="true"' in voter.get(article.url).content.decode()
+    seen = other.get(article.url).content.decode()
+    assert edit_url not in seen
+    assert 'aria-pressed="true"' not in seen
+    assert "data-score>1<" in seen
+
+
+def test_cached_vote_forms_carry_the_readers_own_csrf_token(article):
+    comment = factories.comment(in_thread=factories.thread(article))
+    Client().get(article.url)  # fills the cache with another reader's render
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(article.url).content.decode()
+    form = page[page.index(f'action="/comments/c/{comment.pk}/vote/"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = reader.post(
+        reverse("discussion:vote", args=[comment.pk]),
+        {"value": "up", "csrfmiddlewaretoken": token},
+    )
+    assert response.status_code == 302
