@@ -144,43 +144,50 @@ def record_donation(
     if status not in Donation.Status.values:
         raise LedgerError(f"unknown status {status!r}")
     currency = currency.upper()
-    target = ledger_currency(at=received_at)
-    if currency == target:
-        rate = Decimal(1)
-    elif exchange_rate is None:
-        raise LedgerError(f"{currency} needs an exchange rate to {target}")
-    else:
-        rate = exchange_rate
-    gross = money.convert(amount, rate)
-    fee_in_ledger = (
-        money.convert(fee, rate) if fee else (Decimal(0) if fee == 0 else None)
-    )
-    month = progress.month_of(received_at, selectors.site_tz())
-    donation, created = Donation.objects.get_or_create(
-        provider=provider,
-        transaction_id=transaction_id,
-        defaults={
-            "payment_status": status,
-            "method": method,
-            "amount": gross,
-            "fee": fee_in_ledger,
-            "net": gross - fee_in_ledger if fee_in_ledger is not None else None,
-            "currency": target,
-            "original_amount": amount,
-            "original_currency": currency,
-            "exchange_rate": rate,
-            "received_at": received_at,
-            "month": month,
-            "recurring": recurring,
-            "public_name": public_name.strip(),
-            "email": email.strip(),
-            "message": message.strip(),
-            "note": note,
-            "recorded_by": recorded_by,
-        },
-    )
+    donation = Donation.objects.filter(
+        provider=provider, transaction_id=transaction_id
+    ).first()
+    created = False
+    if donation is None:
+        target = ledger_currency(at=received_at)
+        if currency == target:
+            rate = Decimal(1)
+        elif exchange_rate is None:
+            raise LedgerError(f"{currency} needs an exchange rate to {target}")
+        else:
+            rate = exchange_rate
+        gross = money.convert(amount, rate)
+        fee_in_ledger = (
+            money.convert(fee, rate) if fee else (Decimal(0) if fee == 0 else None)
+        )
+        month = progress.month_of(received_at, selectors.site_tz())
+        # A concurrent delivery may insert the same row first: get_or_create then
+        # reads it instead (the unique constraint decides).
+        donation, created = Donation.objects.get_or_create(
+            provider=provider,
+            transaction_id=transaction_id,
+            defaults={
+                "payment_status": status,
+                "method": method,
+                "amount": gross,
+                "fee": fee_in_ledger,
+                "net": gross - fee_in_ledger if fee_in_ledger is not None else None,
+                "currency": target,
+                "original_amount": amount,
+                "original_currency": currency,
+                "exchange_rate": rate,
+                "received_at": received_at,
+                "month": month,
+                "recurring": recurring,
+                "public_name": public_name.strip(),
+                "email": email.strip(),
+                "message": message.strip(),
+                "note": note,
+                "recorded_by": recorded_by,
+            },
+        )
     if created:
-        _keep_month_goal(month)
+        _keep_month_goal(donation.month)
         if show_on_wall and (public_name.strip() or message.strip()):
             SupporterMessage.objects.create(
                 donation=donation,

@@ -44,6 +44,9 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     ) as exc:
         logger.warning("Stripe event %s not applied: %s", event.get("id"), exc)
         return error("malformed", str(exc), 400)
+    except stripe_provider.UnreachableError as exc:
+        logger.error("Stripe event %s deferred: %s", event.get("id"), exc)
+        return error("unverified", "Stripe could not be asked; retry later.", 503)
     return JsonResponse({"received": True, "outcome": outcome})
 
 

@@ -21,6 +21,10 @@ class PayloadError(ValueError):
     """A verified event whose content cannot be applied."""
 
 
+class UnreachableError(RuntimeError):
+    """Stripe's API could not be asked; the delivery should be retried."""
+
+
 def is_configured() -> bool:
     """Both keys are set: donations can be taken and their events received."""
     return bool(conf.stripe_secret_key() and conf.stripe_webhook_secret())
@@ -129,6 +133,41 @@ def _at(timestamp: Any) -> dt.datetime:
     return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
 
 
+def _exchange_rate(
+    currency: str,
+    at: dt.datetime,
+    *,
+    payment_intent: str | None = None,
+    charge: dict[str, Any] | None = None,
+) -> Decimal | None:
+    """The rate Stripe applied when settling a payment in another currency.
+
+    None when the payment is in the ledger's currency. Stripe reports the rate on
+    the charge's balance transaction, which events do not embed: it is fetched.
+    """
+    target = services.ledger_currency(at=at)
+    if currency == target:
+        return None
+    balance: Any = (charge or {}).get("balance_transaction")
+    try:
+        if isinstance(balance, str):
+            balance = client().v1.balance_transactions.retrieve(balance)
+        elif balance is None and payment_intent:
+            intent = client().v1.payment_intents.retrieve(
+                payment_intent, params={"expand": ["latest_charge.balance_transaction"]}
+            )
+            balance = intent["latest_charge"]["balance_transaction"]
+    except stripe.StripeError as exc:
+        raise UnreachableError(
+            f"Stripe did not give the exchange rate: {exc}"
+        ) from None
+    except (KeyError, TypeError):
+        balance = None
+    if not balance or str(balance["currency"]).upper() != target:
+        raise PayloadError(f"no rate from {currency} to {target} for this payment")
+    return Decimal(str(balance["exchange_rate"]))
+
+
 def _donor(obj: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
     email = (
         _get(obj, "customer_details", "email", required=False)
@@ -156,16 +195,20 @@ def _session(event: dict[str, Any], status: str | None) -> None:
             Donation.Status.SUCCEEDED if paid == "paid" else Donation.Status.PENDING
         )
     amount, currency = _amount(session, "amount_total")
-    transaction_id = _id(session.get("payment_intent")) or _get(session, "id")
+    payment_intent = _id(session.get("payment_intent"))
     metadata = session.get("metadata") or {}
+    received_at = _at(event.get("created"))
     services.record_donation(
         provider=PROVIDER,
-        transaction_id=transaction_id,
+        transaction_id=payment_intent or _get(session, "id"),
         amount=amount,
         currency=currency,
-        received_at=_at(event.get("created")),
+        received_at=received_at,
         status=status,
         method=Donation.Method.CARD,
+        exchange_rate=_exchange_rate(
+            currency, received_at, payment_intent=payment_intent
+        ),
         **_donor(session, metadata),
     )
 
@@ -192,15 +235,20 @@ def _invoice_paid(event: dict[str, Any]) -> None:
         or _get(invoice, "parent", "subscription_details", "metadata", required=False)
         or {}
     )
+    payment_intent = _invoice_payment_intent(invoice)
+    received_at = _at(event.get("created"))
     services.record_donation(
         provider=PROVIDER,
-        transaction_id=_invoice_payment_intent(invoice) or _get(invoice, "id"),
+        transaction_id=payment_intent or _get(invoice, "id"),
         amount=amount,
         currency=currency,
-        received_at=_at(event.get("created")),
+        received_at=received_at,
         status=Donation.Status.SUCCEEDED,
         method=Donation.Method.CARD,
         recurring=True,
+        exchange_rate=_exchange_rate(
+            currency, received_at, payment_intent=payment_intent
+        ),
         **_donor(invoice, metadata),
     )
 
@@ -211,13 +259,20 @@ def _charge_refunded(event: dict[str, Any]) -> None:
     refunded, _ = _amount(charge, "amount_refunded")
     transaction_id = _id(charge.get("payment_intent")) or _get(charge, "id")
     # The payment may not have been seen yet: the charge carries all it needs.
+    received_at = _at(charge.get("created"))
+    known = Donation.objects.filter(
+        provider=PROVIDER, transaction_id=transaction_id
+    ).exists()
     services.record_donation(
         provider=PROVIDER,
         transaction_id=transaction_id,
         amount=amount,
         currency=currency,
-        received_at=_at(charge.get("created")),
+        received_at=received_at,
         status=Donation.Status.SUCCEEDED,
+        exchange_rate=None
+        if known
+        else _exchange_rate(currency, received_at, charge=charge),
         **_donor(charge, charge.get("metadata") or {}),
     )
     if refunded > 0:

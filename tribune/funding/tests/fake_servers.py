@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import urllib.parse
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ class Request:
     path: str
     headers: dict[str, str]
     body: bytes
+    path_qs: str = ""
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -44,6 +46,7 @@ def serve(routes: dict[str, Route]) -> Iterator[FakeProvider]:
                 self.path.split("?")[0],
                 {k.lower(): v for k, v in self.headers.items()},
                 self.rfile.read(length),
+                urllib.parse.unquote(self.path),
             )
             fake.requests.append(request)
             route = fake.routes.get(f"{self.command} {request.path}")

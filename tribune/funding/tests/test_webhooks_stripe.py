@@ -17,6 +17,7 @@ from tribune.funding import selectors
 from tribune.funding.models import Adjustment, Donation, ProcessedEvent
 from tribune.funding.tests import factories
 from tribune.funding.tests import stripe_events as se
+from tribune.funding.tests.fake_servers import serve
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = dt.datetime(2026, 11, 20, 12, tzinfo=BERLIN)
@@ -258,3 +259,79 @@ def test_twenty_concurrent_deliveries_on_postgresql_give_exact_totals(stripe_key
     assert raised() == expected
     assert Donation.objects.count() == 8
     assert ProcessedEvent.objects.count() == len(events)
+
+
+BALANCE = {
+    "id": "txn_1",
+    "object": "balance_transaction",
+    "amount": 2165,
+    "currency": "usd",
+    "exchange_rate": 1.0825,
+}
+
+
+@pytest.fixture
+def stripe_api(stripe_keys):
+    routes = {
+        "GET /v1/payment_intents/pi_eur": lambda r: (
+            200,
+            {
+                "id": "pi_eur",
+                "object": "payment_intent",
+                "latest_charge": {
+                    "id": "ch_eur",
+                    "object": "charge",
+                    "balance_transaction": BALANCE,
+                },
+            },
+        ),
+        "GET /v1/balance_transactions/txn_1": lambda r: (200, BALANCE),
+    }
+    with serve(routes) as fake:
+        stripe_keys.FUNDING_STRIPE_API_BASE = fake.base_url
+        yield fake
+
+
+def eur(event: dict) -> dict:
+    event["data"]["object"]["currency"] = "eur"
+    return event
+
+
+def test_payment_in_another_currency_uses_the_rate_stripe_settled_at(
+    client, campaign, stripe_api
+):
+    assert (
+        se.deliver(client, eur(se.checkout_completed("pi_eur", 2000))).status_code
+        == 200
+    )
+    donation = Donation.objects.get()
+    assert (donation.amount, donation.currency) == (Decimal("21.65"), "USD")
+    assert (donation.original_amount, donation.original_currency) == (
+        Decimal("20.00"),
+        "EUR",
+    )
+    assert (
+        "expand[0]=latest_charge.balance_transaction" in stripe_api.requests[0].path_qs
+    )
+    # A refund of half, in euros, takes back half at the same rate.
+    se.deliver(client, eur(se.charge_refunded("pi_eur", 2000, 1000)))
+    assert raised() == Decimal("10.83")  # 21.65 - 10.82 (10.825 rounded half to even)
+
+
+def test_refund_in_another_currency_before_its_payment_reads_the_charges_rate(
+    client, campaign, stripe_api
+):
+    refund = eur(se.charge_refunded("pi_other", 2000, 500))
+    refund["data"]["object"]["balance_transaction"] = "txn_1"
+    assert se.deliver(client, refund).status_code == 200
+    assert [r.path for r in stripe_api.requests] == ["/v1/balance_transactions/txn_1"]
+    assert Donation.objects.get().amount == Decimal("21.65")
+
+
+def test_stripe_unreachable_for_the_rate_answers_503_and_records_nothing(
+    client, campaign, stripe_keys
+):
+    stripe_keys.FUNDING_STRIPE_API_BASE = "http://127.0.0.1:9"
+    response = se.deliver(client, eur(se.checkout_completed("pi_eur", 2000)))
+    assert response.status_code == 503
+    assert not Donation.objects.exists() and not ProcessedEvent.objects.exists()
