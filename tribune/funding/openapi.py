@@ -26,7 +26,7 @@ def _webhook(provider: str, signature: str, operation: str) -> dict[str, Any]:
                 "200": _RECEIVED,
                 "400": _ERROR,
                 "404": _ERROR,
-                **({"503": _ERROR} if provider == "PayPal" else {}),
+                **({"503": _ERROR} if provider in {"PayPal", "Stripe"} else {}),
             },
         }
     }
