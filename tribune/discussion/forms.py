@@ -39,6 +39,18 @@ class CommentForm(forms.Form):
         max_length=200,
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
     )
+    # Travels to other apps in the comment_posted signal (email notifications).
+    notify = forms.ChoiceField(
+        label=_("Email me"),
+        required=False,
+        initial="none",
+        choices=[
+            ("none", _("nothing")),
+            ("replies", _("new replies to my comment")),
+            ("all", _("all new follow-up comments")),
+        ],
+        help_text=_("Guests confirm their address first, by email."),
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     started = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -11,10 +12,19 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from tribune.core import clock
-from tribune.discussion import caching, conf, policies, ranking, rendering, spam
+from tribune.discussion import (
+    caching,
+    conf,
+    policies,
+    ranking,
+    rendering,
+    signals,
+    spam,
+)
 from tribune.discussion.clients import Viewer
 from tribune.discussion.errors import (
     InvalidCommentError,
@@ -35,6 +45,24 @@ from tribune.discussion.models import (
     Vote,
 )
 from tribune.newsroom.models import ArticlePage
+
+logger = logging.getLogger(__name__)
+NOTIFY_CHOICES = frozenset({"replies", "all"})
+
+
+def _announce_on_commit(signal: Signal, **kwargs: object) -> None:
+    """Send a discussion signal once the transaction commits.
+
+    Receivers live in other apps; a failing one is logged and never undoes or
+    breaks the write that has already committed.
+    """
+
+    def send() -> None:
+        for receiver, result in signal.send_robust(sender=Comment, **kwargs):
+            if isinstance(result, Exception):
+                logger.error("receiver %r failed", receiver, exc_info=result)
+
+    transaction.on_commit(send)
 
 
 @dataclass(frozen=True)
@@ -124,14 +152,18 @@ def post_comment(
     ip: str | None = None,
     idempotency_key: str | None = None,
     throttle: bool = True,
+    notify: str = "",
 ) -> Comment:
     """Add a comment or reply to a thread and return it (approved or held).
 
     Preconditions: `state` is the thread's policies.thread_state; `user` is the
     signed-in author, else `guest` holds the typed identity and `viewer` carries
     the guest's browser token.  A repeated `idempotency_key` returns the comment
-    the first submission made instead of a second one.  Raises a DiscussionError
-    for closed threads, bad input, bad parents and rate limits.
+    the first submission made instead of a second one.  `notify` ("replies" or
+    "all") is the author's wish for email, announced with `comment_posted`.
+    Sends `comment_visible` on commit when the comment is approved at once.
+    Raises a DiscussionError for closed threads, bad input, bad parents and
+    rate limits.
     """
     if state != SiteCommentsMode.OPEN:
         raise ThreadClosedError()
@@ -198,9 +230,12 @@ def post_comment(
         if earlier is None:
             raise
         return earlier
+    if notify in NOTIFY_CHOICES:
+        _announce_on_commit(signals.comment_posted, comment=comment, notify=notify)
     if status == Status.APPROVED:
         Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + 1)
         caching.invalidate_thread_pages(thread.page_id)
+        _announce_on_commit(signals.comment_visible, comment=comment)
     return comment
 
 
@@ -238,7 +273,10 @@ def _change_status(
     note: str = "",
     log: bool = True,
 ) -> Comment:
-    """Move a locked comment to another status, keeping the thread count right."""
+    """Move a locked comment to another status, keeping the thread count right.
+
+    Sends `comment_visible` on commit when the comment becomes approved.
+    """
     before = comment.status
     comment.status = to
     fields = ["status"]
@@ -255,6 +293,8 @@ def _change_status(
             comment_count=F("comment_count") + delta
         )
         caching.invalidate_thread_pages(comment.thread.page_id)
+    if to == Status.APPROVED and before != Status.APPROVED:
+        _announce_on_commit(signals.comment_visible, comment=comment)
     if log:
         ModerationAction.objects.create(
             comment=comment,
