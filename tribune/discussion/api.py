@@ -250,6 +250,7 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
         parent_id=parent,
         ip=clients.client_ip(request),
         idempotency_key=_text(data, "key")[:64] or None,
+        notify=_text(data, "notify"),
     )
     thread.refresh_from_db(fields=["comment_count"])
     comment.my_vote, comment.is_mine = 0, True  # type: ignore[attr-defined]

@@ -315,6 +315,12 @@ DOCUMENT: dict[str, Any] = {
                     "email": {"type": "string", "description": "Guests only."},
                     "website": {"type": "string"},
                     "parent": {"type": ["integer", "null"]},
+                    "notify": {
+                        "type": "string",
+                        "enum": ["none", "replies", "all"],
+                        "description": "Email the author about replies or all"
+                        " new comments (guests confirm by email first).",
+                    },
                     "key": {
                         "type": "string",
                         "description": "A resent key returns the first comment.",

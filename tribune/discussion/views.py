@@ -84,6 +84,7 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
                 parent_id=data.get("parent"),
                 ip=clients.client_ip(request),
                 idempotency_key=data.get("key") or None,
+                notify=data.get("notify") or "",
             )
         except DiscussionError as error:
             if isinstance(error, SpamSuspectedError) and error.code != "too_fast":
