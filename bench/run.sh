@@ -50,11 +50,16 @@ TRIBUNE_VAR_DIR="$(mktemp -d "${TMPDIR:-/tmp}/tribune-bench.XXXXXX")"
 export TRIBUNE_VAR_DIR
 SERVER_PID=""
 cleanup() {
+    local rc=$?
     if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
         kill "$SERVER_PID"
         wait "$SERVER_PID" 2>/dev/null || true
     fi
-    if [ "${BENCH_KEEP_VAR:-0}" = 1 ]; then
+    if [ "$rc" != 0 ] && [ -f "$TRIBUNE_VAR_DIR/serve.log" ]; then
+        echo "== failed ($rc); the end of $TRIBUNE_VAR_DIR/serve.log:" >&2
+        tail -n 40 "$TRIBUNE_VAR_DIR/serve.log" >&2
+    fi
+    if [ "${BENCH_KEEP_VAR:-0}" = 1 ] || [ "$rc" != 0 ]; then
         echo "state kept in $TRIBUNE_VAR_DIR"
     else
         rm -rf "$TRIBUNE_VAR_DIR"
