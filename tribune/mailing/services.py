@@ -225,3 +225,22 @@ def mark_email_sent(*, email: OutboundEmail) -> OutboundEmail:
         raise MailingError("only unknown messages can be marked as sent")
     email.refresh_from_db()
     return email
+
+
+@transaction.atomic
+def prune_outbox(*, days: int, dry_run: bool = False) -> int:
+    """Delete finished messages (sent, failed, suppressed) created over `days` ago.
+
+    Queued, sending and unknown rows are never pruned. A pruned row no longer
+    blocks its dedupe key, so callers must not reuse keys across that span.
+    Returns the number of rows deleted (or that would be, with `dry_run`).
+    """
+    cutoff = clock.now() - dt.timedelta(days=days)
+    old = OutboundEmail.objects.filter(
+        created_at__lt=cutoff,
+        status__in=[Status.SENT, Status.FAILED, Status.SUPPRESSED],
+    )
+    if dry_run:
+        return old.count()
+    deleted, _ = old.delete()
+    return deleted
