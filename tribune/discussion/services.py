@@ -38,6 +38,7 @@ from tribune.discussion.models import (
     DiscussionSettings,
     HeldReason,
     ModerationAction,
+    ModerationPolicy,
     Report,
     SiteCommentsMode,
     Status,
@@ -103,7 +104,8 @@ def _clean_body(body: str, rules: DiscussionSettings) -> str:
 
 def _clean_guest(guest: Guest) -> Guest:
     name = " ".join((guest.name or "").split())
-    email = (guest.email or "").strip()
+    # Stored lower-case, so "has this guest been approved before" is an index lookup.
+    email = (guest.email or "").strip().lower()
     website = (guest.website or "").strip()
     if not name:
         raise InvalidCommentError(_("Please give a name."), field="name")
@@ -196,10 +198,10 @@ def post_comment(
     status, reason = policies.initial_status(
         policy=rules.moderation,
         is_guest=user is None,
+        # Asked only when the policy needs it: it is the costliest check.
         guest_has_approved_comment=user is None
-        and Comment.objects.filter(
-            author_email__iexact=email, status=Status.APPROVED
-        ).exists(),
+        and rules.moderation == ModerationPolicy.HOLD_FIRST_GUEST
+        and Comment.objects.filter(author_email=email, status=Status.APPROVED).exists(),
         held_word=spam.find_held_word(f"{text}\n{name}\n{website}", rules.word_list()),
     )
     comment = Comment(

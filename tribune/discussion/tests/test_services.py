@@ -3,6 +3,8 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tribune.core import clock
 from tribune.discussion import policies, services
@@ -379,3 +381,20 @@ def test_import_adds_threads_with_replies_and_consistent_votes(
     assert Vote.objects.filter(comment=by_name["Bo"], value=-1).count() == 1
     assert by_name["Ada"].rank > 0
     assert count(thread) == 4
+
+
+def test_guest_email_is_stored_lower_case_for_the_first_time_check():
+    comment = post(factories.thread(), guest=services.Guest("Ada", " Ada@Example.ORG "))
+    assert comment.author_email == "ada@example.org"
+
+
+def test_publish_policy_does_not_look_up_the_guests_history():
+    thread = factories.thread()
+    settings = factories.rules(moderation=ModerationPolicy.PUBLISH)
+    post(thread, settings=settings)
+    with CaptureQueriesContext(connection) as captured:
+        post(thread, settings=settings)
+    lookups = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")
+    ]
+    assert not [sql for sql in lookups if 'author_email" =' in sql or "LIKE" in sql]
