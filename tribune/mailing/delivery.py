@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, Q
 
 from tribune.core import clock
 from tribune.mailing import backoff, conf, transport
@@ -58,12 +58,14 @@ def deliver(*, email_id: int) -> str:
     mine = OutboundEmail.objects.filter(
         pk=email_id, attempts=email.attempts, status=Status.SENDING
     )
-    if Suppression.objects.filter(email=email.recipient).exists():
+    suppressed = Suppression.objects.filter(email=email.recipient)
+    if suppressed.exists():
         mine.update(status=Status.SUPPRESSED, lease_until=None)
         return Status.SUPPRESSED
 
     def before_handover() -> bool:
-        return bool(mine.update(handed_over_at=clock.now()))
+        # Still ours, and not suppressed while the conversation ran.
+        return bool(mine.exclude(Exists(suppressed)).update(handed_over_at=clock.now()))
 
     try:
         message = _message(email)
@@ -73,6 +75,10 @@ def deliver(*, email_id: int) -> str:
     try:
         transport.send(message, before_handover=before_handover)
     except transport.NotOursError:
+        if mine.filter(Exists(suppressed)).update(
+            status=Status.SUPPRESSED, lease_until=None
+        ):
+            return Status.SUPPRESSED
         return "skipped"
     except transport.HandoverUnknownError as exc:
         _settle_unknown(email, str(exc))

@@ -208,3 +208,25 @@ def test_a_message_that_cannot_be_built_fails_without_retries(
     assert (email.status, email.attempts) == (Status.FAILED, 1)
     assert email.last_error.startswith("BadHeaderError")
     assert smtp_settings.received == []
+
+
+def test_an_address_suppressed_during_the_conversation_gets_nothing(
+    smtp_settings: SMTPServer,
+) -> None:
+    """The bounce webhook fires while the worker talks to the server: the
+    worker drops the message before the end-of-data line."""
+    email = queued_email(to="reader@example.org")
+
+    def bounce_now() -> None:
+        from django.db import connection
+
+        try:
+            services.record_bounce(email="reader@example.org", reason="complaint")
+        finally:
+            connection.close()
+
+    smtp_settings.on_rcpt = bounce_now
+    assert delivery.deliver(email_id=email.pk) == Status.SUPPRESSED
+    assert smtp_settings.received == []
+    email.refresh_from_db()
+    assert (email.status, email.handed_over_at) == (Status.SUPPRESSED, None)
