@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("tribune.newsroom.urls")),
     path("", include("tribune.funding.urls")),
     path("", include("tribune.discussion.urls")),
+    path("", include("tribune.subscriptions.urls")),
 ]
 
 if settings.DEBUG:

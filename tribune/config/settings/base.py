@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "tribune.newsroom",
     "tribune.funding",
     "tribune.discussion",
+    "tribune.subscriptions",
     "tribune.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -136,7 +137,11 @@ if REDIS_URL:
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # `tribune worker` runs these management commands every so many seconds.
-WORKER_PERIODIC_COMMANDS = {"publish_scheduled": 60.0, "mailing_sweep": 60.0}
+WORKER_PERIODIC_COMMANDS = {
+    "publish_scheduled": 60.0,
+    "mailing_sweep": 60.0,
+    "subscriptions_send_digests": 600.0,
+}
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [

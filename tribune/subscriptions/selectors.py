@@ -1,0 +1,76 @@
+"""Reads of the subscriptions app: an address's subscriptions, who gets a comment."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+
+from tribune.discussion.models import Comment
+from tribune.mailing.addresses import normalize_address
+from tribune.subscriptions import conf
+from tribune.subscriptions.models import Delivery, Scope, Subscription
+
+
+def list_subscriptions(email: str) -> QuerySet[Subscription]:
+    """Every subscription of an address, confirmed or not, with what it is about."""
+    return (
+        Subscription.objects.filter(email=normalize_address(email))
+        .select_related("thread__page", "comment__thread__page")
+        .order_by("created_at", "pk")
+    )
+
+
+def pending_subscriptions(email: str, *, now: dt.datetime) -> QuerySet[Subscription]:
+    """An address's unconfirmed subscriptions young enough to be confirmed."""
+    return list_subscriptions(email).filter(
+        confirmed_at__isnull=True,
+        created_at__gt=now - dt.timedelta(days=conf.confirm_days()),
+    )
+
+
+@dataclass
+class Recipient:
+    """One address to tell about a comment, and the subscriptions that matched."""
+
+    email: str
+    instant: bool = False
+    replies: bool = False
+    subscription_ids: list[int] = field(default_factory=list)
+
+
+def recipients_for(comment: Comment) -> list[Recipient]:
+    """Who is told about a visible comment: one entry per address.
+
+    Confirmed subscriptions to the comment's report, to its parent, and to
+    "replies to my comments" of the parent's author match. The comment's own
+    author is left out. An address with any instant subscription among its
+    matches is told at once; otherwise its digest gets the comment.
+    """
+    match = Q(scope=Scope.THREAD, thread_id=comment.thread_id)
+    parent = comment.parent
+    if parent is not None:
+        match |= Q(scope=Scope.COMMENT, comment_id=parent.pk)
+        owners = Q(email=normalize_address(parent.author_email or "-"))
+        if parent.author_id is not None:
+            owners |= Q(user_id=parent.author_id)
+        match |= Q(scope=Scope.MY_REPLIES) & owners
+    author = {normalize_address(comment.author_email or "")}
+    if comment.author is not None:
+        author.add(normalize_address(comment.author.email or ""))
+    rows = (
+        Subscription.objects.filter(match, confirmed_at__isnull=False)
+        .exclude(email__in=author - {""})
+        .order_by("pk")
+        .values_list("pk", "email", "scope", "delivery", "user_id")
+    )
+    found: dict[str, Recipient] = {}
+    for pk, email, scope, delivery, user_id in rows:
+        if comment.author_id is not None and user_id == comment.author_id:
+            continue
+        recipient = found.setdefault(email, Recipient(email=email))
+        recipient.subscription_ids.append(pk)
+        recipient.instant |= delivery == Delivery.INSTANT
+        recipient.replies |= scope != Scope.THREAD
+    return list(found.values())

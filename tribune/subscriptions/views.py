@@ -1,0 +1,160 @@
+"""Reader views: subscribe, and the pages the links in subscription mail open.
+
+Confirming and unsubscribing change nothing on GET (mail scanners open every
+link); each shows a page with one button that POSTs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from tribune.core import clock
+from tribune.discussion import selectors as discussion_selectors
+from tribune.discussion import services as discussion_services
+from tribune.discussion.models import SiteCommentsMode
+from tribune.newsroom.models import ArticlePage
+from tribune.subscriptions import conf, selectors, services, tokens
+from tribune.subscriptions.forms import SubscribeForm
+from tribune.subscriptions.models import Scope
+from tribune.subscriptions.notifications import describe
+
+
+def _article(page_id: int, request: HttpRequest) -> ArticlePage:
+    page = ArticlePage.objects.live().public().filter(pk=page_id).first()
+    if page is None:
+        raise Http404("No such report.")
+    rules = discussion_selectors.get_settings_for_request(request)
+    if discussion_selectors.get_state(page, rules) == SiteCommentsMode.HIDDEN:
+        raise Http404("Comments on this report are hidden.")
+    return page
+
+
+def _link_problem(
+    request: HttpRequest, error: tokens.LinkError, **extra: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "subscriptions/link_problem.html",
+        {"expired": error.expired, **extra},
+        status=400,
+    )
+
+
+def _listed(subscriptions: Any) -> list[dict[str, Any]]:
+    return [{"item": s, "text": describe(s)} for s in subscriptions]
+
+
+@require_POST
+def subscribe(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The subscribe bar: guests get a confirmation mail, accounts are subscribed."""
+    page = _article(page_id, request)
+    user = request.user if request.user.is_authenticated else None
+    form = SubscribeForm(request.POST, signed_in=user is not None, auto_id="sub_%s")
+    if form.is_valid():
+        data = form.cleaned_data
+        email = getattr(user, "email", "") if user is not None else data["email"]
+        try:
+            if user is not None and not email:
+                raise services.SubscriptionError(
+                    "Your account has no email address; add one to subscribe."
+                )
+            scope = data["scope"]
+            services.subscribe(
+                email=email,
+                scope=scope,
+                delivery=data["delivery"],
+                thread=discussion_services.get_or_create_thread(page=page)
+                if scope == Scope.THREAD
+                else None,
+                user=user,
+            )
+        except services.SubscriptionError as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, error.message)
+        else:
+            return render(
+                request,
+                "subscriptions/requested.html",
+                {"article": page, "email": email, "guest": user is None},
+            )
+    return render(
+        request,
+        "subscriptions/subscribe.html",
+        {"article": page, "form": form},
+        status=400,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """Show what a confirmation link confirms; the button confirms it."""
+    days = conf.confirm_days()
+    try:
+        email = tokens.read_confirm_token(token, max_age=dt.timedelta(days=days))
+    except tokens.LinkError as error:
+        return _link_problem(request, error, days=days, what="confirm")
+    pending = list(selectors.pending_subscriptions(email, now=clock.now()))
+    context: dict[str, Any] = {
+        "email": email,
+        "pending": _listed(pending),
+        "token": token,
+    }
+    if request.method == "POST":
+        confirmed = services.confirm_address(email=email)
+        context["confirmed"] = confirmed
+        context["manage_token"] = tokens.manage_token(email)
+        return render(request, "subscriptions/confirmed.html", context)
+    return render(request, "subscriptions/confirm.html", context)
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One-click unsubscribe (RFC 8058): POST removes, GET shows the button.
+
+    CSRF-exempt and without any session: the mail client POSTs
+    `List-Unsubscribe=One-Click` with no cookies. The signed token is the
+    only credential, and it can only remove subscriptions.
+    """
+    try:
+        wanted = tokens.read_unsubscribe_token(token)
+    except tokens.LinkError as error:
+        return _link_problem(request, error, what="unsubscribe")
+    context: dict[str, Any] = {"digest": wanted.digest, "token": token}
+    if request.method == "POST":
+        context["removed"] = services.unsubscribe(request=wanted)
+        context["manage_token"] = tokens.manage_token(wanted.email)
+        return render(request, "subscriptions/unsubscribed.html", context)
+    return render(request, "subscriptions/unsubscribe.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    """Every subscription of the address the signed link was mailed to."""
+    days = conf.manage_link_days()
+    try:
+        email = tokens.read_manage_token(token, max_age=dt.timedelta(days=days))
+    except tokens.LinkError as error:
+        return _link_problem(request, error, days=days, what="manage")
+    if request.method == "POST":
+        remove = request.POST.get("remove", "")
+        if remove == "all":
+            services.remove_all_subscriptions(email=email)
+        elif remove.isdigit():
+            services.remove_subscription(email=email, subscription_id=int(remove))
+        return HttpResponseRedirect(request.path, status=303)
+    return render(
+        request,
+        "subscriptions/manage.html",
+        {"email": email, "subscriptions": _listed(selectors.list_subscriptions(email))},
+    )
