@@ -104,7 +104,9 @@ def test_post_rate_limited_is_429(client, article, settings):
 
 
 def test_malformed_json_is_400(client, article):
-    response = client.post(thread_url(article), "{nope", content_type="application/json")
+    response = client.post(
+        thread_url(article), "{nope", content_type="application/json"
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "bad_json"
 
@@ -143,7 +145,9 @@ def test_list_pages_with_a_cursor_and_nests_replies(client, article, settings):
     assert first["comments"][0]["replies"][0]["id"] == reply.pk
     assert first["count"] == 4
     assert first["form_token"]
-    _, second = call(client, "get", f"{thread_url(article)}?cursor={first['next_cursor']}")
+    _, second = call(
+        client, "get", f"{thread_url(article)}?cursor={first['next_cursor']}"
+    )
     assert [c["id"] for c in second["comments"]] == [tops[2].pk]
     assert second["next_cursor"] is None
 
