@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 
 from tribune.funding import conf, services
@@ -62,7 +63,14 @@ def _post(path: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
         raise UnreachableError(f"PayPal unreachable on {path}: {exc}") from None
 
 
+OAUTH_CACHE_KEY = "funding:paypal:oauth"
+
+
 def _access_token() -> str:
+    """An OAuth token for PayPal's API, cached until shortly before it expires."""
+    cached = cache.get(OAUTH_CACHE_KEY)
+    if isinstance(cached, str):
+        return cached
     credentials = f"{conf.paypal_client_id()}:{conf.paypal_client_secret()}"
     answer = _post(
         "/v1/oauth2/token",
@@ -76,6 +84,9 @@ def _access_token() -> str:
     token = answer.get("access_token")
     if not isinstance(token, str):
         raise UnreachableError("PayPal gave no access token")
+    lifetime = answer.get("expires_in")
+    if isinstance(lifetime, int) and lifetime > 120:
+        cache.set(OAUTH_CACHE_KEY, token, lifetime - 60)
     return token
 
 

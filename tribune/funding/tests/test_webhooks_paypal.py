@@ -145,6 +145,11 @@ def test_completed_capture_is_verified_with_paypal_and_recorded(client, paypal):
     paths = [r.path for r in paypal.requests]
     assert paths == ["/v1/oauth2/token", "/v1/notifications/verify-webhook-signature"]
     assert raised() == Decimal("30.00")
+    # The OAuth token is reused until shortly before it expires.
+    post(client, capture("CAP-2", "5.00"))
+    assert [r.path for r in paypal.requests][2:] == [
+        "/v1/notifications/verify-webhook-signature"
+    ]
 
 
 def test_foreign_currency_uses_the_rate_paypal_reports(client, paypal):
