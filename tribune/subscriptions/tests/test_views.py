@@ -1,0 +1,210 @@
+"""The subscribe bar, and the confirm, unsubscribe and manage pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from tribune.discussion.models import SiteCommentsMode
+from tribune.discussion.tests import factories as discussion_factories
+from tribune.newsroom.tests import factories as newsroom
+from tribune.subscriptions import services, tokens
+from tribune.subscriptions.models import Delivery, Scope, Subscription
+from tribune.subscriptions.tests import factories
+
+pytestmark = pytest.mark.django_db
+T0 = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def article():
+    discussion_factories.rules()
+    return newsroom.article()
+
+
+def subscribe_url(article):
+    return reverse("subscriptions:subscribe", args=[article.pk])
+
+
+def path_of(url: str) -> str:
+    return url.removeprefix("https://news.example.org")
+
+
+def link_in(body: str, kind: str) -> str:
+    match = re.search(rf"https://news\.example\.org/subscriptions/{kind}/\S+/", body)
+    assert match, body
+    return path_of(match[0])
+
+
+def test_article_page_shows_the_subscribe_bar_above_the_comments(client, article):
+    html = client.get(article.url).content.decode()
+    bar = html.index('class="subscribe-bar"')
+    assert bar < html.index('id="comments"')
+    assert f'action="{subscribe_url(article)}"' in html
+    assert 'name="email"' in html[bar : html.index("</form>", bar)]
+    assert "new replies to my comments" in html
+
+
+def test_bar_has_no_email_field_for_signed_in_readers(client, article):
+    client.force_login(discussion_factories.user())
+    html = client.get(article.url).content.decode()
+    bar = html.index('class="subscribe-bar"')
+    assert 'name="email"' not in html[bar : html.index("</form>", bar)]
+
+
+def test_no_bar_where_comments_are_closed(client, article):
+    discussion_factories.rules(comments=SiteCommentsMode.CLOSED)
+    assert "subscribe-bar" not in client.get(article.url).content.decode()
+
+
+def test_guest_subscribes_and_is_asked_to_confirm(
+    client, article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            subscribe_url(article),
+            {"scope": "thread", "delivery": "digest", "email": "Ada@Example.org"},
+        )
+    assert response.status_code == 200
+    assert "Check your inbox" in response.content.decode()
+    subscription = Subscription.objects.get()
+    assert (subscription.email, subscription.delivery) == (
+        "ada@example.org",
+        Delivery.DIGEST,
+    )
+    assert subscription.thread.page_id == article.pk
+    assert subscription.confirmed_at is None
+    [message] = mail.outbox
+    assert message.to == ["ada@example.org"]
+
+
+def test_bad_address_is_shown_next_to_the_field(client, article):
+    response = client.post(
+        subscribe_url(article),
+        {"scope": "thread", "delivery": "instant", "email": "x@"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert re.search(r'id="sub_email_error">[^<]*valid email', html)
+    assert not Subscription.objects.exists()
+
+
+def test_signed_in_reader_subscribes_to_replies_without_confirmation(client, article):
+    user = discussion_factories.user(email="member@example.org")
+    client.force_login(user)
+    response = client.post(
+        subscribe_url(article), {"scope": "my_replies", "delivery": "instant"}
+    )
+    assert response.status_code == 200
+    subscription = Subscription.objects.get()
+    assert (subscription.email, subscription.scope) == (
+        "member@example.org",
+        Scope.MY_REPLIES,
+    )
+    assert subscription.is_confirmed
+    assert mail.outbox == []
+
+
+def test_confirm_link_changes_nothing_on_get_and_confirms_on_post(
+    client, article, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            subscribe_url(article),
+            {"scope": "thread", "delivery": "instant", "email": "ada@example.org"},
+        )
+    url = link_in(mail.outbox[0].body, "confirm")
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    assert article.title in page.content.decode()
+    assert Subscription.objects.get().confirmed_at is None
+    done = client.post(url)
+    assert done.status_code == 200
+    assert "now in effect" in done.content.decode()
+    assert Subscription.objects.get().is_confirmed
+
+
+def test_expired_confirmation_link_is_refused_with_a_clear_message(client, article):
+    thread = discussion_factories.thread(article)
+    with time_machine.travel(T0, tick=False) as traveller:
+        services.subscribe(email="ada@example.org", scope="thread", thread=thread)
+        url = reverse(
+            "subscriptions:confirm", args=[tokens.confirm_token("ada@example.org")]
+        )
+        traveller.shift(dt.timedelta(days=7, minutes=1))
+        for response in (client.get(url), client.post(url)):
+            assert response.status_code == 400
+            assert "This confirmation link has expired" in response.content.decode()
+            assert "7 days" in response.content.decode()
+    assert Subscription.objects.get().confirmed_at is None
+
+
+def test_tampered_links_are_refused(client):
+    token = tokens.confirm_token("ada@example.org")
+    for name, bad in [
+        ("confirm", token[:-2] + "xx"),
+        ("manage", tokens.confirm_token("ada@example.org")),  # wrong salt
+        ("unsubscribe", "nonsense"),
+    ]:
+        response = client.get(reverse(f"subscriptions:{name}", args=[bad]))
+        assert response.status_code == 400
+        assert "does not work" in response.content.decode()
+
+
+def test_manage_page_lists_and_removes_an_address_subscriptions(client, article):
+    thread = discussion_factories.thread(article)
+    mine = factories.confirmed(email="ada@example.org", thread=thread)
+    factories.confirmed(email="ada@example.org", scope=Scope.MY_REPLIES)
+    factories.confirmed(email="someone@example.org", thread=thread)
+    url = reverse("subscriptions:manage", args=[tokens.manage_token("ada@example.org")])
+    html = client.get(url).content.decode()
+    assert article.title in html
+    assert "Replies to your comments on any report" in html
+    assert "someone@example.org" not in html
+    response = client.post(url, {"remove": str(mine.pk)})
+    assert response.status_code == 303
+    assert list(Subscription.objects.filter(email="ada@example.org")) != []
+    assert not Subscription.objects.filter(pk=mine.pk).exists()
+    client.post(url, {"remove": "all"})
+    assert list(Subscription.objects.values_list("email", flat=True)) == [
+        "someone@example.org"
+    ]
+    assert "There are no subscriptions" in client.get(url).content.decode()
+
+
+def test_manage_page_cannot_remove_another_address_subscription(client, article):
+    theirs = factories.confirmed(
+        email="someone@example.org", thread=discussion_factories.thread(article)
+    )
+    url = reverse("subscriptions:manage", args=[tokens.manage_token("ada@example.org")])
+    client.post(url, {"remove": str(theirs.pk)})
+    assert Subscription.objects.filter(pk=theirs.pk).exists()
+
+
+def test_one_click_unsubscribe_works_without_cookies_or_csrf(article):
+    subscription = factories.confirmed(
+        email="ada@example.org", thread=discussion_factories.thread(article)
+    )
+    token = tokens.unsubscribe_token(
+        "ada@example.org", subscription_ids=(subscription.pk,)
+    )
+    url = reverse("subscriptions:unsubscribe", args=[token])
+    browserless = Client(enforce_csrf_checks=True)
+    page = browserless.get(url)
+    assert page.status_code == 200
+    assert Subscription.objects.exists()
+    response = browserless.post(
+        url,
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert not Subscription.objects.exists()
+    assert browserless.post(url).status_code == 200  # a second POST is harmless
