@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 
 from tribune.core import clock
-from tribune.discussion import policies, services
+from tribune.discussion import importing, policies, services
 from tribune.discussion.clients import Viewer
 from tribune.discussion.models import (
     Comment,
@@ -123,8 +123,8 @@ def _top_body(rng: random.Random) -> str:
 
 def _thread_items(
     rng: random.Random, tops: int, start: dt.datetime
-) -> list[services.ImportedComment]:
-    items: list[services.ImportedComment] = []
+) -> list[importing.ImportedComment]:
+    items: list[importing.ImportedComment] = []
     moment = start
     n = 0
     for t in range(tops):
@@ -132,7 +132,7 @@ def _thread_items(
         name = _name(rng)
         key = f"t{t}"
         items.append(
-            services.ImportedComment(
+            importing.ImportedComment(
                 key=key,
                 name=name,
                 email=_email(name, n),
@@ -152,7 +152,7 @@ def _thread_items(
             reply_name = _name(rng)
             reply_key = f"{key}r{r}"
             items.append(
-                services.ImportedComment(
+                importing.ImportedComment(
                     key=reply_key,
                     name=reply_name,
                     email=_email(reply_name, n),
@@ -187,7 +187,7 @@ def load() -> DemoDiscussion:
         article = articles[index]
         thread = services.get_or_create_thread(page=article)
         start = clock.now() - dt.timedelta(days=2 + index)
-        made = services.import_comments(
+        made = importing.import_comments(
             thread=thread, items=_thread_items(rng, tops, start)
         )
         total += len(made)

@@ -353,36 +353,6 @@ def test_recount_repairs_a_drifted_counter():
     assert services.recount_thread(thread=comment.thread).comment_count == 1
 
 
-def test_import_adds_threads_with_replies_and_consistent_votes(
-    django_assert_max_num_queries,
-):
-    thread = factories.thread()
-    now = clock.now()
-    items = [
-        services.ImportedComment(
-            "a", "Ada", "a@example.org", "Top *one*", now, upvotes=3
-        ),
-        services.ImportedComment(
-            "b", "Bo", "b@example.org", "Reply", now, "a", downvotes=1
-        ),
-        services.ImportedComment("c", "Cy", "c@example.org", "Deeper", now, "b"),
-        services.ImportedComment("d", "Di", "d@example.org", "Top two", now),
-    ]
-    with django_assert_max_num_queries(8):
-        made = services.import_comments(thread=thread, items=items)
-    by_name = {c.author_name: c for c in made}
-    assert by_name["Ada"].body_html == "<p>Top <em>one</em></p>"
-    assert (by_name["Cy"].parent_id, by_name["Cy"].root_id, by_name["Cy"].depth) == (
-        by_name["Bo"].pk,
-        by_name["Ada"].pk,
-        2,
-    )
-    assert Vote.objects.filter(comment=by_name["Ada"], value=1).count() == 3
-    assert Vote.objects.filter(comment=by_name["Bo"], value=-1).count() == 1
-    assert by_name["Ada"].rank > 0
-    assert count(thread) == 4
-
-
 def test_guest_email_is_stored_lower_case_for_the_first_time_check():
     comment = post(factories.thread(), guest=services.Guest("Ada", " Ada@Example.ORG "))
     assert comment.author_email == "ada@example.org"
