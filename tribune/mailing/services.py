@@ -74,6 +74,8 @@ def queue_email(
     status "suppressed" and no task.
     """
     address = _valid_address(to)
+    # Lazy translations become plain strings before they are stored.
+    subject, text, html = str(subject), str(text), str(html)
     if not dedupe_key or len(dedupe_key) > 200:
         raise MailingError("dedupe_key must be 1 to 200 characters")
     existing = OutboundEmail.objects.filter(

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from tribune.mailing import services, signals
 from tribune.mailing.models import OutboundEmail, SendAllowance, Suppression
@@ -211,3 +212,9 @@ def test_unknown_mail_can_be_marked_as_sent() -> None:
     assert services.mark_email_sent(email=email).status == Status.SENT
     with pytest.raises(MailingError, match="only unknown"):
         services.mark_email_sent(email=email)
+
+
+def test_lazy_translations_are_stored_as_text() -> None:
+    email = queued_email(subject=gettext_lazy("Confirm"), text=gettext_lazy("Body"))
+    email.refresh_from_db()
+    assert (email.subject, email.text_body) == ("Confirm", "Body")
