@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 
 from tribune.subscriptions.models import Subscription
+
+
+class NoAddPermissionPolicy(ModelPermissionPolicy):
+    """Subscriptions start from the reader (double opt-in), never from staff."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        if action == "add":
+            return False
+        return bool(super().user_has_permission(user, action))
 
 
 class SubscriptionViewSet(ModelViewSet):
@@ -33,6 +45,10 @@ class SubscriptionViewSet(ModelViewSet):
         "created_at",
         "confirmed_at",
     ]
+
+    @property
+    def permission_policy(self) -> ModelPermissionPolicy:
+        return NoAddPermissionPolicy(self.model)
 
 
 @hooks.register("register_admin_viewset")

@@ -8,7 +8,9 @@ import re
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tribune.discussion.models import SiteCommentsMode
@@ -208,3 +210,23 @@ def test_one_click_unsubscribe_works_without_cookies_or_csrf(article):
     assert response.status_code == 200
     assert not Subscription.objects.exists()
     assert browserless.post(url).status_code == 200  # a second POST is harmless
+
+
+def test_manage_page_queries_do_not_grow_with_subscriptions(
+    client, django_assert_max_num_queries
+):
+    discussion_factories.rules()
+    url = reverse("subscriptions:manage", args=[tokens.manage_token("ada@example.org")])
+    for _n in range(3):
+        factories.confirmed(
+            email="ada@example.org", thread=discussion_factories.thread()
+        )
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _n in range(12):
+        article = newsroom.article()
+        comment = factories.post(thread=discussion_factories.thread(article))
+        factories.confirmed(email="ada@example.org", scope="comment", comment=comment)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count('name="remove"') == 16
