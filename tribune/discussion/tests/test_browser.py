@@ -186,3 +186,27 @@ def test_xss_in_a_rejected_form_is_shown_as_text(browser, live_server, article):
     assert tab.input_value("#id_name") == '"><img src=x onerror=alert(1)>'
     assert tab.locator("img[src=x]").count() == 0
     context.close()
+
+
+def test_script_shows_errors_by_the_field_and_keeps_the_text(
+    page, live_server, article
+):
+    url = live_server.url + article.url
+    page.goto(url)
+    page.wait_for_selector("[data-discussion][data-enhanced]")
+    page.click("[data-discussion-bubble]")
+    assert page.url.endswith("#comments")
+    fill_guest(page, "Kept after the error.")
+    page.fill("#id_email", "not-an-email")
+    page.click("text=Post comment")
+    expect(page.locator("[data-error-for=email]")).to_contain_text(
+        "does not look right"
+    )
+    assert page.input_value("#id_body") == "Kept after the error."
+    assert page.url == url + "#comments"
+    page.fill("#id_email", "fixed@example.org")
+    page.click("text=Post comment")
+    page.wait_for_selector(".comment__body:has-text('Kept after the error.')")
+    expect(page.locator("[data-error-for=email]")).to_have_text("")
+    assert Comment.objects.count() == 1
+    assert page.errors == []
