@@ -103,6 +103,12 @@ class HeldReason(models.TextChoices):
     REPORTS = "reports", _("Reported by readers")
 
 
+class PassageState(models.TextChoices):
+    NONE = "", _("Not inline")
+    ANCHORED = "anchored", _("Anchored")
+    ORPHANED = "orphaned", _("Orphaned")
+
+
 class Comment(models.Model):
     """One comment or reply; `root` is its top-level ancestor (None for top level)."""
 
@@ -150,6 +156,21 @@ class Comment(models.Model):
     report_count = models.PositiveIntegerField(default=0)
     # Sent with the form; a resubmitted form finds the comment it already made.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    # Inline feedback (top-level comments only): the passage of the body it is
+    # about, as anchoring.Anchor fields.  `passage_block` is "<stream block
+    # uuid>.<n>", the n-th paragraph of that block; offsets count code points.
+    # An orphaned comment keeps the quote it was made on.
+    passage_state = models.CharField(
+        max_length=10, choices=PassageState.choices, default="", blank=True
+    )
+    passage_block = models.CharField(max_length=80, blank=True)
+    passage_exact = models.TextField(blank=True)
+    passage_prefix = models.CharField(max_length=64, blank=True)
+    passage_suffix = models.CharField(max_length=64, blank=True)
+    passage_start = models.PositiveIntegerField(null=True, blank=True)
+    passage_end = models.PositiveIntegerField(null=True, blank=True)
+    # How the last re-anchoring placed it (anchoring.Method), "" until then.
+    passage_method = models.CharField(max_length=10, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -173,6 +194,11 @@ class Comment(models.Model):
             models.Index(fields=["root", "created_at"], name="discussion_comment_root"),
             models.Index(fields=["status", "created_at"], name="discussion_queue"),
             models.Index(fields=["author_email"], name="discussion_comment_email"),
+            models.Index(
+                fields=["thread", "passage_state"],
+                name="discussion_comment_passage",
+                condition=~Q(passage_state=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -181,6 +207,11 @@ class Comment(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.status == Status.APPROVED
+
+    @property
+    def passage_target(self) -> str:
+        """The HTML id of the body block holding the passage (no-JS link target)."""
+        return f"block-{self.passage_block.split('.')[0]}" if self.passage_block else ""
 
 
 class Vote(models.Model):

@@ -69,7 +69,8 @@ def get_state(page: ArticlePage, rules: DiscussionSettings) -> SiteCommentsMode:
     return policies.thread_state(page.comments, rules.comments)
 
 
-def _visible_to(viewer: Viewer) -> Q:
+def visible_to(viewer: Viewer) -> Q:
+    """Comments a reader sees: approved, and their own awaiting moderation."""
     visible = Q(status=Status.APPROVED)
     if viewer.user_id is not None:
         visible |= Q(status=Status.PENDING, author_id=viewer.user_id)
@@ -82,7 +83,7 @@ def _roots(thread: Thread, viewer: Viewer) -> QuerySet[Comment]:
     """Top-level comments the reader sees, or that hold replies the reader sees."""
     answered = Comment.objects.filter(root=OuterRef("pk"), status=Status.APPROVED)
     return Comment.objects.filter(thread=thread, root__isnull=True).filter(
-        _visible_to(viewer) | Q(Exists(answered))
+        visible_to(viewer) | Q(Exists(answered))
     )
 
 
