@@ -64,3 +64,10 @@ class ArticleBodyBlock(blocks.StreamBlock):
     )
     table = TableBlock(template="newsroom/blocks/table.html")
     support = SupportBlock()
+    # The site template of the same name shows the funding goal bar here.
+    goal_bar = blocks.StaticBlock(
+        admin_text=_("The reader-funding goal bar."),
+        icon="success",
+        label=_("Goal bar"),
+        template="newsroom/blocks/goal_bar.html",
+    )

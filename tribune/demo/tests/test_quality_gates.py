@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.test import Client
 
 from tribune.demo import newsroom_content
+from tribune.newsroom.models import ArticlePage
+from tribune.newsroom.tests import factories
 
 ROOT = Path(__file__).resolve().parents[3]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -125,3 +127,21 @@ def test_reader_opens_home_then_an_article(live_server, page) -> None:
         "img => img.complete && img.naturalWidth > 0"
     )
     assert page.errors == []
+
+
+@pytest.mark.django_db
+def test_demo_load_is_idempotent(home) -> None:
+    first = newsroom_content.load()
+    second = newsroom_content.load()
+    assert len(first.articles) >= 12
+    assert ArticlePage.objects.count() == len(first.articles) == len(second.articles)
+
+
+@pytest.mark.django_db
+def test_goal_bar_block_in_a_report_body_shows_the_funding_bar(client, home) -> None:
+    from tribune.funding.tests import factories as funding_factories
+
+    funding_factories.campaign()
+    report = factories.article(show_support=False, body=[("goal_bar", None)])
+    html = client.get(report.url).content.decode()
+    assert html.count('class="goal-bar goal-bar--inline') == 1

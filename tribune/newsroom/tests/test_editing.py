@@ -117,13 +117,3 @@ def test_admin_requires_login(client: Client, db) -> None:
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
-
-
-@pytest.mark.django_db
-def test_demo_load_is_idempotent(home) -> None:
-    from tribune.demo import newsroom_content
-
-    first = newsroom_content.load()
-    second = newsroom_content.load()
-    assert len(first.articles) >= 12
-    assert ArticlePage.objects.count() == len(first.articles) == len(second.articles)
