@@ -181,7 +181,8 @@ def post_comment(
         guest = _clean_guest(guest)
         name, email, website = guest.name, guest.email, guest.website
     else:
-        name = user.get_full_name() or user.get_username()
+        # Account names may be email addresses, which readers must never see.
+        name = user.get_full_name() or user.get_username().split("@")[0]
         email, website = getattr(user, "email", ""), ""
     parent = None
     if parent_id is not None:
