@@ -1,4 +1,4 @@
-"""Reader accounts: sign-up confirmed by email, the alternative to commenting as guest."""
+"""Reader accounts: sign-up confirmed by email, as an alternative to guest comments."""
 
 from __future__ import annotations
 
