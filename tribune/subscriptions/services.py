@@ -107,6 +107,31 @@ def subscribe(
 
 
 @transaction.atomic
+def import_subscription(
+    *,
+    email: str,
+    scope: str,
+    delivery: str = Delivery.INSTANT,
+    thread: Thread | None = None,
+    comment: Comment | None = None,
+) -> Subscription:
+    """Add a subscription already in effect, without mail.
+
+    For the demo and for imports from another system whose addresses were
+    confirmed there. Idempotent per address and target.
+    """
+    address = _valid_address(email)
+    subscription, _created = Subscription.objects.get_or_create(
+        email=address,
+        scope=scope,
+        thread=thread,
+        comment=comment,
+        defaults={"delivery": delivery, "confirmed_at": clock.now()},
+    )
+    return subscription
+
+
+@transaction.atomic
 def confirm_address(*, email: str) -> int:
     """Put every pending subscription of an address into effect; returns how many.
 

@@ -10,7 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from tribune.config import env
-from tribune.demo import discussion_content, funding_content, newsroom_content
+from tribune.demo import (
+    discussion_content,
+    funding_content,
+    newsroom_content,
+    subscriptions_content,
+)
 
 ADMIN_USERNAME = "admin"
 
@@ -24,8 +29,15 @@ class Command(BaseCommand):
         # Wagtail indexes in background tasks; the demo must be searchable at once.
         call_command("update_index", verbosity=0)
         self.stdout.write(f"Demo newsroom: {len(newsroom.articles)} reports.")
-        self.stdout.write(f"Demo funding: {funding_content.load().donations} donations.")
-        self.stdout.write(f"Demo discussion: {discussion_content.load().comments} comments.")
+        self.stdout.write(
+            f"Demo funding: {funding_content.load().donations} donations."
+        )
+        self.stdout.write(
+            f"Demo discussion: {discussion_content.load().comments} comments."
+        )
+        self.stdout.write(
+            f"Demo subscriptions: {subscriptions_content.load().subscriptions}."
+        )
         self._admin()
 
     def _admin(self) -> None:
