@@ -35,3 +35,13 @@ class SubscribeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if signed_in:
             del self.fields["email"]
+
+
+class ManageLinkForm(forms.Form):
+    """An address that wants the link to its subscriptions."""
+
+    email = forms.EmailField(
+        label=_("Your email"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

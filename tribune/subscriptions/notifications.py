@@ -24,6 +24,7 @@ from tribune.subscriptions.models import Digest, DigestItem, Subscription
 
 logger = logging.getLogger(__name__)
 CONFIRM_PURPOSE = "subscriptions.confirm"
+MANAGE_PURPOSE = "subscriptions.manage"
 
 
 def _absolute(path: str) -> str:
@@ -84,6 +85,35 @@ def request_confirmation(*, email: str) -> bool:
         text=render_to_string("subscriptions/mail/confirm.txt", context),
         html=render_to_string("subscriptions/mail/confirm.html", context),
         dedupe_key=f"confirm:{now.isoformat()}",
+    )
+    return True
+
+
+def send_manage_link(*, email: str) -> bool:
+    """Mail an address the link to its subscriptions, if it has any.
+
+    At most one per address per SUBSCRIPTIONS_CONFIRM_INTERVAL (mailing's
+    rate guard); an address without subscriptions gets nothing, and the
+    caller tells the reader the same either way. Returns whether a mail was
+    queued.
+    """
+    if not selectors.list_subscriptions(email).exists():
+        return False
+    if not mailing.allow_send(
+        email=email, purpose=MANAGE_PURPOSE, per=conf.confirm_interval_seconds()
+    ):
+        return False
+    context = {
+        "email": email,
+        "manage_link": manage_link(email),
+        "days": conf.manage_link_days(),
+    }
+    mailing.queue_email(
+        to=email,
+        subject=_("Your subscriptions"),
+        text=render_to_string("subscriptions/mail/manage.txt", context),
+        html=render_to_string("subscriptions/mail/manage.html", context),
+        dedupe_key=f"manage:{clock.now().isoformat()}",
     )
     return True
 

@@ -205,6 +205,15 @@ def purge_unconfirmed(*, now: dt.datetime) -> int:
     return int(deleted)
 
 
+def request_manage_link(*, email: str) -> bool:
+    """Mail the "manage my subscriptions" link to an address that has subscriptions.
+
+    Rate-limited per address; see notifications.send_manage_link. Raises
+    SubscriptionError for something that is not an address.
+    """
+    return notifications.send_manage_link(email=_valid_address(email))
+
+
 def subscribe_author(*, comment: Comment, notify: str) -> Subscription | None:
     """Subscribe a comment's author as they asked on the comment form.
 

@@ -14,5 +14,6 @@ urlpatterns = [
         views.unsubscribe,
         name="unsubscribe",
     ),
+    path("subscriptions/manage/", views.request_manage_link, name="request_link"),
     path("subscriptions/manage/<str:token>/", views.manage, name="manage"),
 ]

@@ -21,7 +21,7 @@ from tribune.discussion import services as discussion_services
 from tribune.discussion.models import SiteCommentsMode
 from tribune.newsroom.models import ArticlePage
 from tribune.subscriptions import conf, selectors, services, tokens
-from tribune.subscriptions.forms import SubscribeForm
+from tribune.subscriptions.forms import ManageLinkForm, SubscribeForm
 from tribune.subscriptions.models import Scope
 from tribune.subscriptions.notifications import describe
 
@@ -157,4 +157,27 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         request,
         "subscriptions/manage.html",
         {"email": email, "subscriptions": _listed(selectors.list_subscriptions(email))},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_manage_link(request: HttpRequest) -> HttpResponse:
+    """Ask for the link to one's subscriptions by typing the address.
+
+    The answer is the same whether or not the address has subscriptions, so
+    the page cannot be used to learn who subscribed.
+    """
+    form = ManageLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_manage_link(email=form.cleaned_data["email"])
+        return render(
+            request,
+            "subscriptions/link_requested.html",
+            {"email": form.cleaned_data["email"]},
+        )
+    return render(
+        request,
+        "subscriptions/request_link.html",
+        {"form": form},
+        status=400 if form.errors else 200,
     )

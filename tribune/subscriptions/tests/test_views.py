@@ -230,3 +230,41 @@ def test_manage_page_queries_do_not_grow_with_subscriptions(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count('name="remove"') == 16
+
+
+def test_a_guest_gets_a_fresh_manage_link_by_typing_the_address(
+    client, article, django_capture_on_commit_callbacks
+):
+    factories.confirmed(email="ada@example.org", scope=Scope.MY_REPLIES)
+    mail.outbox.clear()
+    url = reverse("subscriptions:request_link")
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"email": "Ada@example.org"})
+        client.post(url, {"email": "ada@example.org"})  # within the hour: no mail
+        client.post(url, {"email": "nobody@example.org"})  # no subscriptions
+    assert response.status_code == 200
+    assert "a link to them is on its way" in response.content.decode()
+    [message] = mail.outbox
+    assert message.to == ["ada@example.org"]
+    page = client.get(link_in(message.body, "manage"))
+    assert "Replies to your comments on any report" in page.content.decode()
+
+
+def test_manage_link_request_needs_an_address(client):
+    response = client.post(reverse("subscriptions:request_link"), {"email": "nope"})
+    assert response.status_code == 400
+    assert 'id="id_email_error">' in response.content.decode()
+
+
+def test_expired_manage_link_offers_a_new_one(client):
+    with time_machine.travel(T0, tick=False) as traveller:
+        url = reverse(
+            "subscriptions:manage", args=[tokens.manage_token("ada@example.org")]
+        )
+        traveller.shift(dt.timedelta(days=91))
+        response = client.get(url)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "This link has expired" in html
+    assert reverse("subscriptions:request_link") in html
