@@ -268,3 +268,34 @@ def test_expired_manage_link_offers_a_new_one(client):
     html = response.content.decode()
     assert "This link has expired" in html
     assert reverse("subscriptions:request_link") in html
+
+
+def test_confirm_page_works_with_csrf_enforced_in_a_fresh_browser(client, article):
+    thread = discussion_factories.thread(article)
+    services.subscribe(email="ada@example.org", scope="thread", thread=thread)
+    url = reverse(
+        "subscriptions:confirm", args=[tokens.confirm_token("ada@example.org")]
+    )
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+    assert browser.post(url).status_code == 403
+    assert not Subscription.objects.get().is_confirmed
+    assert browser.post(url, {"csrfmiddlewaretoken": token}).status_code == 200
+    assert Subscription.objects.get().is_confirmed
+
+
+def test_digest_one_click_link_stops_the_digest_and_keeps_instant_mail(article):
+    thread = discussion_factories.thread(article)
+    factories.confirmed(email="ada@example.org", thread=thread, delivery="digest")
+    factories.confirmed(email="ada@example.org", scope=Scope.MY_REPLIES)
+    token = tokens.unsubscribe_token("ada@example.org", digest=True)
+    response = Client(enforce_csrf_checks=True).post(
+        reverse("subscriptions:unsubscribe", args=[token]),
+        "List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert list(Subscription.objects.values_list("scope", "delivery")) == [
+        (Scope.MY_REPLIES, Delivery.INSTANT)
+    ]
