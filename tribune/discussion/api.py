@@ -19,6 +19,7 @@ from wagtail.models import Site
 from tribune.discussion import (
     clients,
     fragments,
+    inline,
     openapi,
     policies,
     selectors,
@@ -218,6 +219,23 @@ def thread_comments(request: HttpRequest, page_id: int) -> HttpResponse:
     )
 
 
+def _quote(data: dict[str, Any]) -> inline.Quote | None:
+    """The optional "passage" of an inline comment: block, exact, prefix, suffix."""
+    raw = data.get("passage")
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise DiscussionError(
+            _("passage must be an object."), field="passage", code="bad_type"
+        )
+    return inline.Quote(
+        _text(raw, "block"),
+        _text(raw, "exact"),
+        _text(raw, "prefix"),
+        _text(raw, "suffix"),
+    )
+
+
 def _post(request: HttpRequest, page_id: int) -> HttpResponse:
     page = _article(page_id)
     data = _json_body(request)
@@ -235,23 +253,28 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
         )
     viewer = clients.ensure_guest(request, viewer)
     thread = services.get_or_create_thread(page=page)
-    comment = services.post_comment(
-        thread=thread,
-        state=state,
-        rules=rules,
-        viewer=viewer,
-        body=_text(data, "body"),
-        user=request.user if signed_in else None,  # type: ignore[arg-type]
-        guest=None
+    post: dict[str, Any] = {
+        "thread": thread,
+        "state": state,
+        "rules": rules,
+        "viewer": viewer,
+        "body": _text(data, "body"),
+        "user": request.user if signed_in else None,
+        "guest": None
         if signed_in
         else services.Guest(
             _text(data, "name"), _text(data, "email"), _text(data, "website")
         ),
-        parent_id=parent,
-        ip=clients.client_ip(request),
-        idempotency_key=_text(data, "key")[:64] or None,
-        notify=_text(data, "notify"),
-    )
+        "parent_id": parent,
+        "ip": clients.client_ip(request),
+        "idempotency_key": _text(data, "key")[:64] or None,
+        "notify": _text(data, "notify"),
+    }
+    quote = _quote(data)
+    if quote is None:
+        comment = services.post_comment(**post)
+    else:
+        comment = inline.post_inline_comment(page=page, quote=quote, **post)
     thread.refresh_from_db(fields=["comment_count"])
     comment.my_vote, comment.is_mine = 0, True  # type: ignore[attr-defined]
     comment.may_edit = policies.can_edit(comment, viewer)  # type: ignore[attr-defined]
@@ -275,6 +298,33 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
     )
     clients.remember_guest(response, viewer)
     return response
+
+
+@endpoint("GET")
+def passages(request: HttpRequest, page_id: int) -> HttpResponse:
+    """GET the report's commented passages, for the highlights and markers."""
+    page = _article(page_id)
+    rules = selectors.get_settings_for_request(request)
+    if selectors.get_state(page, rules) == SiteCommentsMode.HIDDEN:
+        raise NotFoundError(_("Comments on this report are hidden."), code="hidden")
+    found = inline.list_passages(page=page, viewer=clients.viewer_for(request))
+    return JsonResponse(
+        {
+            "passages": [
+                {
+                    "block": p.block,
+                    "exact": p.exact,
+                    "prefix": p.prefix,
+                    "suffix": p.suffix,
+                    "start": p.start,
+                    "end": p.end,
+                    "count": p.count,
+                    "comments": p.comments,
+                }
+                for p in found
+            ]
+        }
+    )
 
 
 @endpoint("PATCH", "DELETE")

@@ -32,7 +32,9 @@ def _key(node: tree.Node[Comment], state: str) -> str:
     c = node.item
     edited = c.edited_at.timestamp() if c.edited_at else 0
     digest = blake2b(digest_size=12)
-    for part in (c.body_html, c.author_name, c.author_website, node.reply_to or ""):
+    parts = (c.body_html, c.author_name, c.author_website, node.reply_to or "")
+    # Inline feedback shows its quote and whether it is still anchored.
+    for part in (*parts, c.passage_state, c.passage_block, c.passage_exact):
         digest.update(part.encode())
         digest.update(b"\0")
     return (

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tribune.discussion import selectors, services
+from tribune.discussion import inline, selectors, services
 from tribune.discussion.errors import DiscussionError
 from tribune.discussion.models import Action, Comment, Status
 
@@ -186,8 +186,19 @@ def detail(request: HttpRequest, comment_id: int) -> HttpResponse:
     )
 
 
+@require_GET
+@moderator_required
+def orphans(request: HttpRequest) -> HttpResponse:
+    """Inline feedback whose passage an edit removed, with quote and report."""
+    page = Paginator(inline.list_orphans(), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("p")
+    )
+    return render(request, "discussion/admin/orphans.html", {"page_obj": page})
+
+
 urlpatterns = [
     path("", queue, name="queue"),
+    path("orphans/", orphans, name="orphans"),
     path("act/", act, name="act"),
     path("<int:comment_id>/", detail, name="detail"),
 ]

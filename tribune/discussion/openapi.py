@@ -64,7 +64,7 @@ DOCUMENT: dict[str, Any] = {
                         "in": "query",
                         "schema": {
                             "type": "string",
-                            "enum": ["oldest", "newest", "voted"],
+                            "enum": ["oldest", "newest", "voted", "inline"],
                             "default": "oldest",
                         },
                     },
@@ -95,6 +95,35 @@ DOCUMENT: dict[str, Any] = {
                     "403": _ERROR,
                     "404": _ERROR,
                     "429": _ERROR,
+                },
+            },
+        },
+        "/api/threads/{page_id}/passages": {
+            "parameters": [
+                {
+                    "name": "page_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer"},
+                }
+            ],
+            "get": {
+                "operationId": "listPassages",
+                "summary": "Commented passages of a report (inline feedback).",
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "passages": {
+                                    "type": "array",
+                                    "items": _ref("Passage"),
+                                }
+                            },
+                        },
+                        "Anchored passages with the comments the reader sees.",
+                    ),
+                    "404": _ERROR,
                 },
             },
         },
@@ -329,6 +358,37 @@ DOCUMENT: dict[str, Any] = {
                         "type": "string",
                         "description": "form_token from the thread page.",
                     },
+                    "passage": {
+                        "$ref": "#/components/schemas/Quote",
+                        "description": "Makes it inline feedback on this passage"
+                        " (top-level comments only).",
+                    },
+                },
+            },
+            "Quote": {
+                "type": "object",
+                "required": ["block", "exact"],
+                "properties": {
+                    "block": {
+                        "type": "string",
+                        "description": "Paragraph id: <stream block id>.<n>.",
+                    },
+                    "exact": {"type": "string", "maxLength": 5000},
+                    "prefix": {"type": "string"},
+                    "suffix": {"type": "string"},
+                },
+            },
+            "Passage": {
+                "type": "object",
+                "properties": {
+                    "block": {"type": "string"},
+                    "exact": {"type": "string"},
+                    "prefix": {"type": "string"},
+                    "suffix": {"type": "string"},
+                    "start": {"type": "integer"},
+                    "end": {"type": "integer"},
+                    "count": {"type": "integer"},
+                    "comments": {"type": "array", "items": {"type": "integer"}},
                 },
             },
             "Posted": {

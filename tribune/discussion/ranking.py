@@ -1,4 +1,8 @@
-"""Ordering of top-level comments: Oldest, Newest, Most Voted (Wilson lower bound)."""
+"""Ordering of top-level comments: Oldest, Newest, Most Voted (Wilson lower bound).
+
+"Inline Feedbacks" is a filter shown beside them: only comments on a passage,
+oldest first.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ class Order(StrEnum):
     OLDEST = "oldest"
     NEWEST = "newest"
     VOTED = "voted"
+    INLINE = "inline"
 
 
 DEFAULT_ORDER = Order.OLDEST

@@ -26,6 +26,7 @@ _ORDERING = {
     Order.OLDEST: ("created_at", "id"),
     Order.NEWEST: ("-created_at", "-id"),
     Order.VOTED: ("-rank", "-score", "id"),
+    Order.INLINE: ("created_at", "id"),
 }
 
 
@@ -79,12 +80,20 @@ def visible_to(viewer: Viewer) -> Q:
     return visible
 
 
-def _roots(thread: Thread, viewer: Viewer) -> QuerySet[Comment]:
-    """Top-level comments the reader sees, or that hold replies the reader sees."""
+def _roots(
+    thread: Thread, viewer: Viewer, order: Order | None = None
+) -> QuerySet[Comment]:
+    """Top-level comments the reader sees, or that hold replies the reader sees.
+
+    The "Inline Feedbacks" order keeps only comments on a passage.
+    """
     answered = Comment.objects.filter(root=OuterRef("pk"), status=Status.APPROVED)
-    return Comment.objects.filter(thread=thread, root__isnull=True).filter(
+    roots = Comment.objects.filter(thread=thread, root__isnull=True).filter(
         visible_to(viewer) | Q(Exists(answered))
     )
+    if order is Order.INLINE:
+        roots = roots.exclude(passage_state="")
+    return roots
 
 
 def _position_filter(order: Order, anchor: Comment) -> Q:
@@ -116,7 +125,9 @@ def find_page_of(
     if target is None:
         return None
     root = target.root or target
-    before = _roots(thread, viewer).filter(_position_filter(order, root)).count()
+    if order is Order.INLINE and not root.passage_state:
+        order = Order.OLDEST  # a permalink to a plain comment leaves the filter
+    before = _roots(thread, viewer, order).filter(_position_filter(order, root)).count()
     return before // conf.get("PAGE_SIZE") + 1
 
 
@@ -153,7 +164,7 @@ def get_thread_page(
             page_number, result.focus = located, focus
     size = conf.get("PAGE_SIZE")
     page_number = max(1, page_number)
-    roots = _roots(thread, viewer).order_by(*_ORDERING[order])
+    roots = _roots(thread, viewer, order).order_by(*_ORDERING[order])
     if not show_all:
         start = (page_number - 1) * size
         roots = roots[start : start + size + 1]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tribune.discussion import api, views
+from tribune.discussion import api, inline_views, views
 
 app_name = "discussion"
 
@@ -10,6 +10,16 @@ urlpatterns = [
     path("comments/<int:page_id>/post/", views.post_comment, name="post"),
     path("comments/<int:page_id>/list/", views.fragment, name="fragment"),
     path("comments/<int:page_id>/sort/<str:order>/", views.sort, name="sort"),
+    path(
+        "comments/<int:page_id>/passage/<str:block>/",
+        inline_views.passage_form,
+        name="passage",
+    ),
+    path(
+        "comments/<int:page_id>/passage-comments/",
+        inline_views.passage_comments,
+        name="passage_comments",
+    ),
     path("comments/c/<int:comment_id>/vote/", views.vote, name="vote"),
     path("comments/c/<int:comment_id>/edit/", views.edit, name="edit"),
     path("comments/c/<int:comment_id>/delete/", views.delete, name="delete"),
@@ -19,6 +29,7 @@ urlpatterns = [
 urlpatterns += [
     path("api/openapi.json", api.openapi_document, name="api_openapi"),
     path("api/threads/<int:page_id>/comments", api.thread_comments, name="api_thread"),
+    path("api/threads/<int:page_id>/passages", api.passages, name="api_passages"),
     path("api/comments/<int:comment_id>", api.comment_detail, name="api_comment"),
     path("api/comments/<int:comment_id>/vote", api.vote, name="api_vote"),
     path("api/comments/<int:comment_id>/report", api.report, name="api_report"),

@@ -51,6 +51,18 @@ class SupportBlock(blocks.StructBlock):
         label = _("Support us")
 
 
+class FeedbackPromptBlock(blocks.StructBlock):
+    """A passage the editor asks readers about, with a question and a button."""
+
+    passage = blocks.RichTextBlock(features=["bold", "italic", "link"])
+    question = blocks.CharBlock(max_length=200, default=_("Do you agree?"))
+
+    class Meta:
+        icon = "help"
+        template = "newsroom/blocks/feedback_prompt.html"
+        label = _("Feedback prompt")
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
         features=["bold", "italic", "link", "ol", "ul", "superscript", "subscript"],
@@ -64,6 +76,7 @@ class ArticleBodyBlock(blocks.StreamBlock):
     )
     table = TableBlock(template="newsroom/blocks/table.html")
     support = SupportBlock()
+    feedback_prompt = FeedbackPromptBlock()
     # The site template of the same name shows the funding goal bar here.
     goal_bar = blocks.StaticBlock(
         admin_text=_("The reader-funding goal bar."),

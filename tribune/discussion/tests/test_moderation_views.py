@@ -40,6 +40,7 @@ def moderation_urls(comment):
     return [
         ("get", reverse("discussion_moderation:queue")),
         ("get", reverse("discussion_moderation:queue") + "?status=spam"),
+        ("get", reverse("discussion_moderation:orphans")),
         ("get", reverse("discussion_moderation:detail", args=[comment.pk])),
         ("post", reverse("discussion_moderation:detail", args=[comment.pk])),
         ("post", reverse("discussion_moderation:act")),

@@ -1,0 +1,153 @@
+"""Reader views of inline feedback: the no-JS paragraph form, a passage's comments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from tribune.discussion import (
+    clients,
+    fragments,
+    inline,
+    passages,
+    selectors,
+    services,
+    tree,
+    views,
+)
+from tribune.discussion.errors import DiscussionError, SpamSuspectedError
+from tribune.discussion.forms import CommentForm
+from tribune.discussion.models import Comment, PassageState, SiteCommentsMode
+from tribune.discussion.ranking import Order
+
+MAX_IDS = 50
+
+
+class PassageForm(CommentForm):
+    """A comment on one whole paragraph, chosen among the paragraphs of a block."""
+
+    paragraph = forms.ChoiceField(
+        label=_("Paragraph"), widget=forms.RadioSelect, required=False
+    )
+
+    def __init__(
+        self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["paragraph"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101
+        field.choices = choices
+        if len(choices) == 1:
+            self.fields["paragraph"].initial = choices[0][0]
+        del self.fields["parent"]
+
+
+@require_http_methods(["GET", "POST"])
+def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponseBase:
+    """Comment on a paragraph without JavaScript: pick it, write, post."""
+    page = views._article(page_id)
+    stream_id = block.split(".")[0]
+    paragraphs = [
+        p for p in passages.paragraphs_of_block(page.body, stream_id) if p.text.strip()
+    ]
+    if not paragraphs:
+        raise Http404("No such paragraph.")
+    rules = selectors.get_settings_for_request(request)
+    state = selectors.get_state(page, rules)
+    viewer = clients.viewer_for(request)
+    signed_in = viewer.user_id is not None
+    choices = [(p.id, p.text) for p in paragraphs]
+    if request.method == "POST":
+        form = PassageForm(request.POST, signed_in=signed_in, choices=choices)
+    else:
+        form = PassageForm(signed_in=signed_in, choices=choices, request=request)
+        if block in dict(choices):
+            form.fields["paragraph"].initial = block
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        viewer = clients.ensure_guest(request, viewer)
+        try:
+            form.check_bot_signals()
+            quote = inline.whole_paragraph(page=page, block=data.get("paragraph", ""))
+            comment = inline.post_inline_comment(
+                page=page,
+                quote=quote,
+                thread=services.get_or_create_thread(page=page),
+                state=state,
+                rules=rules,
+                viewer=viewer,
+                body=data["body"],
+                user=request.user if signed_in else None,
+                guest=None
+                if signed_in
+                else services.Guest(data["name"], data["email"], data["website"]),
+                ip=clients.client_ip(request),
+                idempotency_key=data.get("key") or None,
+                notify=data.get("notify") or "",
+            )
+        except DiscussionError as error:
+            if isinstance(error, SpamSuspectedError) and error.code != "too_fast":
+                form.refresh_token()
+            field = "paragraph" if error.field == "passage" else error.field
+            form.add_error(field if field in form.fields else None, error.message)
+        else:
+            response = HttpResponseRedirect(
+                views.comment_url(page, comment.pk, request)
+            )
+            clients.remember_guest(response, viewer)
+            return response
+    return render(
+        request,
+        "discussion/passage_form.html",
+        {
+            "form": form,
+            "article": page,
+            "open": state == SiteCommentsMode.OPEN,
+            "request": request,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def passage_comments(request: HttpRequest, page_id: int) -> HttpResponseBase:
+    """The conversations of one passage (`?c=<id>&c=<id>`), for the marker's panel."""
+    page = views._article(page_id)
+    ids = [int(i) for i in request.GET.getlist("c")[:MAX_IDS] if i.isdigit()]
+    viewer = clients.viewer_for(request)
+    rules = selectors.get_settings_for_request(request)
+    state = selectors.get_state(page, rules)
+    if state == SiteCommentsMode.HIDDEN:
+        raise Http404("Comments are hidden.")
+    top = list(
+        Comment.objects.filter(
+            pk__in=ids,
+            thread__page_id=page.pk,
+            root__isnull=True,
+            passage_state=PassageState.ANCHORED,
+        )
+        .filter(selectors.visible_to(viewer))
+        .order_by("created_at", "id")
+    )
+    replies = list(
+        Comment.objects.filter(root_id__in=[c.pk for c in top]).order_by(
+            "created_at", "id"
+        )
+    )
+    thread_page = selectors.ThreadPage(
+        page=page, thread=None, state=state, order=Order.OLDEST, count=len(top)
+    )
+    thread_page.roots = selectors.build_tree(top, replies, viewer)
+    views.annotate(thread_page, viewer)
+    fragments.render_boxes(tree.walk(thread_page.roots), state=state, request=request)
+    return TemplateResponse(
+        request,
+        "discussion/passage_comments.html",
+        {"rows": tree.flatten(thread_page.roots, fold_after=0), "article": page},
+    )
