@@ -23,6 +23,12 @@ def confirm_interval_seconds() -> int:
     return int(_get("SUBSCRIPTIONS_CONFIRM_INTERVAL", 3600))
 
 
+def requests_per_ip_per_hour() -> int:
+    # Subscribe and "email me my link" requests one client address may make
+    # in an hour; each can mail a stranger, so the limit stays low.
+    return int(_get("SUBSCRIPTIONS_REQUESTS_PER_IP_PER_HOUR", 10))
+
+
 def manage_link_days() -> int:
     # The "manage my subscriptions" link in every mail works this long.
     return int(_get("SUBSCRIPTIONS_MANAGE_LINK_DAYS", 90))

@@ -11,19 +11,25 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from tribune.core import clock
+from tribune.discussion import clients
 from tribune.discussion import selectors as discussion_selectors
 from tribune.discussion import services as discussion_services
 from tribune.discussion.models import SiteCommentsMode
 from tribune.newsroom.models import ArticlePage
-from tribune.subscriptions import conf, selectors, services, tokens
+from tribune.subscriptions import conf, selectors, services, throttle, tokens
 from tribune.subscriptions.forms import ManageLinkForm, SubscribeForm
 from tribune.subscriptions.models import Scope
 from tribune.subscriptions.notifications import describe
+
+_TOO_MANY = _(
+    "Too many requests from your network in the last hour. Please try again later."
+)
 
 
 def _article(page_id: int, request: HttpRequest) -> ArticlePage:
@@ -57,6 +63,15 @@ def subscribe(request: HttpRequest, page_id: int) -> HttpResponse:
     page = _article(page_id, request)
     user = request.user if request.user.is_authenticated else None
     form = SubscribeForm(request.POST, signed_in=user is not None, auto_id="sub_%s")
+    if not throttle.allow_request(ip=clients.client_ip(request)):
+        form.is_valid()
+        form.add_error(None, _TOO_MANY)
+        return render(
+            request,
+            "subscriptions/subscribe.html",
+            {"article": page, "form": form},
+            status=429,
+        )
     if form.is_valid():
         data = form.cleaned_data
         email = getattr(user, "email", "") if user is not None else data["email"]
@@ -168,6 +183,14 @@ def request_manage_link(request: HttpRequest) -> HttpResponse:
     the page cannot be used to learn who subscribed.
     """
     form = ManageLinkForm(request.POST or None)
+    if request.method == "POST" and not throttle.allow_request(
+        ip=clients.client_ip(request)
+    ):
+        form.is_valid()
+        form.add_error(None, _TOO_MANY)
+        return render(
+            request, "subscriptions/request_link.html", {"form": form}, status=429
+        )
     if request.method == "POST" and form.is_valid():
         services.request_manage_link(email=form.cleaned_data["email"])
         return render(

@@ -299,3 +299,29 @@ def test_digest_one_click_link_stops_the_digest_and_keeps_instant_mail(article):
     assert list(Subscription.objects.values_list("scope", "delivery")) == [
         (Scope.MY_REPLIES, Delivery.INSTANT)
     ]
+
+
+def test_one_client_cannot_make_the_site_mail_many_strangers(
+    client, article, settings, django_capture_on_commit_callbacks
+):
+    settings.SUBSCRIPTIONS_REQUESTS_PER_IP_PER_HOUR = 3
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [
+            client.post(
+                subscribe_url(article),
+                {
+                    "scope": "thread",
+                    "delivery": "instant",
+                    "email": f"s{n}@example.org",
+                },
+            ).status_code
+            for n in range(5)
+        ]
+    assert statuses == [200, 200, 200, 429, 429]
+    assert len(mail.outbox) == 3
+    refused = client.post(
+        subscribe_url(article),
+        {"scope": "thread", "delivery": "instant", "email": "late@example.org"},
+    )
+    assert "Too many requests" in refused.content.decode()
+    assert not Subscription.objects.filter(email="late@example.org").exists()
