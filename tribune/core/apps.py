@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "tribune.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from tribune.core import checks  # noqa: F401 - registers the checks

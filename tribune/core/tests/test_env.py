@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def _run_tribune(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-    unset = {"SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    unset = {"SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_URL"}
     environ = {k: v for k, v in os.environ.items() if k not in unset}
     environ.update(extra_env)
     return subprocess.run(
@@ -98,6 +98,19 @@ def test_deploy_check_with_production_settings_has_no_warnings() -> None:
         DJANGO_SETTINGS_MODULE="tribune.config.settings.production",
         SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
         ALLOWED_HOSTS="news.example.org",
+        EMAIL_URL="smtp+tls://news:secret@mail.example.org:587",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_when_mail_would_only_be_printed() -> None:
+    result = _run_tribune(
+        "check",
+        "--deploy",
+        DJANGO_SETTINGS_MODULE="tribune.config.settings.production",
+        SECRET_KEY="a-long-random-production-secret-" + "x" * 40,
+        ALLOWED_HOSTS="news.example.org",
+    )
+    assert "tribune.W001" in result.stderr + result.stdout
+    assert "EMAIL_URL" in result.stderr + result.stdout
