@@ -27,6 +27,7 @@ from tribune.discussion.models import Comment, PassageState, SiteCommentsMode
 from tribune.discussion.ranking import Order
 
 MAX_IDS = 50
+MAX_FOLD = 10_000
 
 
 class PassageForm(CommentForm):
@@ -149,5 +150,9 @@ def passage_comments(request: HttpRequest, page_id: int) -> HttpResponseBase:
     return TemplateResponse(
         request,
         "discussion/passage_comments.html",
-        {"rows": tree.flatten(thread_page.roots, fold_after=0), "article": page},
+        {
+            # A passage's conversations are short and shown whole: nothing folds.
+            "rows": tree.flatten(thread_page.roots, fold_after=MAX_FOLD),
+            "article": page,
+        },
     )

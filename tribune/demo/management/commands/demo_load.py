@@ -13,6 +13,7 @@ from tribune.config import env
 from tribune.demo import (
     discussion_content,
     funding_content,
+    inline_content,
     newsroom_content,
     subscriptions_content,
 )
@@ -34,6 +35,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Demo discussion: {discussion_content.load().comments} comments."
+        )
+        self.stdout.write(
+            f"Demo inline feedback: {inline_content.load().comments} comments."
         )
         self.stdout.write(
             f"Demo subscriptions: {subscriptions_content.load().subscriptions}."
