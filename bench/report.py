@@ -221,8 +221,10 @@ def main() -> None:
     if not a.write:
         sys.stdout.write(text)
         return
-    with open(a.write) as f:
-        doc = f.read()
+    doc = ""
+    if os.path.exists(a.write):
+        with open(a.write) as f:
+            doc = f.read()
     if BEGIN in doc and END in doc:
         head, rest = doc.split(BEGIN, 1)
         doc = head + text.rstrip("\n") + rest.split(END, 1)[1]

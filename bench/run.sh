@@ -20,7 +20,8 @@
 #      BENCH_ALL_N (10,100,1000), BENCH_SHARED (../shared/bench), DATABASE_URL,
 #      REDIS_URL, SECRET_KEY (a throwaway one when unset), BENCH_RESULTS
 #      (./bench-results), BENCH_CACHE (~/.cache/tribune-bench), BENCH_KEEP_VAR=1 keeps
-#      the state folder.
+#      the state folder, BENCH_DOC (docs/benchmarks.md) the file whose results section
+#      is rewritten.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -124,5 +125,5 @@ SERVER_PID=""
 echo "== peers (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 "$SHARED/run_peers.sh" "$@"
 
-python3 bench/report.py --shared "$SHARED" --args "$*" --write docs/benchmarks.md
-echo "== docs/benchmarks.md updated"
+python3 bench/report.py --shared "$SHARED" --args "$*" --write "${BENCH_DOC:-docs/benchmarks.md}"
+echo "== ${BENCH_DOC:-docs/benchmarks.md} updated"
