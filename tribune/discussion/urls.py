@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tribune.discussion import api, inline_views, views
+from tribune.discussion import account_views, api, inline_views, views
 
 app_name = "discussion"
 
@@ -24,6 +24,14 @@ urlpatterns = [
     path("comments/c/<int:comment_id>/edit/", views.edit, name="edit"),
     path("comments/c/<int:comment_id>/delete/", views.delete, name="delete"),
     path("comments/c/<int:comment_id>/report/", views.report, name="report"),
+    path("comments/account/signup/", account_views.signup, name="account_signup"),
+    path(
+        "comments/account/confirm/<str:uidb64>/<str:token>/",
+        account_views.confirm,
+        name="account_confirm",
+    ),
+    path("comments/account/login/", account_views.sign_in, name="account_login"),
+    path("comments/account/logout/", account_views.sign_out, name="account_logout"),
 ]
 
 urlpatterns += [
