@@ -57,6 +57,15 @@ def pages(client, article, top):
     yield "edit", client.get(reverse("discussion:edit", args=[top.pk]))
     yield "delete", client.get(reverse("discussion:delete", args=[top.pk]))
     yield "report", client.get(reverse("discussion:report", args=[top.pk]))
+    yield "signup", client.get(reverse("discussion:account_signup"))
+    yield (
+        "signup-errors",
+        client.post(
+            reverse("discussion:account_signup"), {"email": "x", "password": "1"}
+        ),
+    )
+    yield "login", client.get(reverse("discussion:account_login"))
+    yield "confirm", client.get("/comments/account/confirm/MQ/token/")
 
 
 def as_author(client, author):
