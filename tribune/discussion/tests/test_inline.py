@@ -184,3 +184,24 @@ def test_list_passages_groups_comments_and_counts_replies() -> None:
         ("river bridge", 3),
         ("footpath", 1),
     ]
+
+
+def test_an_editors_feedback_prompt_passage_takes_inline_comments() -> None:
+    page = newsroom.article(
+        title="Prompted report",
+        body=[
+            {"type": "paragraph", "value": f"<p>{FIRST}</p>"},
+            {
+                "type": "feedback_prompt",
+                "value": {
+                    "passage": "<p>The works will end on time.</p>",
+                    "question": "Do you agree?",
+                },
+            },
+        ],
+    )
+    prompt = passages.blocks_of(page.body)[1]
+    assert prompt.text == "The works will end on time."
+    comment = post(page, inline.Quote(prompt.id, prompt.text))
+    comment.refresh_from_db()
+    assert comment.passage_block == prompt.id

@@ -238,3 +238,28 @@ def test_no_js_reader_comments_on_a_paragraph(browser, live_server, article):
     assert "No script needed." in tab.content()
     assert FIRST in tab.inner_text(".comment__quote")
     context.close()
+
+
+def test_editors_prompt_button_opens_feedback_on_its_passage(page, live_server):
+    factories.rules()
+    prompted = newsroom.article(
+        title="Prompted",
+        body=[
+            {"type": "paragraph", "value": f"<p>{FIRST}</p>"},
+            {
+                "type": "feedback_prompt",
+                "value": {
+                    "passage": "<p>The works will end on time.</p>",
+                    "question": "Do you agree?",
+                },
+            },
+        ],
+    )
+    page.goto(live_server.url + prompted.url)
+    page.wait_for_selector("body[data-inline-ready]")
+    page.click("[data-feedback-prompt]:text('Do you agree?')")
+    quote = page.inner_text(".inline-panel .comment-form__quote")
+    assert quote == "The works will end on time."
+    fill_panel(page, "Not with this weather.")
+    page.wait_for_selector(".feedback-prompt .inline-marker")
+    assert marked(page) == ["The works will end on time."]
