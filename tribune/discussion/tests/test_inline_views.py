@@ -203,3 +203,23 @@ def test_editors_see_orphaned_feedback_in_the_admin(client, report) -> None:
     assert "Footpath!" in html and "a footpath" in html
     assert "Still here." not in html
     assert "Orphaned inline feedback" in client.get("/admin/comments/").content.decode()
+
+
+def test_the_prompt_question_leads_to_the_paragraph_form_without_js(client) -> None:
+    factories.rules()
+    page = newsroom.article(
+        title="Prompted",
+        body=[
+            {
+                "type": "feedback_prompt",
+                "value": {
+                    "passage": "<p>The works end on time.</p>",
+                    "question": "Agree?",
+                },
+            }
+        ],
+    )
+    html = client.get(page.url).content.decode()
+    assert f"/comments/{page.pk}/passage/{page.body[0].id}/" in html
+    form = client.get(f"/comments/{page.pk}/passage/{page.body[0].id}/")
+    assert "The works end on time." in form.content.decode()
