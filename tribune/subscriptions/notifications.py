@@ -179,7 +179,8 @@ def send_digests(*, now: dt.datetime) -> int:
 
     From SUBSCRIPTIONS_DIGEST_HOUR (local time) on, each address gets one
     digest a day (a unique Digest row per address and day) with the items
-    that waited since its last one; comments no longer visible are left out.
+    that waited since its last one; comments no longer visible, or no longer
+    matched by any of the address's subscriptions, are left out.
     Items arriving after today's digest wait for tomorrow's. Returns the
     number of digests queued.
     """
@@ -194,6 +195,8 @@ def send_digests(*, now: dt.datetime) -> int:
         .order_by("email")
     )
     sent = 0
+    # Comment id -> addresses whose confirmed subscriptions still match it.
+    wanted: dict[int, set[str]] = {}
     for email in list(emails):
         with transaction.atomic():
             try:
@@ -209,15 +212,26 @@ def send_digests(*, now: dt.datetime) -> int:
             DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(
                 digest=digest
             )
-            comments = list(
-                Comment.objects.select_related("thread__page")
+            comments = [
+                comment
+                for comment in Comment.objects.select_related(
+                    "thread__page", "parent", "author"
+                )
                 .filter(pk__in=[i.comment_id for i in items], status=Status.APPROVED)
                 .order_by("thread_id", "created_at", "pk")
-            )
+                if email in _wanted_by(comment, wanted)
+            ]
             if comments:
                 _queue_digest(email, day, comments)
                 sent += 1
     return sent
+
+
+def _wanted_by(comment: Comment, cache: dict[int, set[str]]) -> set[str]:
+    """Addresses still subscribed to a comment (unsubscribed since: left out)."""
+    if comment.pk not in cache:
+        cache[comment.pk] = {r.email for r in selectors.recipients_for(comment)}
+    return cache[comment.pk]
 
 
 def _queue_digest(email: str, day: dt.date, comments: Sequence[Comment]) -> None:

@@ -7,13 +7,14 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from tribune.discussion import services as discussion
 from tribune.discussion.models import Action, ModerationPolicy, Status
 from tribune.discussion.tests import factories as discussion_factories
 from tribune.mailing import services as mailing
 from tribune.mailing.models import OutboundEmail
-from tribune.subscriptions import services
+from tribune.subscriptions import notifications, services
 from tribune.subscriptions.models import (
     Delivery,
     DigestItem,
@@ -254,3 +255,21 @@ def test_unconfirmed_subscriptions_are_purged_after_a_week(thread, commit):
     assert list(Subscription.objects.values_list("email", flat=True)) == [
         "b@example.org"
     ]
+
+
+def test_digest_leaves_out_comments_whose_subscription_was_removed(thread, commit):
+    other = discussion_factories.thread()
+    factories.confirmed(email="d@example.org", thread=thread, delivery="digest")
+    dropped = factories.confirmed(
+        email="d@example.org", thread=other, delivery="digest"
+    )
+    commit(factories.post, thread=thread, body="Still wanted.")
+    commit(factories.post, thread=other, body="No longer wanted.")
+    services.remove_subscription(email="d@example.org", subscription_id=dropped.pk)
+    mail.outbox.clear()
+    morning = timezone.localtime().replace(hour=9)
+    with time_machine.travel(morning, tick=False):
+        assert commit(notifications.send_digests, now=morning) == 1
+    [digest] = mail.outbox
+    assert "Still wanted." in digest.body
+    assert "No longer wanted." not in digest.body
