@@ -68,7 +68,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "== Tribune state in $TRIBUNE_VAR_DIR (database: ${DATABASE_URL:+DATABASE_URL}${DATABASE_URL:-SQLite})"
+DB="SQLite in the state folder"
+[ -n "${DATABASE_URL:-}" ] && DB="DATABASE_URL"
+echo "== Tribune state in $TRIBUNE_VAR_DIR (database: $DB)"
 "$TRIBUNE" demo > "$TRIBUNE_VAR_DIR/demo.log"
 # Moderation off for the benchmark: the policy is a site setting in the database.
 "$TRIBUNE" shell -c '
