@@ -9,8 +9,8 @@
 #    `tribune demo` with the benchmark settings; moderation "publish at once"
 # 2. `tribune serve` on 127.0.0.1:$BENCH_PORT, then, read by a returning guest (no page
 #    cache): TribuneAllAdapter (the page with ?call=1, the whole thread; N in
-#    $BENCH_ALL_N; no POST run), and TribuneAdapter (the article page as opened, first
-#    page of the thread; GET and POST). Between the two, `bench.py get` measures the
+#    $BENCH_ALL_N, or the --n given; no POST run), and TribuneAdapter (the article
+#    page as opened, first page of the thread; GET and POST). Between the two, `bench.py get` measures the
 #    same pages for an anonymous reader (page cache): targets tribune-cached and
 #    tribune-all-cached. Tribune is stopped.
 # 3. ../shared/bench/run_peers.sh (Isso, then nginx sized like today's responses)
@@ -93,16 +93,21 @@ for _ in $(seq 1 240); do
     sleep 0.5
 done
 
-# --duration of the options, for the GET-only runs below (as run_peers.sh reads it).
+# --duration and --n of the options, for the GET-only runs below (as run_peers.sh
+# reads them); an --n given on the command line also sets the whole-thread sizes.
 DURATION=10
+ALL_N="${BENCH_ALL_N:-10,100,1000}"
 prev=""
 for arg in "$@"; do
     [ "$prev" = --duration ] && DURATION="$arg"
-    case "$arg" in --duration=*) DURATION="${arg#*=}" ;; esac
+    [ "$prev" = --n ] && ALL_N="$arg"
+    case "$arg" in
+        --duration=*) DURATION="${arg#*=}" ;;
+        --n=*) ALL_N="${arg#*=}" ;;
+    esac
     prev="$arg"
 done
 RUN_ID="$(date +%Y%m%d-%H%M%S)"
-ALL_N="${BENCH_ALL_N:-10,100,1000}"
 
 echo "== load average before Tribune: $(cut -d' ' -f1-3 /proc/loadavg)"
 # The whole thread (?call=1) first: its threads keep exactly N comments (no POST run),
