@@ -10,9 +10,9 @@
 # 2. `tribune serve` on 127.0.0.1:$BENCH_PORT, then, read by a returning guest (no page
 #    cache): TribuneAllAdapter (the page with ?call=1, the whole thread; N in
 #    $BENCH_ALL_N, or the --n given; no POST run), and TribuneAdapter (the article
-#    page as opened, first page of the thread; GET and POST). Between the two, `bench.py get` measures the
-#    same pages for an anonymous reader (page cache): targets tribune-cached and
-#    tribune-all-cached. Tribune is stopped.
+#    page as opened, first page of the thread; GET and POST). Between the two,
+#    `bench.py get` measures the same pages for an anonymous reader (page cache):
+#    targets tribune-cached and tribune-all-cached. Tribune is stopped.
 # 3. ../shared/bench/run_peers.sh (Isso, then nginx sized like today's responses)
 # 4. bench/report.py: the targets, the compare tables and "Runs used" lines
 #
