@@ -137,3 +137,30 @@ class DigestItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email}: comment {self.comment_id}"
+
+
+class Announcement(models.Model):
+    """A comment that became visible and whose subscribers are to be told.
+
+    Written when discussion announces the comment, marked done by the task
+    that told them; the periodic job enqueues the task again for rows left
+    undone (a lost task), as mailing's sweeper does for mail.
+    """
+
+    comment = models.OneToOneField(
+        "discussion.Comment", on_delete=models.CASCADE, related_name="+"
+    )
+    enqueued_at = models.DateTimeField(default=clock.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["enqueued_at"],
+                name="subscriptions_undone",
+                condition=Q(done_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Announcement of comment {self.comment_id}"

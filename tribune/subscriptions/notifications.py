@@ -20,7 +20,12 @@ from tribune.discussion.models import Comment, Status
 from tribune.mailing import services as mailing
 from tribune.mailing.addresses import unsubscribe_headers
 from tribune.subscriptions import conf, selectors, tokens
-from tribune.subscriptions.models import Digest, DigestItem, Subscription
+from tribune.subscriptions.models import (
+    Announcement,
+    Digest,
+    DigestItem,
+    Subscription,
+)
 
 logger = logging.getLogger(__name__)
 CONFIRM_PURPOSE = "subscriptions.confirm"
@@ -123,26 +128,30 @@ def notify_comment(*, comment_id: int) -> int:
 
     Runs in the worker. Instant subscribers get one mail per comment (dedupe
     key "comment:<id>", whatever number of their subscriptions match);
-    digest subscribers get a digest item. Nothing happens if the comment is
-    no longer visible. Returns the number of addresses reached.
+    digest subscribers get a digest item. Nothing is sent if the comment is
+    no longer visible. Marks the comment's announcement done. Returns the
+    number of addresses reached.
     """
     comment = (
         Comment.objects.select_related("thread__page", "parent", "author")
         .filter(pk=comment_id)
         .first()
     )
-    if comment is None or comment.status != Status.APPROVED:
+    if comment is None:
         return 0
-    if not comment.thread.page.live:
-        return 0
-    recipients = selectors.recipients_for(comment)
-    context = _comment_context(comment)
-    for recipient in recipients:
-        with transaction.atomic():
-            if recipient.instant:
-                _queue_notice(comment, recipient, context)
-            else:
-                DigestItem.objects.get_or_create(email=recipient.email, comment=comment)
+    recipients = []
+    if comment.status == Status.APPROVED and comment.thread.page.live:
+        recipients = selectors.recipients_for(comment)
+        context = _comment_context(comment)
+        for recipient in recipients:
+            with transaction.atomic():
+                if recipient.instant:
+                    _queue_notice(comment, recipient, context)
+                else:
+                    DigestItem.objects.get_or_create(
+                        email=recipient.email, comment=comment
+                    )
+    Announcement.objects.filter(comment=comment).update(done_at=clock.now())
     return len(recipients)
 
 

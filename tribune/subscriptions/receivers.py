@@ -6,14 +6,14 @@ import logging
 from typing import Any
 
 from tribune.discussion.models import Comment
-from tribune.subscriptions import services, tasks
+from tribune.subscriptions import services
 
 logger = logging.getLogger(__name__)
 
 
 def comment_became_visible(sender: Any, *, comment: Comment, **kwargs: Any) -> None:
     """Hand the notification fan-out to the worker; the request sends nothing."""
-    tasks.notify_comment.enqueue(comment.pk)
+    services.announce_comment(comment=comment)
 
 
 def comment_posted(

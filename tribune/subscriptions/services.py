@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from tribune.discussion.models import Comment, Thread
 from tribune.mailing.addresses import normalize_address
 from tribune.subscriptions import conf, notifications
 from tribune.subscriptions.models import (
+    Announcement,
     Delivery,
     Digest,
     DigestItem,
@@ -22,6 +24,10 @@ from tribune.subscriptions.models import (
     Subscription,
 )
 from tribune.subscriptions.tokens import Unsubscribe
+
+logger = logging.getLogger(__name__)
+# An undone announcement older than this has lost its task (see requeue).
+ANNOUNCEMENT_GRACE = dt.timedelta(minutes=2)
 
 
 class SubscriptionError(ValueError):
@@ -232,3 +238,49 @@ def subscribe_author(*, comment: Comment, notify: str) -> Subscription | None:
     if notify == "replies":
         return subscribe(email=email, scope=Scope.COMMENT, comment=comment, user=user)
     return None
+
+
+def _enqueue_notify(comment_id: int) -> None:
+    from tribune.subscriptions import tasks
+
+    try:
+        tasks.notify_comment.enqueue(comment_id)
+    except Exception:
+        # The announcement stays undone; requeue_announcements tries again.
+        logger.exception("could not enqueue notices for comment %s", comment_id)
+
+
+@transaction.atomic
+def announce_comment(*, comment: Comment) -> Announcement:
+    """Record that a comment became visible and enqueue telling its subscribers.
+
+    Called (after discussion's commit) for every comment that becomes
+    visible. The task runs on this transaction's commit; if it is lost, the
+    undone row lets requeue_announcements enqueue it again. Telling twice is
+    harmless: notices and digest items are unique per address and comment.
+    """
+    announcement, _created = Announcement.objects.update_or_create(
+        comment=comment, defaults={"enqueued_at": clock.now(), "done_at": None}
+    )
+    transaction.on_commit(lambda: _enqueue_notify(comment.pk))
+    return announcement
+
+
+def requeue_announcements(*, now: dt.datetime) -> int:
+    """Enqueue the task again for announcements left undone past the grace time.
+
+    Also forgets announcements done more than a week ago. Returns the number
+    re-enqueued.
+    """
+    Announcement.objects.filter(done_at__lt=now - dt.timedelta(days=7)).delete()
+    stale = list(
+        Announcement.objects.filter(
+            done_at__isnull=True, enqueued_at__lte=now - ANNOUNCEMENT_GRACE
+        ).values_list("comment_id", flat=True)
+    )
+    Announcement.objects.filter(comment_id__in=stale, done_at__isnull=True).update(
+        enqueued_at=now
+    )
+    for comment_id in stale:
+        _enqueue_notify(comment_id)
+    return len(stale)

@@ -15,6 +15,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from tribune.discussion import services as discussion
 from tribune.discussion import spam
@@ -235,3 +236,27 @@ def test_twenty_parallel_subscribe_requests_send_one_confirmation(
     # Odd requests ask for two reports' threads, even ones for "replies to my
     # comments": three subscriptions, each made once.
     assert Subscription.objects.count() == 3
+
+
+def test_a_lost_notice_task_is_enqueued_again_and_mails_once(
+    smtp_settings: SMTPServer, run_worker: Callable[[], int]
+) -> None:
+    discussion_factories.rules()
+    thread = discussion_factories.thread()
+    factories.confirmed(email="fan@example.org", thread=thread)
+    OutboundEmail.objects.all().delete()
+    DBTaskResult.objects.all().delete()
+    start = dt.datetime(2026, 6, 1, 12, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as traveller:
+        factories.post(thread=thread)
+        assert DBTaskResult.objects.count() == 1
+        DBTaskResult.objects.all().delete()  # the queue lost the task
+        call_command("subscriptions_send_digests", verbosity=0)
+        assert run_worker() == 0  # still within the grace time
+        traveller.shift(dt.timedelta(minutes=3))
+        call_command("subscriptions_send_digests", verbosity=0)
+        run_worker()
+        traveller.shift(dt.timedelta(minutes=3))
+        call_command("subscriptions_send_digests", verbosity=0)
+        run_worker()
+    assert [r.rcpt_tos for r in smtp_settings.received] == [["fan@example.org"]]
