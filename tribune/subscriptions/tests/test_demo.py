@@ -1,5 +1,4 @@
-"""The demo's flow with the real `tribune worker` printing mail to its console,
-and the demo subscriptions loader."""
+"""The demo's flow with the real `tribune worker` printing mail to its console."""
 
 from __future__ import annotations
 
@@ -17,7 +16,6 @@ from django.test import Client
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from tribune.demo import subscriptions_content
 from tribune.discussion import spam
 from tribune.discussion.tests import factories as discussion_factories
 from tribune.mailing.models import OutboundEmail
@@ -109,13 +107,3 @@ def test_demo_guest_subscribes_confirms_from_the_printed_mail_and_gets_a_reply(
     unsubscribe = notice["List-Unsubscribe"].strip()
     assert unsubscribe.startswith(f"<{DEMO_SITE}/subscriptions/unsubscribe/")
     assert OutboundEmail.objects.filter(status="sent").count() == 2
-
-
-def test_demo_subscriptions_load_once_and_send_nothing():
-    discussion_factories.rules()
-    newsroom.article()
-    newsroom.article()
-    assert subscriptions_content.load().subscriptions == 3
-    assert subscriptions_content.load().subscriptions == 3
-    assert all(s.is_confirmed for s in Subscription.objects.all())
-    assert not OutboundEmail.objects.exists()
