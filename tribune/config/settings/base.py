@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from csp.constants import NONCE
 
 from tribune.config import env
@@ -107,7 +109,7 @@ else:
     # Without Redis the cache lives in files so that every gunicorn worker and the
     # task worker share it: page invalidations and rate limits reach them all
     # (docs/decisions/0003-cache-without-redis.md).
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
