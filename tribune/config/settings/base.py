@@ -97,6 +97,7 @@ DATABASES = {"default": env.database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.get("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -109,7 +110,7 @@ else:
     # Without Redis the cache lives in files so that every gunicorn worker and the
     # task worker share it: page invalidations and rate limits reach them all
     # (docs/decisions/0003-cache-without-redis.md).
-    CACHES: dict[str, dict[str, Any]] = {
+    CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
