@@ -53,6 +53,7 @@ def test_reader_posts_replies_votes_and_sorts_in_place(
     page.wait_for_selector(".comment__body em:text('new')")
     assert page.url == url  # posted in place, no navigation
     assert page.inner_text(".discussion-bubble__count") == "1"
+    assert page.inner_text(".discussion-bubble__text") == "comment"
     top = Comment.objects.get()
 
     page.click(f"#comment-{top.pk} [data-reply]")

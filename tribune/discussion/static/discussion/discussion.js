@@ -119,7 +119,16 @@ function insertComment(section, form, html, parentId) {
 
 function updateCount(section, count) {
   const bubble = document.querySelector("[data-discussion-bubble]");
-  if (bubble) bubble.querySelector(".discussion-bubble__count").textContent = String(count);
+  if (!bubble) return;
+  let badge = bubble.querySelector(".discussion-bubble__count");
+  if (!badge) {
+    badge = document.createElement("span");
+    badge.className = "discussion-bubble__count";
+    bubble.prepend(badge, " ");
+  }
+  badge.textContent = String(count);
+  const text = bubble.querySelector(".discussion-bubble__text");
+  if (text) text.textContent = count === 1 ? bubble.dataset.textOne : bubble.dataset.textMany;
 }
 
 async function onSubmit(section, home, event) {
