@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 USAGE = """usage: tribune <command> [options]
 
@@ -14,11 +15,25 @@ USAGE = """usage: tribune <command> [options]
 """
 
 
+def _static_files_changed(manifest: Path) -> bool:
+    """Whether any static source file is newer than the collected manifest."""
+    from django.contrib.staticfiles import finders
+
+    if not manifest.exists():
+        return True
+    collected = manifest.stat().st_mtime
+    for finder in finders.get_finders():
+        for path, storage in finder.list(["CVS", ".*", "*~"]):
+            if storage.get_modified_time(path).timestamp() > collected:
+                return True
+    return False
+
+
 def _serve(args: list[str]) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    if not (settings.STATIC_ROOT / "staticfiles.json").exists():
+    if _static_files_changed(settings.STATIC_ROOT / "staticfiles.json"):
         call_command("collectstatic", interactive=False, verbosity=0)
     bind = os.environ.get("TRIBUNE_BIND", "127.0.0.1:8000")
     workers = os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2 + 1))

@@ -109,7 +109,7 @@ if REDIS_URL:
 else:
     # Without Redis the cache lives in files so that every gunicorn worker and the
     # task worker share it: page invalidations and rate limits reach them all
-    # (docs/decisions/0003-cache-without-redis.md).
+    # (docs/decisions/0004-cache-without-redis.md).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
