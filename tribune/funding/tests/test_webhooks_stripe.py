@@ -236,7 +236,7 @@ def test_each_event_delivered_three_times_shuffled_gives_exact_totals(client, ca
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL"
+    connection.vendor != "postgresql", reason="needs PostgreSQL: concurrent writers"
 )
 def test_twenty_concurrent_deliveries_on_postgresql_give_exact_totals(stripe_keys):
     factories.campaign()
