@@ -132,7 +132,7 @@ def test_progress_json_without_campaign_is_null(client):
     assert client.post("/support/progress.json").status_code == 405
 
 
-def test_embed_may_be_framed_by_other_sites(client):
+def test_embed_may_be_framed_by_other_sites(client, home):
     factories.campaign()
     response = client.get("/support/embed/")
     assert response.status_code == 200
