@@ -33,9 +33,10 @@ def _fresh_caches() -> None:
     empties Wagtail's tree; cached copies of either would then point at nothing.
     """
     from django.contrib.contenttypes.models import ContentType
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    caches["default"].clear()
+    caches["local"].clear()
     ContentType.objects.clear_cache()
 
 

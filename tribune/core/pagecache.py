@@ -2,6 +2,9 @@
 
 A page a reader without a session sees is the same for everyone, so it is rendered
 once and served from the cache until its path is invalidated or a short time passes.
+Copies live in each process's "local" cache under a key that includes generation
+numbers kept in the shared "default" cache, so an invalidation in one process is
+seen by all of them at their next request.
 The few values that must differ per request are "holes": the rendered value is
 swapped for a placeholder when the page is stored and a fresh value is made for
 every request that is served from the cache.
@@ -16,7 +19,7 @@ from hashlib import blake2b
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
@@ -153,7 +156,7 @@ class PageCacheMiddleware:
         if not seconds or _bypass(request):
             return self.get_response(request)
         key = _page_key(request)
-        stored = cache.get(key)
+        stored = caches["local"].get(key)
         if stored is not None:
             content, headers = stored
             response = HttpResponse(_fill_holes(request, content))
@@ -169,6 +172,6 @@ class PageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() in {"content-type", "content-language", "vary", "link"}
             ]
-            cache.set(key, (content, headers), seconds)
+            caches["local"].set(key, (content, headers), seconds)
             response["X-Page-Cache"] = "miss"
         return response

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from hashlib import blake2b
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
@@ -73,6 +73,7 @@ def render_boxes(
             shared.setdefault(_key(node, state), []).append(node)
     if not shared:
         return
+    cache = caches["local"]  # per process: keys carry the comment's version
     found = cache.get_many(list(shared))
     missing: dict[str, str] = {}
     for key, group in shared.items():

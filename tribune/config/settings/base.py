@@ -99,24 +99,30 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.get("REDIS_URL")
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "tribune",
-        }
+    _SHARED: dict[str, Any] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "tribune",
     }
 else:
-    # Without Redis the cache lives in files so that every gunicorn worker and the
-    # task worker share it: page invalidations and rate limits reach them all
+    # Without Redis the shared cache lives in files so that every gunicorn worker
+    # and the task worker see the same counters, invalidations and rate limits
     # (docs/decisions/0004-cache-without-redis.md).
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(VAR_DIR / "cache"),
-            "OPTIONS": {"MAX_ENTRIES": 20000},
-        }
+    _SHARED = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
+CACHES = {
+    "default": _SHARED,
+    # Per process: rendered pages and comment boxes, always looked up under keys
+    # that carry a version read from the shared cache, so a copy is never stale.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tribune-local",
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    },
+}
 
 # Whole pages for readers without a session, kept this many seconds at most;
 # apps invalidate a page's path when what it shows changes (0 turns it off).

@@ -10,7 +10,11 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "tests",
-    }
+    },
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "tests-local",
+    },
 }
 # Tests about the page cache turn it on themselves.
 PAGECACHE_SECONDS = 0

@@ -1,7 +1,7 @@
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
@@ -19,7 +19,7 @@ def article():
 
 
 def box_keys():
-    return [k for k in cache._cache if ":discussion:box:" in k]  # locmem internals
+    return [k for k in caches["local"]._cache if ":discussion:box:" in k]  # locmem internals
 
 
 def test_shared_boxes_are_cached_and_keyed_by_version(client, article):
