@@ -19,7 +19,8 @@ def article():
 
 
 def box_keys():
-    return [k for k in caches["local"]._cache if ":discussion:box:" in k]  # locmem internals
+    local = caches["local"]._cache  # locmem internals
+    return [k for k in local if ":discussion:box:" in k]
 
 
 def test_shared_boxes_are_cached_and_keyed_by_version(client, article):
