@@ -93,7 +93,9 @@ def django_db_modify_db_settings(
 
     for alias, db in settings.DATABASES.items():
         test = db.setdefault("TEST", {})
-        if db["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
+        # Always: the parallel suffix above names only Django's own SQLite engine
+        # right, and each xdist worker has its own temporary folder anyway.
+        if "sqlite" in db["ENGINE"]:
             test["NAME"] = str(tmp_path_factory.mktemp("db") / f"test_{alias}.sqlite3")
 
 

@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
-        from tribune.core import checks  # noqa: F401 - registers the checks
+        from tribune.core import (
+            checks,  # noqa: F401 - registers the checks
+            sites,
+        )
+
+        sites.connect()

@@ -8,10 +8,17 @@ seen by all of them at their next request.
 The few values that must differ per request are "holes": the rendered value is
 swapped for a placeholder when the page is stored and a fresh value is made for
 every request that is served from the cache.
+
+The middleware sits just inside GZip, so a hit skips sessions, locale, CSRF, auth,
+CSP and the view: the stored copy keeps the headers those added (the CSP header
+with a hole for the nonce), and the CSRF cookie and tokens of a hit are made with
+Django's own CSRF middleware methods.
 """
 
 from __future__ import annotations
 
+import base64
+import os
 import re
 import uuid
 from collections.abc import Callable
@@ -20,8 +27,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.utils import translation
 
 Generator = Callable[[HttpRequest], str]
 
@@ -34,6 +42,8 @@ _CSRF_FIELD = re.compile(
 )
 _HOLE = re.compile(rb"\xee\x80\x80([a-z0-9_.]+)\xee\x80\x81")  # U+E000 name U+E001
 _GLOBAL_GENERATION = "pagecache:generation"
+# Headers a copy does not keep: per-response, or set again when it is served.
+_NOT_STORED = {"set-cookie", "content-length", "x-page-cache", "date"}
 
 
 def _setting(name: str, default: Any) -> Any:
@@ -84,13 +94,13 @@ def _bypass(request: HttpRequest) -> bool:
     return any(name in cookies for name in _setting("BYPASS_COOKIES", []))
 
 
-def _page_key(request: HttpRequest) -> str:
+def _page_key(request: HttpRequest, language: str) -> str:
     path = request.path
     generations = cache.get_many([_GLOBAL_GENERATION, _generation_key(path)])
     variant = [
         request.get_full_path(),
         request.get_host(),
-        getattr(request, "LANGUAGE_CODE", ""),
+        language,
         str(generations.get(_GLOBAL_GENERATION, 0)),
         str(generations.get(_generation_key(path), 0)),
         *(request.COOKIES.get(name, "") for name in _setting("VARY_COOKIES", [])),
@@ -116,6 +126,9 @@ def _placeholder(name: str) -> bytes:
     return ("\ue000" + name + "\ue001").encode()
 
 
+_NONCE_HOLE = _placeholder("csp_nonce").decode()
+
+
 def _punch_holes(request: HttpRequest, content: bytes) -> bytes:
     content = _CSRF_FIELD.sub(lambda m: m[1] + _placeholder("csrf") + m[3], content)
     for value, name in request.__dict__.get("_pagecache_holes", {}).items():
@@ -127,51 +140,70 @@ def _punch_holes(request: HttpRequest, content: bytes) -> bytes:
     return content
 
 
-def _fill_holes(request: HttpRequest, content: bytes) -> bytes:
-    made: dict[bytes, bytes] = {}
+def _split(content: bytes) -> list[bytes]:
+    """Text and hole names alternating (names at odd indexes), joined when served."""
+    return _HOLE.split(content)
 
-    def fill(match: re.Match[bytes]) -> bytes:
-        name = match.group(1)
+
+def _fill_holes(request: HttpRequest, parts: list[bytes], nonce: str) -> bytes:
+    filled = list(parts)
+    csrf = b""
+    for i in range(1, len(filled), 2):
+        name = filled[i]
         # One CSRF token and one nonce per response; every other hole is unique.
-        if name in (b"csrf", b"csp_nonce") and name in made:
-            return made[name]
         if name == b"csp_nonce":
-            value = str(request.csp_nonce)  # type: ignore[attr-defined]
+            filled[i] = nonce.encode()
+        elif name == b"csrf":
+            csrf = csrf or get_token(request).encode()
+            filled[i] = csrf
         else:
-            value = _GENERATORS[name.decode()](request)
-        made[name] = value.encode()
-        return made[name]
+            filled[i] = _GENERATORS[name.decode()](request).encode()
+    return b"".join(filled)
 
-    return _HOLE.sub(fill, content)
+
+def _new_nonce() -> str:
+    # The form django-csp gives its nonces.
+    return base64.b64encode(os.urandom(16)).decode("ascii")
 
 
 class PageCacheMiddleware:
-    """Serve anonymous GETs from the cache; sits inside CSRF and CSP middleware."""
+    """Serve anonymous GETs from the cache; sits outside CSRF, CSP and the rest."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         seconds = _setting("SECONDS", 0)
         if not seconds or _bypass(request):
             return self.get_response(request)
-        key = _page_key(request)
+        key = _page_key(request, translation.get_language_from_request(request))
         stored = caches["local"].get(key)
         if stored is not None:
-            content, headers = stored
-            response = HttpResponse(_fill_holes(request, content))
-            for name, value in headers:
-                response[name] = value
-            response["X-Page-Cache"] = "hit"
-            return response
+            return self._serve(request, *stored)
         response = self.get_response(request)
         if _storable(request, response):
-            content = _punch_holes(request, response.content)
+            parts = _split(_punch_holes(request, response.content))
+            nonce = request.__dict__.get("_csp_nonce") or "\0"
             headers = [
-                (name, value)
+                (name, value.replace(nonce, _NONCE_HOLE))
                 for name, value in response.items()
-                if name.lower() in {"content-type", "content-language", "vary", "link"}
+                if name.lower() not in _NOT_STORED
             ]
-            caches["local"].set(key, (content, headers), seconds)
+            caches["local"].set(key, (parts, headers), seconds)
             response["X-Page-Cache"] = "miss"
         return response
+
+    def _serve(
+        self, request: HttpRequest, parts: list[bytes], headers: list[tuple[str, str]]
+    ) -> HttpResponseBase:
+        self.csrf.process_request(request)  # the reader's CSRF secret, if any
+        nonce = _new_nonce()
+        content = _fill_holes(request, parts, nonce)
+        response = HttpResponse(content)
+        for name, value in headers:
+            response[name] = value.replace(_NONCE_HOLE, nonce)
+        response["Content-Length"] = str(len(content))
+        response["X-Page-Cache"] = "hit"
+        # Sets the CSRF cookie when this reader had none.
+        return self.csrf.process_response(request, response)

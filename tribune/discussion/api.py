@@ -117,8 +117,12 @@ def _text(data: dict[str, Any], name: str) -> str:
     return value
 
 
-def _article(page_id: int) -> ArticlePage:
-    page = ArticlePage.objects.live().public().filter(pk=page_id).first()
+def _article(page_id: int, *, body: bool = True) -> ArticlePage:
+    pages = ArticlePage.objects.live().public()
+    if not body:
+        # What posting needs: state and URL (the body loads for inline comments).
+        pages = pages.only("title", "url_path", "path", "depth", "live", "comments")
+    page = pages.filter(pk=page_id).first()
     if page is None:
         raise NotFoundError(_("There is no such report."))
     return page
@@ -237,7 +241,7 @@ def _quote(data: dict[str, Any]) -> inline.Quote | None:
 
 
 def _post(request: HttpRequest, page_id: int) -> HttpResponse:
-    page = _article(page_id)
+    page = _article(page_id, body=False)
     data = _json_body(request)
     viewer = clients.viewer_for(request)
     signed_in = viewer.user_id is not None
@@ -275,7 +279,6 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
         comment = services.post_comment(**post)
     else:
         comment = inline.post_inline_comment(page=page, quote=quote, **post)
-    thread.refresh_from_db(fields=["comment_count"])
     comment.my_vote, comment.is_mine = 0, True  # type: ignore[attr-defined]
     comment.may_edit = policies.can_edit(comment, viewer)  # type: ignore[attr-defined]
     comment.may_vote = False  # type: ignore[attr-defined]

@@ -7,18 +7,21 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from tribune.core import pagecache
+from tribune.discussion.models import Thread
 
 
-def invalidate_thread_pages(page_id: int) -> None:
+def invalidate_thread_pages(page_id: int, thread: Thread | None = None) -> None:
     """After the current transaction commits, drop the cached article and list pages.
 
-    Side effect: one page query on commit (for the page's URL).
+    Side effect: one page query on commit (for the page's URL), none when `thread`
+    comes with its page already loaded.
     """
+    page = thread.page if thread is not None and Thread.page.is_cached(thread) else None
 
     def drop() -> None:
-        page = Page.objects.filter(pk=page_id).first()
-        if page is not None and page.url:
-            pagecache.invalidate(page.url)
+        found = page or Page.objects.filter(pk=page_id).first()
+        if found is not None and found.url:
+            pagecache.invalidate(found.url)
         pagecache.invalidate(reverse("discussion:fragment", args=[page_id]))
 
     transaction.on_commit(drop)

@@ -50,20 +50,26 @@ def _parser() -> MarkdownIt:
 
 def render_markdown(text: str) -> str:
     """Sanitised HTML for a comment body; unknown markup is escaped, never executed."""
-    html = _parser().render(text)
-    return nh3.clean(
-        html,
+    return render_and_count_links(text)[0]
+
+
+def count_links(text: str) -> int:
+    """Links a body would render (Markdown links, autolinks and bare web addresses)."""
+    return render_and_count_links(text)[1]
+
+
+def render_and_count_links(text: str) -> tuple[str, int]:
+    """Both of the above from one parse (a new comment needs both)."""
+    md = _parser()
+    tokens = md.parse(text)
+    html = nh3.clean(
+        md.renderer.render(tokens, md.options, {}),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,
     ).strip()
-
-
-def count_links(text: str) -> int:
-    """Links a body would render (Markdown links, autolinks and bare web addresses)."""
-    tokens = _parser().parse(text)
     rendered = sum(
         1
         for block in tokens
@@ -75,4 +81,4 @@ def count_links(text: str) -> int:
         for word in text.split()
         if not word.startswith(("<", "["))
     )
-    return max(rendered, bare)
+    return html, max(rendered, bare)

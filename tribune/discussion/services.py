@@ -29,6 +29,7 @@ from tribune.discussion.errors import (
     InvalidCommentError,
     InvalidReplyError,
     NotAllowedError,
+    RateLimitedError,
     ThreadClosedError,
 )
 from tribune.discussion.models import (
@@ -77,10 +78,12 @@ class Guest:
 def get_or_create_thread(*, page: ArticlePage) -> Thread:
     """The thread of a report, made on first use (safe when two requests race)."""
     thread, _created = Thread.objects.get_or_create(page_id=page.pk)
+    thread.page = page  # keeps the page at hand, e.g. for its URL on invalidation
     return thread
 
 
-def _clean_body(body: str, rules: DiscussionSettings) -> str:
+def _clean_body(body: str, rules: DiscussionSettings) -> tuple[str, str]:
+    """The trimmed text and its HTML, or InvalidCommentError."""
     body = (body or "").strip()
     if not body:
         raise InvalidCommentError(_("Please write a comment."), field="body")
@@ -92,13 +95,14 @@ def _clean_body(body: str, rules: DiscussionSettings) -> str:
             field="body",
             code="too_long",
         )
-    if rendering.count_links(body) > rules.max_links:
+    html, links = rendering.render_and_count_links(body)
+    if links > rules.max_links:
         raise InvalidCommentError(
             _("Comments can contain at most %(n)d links.") % {"n": rules.max_links},
             field="body",
             code="too_many_links",
         )
-    return body
+    return body, html
 
 
 def _clean_guest(guest: Guest) -> Guest:
@@ -139,7 +143,6 @@ def _clean_guest(guest: Guest) -> Guest:
     return Guest(name=name, email=email, website=website)
 
 
-@transaction.atomic
 def post_comment(
     *,
     thread: Thread,
@@ -168,13 +171,9 @@ def post_comment(
     """
     if state != SiteCommentsMode.OPEN:
         raise ThreadClosedError()
-    if idempotency_key:
-        earlier = Comment.objects.filter(
-            thread=thread, idempotency_key=idempotency_key
-        ).first()
-        if earlier is not None:
-            return earlier
-    text = _clean_body(body, rules)
+    # Everything that needs no database comes first, outside the transaction, so
+    # the write lock (SQLite has one for the whole file) is held only briefly.
+    text, html = _clean_body(body, rules)
     if user is None:
         if guest is None:
             raise InvalidCommentError(_("Please give a name."), field="name")
@@ -184,7 +183,50 @@ def post_comment(
         # Account names may be email addresses, which readers must never see.
         name = user.get_full_name() or user.get_username().split("@")[0]
         email, website = getattr(user, "email", ""), ""
-    parent = None
+    held_word = spam.find_held_word(f"{text}\n{name}\n{website}", rules.word_list())
+    comment = Comment(
+        thread=thread,
+        author=user if user is not None else None,
+        author_name=name,
+        author_email=email,
+        author_website=website,
+        guest_token="" if user is not None else viewer.guest_token,
+        ip_address=ip,
+        body_markdown=text,
+        body_html=html,
+        idempotency_key=idempotency_key or None,
+    )
+    try:
+        with transaction.atomic():
+            _insert(comment, rules, state, parent_id, held_word, throttle, notify)
+    except (IntegrityError, RateLimitedError):
+        # A resent form (double click, retry) returns what the first one made;
+        # the unique key, not a read before the write, is what makes it once.
+        earlier = (
+            Comment.objects.filter(thread=thread, idempotency_key=idempotency_key)
+            .select_related("parent")
+            .first()
+            if idempotency_key
+            else None
+        )
+        if earlier is None:
+            raise
+        return earlier
+    return comment
+
+
+def _insert(
+    comment: Comment,
+    rules: DiscussionSettings,
+    state: str,
+    parent_id: int | None,
+    held_word: str | None,
+    throttle: bool,
+    notify: str,
+) -> None:
+    """post_comment's part inside the transaction: parent, limits, row, counter."""
+    thread = comment.thread
+    is_guest = comment.author_id is None
     if parent_id is not None:
         parent = (
             Comment.objects.select_for_update()
@@ -193,52 +235,31 @@ def post_comment(
         )
         if parent is None or not policies.can_reply(parent, state):
             raise InvalidReplyError(field="parent")
+        comment.parent = parent
+        comment.root_id = parent.root_id or parent.pk
+        comment.depth = parent.depth + 1
     if throttle:
-        spam.check_rate(ip=ip, email=email)
-    status, reason = policies.initial_status(
+        spam.check_rate(ip=comment.ip_address, email=comment.author_email)
+    comment.status, comment.held_reason = policies.initial_status(
         policy=rules.moderation,
-        is_guest=user is None,
+        is_guest=is_guest,
         # Asked only when the policy needs it: it is the costliest check.
-        guest_has_approved_comment=user is None
+        guest_has_approved_comment=is_guest
         and rules.moderation == ModerationPolicy.HOLD_FIRST_GUEST
-        and Comment.objects.filter(author_email=email, status=Status.APPROVED).exists(),
-        held_word=spam.find_held_word(f"{text}\n{name}\n{website}", rules.word_list()),
+        and Comment.objects.filter(
+            author_email=comment.author_email, status=Status.APPROVED
+        ).exists(),
+        held_word=held_word,
     )
-    comment = Comment(
-        thread=thread,
-        parent=parent,
-        root_id=(parent.root_id or parent.pk) if parent else None,
-        depth=parent.depth + 1 if parent else 0,
-        status=status,
-        held_reason=reason,
-        author=user if user is not None else None,
-        author_name=name,
-        author_email=email,
-        author_website=website,
-        guest_token="" if user is not None else viewer.guest_token,
-        ip_address=ip,
-        body_markdown=text,
-        body_html=rendering.render_markdown(text),
-        idempotency_key=idempotency_key or None,
-    )
-    try:
-        with transaction.atomic():
-            comment.save()
-    except IntegrityError:
-        # The same form arrived twice at once; the other request made the comment.
-        earlier = Comment.objects.filter(
-            thread=thread, idempotency_key=idempotency_key
-        ).first()
-        if earlier is None:
-            raise
-        return earlier
+    comment.save()
     if notify in NOTIFY_CHOICES:
         _announce_on_commit(signals.comment_posted, comment=comment, notify=notify)
-    if status == Status.APPROVED:
+    if comment.status == Status.APPROVED:
         Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + 1)
-        caching.invalidate_thread_pages(thread.page_id)
+        # The caller's copy follows without a read (exact unless others post at once).
+        thread.comment_count += 1
+        caching.invalidate_thread_pages(thread.page_id, thread)
         _announce_on_commit(signals.comment_visible, comment=comment)
-    return comment
 
 
 @transaction.atomic
@@ -256,9 +277,7 @@ def edit_comment(
             _("This comment can no longer be edited from this browser."),
             code="edit_not_allowed",
         )
-    text = _clean_body(body, rules)
-    locked.body_markdown = text
-    locked.body_html = rendering.render_markdown(text)
+    locked.body_markdown, locked.body_html = _clean_body(body, rules)
     locked.edited_at = clock.now()
     locked.save(update_fields=["body_markdown", "body_html", "edited_at"])
     if locked.status == Status.APPROVED:

@@ -40,14 +40,8 @@ class Recipient:
     subscription_ids: list[int] = field(default_factory=list)
 
 
-def recipients_for(comment: Comment) -> list[Recipient]:
-    """Who is told about a visible comment: one entry per address.
-
-    Confirmed subscriptions to the comment's report, to its parent, and to
-    "replies to my comments" of the parent's author match. The comment's own
-    author is left out. An address with any instant subscription among its
-    matches is told at once; otherwise its digest gets the comment.
-    """
+def _matching(comment: Comment) -> QuerySet[Subscription]:
+    """Confirmed subscriptions a comment concerns, its author's own left out."""
     match = Q(scope=Scope.THREAD, thread_id=comment.thread_id)
     parent = comment.parent
     if parent is not None:
@@ -59,9 +53,26 @@ def recipients_for(comment: Comment) -> list[Recipient]:
     author = {normalize_address(comment.author_email or "")}
     if comment.author is not None:
         author.add(normalize_address(comment.author.email or ""))
+    return Subscription.objects.filter(match, confirmed_at__isnull=False).exclude(
+        email__in=author - {""}
+    )
+
+
+def has_recipients(comment: Comment) -> bool:
+    """Whether anyone may have to be told about a comment (one query)."""
+    return _matching(comment).exists()
+
+
+def recipients_for(comment: Comment) -> list[Recipient]:
+    """Who is told about a visible comment: one entry per address.
+
+    Confirmed subscriptions to the comment's report, to its parent, and to
+    "replies to my comments" of the parent's author match. The comment's own
+    author is left out. An address with any instant subscription among its
+    matches is told at once; otherwise its digest gets the comment.
+    """
     rows = (
-        Subscription.objects.filter(match, confirmed_at__isnull=False)
-        .exclude(email__in=author - {""})
+        _matching(comment)
         .order_by("pk")
         .values_list("pk", "email", "scope", "delivery", "user_id")
     )

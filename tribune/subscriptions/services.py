@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from tribune.core import clock
 from tribune.discussion.models import Comment, Thread
 from tribune.mailing.addresses import normalize_address
-from tribune.subscriptions import conf, notifications
+from tribune.subscriptions import conf, notifications, selectors
 from tribune.subscriptions.models import (
     Announcement,
     Delivery,
@@ -250,19 +250,24 @@ def _enqueue_notify(comment_id: int) -> None:
         logger.exception("could not enqueue notices for comment %s", comment_id)
 
 
-@transaction.atomic
-def announce_comment(*, comment: Comment) -> Announcement:
+def announce_comment(*, comment: Comment) -> Announcement | None:
     """Record that a comment became visible and enqueue telling its subscribers.
 
     Called (after discussion's commit) for every comment that becomes
-    visible. The task runs on this transaction's commit; if it is lost, the
-    undone row lets requeue_announcements enqueue it again. Telling twice is
-    harmless: notices and digest items are unique per address and comment.
+    visible; returns None, writing nothing, when no confirmed subscription
+    matches it (most comments: one read instead of two writes and a task).
+    The task runs on this transaction's commit; if it is lost, the undone row
+    lets requeue_announcements enqueue it again. Telling twice is harmless:
+    notices and digest items are unique per address and comment.
     """
-    announcement, _created = Announcement.objects.update_or_create(
-        comment=comment, defaults={"enqueued_at": clock.now(), "done_at": None}
-    )
-    transaction.on_commit(lambda: _enqueue_notify(comment.pk))
+    # Read before the transaction: on SQLite a transaction takes the write lock.
+    if not selectors.has_recipients(comment):
+        return None
+    with transaction.atomic():
+        announcement, _created = Announcement.objects.update_or_create(
+            comment=comment, defaults={"enqueued_at": clock.now(), "done_at": None}
+        )
+        transaction.on_commit(lambda: _enqueue_notify(comment.pk))
     return announcement
 
 

@@ -33,7 +33,7 @@ def _run_tribune(*args: str, **extra_env: str) -> subprocess.CompletedProcess[st
 def test_database_defaults_to_sqlite_under_var(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     config = env.database()
-    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["ENGINE"] == "tribune.core.sqlite"
     assert str(config["NAME"]).endswith("tribune.sqlite3")
 
 

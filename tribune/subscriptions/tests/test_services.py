@@ -16,6 +16,7 @@ from tribune.mailing import services as mailing
 from tribune.mailing.models import OutboundEmail
 from tribune.subscriptions import notifications, services
 from tribune.subscriptions.models import (
+    Announcement,
     Delivery,
     DigestItem,
     Scope,
@@ -127,6 +128,17 @@ def test_visible_comment_notifies_confirmed_subscribers_only(thread, commit):
     [(html, kind)] = message.alternatives
     assert kind == "text/html"
     assert "<em>ferry</em>" in html
+
+
+def test_a_comment_nobody_follows_writes_no_announcement(thread, commit):
+    factories.confirmed(email="fan@example.org", thread=discussion_factories.thread())
+    commit(factories.post, thread=thread, body="Nobody follows this report.")
+    assert not Announcement.objects.exists()
+    factories.confirmed(email="fan@example.org", thread=thread)
+    comment = commit(factories.post, thread=thread, body="Now somebody does.")
+    assert list(Announcement.objects.values_list("comment_id", flat=True)) == [
+        comment.pk
+    ]
 
 
 def test_held_comment_notifies_nobody_until_approved(thread, commit):

@@ -1,0 +1,74 @@
+"""The site serving a request and its settings, from memory instead of queries.
+
+Wagtail finds the site with a query on every request, and each site setting with
+another. Both change rarely, so each process keeps them in its "local" cache under
+a generation number kept in the shared cache; saving or deleting a site or a site
+setting bumps the generation, and every process reloads at its next request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.cache import cache, caches
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.http.request import split_domain_port
+from wagtail.contrib.settings.registry import registry
+from wagtail.models import Site
+
+GENERATION = "sites:generation"
+SITE_ATTR = "_wagtail_site"  # where Site.find_for_request keeps its answer
+KEEP_SECONDS = 3600
+
+
+def bump(sender: Any = None, **kwargs: Any) -> None:
+    """Forget every process's copies; now, and again once the change is committed.
+
+    A setting's row made on first use holds the defaults that every process would
+    make too, so its creation changes nothing a copy shows.
+    """
+    if kwargs.get("created") and sender is not Site:
+        return
+
+    def incr() -> None:
+        try:
+            cache.incr(GENERATION)
+        except ValueError:
+            cache.set(GENERATION, 1, None)
+
+    incr()
+    transaction.on_commit(incr)
+
+
+def connect() -> None:
+    """Bump on every save and delete of a site or a site setting (from ready())."""
+    for model in [Site, *registry]:
+        post_save.connect(bump, sender=model, dispatch_uid=f"sites-{model._meta}")
+        post_delete.connect(bump, sender=model, dispatch_uid=f"sites-{model._meta}-d")
+
+
+class SiteMiddleware:
+    """Put the remembered site and settings on the request where Wagtail looks.
+
+    Nothing is queried here: what the request's own code looked up (the site,
+    each setting it read) is remembered after the response for the next request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        hostname = split_domain_port(request.get_host())[0]
+        key = f"sites:{cache.get(GENERATION, 0)}:{hostname}:{request.get_port()}"
+        known: dict[str, Any] = caches["local"].get(key) or {}
+        for attr, value in known.items():
+            setattr(request, attr, value)
+        response = self.get_response(request)
+        attrs = [SITE_ATTR, *(model.get_cache_attr_name() for model in registry)]
+        found = {a: request.__dict__[a] for a in attrs if a in request.__dict__}
+        if found.keys() - known.keys():
+            caches["local"].set(key, found, KEEP_SECONDS)
+        return response
