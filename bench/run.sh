@@ -83,8 +83,9 @@ rules.save()
 '
 
 echo "== tribune serve on $URL, $WEB_CONCURRENCY workers"
-TRIBUNE_BIND="127.0.0.1:$PORT" "$TRIBUNE" serve \
-    --access-logfile "$TRIBUNE_VAR_DIR/access.log" > "$TRIBUNE_VAR_DIR/serve.log" 2>&1 &
+# No access log, like the peers (nginx has access_log off, Isso's gunicorn logs none).
+TRIBUNE_ACCESS_LOG=off TRIBUNE_BIND="127.0.0.1:$PORT" "$TRIBUNE" serve \
+    > "$TRIBUNE_VAR_DIR/serve.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 240); do
     python3 -c "import urllib.request as u; u.urlopen('$URL/healthz', timeout=2)" \

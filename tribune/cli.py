@@ -29,6 +29,13 @@ def _static_files_changed(manifest: Path) -> bool:
     return False
 
 
+def _access_log() -> list[str]:
+    # One line per request on standard output unless TRIBUNE_ACCESS_LOG says where
+    # ("off" when a proxy in front already logs, as in the benchmark).
+    where = os.environ.get("TRIBUNE_ACCESS_LOG", "-")
+    return [] if where == "off" else ["--access-logfile", where]
+
+
 def _serve(args: list[str]) -> None:
     from django.conf import settings
     from django.core.management import call_command
@@ -48,8 +55,7 @@ def _serve(args: list[str]) -> None:
         "gthread",
         "--threads",
         "4",
-        "--access-logfile",
-        "-",
+        *_access_log(),
         *args,
     ]
     from gunicorn.app.wsgiapp import run

@@ -1,9 +1,10 @@
-"""The site serving a request and its settings, from memory instead of queries.
+"""The site serving a request, its settings and private sections, from memory.
 
-Wagtail finds the site with a query on every request, and each site setting with
-another. Both change rarely, so each process keeps them in its "local" cache under
-a generation number kept in the shared cache; saving or deleting a site or a site
-setting bumps the generation, and every process reloads at its next request.
+Wagtail finds the site with a query on every request, each site setting with
+another, and which sections are private with a third. They change rarely, so each
+process keeps them in its "local" cache under a generation number kept in the
+shared cache; changing a site, a setting or a view restriction (or moving a page)
+bumps the generation, and every process reloads at its next request.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
 from wagtail.contrib.settings.registry import registry
-from wagtail.models import Site
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.signals import post_page_move
 
 GENERATION = "sites:generation"
 SITE_ATTR = "_wagtail_site"  # where Site.find_for_request keeps its answer
@@ -30,7 +32,7 @@ def bump(sender: Any = None, **kwargs: Any) -> None:
     A setting's row made on first use holds the defaults that every process would
     make too, so its creation changes nothing a copy shows.
     """
-    if kwargs.get("created") and sender is not Site:
+    if kwargs.get("created") and sender in registry:
         return
 
     def incr() -> None:
@@ -44,10 +46,22 @@ def bump(sender: Any = None, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    """Bump on every save and delete of a site or a site setting (from ready())."""
-    for model in [Site, *registry]:
+    """Bump on every change of a site, a site setting or a private section."""
+    for model in [Site, PageViewRestriction, *registry]:
         post_save.connect(bump, sender=model, dispatch_uid=f"sites-{model._meta}")
         post_delete.connect(bump, sender=model, dispatch_uid=f"sites-{model._meta}-d")
+    post_page_move.connect(bump, dispatch_uid="sites-page-moved")
+
+
+def is_private(page: Page) -> bool:
+    """Whether a page is in a section behind a view restriction (Wagtail's
+    `PageQuerySet.public()` without its query on every call)."""
+    key = f"sites:{cache.get(GENERATION, 0)}:restricted"
+    paths = caches["local"].get(key)
+    if paths is None:
+        paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
+        caches["local"].set(key, paths, KEEP_SECONDS)
+    return any(page.path.startswith(path) for path in paths)
 
 
 class SiteMiddleware:

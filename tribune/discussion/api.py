@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from wagtail.models import Site
 
+from tribune.core import sites
 from tribune.discussion import (
     clients,
     fragments,
@@ -118,11 +119,13 @@ def _text(data: dict[str, Any], name: str) -> str:
 
 
 def _article(page_id: int, *, body: bool = True) -> ArticlePage:
-    pages = ArticlePage.objects.live().public()
+    pages = ArticlePage.objects.live()
     if not body:
         # What posting needs: state and URL (the body loads for inline comments).
         pages = pages.only("title", "url_path", "path", "depth", "live", "comments")
     page = pages.filter(pk=page_id).first()
+    if page is not None and sites.is_private(page):
+        page = None
     if page is None:
         raise NotFoundError(_("There is no such report."))
     return page

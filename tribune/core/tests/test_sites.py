@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from wagtail.models import Page, Site
 
+from tribune.core import sites
+
 
 def site_name(request: HttpRequest) -> HttpResponse:
     site = Site.find_for_request(request)
@@ -49,3 +51,13 @@ def test_saving_the_site_is_seen_at_the_next_request(client: Client, site) -> No
     site.site_name = "Renamed"
     site.save()
     assert _get(client) == ("Renamed", 1)
+
+
+def test_a_page_is_private_once_its_section_is_restricted(site) -> None:
+    from wagtail.models import PageViewRestriction
+
+    page = site.root_page.add_child(instance=Page(title="Section", slug="section"))
+    assert not sites.is_private(page)
+    PageViewRestriction.objects.create(page=page, restriction_type="login")
+    assert sites.is_private(page)
+    assert not sites.is_private(site.root_page)
