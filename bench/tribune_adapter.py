@@ -102,6 +102,9 @@ class TribuneAdapter(Adapter):
         self.origin = self.base_url
         self.settings: dict = {}
         self.guest_cookie = ""
+        # Per thread: the cookie of a guest who voted there, for whom the page is
+        # rendered (a guest with no part in a thread gets the page-cached copy).
+        self.voter_cookies: dict[str, str] = {}
 
     # ---- set-up -------------------------------------------------------------
     def _tribune(self, *args: str) -> str:
@@ -208,11 +211,14 @@ class TribuneAdapter(Adapter):
     def vote(self, http, thread, comment_id, up, voter):
         # No guest cookie: the server makes a new guest, so each vote is a new voter.
         payload = json.dumps({"value": 1 if up else -1}).encode()
-        st, _, body = http.request(
+        st, headers, body = http.request(
             "POST", f"/api/comments/{comment_id}/vote", payload, self._headers()
         )
         if st != 200:
             raise RuntimeError(f"tribune vote -> {st}: {body[:300]!r}")
+        found = GUEST_COOKIE.search(headers.get("set-cookie", ""))
+        if found and thread not in self.voter_cookies:
+            self.voter_cookies[thread] = found.group(1)
 
     def post_request(self, thread, c, existing_ids):
         return Request(
@@ -233,9 +239,8 @@ class TribuneAdapter(Adapter):
             raise RuntimeError(
                 "no tribune_guest cookie came back from a posted comment"
             )
-        return Request(
-            "GET", thread + self.view_query, {"Cookie": self.guest_cookie}, None
-        )
+        cookie = self.voter_cookies.get(thread, self.guest_cookie)
+        return Request("GET", thread + self.view_query, {"Cookie": cookie}, None)
 
     def count_comments(self, body):
         found = COUNT_HEADER.search(body)
@@ -255,8 +260,9 @@ class TribuneAdapter(Adapter):
         return {
             "version": _version(),
             "view": self.view,
-            "reader": "returning guest (signed guest cookie: no page cache)",
-            "server": "tribune serve (gunicorn gthread, 4 threads per worker)",
+            "reader": "returning guest who voted in this thread (page rendered)",
+            "server": "tribune serve (gunicorn gthread, "
+            f"{os.environ.get('TRIBUNE_THREADS', '2')} threads per worker)",
             # tribune serve's default is 2 x cores + 1.
             "workers": int(
                 os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1

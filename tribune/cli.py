@@ -54,7 +54,9 @@ def _serve(args: list[str]) -> None:
         "--worker-class",
         "gthread",
         "--threads",
-        "4",
+        # Two threads per process: more only queue on the GIL and SQLite's single
+        # writer (docs/benchmarks.md, "Server threads").
+        os.environ.get("TRIBUNE_THREADS", "2"),
         *_access_log(),
         *args,
     ]

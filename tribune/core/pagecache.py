@@ -32,6 +32,9 @@ from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import translation
 
 Generator = Callable[[HttpRequest], str]
+# Given a request and the scopes a stored page declared, whether this reader's
+# copy of the page would be the same as everyone's.
+Sharer = Callable[[HttpRequest, list[str]], bool]
 
 _GENERATORS: dict[str, Generator] = {
     "uuid": lambda request: uuid.uuid4().hex,
@@ -53,6 +56,26 @@ def _setting(name: str, default: Any) -> Any:
 def register_generator(name: str, generator: Generator) -> None:
     """Let an app name a kind of hole (e.g. a signed timestamp); call it in ready()."""
     _GENERATORS[name] = generator
+
+
+_SHARERS: dict[str, Sharer] = {}
+
+
+def register_sharer(cookie: str, sharer: Sharer) -> None:
+    """Let readers carrying `cookie` share the public copy when `sharer` agrees.
+
+    Such readers are otherwise told apart (their page may show what is theirs):
+    their own renders are never stored, and they get the stored copy only when
+    every sharer for their cookies returns True. Call it in ready().
+    """
+    _SHARERS[cookie] = sharer
+
+
+def mark(request: HttpRequest | None, scope: str) -> None:
+    """Note that the page shows something `scope` names (e.g. one report's thread),
+    for the sharers to look at when a reader with a cookie asks for it."""
+    if request is not None:
+        request.__dict__.setdefault("_pagecache_scopes", []).append(scope)
 
 
 def hole(request: HttpRequest | None, name: str) -> str:
@@ -177,12 +200,16 @@ class PageCacheMiddleware:
         seconds = _setting("SECONDS", 0)
         if not seconds or _bypass(request):
             return self.get_response(request)
+        sharers = [fn for name, fn in _SHARERS.items() if name in request.COOKIES]
         key = _page_key(request, translation.get_language_from_request(request))
         stored = caches["local"].get(key)
         if stored is not None:
-            return self._serve(request, *stored)
+            parts, headers, scopes = stored
+            if all(share(request, scopes) for share in sharers):
+                return self._serve(request, parts, headers)
+            return self.get_response(request)
         response = self.get_response(request)
-        if _storable(request, response):
+        if not sharers and _storable(request, response):
             parts = _split(_punch_holes(request, response.content))
             nonce = request.__dict__.get("_csp_nonce") or "\0"
             headers = [
@@ -190,7 +217,8 @@ class PageCacheMiddleware:
                 for name, value in response.items()
                 if name.lower() not in _NOT_STORED
             ]
-            caches["local"].set(key, (parts, headers), seconds)
+            scopes = request.__dict__.get("_pagecache_scopes", [])
+            caches["local"].set(key, (parts, headers, scopes), seconds)
             response["X-Page-Cache"] = "miss"
         return response
 

@@ -70,6 +70,15 @@ def get_state(page: ArticlePage, rules: DiscussionSettings) -> SiteCommentsMode:
     return policies.thread_state(page.comments, rules.comments)
 
 
+def has_stake(viewer: Viewer, page_ids: list[int]) -> bool:
+    """Whether a guest wrote or voted anything in the threads of these reports."""
+    wrote = Comment.objects.filter(
+        thread__page_id__in=page_ids, guest_token=viewer.guest_token
+    )
+    voted = Vote.objects.filter(voter=viewer.key, comment__thread__page_id__in=page_ids)
+    return wrote.exists() or voted.exists()
+
+
 def visible_to(viewer: Viewer) -> Q:
     """Comments a reader sees: approved, and their own awaiting moderation."""
     visible = Q(status=Status.APPROVED)

@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tribune.core import clock
+from tribune.core import clock, pagecache
 from tribune.discussion import (
     clients,
     conf,
@@ -261,8 +261,23 @@ def _int(raw: str | None, default: int | None) -> int | None:
         return default
 
 
+# The page-cache scope of a report's thread: this prefix and the page id.
+SCOPE = "discussion:"
+
+
+def shares_public_copy(request: HttpRequest, scopes: list[str]) -> bool:
+    """pagecache sharer: whether a guest's copy of a page is the public one, i.e.
+    they wrote nothing (held comments included) and voted nothing in its threads."""
+    page_ids = [int(s.removeprefix(SCOPE)) for s in scopes if s.startswith(SCOPE)]
+    viewer = clients.viewer_for(request)
+    if not page_ids or not viewer.guest_token:
+        return True
+    return not selectors.has_stake(viewer, page_ids)
+
+
 def thread_context(request: HttpRequest, page: ArticlePage) -> dict[str, Any]:
     """Everything the comment section template needs, for the article page."""
+    pagecache.mark(request, f"{SCOPE}{page.pk}")
     viewer = clients.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     thread_page = selectors.get_thread_page(

@@ -130,7 +130,8 @@ CACHES = {
 # apps invalidate a page's path when what it shows changes (0 turns it off).
 PAGECACHE_SECONDS = env.get_int("PAGECACHE_SECONDS", 30)
 # A request carrying any of these cookies sees something personal: no cache.
-PAGECACHE_BYPASS_COOKIES = ["sessionid", "messages", "tribune_guest"]
+# (A guest's cookie is checked instead: discussion registers a pagecache sharer.)
+PAGECACHE_BYPASS_COOKIES = ["sessionid", "messages"]
 # Cookies that choose between public variants of a page.
 PAGECACHE_VARY_COOKIES = ["tribune_comment_sort"]
 

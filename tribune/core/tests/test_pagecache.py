@@ -23,6 +23,7 @@ PAGE = engines["django"].from_string(
 
 def page_view(request: HttpRequest) -> HttpResponse:
     RENDERS.append(1)
+    pagecache.mark(request, "p:1")
     key = pagecache.hole(request, "uuid")
     return HttpResponse(PAGE.render({"key": key, "n": len(RENDERS)}, request))
 
@@ -99,14 +100,42 @@ def test_invalidating_the_path_renders_the_page_again() -> None:
     assert Client().get("/page/")["X-Page-Cache"] == "miss"
 
 
-def test_readers_with_a_session_or_guest_cookie_bypass_the_cache() -> None:
+def test_readers_with_a_session_or_messages_bypass_the_cache() -> None:
     Client().get("/page/")
-    for cookie in ("sessionid", "tribune_guest", "messages"):
+    for cookie in ("sessionid", "messages"):
         client = Client()
         client.cookies[cookie] = "x"
         response = client.get("/page/")
         assert "X-Page-Cache" not in response
-    assert len(RENDERS) == 4
+    assert len(RENDERS) == 3
+
+
+@pytest.fixture
+def sharer():
+    """Readers with a "reader" cookie share the public copy when it says "same"."""
+    asked: list[list[str]] = []
+
+    def share(request: HttpRequest, scopes: list[str]) -> bool:
+        asked.append(scopes)
+        return request.COOKIES["reader"] == "same"
+
+    pagecache.register_sharer("reader", share)
+    yield asked
+    del pagecache._SHARERS["reader"]
+
+
+def test_a_reader_with_a_checked_cookie_shares_only_when_the_sharer_agrees(
+    sharer,
+) -> None:
+    own = Client()
+    own.cookies["reader"] = "own"
+    assert "X-Page-Cache" not in own.get("/page/")  # rendered for them, not kept
+    assert Client().get("/page/")["X-Page-Cache"] == "miss"
+    assert "X-Page-Cache" not in own.get("/page/")
+    same = Client()
+    same.cookies["reader"] = "same"
+    assert same.get("/page/")["X-Page-Cache"] == "hit"
+    assert sharer == [["p:1"], ["p:1"]] and len(RENDERS) == 3
 
 
 def test_sort_cookie_selects_a_separate_copy() -> None:

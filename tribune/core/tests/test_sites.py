@@ -27,9 +27,13 @@ pytestmark = pytest.mark.django_db
 def site(settings) -> Site:
     settings.ROOT_URLCONF = __name__
     Site.objects.all().delete()
+    # A transactional test before this one may have flushed Wagtail's tree.
+    root = Page.get_first_root_node() or Page.add_root(
+        instance=Page(title="Root", slug="root")
+    )
     return Site.objects.create(
         hostname="testserver",
-        root_page=Page.get_first_root_node(),
+        root_page=root,
         is_default_site=True,
         site_name="First",
     )

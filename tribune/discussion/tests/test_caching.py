@@ -94,3 +94,19 @@ def test_a_guest_with_a_cookie_bypasses_the_cache(article, settings):
     assert state is None
     assert "Held words" in page
     assert "Held words" not in get(article.url)[1]
+
+
+def test_a_guest_shares_the_public_copy_of_threads_they_took_no_part_in(article):
+    other = newsroom.article()
+    comment = factories.comment(in_thread=factories.thread(article), body="Words")
+    guest = Client()
+    assert guest.post(
+        reverse("discussion:vote", args=[comment.pk]), {"value": "up"}
+    ).status_code in (302, 303)
+    assert "tribune_guest" in guest.cookies
+    get(other.url)
+    get(article.url)
+    assert get(other.url, guest)[0] == "hit"
+    state, page = get(article.url, guest)
+    assert state is None  # their vote is on this page: rendered for them
+    assert 'class="vote__up" name="value" value="none" aria-pressed="true"' in page
