@@ -29,7 +29,7 @@ from tribune.discussion import (
     tree,
 )
 from tribune.discussion.errors import DiscussionError, NotFoundError
-from tribune.discussion.models import Comment, SiteCommentsMode, Status
+from tribune.discussion.models import Comment, SiteCommentsMode, Status, Thread
 from tribune.discussion.ranking import parse_order
 from tribune.newsroom.models import ArticlePage
 
@@ -243,8 +243,25 @@ def _quote(data: dict[str, Any]) -> inline.Quote | None:
     )
 
 
+def _thread_for_post(page_id: int) -> tuple[ArticlePage, Thread]:
+    """The report and its thread in one query (two when the thread is new)."""
+    fields = ("title", "url_path", "path", "depth", "live", "comments")
+    thread = (
+        Thread.objects.select_related("page")
+        .only("page_id", "comment_count", *(f"page__{name}" for name in fields))
+        .filter(page_id=page_id, page__live=True)
+        .first()
+    )
+    if thread is None:
+        page = _article(page_id, body=False)
+        return page, services.get_or_create_thread(page=page)
+    if sites.is_private(thread.page):
+        raise NotFoundError(_("There is no such report."))
+    return thread.page, thread
+
+
 def _post(request: HttpRequest, page_id: int) -> HttpResponse:
-    page = _article(page_id, body=False)
+    page, thread = _thread_for_post(page_id)
     data = _json_body(request)
     viewer = clients.viewer_for(request)
     signed_in = viewer.user_id is not None
@@ -259,7 +276,6 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
             _("parent must be a comment id."), field="parent", code="bad_type"
         )
     viewer = clients.ensure_guest(request, viewer)
-    thread = services.get_or_create_thread(page=page)
     post: dict[str, Any] = {
         "thread": thread,
         "state": state,

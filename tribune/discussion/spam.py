@@ -53,12 +53,11 @@ def find_held_word(text: str, words: list[str]) -> str | None:
 
 def _hit(key: str, limit: int, window: int) -> bool:
     """Count one event in a fixed window; True while within `limit`."""
-    cache.add(key, 0, timeout=window)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=window)
-        count = 1
+        count = cache.incr(key)  # one cache call while the window is open
+    except ValueError:
+        # A new window; if another request opened it meanwhile, count in it.
+        count = 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
     return count <= limit
 
 

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from tribune.core import sites
 
@@ -28,9 +28,10 @@ def site(settings) -> Site:
     settings.ROOT_URLCONF = __name__
     Site.objects.all().delete()
     # A transactional test before this one may have flushed Wagtail's tree.
-    root = Page.get_first_root_node() or Page.add_root(
-        instance=Page(title="Root", slug="root")
-    )
+    root = Page.get_first_root_node()
+    if root is None:
+        locale, _ = Locale.objects.get_or_create(language_code="en")
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
     return Site.objects.create(
         hostname="testserver",
         root_page=root,
