@@ -119,6 +119,11 @@ def test_reader_selects_words_posts_feedback_opens_the_marker_and_replies(
     page.wait_for_selector(".inline-panel .comment__replies .comment__body")
     reply = Comment.objects.exclude(pk=comment.pk).get()
     assert reply.parent_id == comment.pk and not reply.passage_state
+    # The comment list under the report shows both at once, without a reload.
+    listed = f"[data-discussion-comments] #comment-{comment.pk}"
+    page.wait_for_selector(f"{listed} .comment__replies #comment-{reply.pk}")
+    assert page.locator(f"[data-discussion-comments] #comment-{reply.pk}").count() == 1
+    assert page.inner_text(".discussion-bubble__count") == "2"
 
     # Another reader sees the highlight and opens the conversation.
     other = page.context.browser.new_context().new_page()

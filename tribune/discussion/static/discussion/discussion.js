@@ -98,10 +98,11 @@ function moveFormTo(section, form, home, commentItem, name) {
   form.elements.body.focus();
 }
 
-function insertComment(section, form, html, parentId) {
+function insertComment(section, html, parentId) {
   const item = fragment(html).firstElementChild;
   if (parentId) {
-    const parent = document.getElementById(`comment-${parentId}`);
+    // In the list only: an open inline-feedback panel may hold a copy of the parent.
+    const parent = section.querySelector(`#comment-${parentId}`);
     let list = parent && parent.querySelector(":scope > .comment__replies, :scope > details > .comment__replies");
     if (parent && !list) {
       list = document.createElement("ol");
@@ -171,7 +172,7 @@ async function onSubmit(section, home, event) {
       return;
     }
     showErrors(form, null);
-    const item = insertComment(section, form, data.html, payload.parent);
+    const item = insertComment(section, data.html, payload.parent);
     if (typeof data.count === "number") updateCount(section, data.count);
     form.elements.body.value = "";
     form.elements.key.value = newKey();
@@ -269,6 +270,13 @@ function init(section) {
   if (form) form.before(home);
   section.addEventListener("click", (event) => onClick(section, form, home, event));
   section.addEventListener("submit", (event) => onSubmit(section, home, event));
+  // inline.js posts feedback from a panel in the report; the list shows it too.
+  section.addEventListener("tribune:comment-posted", (event) => {
+    const { id, html, parent, count } = event.detail;
+    if (section.querySelector(`#comment-${id}`)) return;
+    insertComment(section, html, parent);
+    if (typeof count === "number") updateCount(section, count);
+  });
   section.dataset.enhanced = "true";
 }
 

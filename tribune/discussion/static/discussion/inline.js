@@ -224,6 +224,8 @@ async function submitCompact(event, form, quote) {
       showError(form, data.error);
       return;
     }
+    const detail = { id: data.comment.id, html: data.html, parent: payload.parent, count: data.count };
+    section.dispatchEvent(new CustomEvent("tribune:comment-posted", { detail }));
     await loadPassages();
     const id = payload.parent || data.comment.id;
     const key = passages.findIndex((p) => p.comments.includes(id) || p.comments.includes(Number(payload.parent)));
