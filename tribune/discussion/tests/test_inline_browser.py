@@ -131,6 +131,13 @@ def test_reader_selects_words_posts_feedback_opens_the_marker_and_replies(
     other.click(".inline-marker")
     other.wait_for_selector(".inline-panel .comment__replies")
     assert "Seconded." in other.inner_text(".inline-panel")
+    # Voting in the panel happens in place, and the list's copy follows.
+    other.evaluate("window.__stayed = true")
+    other.click(f".inline-panel #comment-{comment.pk} .vote__up")
+    boxed = f"#comment-{comment.pk} > .comment__box [data-score]"
+    other.wait_for_selector(f".inline-panel {boxed}:text-is('1')")
+    other.wait_for_selector(f"[data-discussion-comments] {boxed}:text-is('1')")
+    assert other.evaluate("window.__stayed") is True
     assert other.get_attribute(".inline-marker", "aria-expanded") == "true"
     assert other.evaluate("window.__xss") is None
     assert other.locator(".inline-panel img").count() == 0

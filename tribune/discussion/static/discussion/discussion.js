@@ -132,6 +132,21 @@ function updateCount(section, count) {
   if (text) text.textContent = count === 1 ? bubble.dataset.textOne : bubble.dataset.textMany;
 }
 
+// Every copy of the comment: the list's, and an inline-feedback panel's.
+function showVote(c) {
+  for (const item of document.querySelectorAll(`[data-comment="${c.id}"]`)) {
+    const form = item.querySelector(":scope > .comment__box [data-vote]");
+    if (!form) continue;
+    form.querySelector("[data-score]").textContent = String(c.score);
+    const up = form.querySelector(".vote__up");
+    const down = form.querySelector(".vote__down");
+    up.setAttribute("aria-pressed", String(c.my_vote === 1));
+    down.setAttribute("aria-pressed", String(c.my_vote === -1));
+    up.value = c.my_vote === 1 ? "none" : "up";
+    down.value = c.my_vote === -1 ? "none" : "down";
+  }
+}
+
 async function onSubmit(section, home, event) {
   const form = event.target;
   if (form.matches("[data-vote]")) {
@@ -147,14 +162,7 @@ async function onSubmit(section, home, event) {
       form.querySelector("[data-score]").title = data.error.message;
       return;
     }
-    const c = data.comment;
-    form.querySelector("[data-score]").textContent = String(c.score);
-    const up = form.querySelector(".vote__up");
-    const down = form.querySelector(".vote__down");
-    up.setAttribute("aria-pressed", String(c.my_vote === 1));
-    down.setAttribute("aria-pressed", String(c.my_vote === -1));
-    up.value = c.my_vote === 1 ? "none" : "up";
-    down.value = c.my_vote === -1 ? "none" : "down";
+    showVote(data.comment);
     return;
   }
   if (!form.matches("[data-comment-form]")) return;
@@ -270,6 +278,12 @@ function init(section) {
   if (form) form.before(home);
   section.addEventListener("click", (event) => onClick(section, form, home, event));
   section.addEventListener("submit", (event) => onSubmit(section, home, event));
+  // Votes in an inline-feedback panel (in the report, outside the section) too.
+  document.addEventListener("submit", (event) => {
+    if (!section.contains(event.target) && event.target.matches("[data-vote]")) {
+      onSubmit(section, home, event);
+    }
+  });
   // inline.js posts feedback from a panel in the report; the list shows it too.
   section.addEventListener("tribune:comment-posted", (event) => {
     const { id, html, parent, count } = event.detail;
