@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache, caches
-from django.db import transaction
+from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
@@ -21,28 +20,22 @@ from wagtail.contrib.settings.registry import registry
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import post_page_move
 
+from tribune.core import generations
+
 GENERATION = "sites:generation"
 SITE_ATTR = "_wagtail_site"  # where Site.find_for_request keeps its answer
 KEEP_SECONDS = 3600
 
 
 def bump(sender: Any = None, **kwargs: Any) -> None:
-    """Forget every process's copies; now, and again once the change is committed.
+    """Forget every process's copies of sites, settings and private sections.
 
     A setting's row made on first use holds the defaults that every process would
     make too, so its creation changes nothing a copy shows.
     """
     if kwargs.get("created") and sender in registry:
         return
-
-    def incr() -> None:
-        try:
-            cache.incr(GENERATION)
-        except ValueError:
-            cache.set(GENERATION, 1, None)
-
-    incr()
-    transaction.on_commit(incr)
+    generations.bump(GENERATION)
 
 
 def connect() -> None:
@@ -56,7 +49,7 @@ def connect() -> None:
 def is_private(page: Page) -> bool:
     """Whether a page is in a section behind a view restriction (Wagtail's
     `PageQuerySet.public()` without its query on every call)."""
-    key = f"sites:{cache.get(GENERATION, 0)}:restricted"
+    key = f"sites:{generations.current(GENERATION)}:restricted"
     paths = caches["local"].get(key)
     if paths is None:
         paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
@@ -76,7 +69,7 @@ class SiteMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         hostname = split_domain_port(request.get_host())[0]
-        key = f"sites:{cache.get(GENERATION, 0)}:{hostname}:{request.get_port()}"
+        key = f"sites:{generations.current(GENERATION)}:{hostname}:{request.get_port()}"
         known: dict[str, Any] = caches["local"].get(key) or {}
         for attr, value in known.items():
             setattr(request, attr, value)

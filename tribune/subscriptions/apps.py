@@ -9,9 +9,12 @@ class SubscriptionsConfig(AppConfig):
     verbose_name = "Subscriptions"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from tribune.discussion import signals as discussion_signals
         from tribune.mailing import signals as mailing_signals
         from tribune.subscriptions import receivers
+        from tribune.subscriptions.models import Subscription
 
         discussion_signals.comment_visible.connect(
             receivers.comment_became_visible, dispatch_uid="subscriptions.visible"
@@ -19,6 +22,12 @@ class SubscriptionsConfig(AppConfig):
         discussion_signals.comment_posted.connect(
             receivers.comment_posted, dispatch_uid="subscriptions.posted"
         )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                receivers.subscription_changed,
+                sender=Subscription,
+                dispatch_uid=f"subscriptions.changed.{signal is post_save}",
+            )
         mailing_signals.address_erased.connect(
             receivers.address_erased, dispatch_uid="subscriptions.erased"
         )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from tribune.core import generations
 from tribune.discussion.models import Comment
-from tribune.subscriptions import services
+from tribune.subscriptions import selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +25,11 @@ def comment_posted(
         services.subscribe_author(comment=comment, notify=notify)
     except services.SubscriptionError as error:
         logger.info("no subscription for comment %s: %s", comment.pk, error.message)
+
+
+def subscription_changed(sender: Any, **kwargs: Any) -> None:
+    """Any save or delete of a subscription retires the remembered answers."""
+    generations.bump(selectors.GENERATION)
 
 
 def address_erased(sender: Any, *, email: str, **kwargs: Any) -> None:

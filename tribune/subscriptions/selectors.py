@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.cache import caches
 from django.db.models import Q, QuerySet
 
+from tribune.core import generations
 from tribune.discussion.models import Comment
 from tribune.mailing.addresses import normalize_address
 from tribune.subscriptions import conf
@@ -58,9 +60,31 @@ def _matching(comment: Comment) -> QuerySet[Subscription]:
     )
 
 
+# Bumped on every change to a subscription (receivers.subscription_changed).
+GENERATION = "subscriptions:generation"
+KEEP_SECONDS = 300
+
+
 def has_recipients(comment: Comment) -> bool:
-    """Whether anyone may have to be told about a comment (one query)."""
+    """Whether anyone may have to be told about a comment (at most one query).
+
+    Only subscriptions to the report can match a top-level comment, so whether
+    a thread has any is remembered per process until a subscription changes.
+    """
+    if comment.parent_id is None and not _thread_has_subscribers(comment.thread_id):
+        return False
     return _matching(comment).exists()
+
+
+def _thread_has_subscribers(thread_id: int) -> bool:
+    key = f"subscriptions:{generations.current(GENERATION)}:thread:{thread_id}"
+    known = caches["local"].get(key)
+    if known is None:
+        known = Subscription.objects.filter(
+            scope=Scope.THREAD, thread_id=thread_id, confirmed_at__isnull=False
+        ).exists()
+        caches["local"].set(key, known, KEEP_SECONDS)
+    return bool(known)
 
 
 def recipients_for(comment: Comment) -> list[Recipient]:

@@ -11,7 +11,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from tribune.core import clock
+from tribune.core import clock, generations
 from tribune.discussion.models import Comment, Thread
 from tribune.mailing.addresses import normalize_address
 from tribune.subscriptions import conf, notifications, selectors
@@ -145,11 +145,14 @@ def confirm_address(*, email: str) -> int:
     (the purge deletes them).
     """
     now = clock.now()
-    return Subscription.objects.filter(
+    confirmed = Subscription.objects.filter(
         email=normalize_address(email),
         confirmed_at__isnull=True,
         created_at__gt=now - dt.timedelta(days=conf.confirm_days()),
     ).update(confirmed_at=now)
+    # An update sends no post_save: retire the remembered answers here.
+    generations.bump(selectors.GENERATION)
+    return confirmed
 
 
 @transaction.atomic

@@ -141,6 +141,19 @@ def test_a_comment_nobody_follows_writes_no_announcement(thread, commit):
     ]
 
 
+def test_a_subscription_confirmed_after_a_quiet_spell_is_told_at_once(thread, commit):
+    commit(factories.post, thread=thread, body="Nobody is listening yet.")
+    commit(services.subscribe, email="late@example.org", scope="thread", thread=thread)
+    commit(factories.post, thread=thread, body="Still nobody: not confirmed.")
+    assert services.confirm_address(email="late@example.org") == 1
+    mail.outbox.clear()
+    commit(factories.post, thread=thread, body="Now someone listens.")
+    assert [m.to for m in notices()] == [["late@example.org"]]
+    Subscription.objects.filter(email="late@example.org").delete()
+    commit(factories.post, thread=thread, body="And is gone again.")
+    assert len(notices()) == 1
+
+
 def test_held_comment_notifies_nobody_until_approved(thread, commit):
     rules = discussion_factories.rules(moderation=ModerationPolicy.HOLD_ALL)
     factories.confirmed(email="fan@example.org", thread=thread)
