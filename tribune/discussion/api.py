@@ -246,12 +246,13 @@ def _quote(data: dict[str, Any]) -> inline.Quote | None:
 def _thread_for_post(page_id: int) -> tuple[ArticlePage, Thread]:
     """The report and its thread in one query (two when the thread is new)."""
     fields = ("title", "url_path", "path", "depth", "live", "comments")
-    thread = (
+    found = (
         Thread.objects.select_related("page")
         .only("page_id", "comment_count", *(f"page__{name}" for name in fields))
         .filter(page_id=page_id, page__live=True)
-        .first()
     )
+    # [:1] rather than first(): one thread per page, and no ORDER BY to build.
+    thread = next(iter(found[:1]), None)
     if thread is None:
         page = _article(page_id, body=False)
         return page, services.get_or_create_thread(page=page)

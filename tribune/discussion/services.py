@@ -228,11 +228,10 @@ def _insert(
     thread = comment.thread
     is_guest = comment.author_id is None
     if parent_id is not None:
-        parent = (
-            Comment.objects.select_for_update()
-            .filter(pk=parent_id, thread=thread)
-            .first()
+        parents = Comment.objects.select_for_update().filter(
+            pk=parent_id, thread=thread
         )
+        parent = next(iter(parents), None)  # no ORDER BY, unlike first()
         if parent is None or not policies.can_reply(parent, state):
             raise InvalidReplyError(field="parent")
         comment.parent = parent
