@@ -14,15 +14,16 @@ def current(key: str) -> int:
     return int(cache.get(key, 0))
 
 
+def advance(key: str) -> None:
+    """Retire the copies made under the current generation."""
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, None)
+
+
 def bump(key: str) -> None:
-    """Retire the copies now, and again once the change is committed: a copy made
-    from the database between the two would otherwise outlive the change."""
-
-    def incr() -> None:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, None)
-
-    incr()
-    transaction.on_commit(incr)
+    """Advance now, and again once the change is committed: a copy made from the
+    database between the two would otherwise outlive the change."""
+    advance(key)
+    transaction.on_commit(lambda: advance(key))

@@ -31,6 +31,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import translation
 
+from tribune.core import generations
+
 Generator = Callable[[HttpRequest], str]
 # Given a request and the scopes a stored page declared, whether this reader's
 # copy of the page would be the same as everyone's.
@@ -92,18 +94,12 @@ def hole(request: HttpRequest | None, name: str) -> str:
 
 def invalidate(path: str) -> None:
     """Drop cached copies of the page at `path` (all query strings and variants)."""
-    try:
-        cache.incr(_generation_key(path))
-    except ValueError:
-        cache.set(_generation_key(path), 1, None)
+    generations.advance(_generation_key(path))
 
 
 def invalidate_all() -> None:
     """Drop every cached page, e.g. when something shown on all pages changed."""
-    try:
-        cache.incr(_GLOBAL_GENERATION)
-    except ValueError:
-        cache.set(_GLOBAL_GENERATION, 1, None)
+    generations.advance(_GLOBAL_GENERATION)
 
 
 def _generation_key(path: str) -> str:
