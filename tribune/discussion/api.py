@@ -119,14 +119,11 @@ def _text(data: dict[str, Any], name: str) -> str:
 
 
 # The report's fields a POST uses: its state, and its URL for the page cache.
-_POST_FIELDS = ("title", "url_path", "path", "depth", "live", "comments")
-
-
 def _article(page_id: int, *, body: bool = True) -> ArticlePage:
     pages = ArticlePage.objects.live()
     if not body:
         # What posting needs: state and URL (the body loads for inline comments).
-        pages = pages.only(*_POST_FIELDS)
+        pages = pages.only(*selectors.POST_FIELDS)
     page = pages.filter(pk=page_id).first()
     if page is not None and sites.is_private(page):
         page = None
@@ -248,14 +245,8 @@ def _quote(data: dict[str, Any]) -> inline.Quote | None:
 
 
 def _thread_for_post(page_id: int) -> tuple[ArticlePage, Thread]:
-    """The report and its thread in one query (two when the thread is new)."""
-    found = (
-        Thread.objects.select_related("page")
-        .only("page_id", "comment_count", *(f"page__{name}" for name in _POST_FIELDS))
-        .filter(page_id=page_id, page__live=True)
-    )
-    # [:1] rather than first(): one thread per page, and no ORDER BY to build.
-    thread = next(iter(found[:1]), None)
+    """The report and its thread: remembered, or one query (two when new)."""
+    thread = selectors.thread_for_post(page_id)
     if thread is None:
         page = _article(page_id, body=False)
         return page, services.get_or_create_thread(page=page)

@@ -9,10 +9,15 @@ class DiscussionConfig(AppConfig):
     verbose_name = "Discussion"
 
     def ready(self) -> None:
-        from wagtail.signals import page_published
+        from django.apps import apps
+        from django.db.models import Model
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page
+        from wagtail.signals import page_published, post_page_move
 
         from tribune.core import pagecache
-        from tribune.discussion import conf, inline, spam, views
+        from tribune.discussion import conf, inline, selectors, spam, views
+        from tribune.discussion.models import Thread
 
         # Cached article pages get a fresh form timestamp for every reader.
         pagecache.register_generator(
@@ -24,3 +29,15 @@ class DiscussionConfig(AppConfig):
         page_published.connect(
             inline.on_page_published, dispatch_uid="discussion_reanchor"
         )
+        # Posting reads reports from memory: any change of a page retires them.
+        models: list[type[Model]] = [
+            *(m for m in apps.get_models() if issubclass(m, Page)),
+            Thread,
+        ]
+        for model in models:
+            uid = f"discussion_reports_{model._meta}"
+            post_save.connect(selectors.forget_reports, sender=model, dispatch_uid=uid)
+            post_delete.connect(
+                selectors.forget_reports, sender=model, dispatch_uid=uid + "_d"
+            )
+        post_page_move.connect(selectors.forget_reports, dispatch_uid="discussion_move")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.core.cache import caches
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Site
 
+from tribune.core import generations
 from tribune.discussion import conf, policies, tree
 from tribune.discussion.clients import Viewer
 from tribune.discussion.models import (
@@ -28,6 +31,14 @@ _ORDERING = {
     Order.VOTED: ("-rank", "-score", "id"),
     Order.INLINE: ("created_at", "id"),
 }
+
+
+# Copies of reports kept per process for posting; bumped when a page is saved,
+# deleted or moved, or a thread deleted (apps.py).
+REPORTS_GENERATION = "discussion:reports:generation"
+KEEP_SECONDS = 3600
+# The report's fields a post needs: its state, its address, its privacy.
+POST_FIELDS = ("title", "url_path", "path", "depth", "live", "comments")
 
 
 @dataclass
@@ -63,6 +74,34 @@ def get_settings(site: Site | None) -> DiscussionSettings:
 def get_settings_for_request(request: HttpRequest) -> DiscussionSettings:
     """The discussion settings of the site serving the request (cached on it)."""
     return DiscussionSettings.for_request(request)
+
+
+def thread_for_post(page_id: int) -> Thread | None:
+    """The thread of a live report, with the report's POST_FIELDS on `thread.page`.
+
+    From this process's memory when it can be (no query); the copy's
+    `comment_count` may be behind. None when the report is not live or has no
+    thread yet.
+    """
+    key = f"discussion:{generations.current(REPORTS_GENERATION)}:post:{page_id}"
+    local = caches["local"]  # hands out a fresh copy on every get
+    thread: Thread | None = local.get(key)
+    if thread is None:
+        found = (
+            Thread.objects.select_related("page")
+            .only("page_id", "comment_count", *(f"page__{f}" for f in POST_FIELDS))
+            .filter(page_id=page_id, page__live=True)
+        )
+        # [:1] rather than first(): one thread per page, and no ORDER BY to build.
+        thread = next(iter(found[:1]), None)
+        if thread is not None:
+            local.set(key, thread, KEEP_SECONDS)
+    return thread
+
+
+def forget_reports(sender: Any = None, **kwargs: Any) -> None:
+    """Retire every process's copies of reports (a page or thread changed)."""
+    generations.bump(REPORTS_GENERATION)
 
 
 def get_state(page: ArticlePage, rules: DiscussionSettings) -> SiteCommentsMode:

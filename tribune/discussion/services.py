@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
@@ -197,8 +197,11 @@ def post_comment(
         idempotency_key=idempotency_key or None,
     )
     try:
+        if throttle:
+            # Counted before the transaction: no cache I/O under the write lock.
+            spam.check_rate(ip=ip, email=email)
         with transaction.atomic():
-            _insert(comment, rules, state, parent_id, held_word, throttle, notify)
+            _insert(comment, rules, state, parent_id, held_word, notify)
     except (IntegrityError, RateLimitedError):
         # A resent form (double click, retry) returns what the first one made;
         # the unique key, not a read before the write, is what makes it once.
@@ -221,10 +224,9 @@ def _insert(
     state: str,
     parent_id: int | None,
     held_word: str | None,
-    throttle: bool,
     notify: str,
 ) -> None:
-    """post_comment's part inside the transaction: parent, limits, row, counter."""
+    """post_comment's part inside the transaction: parent, status, row, counter."""
     thread = comment.thread
     is_guest = comment.author_id is None
     if parent_id is not None:
@@ -237,8 +239,6 @@ def _insert(
         comment.parent = parent
         comment.root_id = parent.root_id or parent.pk
         comment.depth = parent.depth + 1
-    if throttle:
-        spam.check_rate(ip=comment.ip_address, email=comment.author_email)
     comment.status, comment.held_reason = policies.initial_status(
         policy=rules.moderation,
         is_guest=is_guest,
@@ -254,11 +254,23 @@ def _insert(
     if notify in NOTIFY_CHOICES:
         _announce_on_commit(signals.comment_posted, comment=comment, notify=notify)
     if comment.status == Status.APPROVED:
-        Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + 1)
-        # The caller's copy follows without a read (exact unless others post at once).
-        thread.comment_count += 1
+        thread.comment_count = _count_one_more(thread.pk)
         caching.invalidate_thread_pages(thread.page_id, thread)
         _announce_on_commit(signals.comment_visible, comment=comment)
+
+
+def _count_one_more(thread_id: int) -> int:
+    """Add one to a thread's counter and return the new count, in one statement
+    (the ORM's update() returns no values; SQLite >= 3.35 and PostgreSQL both
+    have RETURNING)."""
+    table = connection.ops.quote_name(Thread._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET comment_count = comment_count + 1"  # noqa: S608
+            " WHERE id = %s RETURNING comment_count",
+            [thread_id],
+        )
+        return int(cursor.fetchone()[0])
 
 
 @transaction.atomic

@@ -96,6 +96,33 @@ def test_post_to_closed_thread_is_forbidden(client):
     assert (status, data["error"]["code"]) == (403, "thread_closed")
 
 
+def test_posting_follows_the_report_after_its_thread_is_remembered(client, article):
+    # The first post makes the thread; the second is served from memory.
+    for key in ("a", "b"):
+        assert call(client, "post", thread_url(article), new_comment(key=key))[0] == 201
+    article.comments = CommentsMode.CLOSED
+    article.save_revision().publish()
+    status, data = call(client, "post", thread_url(article), new_comment(key="c"))
+    assert (status, data["error"]["code"]) == (403, "thread_closed")
+    article.comments = CommentsMode.OPEN
+    article.save_revision().publish()
+    assert call(client, "post", thread_url(article), new_comment(key="d"))[0] == 201
+    article.unpublish()
+    status, data = call(client, "post", thread_url(article), new_comment(key="e"))
+    assert (status, data["error"]["code"]) == (404, "not_found")
+    assert Comment.objects.count() == 3
+
+
+def test_post_returns_the_exact_count_after_posts_made_elsewhere(client, article):
+    for key in ("a", "b"):  # the thread is made, then remembered
+        call(client, "post", thread_url(article), new_comment(key=key))
+    thread = Comment.objects.first().thread
+    factories.comment(in_thread=thread)
+    factories.comment(in_thread=thread)
+    status, data = call(client, "post", thread_url(article), new_comment(key="c"))
+    assert (status, data["count"]) == (201, 5)
+
+
 def test_post_rate_limited_is_429(client, article, settings):
     settings.DISCUSSION_RATE_PER_IP_PER_MINUTE = 1
     call(client, "post", thread_url(article), new_comment(key="a"))
