@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.cache import caches
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from tribune.core import generations
@@ -66,14 +67,42 @@ KEEP_SECONDS = 300
 
 
 def has_recipients(comment: Comment) -> bool:
-    """Whether anyone may have to be told about a comment (at most one query).
+    """Whether anyone may have to be told about a comment.
 
     Only subscriptions to the report can match a top-level comment, so whether
     a thread has any is remembered per process until a subscription changes.
+    A reply first asks one prepared statement whether any subscription could
+    match, its author included; only then the exact query runs.
     """
-    if comment.parent_id is None and not _thread_has_subscribers(comment.thread_id):
+    parent = comment.parent
+    if parent is None:
+        if not _thread_has_subscribers(comment.thread_id):
+            return False
+    elif not _any_for_reply(comment.thread_id, parent):
         return False
     return _matching(comment).exists()
+
+
+def _any_for_reply(thread_id: int, parent: Comment) -> bool:
+    """_matching for a reply without leaving out its author, written out: the
+    ORM takes several times longer to build it than the database to answer."""
+    table = connection.ops.quote_name(Subscription._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {table} WHERE confirmed_at IS NOT NULL AND ("  # noqa: S608
+            " (scope = %s AND thread_id = %s) OR (scope = %s AND comment_id = %s)"
+            " OR (scope = %s AND (email = %s OR user_id = %s))) LIMIT 1",
+            [
+                Scope.THREAD.value,
+                thread_id,
+                Scope.COMMENT.value,
+                parent.pk,
+                Scope.MY_REPLIES.value,
+                normalize_address(parent.author_email or "-"),
+                parent.author_id,
+            ],
+        )
+        return cursor.fetchone() is not None
 
 
 def _thread_has_subscribers(thread_id: int) -> bool:
