@@ -16,6 +16,7 @@ from django.core.cache import caches
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -63,7 +64,8 @@ def render_boxes(
     Side effect: renders and stores the boxes that were missing.
     """
     template = get_template(TEMPLATE)
-    token = get_token(request) if request is not None else ""
+    # Asked for only where a box has a form: a token also means a Set-Cookie.
+    token = SimpleLazyObject(lambda: get_token(request) if request is not None else "")
     shared: dict[str, list[tree.Node[Comment]]] = {}
     for node in nodes:
         if _personal(node, focus):
@@ -85,7 +87,9 @@ def render_boxes(
             )
             missing[key] = stored
         # The cached text came from our template, with user text escaped there.
-        filled = mark_safe(stored.replace(CSRF_HOLE, token))  # noqa: S308
+        if CSRF_HOLE in stored:
+            stored = stored.replace(CSRF_HOLE, str(token))
+        filled = mark_safe(stored)  # noqa: S308
         for node in group:
             node.item.box_html = filled  # type: ignore[attr-defined]
     if missing:

@@ -230,10 +230,14 @@ def _insert(
     thread = comment.thread
     is_guest = comment.author_id is None
     if parent_id is not None:
-        parents = Comment.objects.select_for_update().filter(
-            pk=parent_id, thread=thread
+        # order_by(): one row by key, and building the model's default ORDER BY
+        # costs more than the lookup itself.
+        parents = (
+            Comment.objects.select_for_update()
+            .filter(pk=parent_id, thread_id=thread.pk)
+            .order_by()
         )
-        parent = next(iter(parents), None)  # no ORDER BY, unlike first()
+        parent = next(iter(parents), None)
         if parent is None or not policies.can_reply(parent, state):
             raise InvalidReplyError(field="parent")
         comment.parent = parent

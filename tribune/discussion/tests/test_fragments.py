@@ -3,9 +3,10 @@ import re
 import pytest
 from django.core.cache import caches
 from django.test import Client
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse, set_script_prefix
 
 from tribune.discussion import services
+from tribune.discussion.templatetags.discussion_tags import comment_action
 from tribune.discussion.tests import factories
 from tribune.newsroom.tests import factories as newsroom
 
@@ -82,3 +83,17 @@ def test_cached_vote_forms_carry_the_readers_own_csrf_token(article):
         {"value": "up", "csrfmiddlewaretoken": token},
     )
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("prefix", ["/", "/news/"])
+@pytest.mark.parametrize("action", ["vote", "edit", "delete", "report"])
+def test_comment_action_addresses_equal_reverse(action, prefix):
+    before = get_script_prefix()
+    set_script_prefix(prefix)
+    try:
+        for comment_id in (1, 47, 2_000_000):
+            expected = reverse(f"discussion:{action}", args=[comment_id])
+            assert comment_action(action, comment_id) == expected
+            assert expected.startswith(prefix)
+    finally:
+        set_script_prefix(before)
