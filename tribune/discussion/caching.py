@@ -20,8 +20,9 @@ def invalidate_thread_pages(page_id: int, thread: Thread | None = None) -> None:
 
     def drop() -> None:
         found = page or Page.objects.filter(pk=page_id).first()
-        if found is not None and found.url:
-            pagecache.invalidate(found.url)
+        url = found.url if found is not None else None  # each .url asks the cache
+        if url:
+            pagecache.invalidate(url)
         pagecache.invalidate(reverse("discussion:fragment", args=[page_id]))
 
     transaction.on_commit(drop)
