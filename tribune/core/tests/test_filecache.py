@@ -49,3 +49,36 @@ def test_processes_counting_at_once_lose_no_count(tmp_path) -> None:
         worker.join(60)
     assert [w.exitcode for w in workers] == [0, 0, 0]
     assert _cache(tmp_path).get("hits") == 900
+
+
+def test_add_only_when_missing_or_expired(tmp_path) -> None:
+    cache = _cache(tmp_path)
+    assert cache.add("k", 1, timeout=1) is True
+    assert cache.add("k", 2, timeout=1) is False
+    assert cache.get("k") == 1
+    time.sleep(1.1)
+    assert cache.add("k", 3, timeout=60) is True
+    assert cache.get("k") == 3
+    assert cache.incr("k") == 4
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".djcache"]
+
+
+def _add_many(folder, keys: int, results) -> None:
+    cache = _cache(folder)
+    results.put(sum(cache.add(f"key-{i}", 1, timeout=60) for i in range(keys)))
+
+
+def test_processes_adding_at_once_add_each_key_once(tmp_path) -> None:
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    workers = [
+        context.Process(target=_add_many, args=(tmp_path, 300, results))
+        for _ in range(3)
+    ]
+    for worker in workers:
+        worker.start()
+    added = [results.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join(60)
+    assert [w.exitcode for w in workers] == [0, 0, 0]
+    assert sum(added) == 300
