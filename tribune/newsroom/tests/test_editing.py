@@ -117,3 +117,10 @@ def test_admin_requires_login(client: Client, db) -> None:
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_admin_shows_no_gravatar(editor_client: Client) -> None:
+    # The CSP allows no outside images, and editors' email hashes stay here.
+    page = editor_client.get("/admin/").content.decode()
+    assert "avatar" in page
+    assert "gravatar.com" not in page
