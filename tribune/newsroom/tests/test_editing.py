@@ -121,6 +121,6 @@ def test_admin_requires_login(client: Client, db) -> None:
 
 def test_admin_shows_no_gravatar(editor_client: Client) -> None:
     # The CSP allows no outside images, and editors' email hashes stay here.
-    page = editor_client.get("/admin/").content.decode()
+    page = editor_client.get("/admin/account/").content.decode()
     assert "avatar" in page
     assert "gravatar.com" not in page
