@@ -30,20 +30,23 @@ _PER_RESPONSE = (
 )
 _NONCE_HOLE = "tribune-csp-nonce-hole"
 _HEADERS = (
-    (HEADER, False, "_csp_exempt", "CONTENT_SECURITY_POLICY"),
-    (HEADER_REPORT_ONLY, True, "_csp_exempt_ro", "CONTENT_SECURITY_POLICY_REPORT_ONLY"),
+    (HEADER, False, "_csp_exempt"),
+    (HEADER_REPORT_ONLY, True, "_csp_exempt_ro"),
 )
 
 
 @lru_cache(maxsize=4)
-def _text(report_only: bool, with_nonce: bool) -> str:
+def _policy(report_only: bool, with_nonce: bool) -> tuple[str, tuple[str, ...]]:
+    """The header text, and the path prefixes that get none."""
     nonce = _NONCE_HOLE if with_nonce else None
-    return build_policy(nonce=nonce, report_only=report_only)
+    name = "CONTENT_SECURITY_POLICY" + ("_REPORT_ONLY" if report_only else "")
+    excluded = (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES")
+    return build_policy(nonce=nonce, report_only=report_only), tuple(excluded or ())
 
 
 def _forget(*, setting: str, **kwargs: Any) -> None:
     if setting.startswith("CONTENT_SECURITY_POLICY"):
-        _text.cache_clear()
+        _policy.cache_clear()
 
 
 setting_changed.connect(_forget, dispatch_uid="tribune-csp")
@@ -58,12 +61,10 @@ class CSPMiddleware(BaseCSPMiddleware):
         ):
             return super().process_response(request, response)
         nonce = getattr(request, "_csp_nonce", None)
-        for header, report_only, exempt, setting in _HEADERS:
-            text = _text(report_only, nonce is not None)
+        for header, report_only, exempt in _HEADERS:
+            text, excluded = _policy(report_only, nonce is not None)
             if not text or header in response or getattr(response, exempt, False):
                 continue
-            policy = getattr(settings, setting, None) or {}
-            excluded = tuple(policy.get("EXCLUDE_URL_PREFIXES") or ())
             if request.path_info.startswith(excluded):
                 continue
             response[header] = text.replace(_NONCE_HOLE, nonce) if nonce else text

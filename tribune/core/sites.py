@@ -49,11 +49,12 @@ def connect() -> None:
 def is_private(page: Page) -> bool:
     """Whether a page is in a section behind a view restriction (Wagtail's
     `PageQuerySet.public()` without its query on every call)."""
-    key = f"sites:{generations.current(GENERATION)}:restricted"
-    paths = caches["local"].get(key)
-    if paths is None:
-        paths = list(PageViewRestriction.objects.values_list("page__path", flat=True))
-        caches["local"].set(key, paths, KEEP_SECONDS)
+    paths = generations.remember(
+        GENERATION,
+        "sites:restricted",
+        lambda: list(PageViewRestriction.objects.values_list("page__path", flat=True)),
+        KEEP_SECONDS,
+    )
     return any(page.path.startswith(path) for path in paths)
 
 

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import caches
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Site
@@ -83,20 +82,19 @@ def thread_for_post(page_id: int) -> Thread | None:
     `comment_count` may be behind. None when the report is not live or has no
     thread yet.
     """
-    key = f"discussion:{generations.current(REPORTS_GENERATION)}:post:{page_id}"
-    local = caches["local"]  # hands out a fresh copy on every get
-    thread: Thread | None = local.get(key)
-    if thread is None:
+
+    def load() -> Thread | None:
         found = (
             Thread.objects.select_related("page")
             .only("page_id", "comment_count", *(f"page__{f}" for f in POST_FIELDS))
             .filter(page_id=page_id, page__live=True)
         )
         # [:1] rather than first(): one thread per page, and no ORDER BY to build.
-        thread = next(iter(found[:1]), None)
-        if thread is not None:
-            local.set(key, thread, KEEP_SECONDS)
-    return thread
+        return next(iter(found[:1]), None)
+
+    return generations.remember(
+        REPORTS_GENERATION, f"discussion:post:{page_id}", load, KEEP_SECONDS
+    )
 
 
 def forget_reports(sender: Any = None, **kwargs: Any) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.core.cache import caches
 from django.db import connection
 from django.db.models import Q, QuerySet
 
@@ -106,14 +105,14 @@ def _any_for_reply(thread_id: int, parent: Comment) -> bool:
 
 
 def _thread_has_subscribers(thread_id: int) -> bool:
-    key = f"subscriptions:{generations.current(GENERATION)}:thread:{thread_id}"
-    known = caches["local"].get(key)
-    if known is None:
-        known = Subscription.objects.filter(
+    return generations.remember(
+        GENERATION,
+        f"subscriptions:thread:{thread_id}",
+        lambda: Subscription.objects.filter(
             scope=Scope.THREAD, thread_id=thread_id, confirmed_at__isnull=False
-        ).exists()
-        caches["local"].set(key, known, KEEP_SECONDS)
-    return bool(known)
+        ).exists(),
+        KEEP_SECONDS,
+    )
 
 
 def recipients_for(comment: Comment) -> list[Recipient]:
