@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.test import Client
 
 from tribune.newsroom.models import NewsroomSettings, SupportPanel
@@ -241,3 +244,10 @@ def test_responses_carry_a_strict_content_security_policy(client: Client, home) 
     assert "default-src 'self'" in csp
     assert "script-src 'self'" in csp
     assert "'unsafe-inline'" not in csp
+
+
+def test_pages_name_an_icon_that_exists(client: Client, home) -> None:
+    # Without one, every browser asks for /favicon.ico and gets a 404.
+    found = re.search(r'<link rel="icon" href="([^"]+)"', client.get("/").text)
+    assert found is not None
+    assert finders.find(found[1].removeprefix(settings.STATIC_URL)) is not None
