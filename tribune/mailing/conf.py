@@ -28,9 +28,11 @@ def backoff_cap_seconds() -> int:
 
 
 def lease_seconds() -> int:
-    # How long a worker may hold a message before the sweeper takes it back;
-    # must exceed a whole SMTP conversation (EMAIL_TIMEOUT per step).
-    return int(_get("MAILING_LEASE_SECONDS", 600))
+    # How long a worker may hold a message before the sweeper takes it back:
+    # what mail from a killed worker waits. A conversation that outlives it is
+    # not lost: the worker's hand-over check fails and the server drops the
+    # message, which is then sent again. Renewed at the hand-over.
+    return int(_get("MAILING_LEASE_SECONDS", 120))
 
 
 def requeue_grace_seconds() -> int:

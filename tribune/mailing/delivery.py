@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, F, Q
+from django.db.models import Exists, F, Q, QuerySet
 
 from tribune.core import clock
 from tribune.mailing import backoff, conf, transport
@@ -33,6 +33,7 @@ class SweepResult:
     unknown: int
     enqueued: list[int]
     failed: int = 0
+    resent: int = 0
 
 
 def deliver(*, email_id: int) -> str:
@@ -41,22 +42,60 @@ def deliver(*, email_id: int) -> str:
     Does nothing ("skipped") unless the row is queued and due. Runs in the
     worker, outside any transaction: each step commits on its own.
     """
+    email = _claim(OutboundEmail.objects.filter(pk=email_id))
+    if email is None:
+        return "skipped"
+    return _deliver_claimed(email)
+
+
+def deliver_due(*, limit: int = 100) -> list[str]:
+    """Deliver the queued messages that are due, most overdue first; return outcomes.
+
+    The worker's clock calls this every few seconds, so a due message goes out
+    whether or not a queue task exists for it (a task lost with Redis, or a
+    retry whose deferred task waits on a scheduler that died). Messages are
+    claimed one at a time, each under its own lease, so workers running this
+    together never send one message twice. Stops after `limit` messages.
+    """
+    outcomes: list[str] = []
+    while len(outcomes) < limit:
+        email = _claim(OutboundEmail.objects.all())
+        if email is None:
+            break
+        outcomes.append(_deliver_claimed(email))
+    return outcomes
+
+
+def _claim(candidates: QuerySet[OutboundEmail]) -> OutboundEmail | None:
+    """Move the first due queued row among `candidates` to sending, under a lease."""
     now = clock.now()
-    claimed = OutboundEmail.objects.filter(
-        pk=email_id, status=Status.QUEUED, next_attempt_at__lte=now
-    ).update(
-        status=Status.SENDING,
-        attempts=F("attempts") + 1,
-        lease_until=now + dt.timedelta(seconds=conf.lease_seconds()),
-        handed_over_at=None,
-    )
-    if not claimed:
-        return "skipped"
-    email = OutboundEmail.objects.filter(pk=email_id).first()
-    if email is None:  # erased since the claim
-        return "skipped"
+    with transaction.atomic():
+        # On PostgreSQL workers polling together take different rows (SKIP
+        # LOCKED); SQLite runs this block under its writer lock. The
+        # conditional UPDATE is the claim on either.
+        pk = (
+            candidates.filter(status=Status.QUEUED, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is None:
+            return None
+        claimed = OutboundEmail.objects.filter(pk=pk, status=Status.QUEUED).update(
+            status=Status.SENDING,
+            attempts=F("attempts") + 1,
+            lease_until=now + dt.timedelta(seconds=conf.lease_seconds()),
+            handed_over_at=None,
+        )
+        if not claimed:
+            return None
+        return OutboundEmail.objects.filter(pk=pk).first()
+
+
+def _deliver_claimed(email: OutboundEmail) -> str:
     mine = OutboundEmail.objects.filter(
-        pk=email_id, attempts=email.attempts, status=Status.SENDING
+        pk=email.pk, attempts=email.attempts, status=Status.SENDING
     )
     suppressed = Suppression.objects.filter(email=email.recipient)
     if suppressed.exists():
@@ -64,8 +103,15 @@ def deliver(*, email_id: int) -> str:
         return Status.SUPPRESSED
 
     def before_handover() -> bool:
-        # Still ours, and not suppressed while the conversation ran.
-        return bool(mine.exclude(Exists(suppressed)).update(handed_over_at=clock.now()))
+        # Still ours, and not suppressed while the conversation ran. The lease
+        # starts again so that waiting for the answer has a whole lease.
+        now = clock.now()
+        lease = dt.timedelta(seconds=conf.lease_seconds())
+        return bool(
+            mine.exclude(Exists(suppressed)).update(
+                handed_over_at=now, lease_until=now + lease
+            )
+        )
 
     try:
         message = _message(email)
@@ -81,17 +127,29 @@ def deliver(*, email_id: int) -> str:
             return Status.SUPPRESSED
         return "skipped"
     except transport.HandoverUnknownError as exc:
-        _settle_unknown(email, str(exc))
-        return Status.UNKNOWN
+        return _record_lost_answer(email, str(exc))
     except transport.TransportError as exc:
         return _record_failure(email, str(exc), temporary=exc.temporary)
-    # The row may have gone to "unknown" if the answer came after the lease.
-    OutboundEmail.objects.filter(
-        pk=email_id,
-        attempts=email.attempts,
-        status__in=[Status.SENDING, Status.UNKNOWN],
-    ).update(status=Status.SENT, sent_at=clock.now(), lease_until=None, last_error="")
+    _record_sent(email)
     return Status.SENT
+
+
+def _record_sent(email: OutboundEmail) -> None:
+    attempt = OutboundEmail.objects.filter(pk=email.pk, attempts=email.attempts)
+    done = {
+        "status": Status.SENT,
+        "sent_at": clock.now(),
+        "lease_until": None,
+        "last_error": "",
+    }
+    # The answer may come after the lease ran out and the sweeper acted.
+    if attempt.filter(status__in=[Status.SENDING, Status.UNKNOWN]).update(**done):
+        return
+    # Taken back after the hand-over and not claimed since: the resend it
+    # counted as a possible duplicate will not happen.
+    attempt.filter(status=Status.QUEUED).update(
+        **done, possible_duplicates=F("possible_duplicates") - 1
+    )
 
 
 def _message(email: OutboundEmail) -> EmailMultiAlternatives:
@@ -135,52 +193,82 @@ def _record_failure(email: OutboundEmail, error: str, *, temporary: bool) -> str
     return Status.QUEUED
 
 
-def _settle_unknown(email: OutboundEmail, error: str) -> None:
-    OutboundEmail.objects.filter(
+def _record_lost_answer(email: OutboundEmail, error: str) -> str:
+    """The end of the message went out and no answer came back.
+
+    The server may hold the message or may not; a lost mail is worse than a
+    second copy, so it is sent again (counted as a possible duplicate), except
+    after the last attempt, when it stays "unknown" for an operator.
+    """
+    mine = OutboundEmail.objects.filter(
         pk=email.pk, attempts=email.attempts, status=Status.SENDING
-    ).update(status=Status.UNKNOWN, lease_until=None, last_error=error)
-    logger.error("mail %s: delivery unknown (%s)", email.pk, error)
+    )
+    if email.attempts >= conf.max_attempts():
+        mine.update(status=Status.UNKNOWN, lease_until=None, last_error=error)
+        logger.error("mail %s: delivery unknown (%s)", email.pk, error)
+        return Status.UNKNOWN
+    due = clock.now() + backoff.retry_delay(
+        attempts=email.attempts,
+        base=conf.backoff_base_seconds(),
+        cap=conf.backoff_cap_seconds(),
+    )
+    if mine.update(
+        status=Status.QUEUED,
+        next_attempt_at=due,
+        enqueued_at=due,
+        lease_until=None,
+        last_error=error,
+        possible_duplicates=F("possible_duplicates") + 1,
+    ):
+        _enqueue(email.pk, run_after=due)
+    logger.warning(
+        "mail %s: answer lost, sending again at %s (%s)", email.pk, due, error
+    )
+    return Status.QUEUED
 
 
 def sweep() -> SweepResult:
     """Recover messages whose worker vanished and enqueue due retries.
 
-    A message whose lease ran out before its hand-over goes back to the queue
-    (the server cannot have accepted it). One whose lease ran out after the
-    hand-over becomes "unknown": the server may hold it, and sending it again
-    could give the reader a second copy. Due messages whose task is older than
-    the grace period are enqueued again; the claim makes extra tasks harmless.
+    A message whose lease ran out goes back to the queue, due at once. Before
+    its hand-over the server cannot have accepted it ("requeued"); after it
+    the server may hold it, and the resend is counted as a possible duplicate
+    ("resent"), since a lost mail is worse than a second copy. On the last
+    attempt the first kind fails and the second becomes "unknown". Due
+    messages whose task is older than the grace period are enqueued again;
+    the claim makes extra tasks harmless.
     """
     now = clock.now()
     expired = Q(status=Status.SENDING, lease_until__lt=now)
+    before = Q(handed_over_at__isnull=True)
+    last = Q(attempts__gte=conf.max_attempts())
     # A message that keeps killing its worker (or outliving its lease) stops.
-    given_up = OutboundEmail.objects.filter(
-        expired, handed_over_at__isnull=True, attempts__gte=conf.max_attempts()
-    ).update(
+    given_up = OutboundEmail.objects.filter(expired, before, last).update(
         status=Status.FAILED,
         lease_until=None,
         last_error="the worker stopped before handing the message over, every attempt",
     )
-    back = list(
-        OutboundEmail.objects.filter(expired, handed_over_at__isnull=True).values_list(
-            "pk", flat=True
-        )[:1000]
-    )
-    requeued = OutboundEmail.objects.filter(
-        expired, pk__in=back, handed_over_at__isnull=True
-    ).update(
-        status=Status.QUEUED,
-        next_attempt_at=now,
-        enqueued_at=now,
-        lease_until=None,
-        last_error="the worker stopped before handing the message over",
-    )
-    unknown = OutboundEmail.objects.filter(
-        expired, handed_over_at__isnull=False
-    ).update(
+    unknown = OutboundEmail.objects.filter(expired, ~before, last).update(
         status=Status.UNKNOWN,
         lease_until=None,
-        last_error="the worker stopped after handing the message over",
+        last_error="the worker stopped after handing the message over, last attempt",
+    )
+    back = list(
+        OutboundEmail.objects.filter(expired).values_list("pk", flat=True)[:1000]
+    )
+    again = {
+        "status": Status.QUEUED,
+        "next_attempt_at": now,
+        "enqueued_at": now,
+        "lease_until": None,
+    }
+    requeued = OutboundEmail.objects.filter(expired, before, pk__in=back).update(
+        **again, last_error="the worker stopped before handing the message over"
+    )
+    resent = OutboundEmail.objects.filter(expired, ~before, pk__in=back).update(
+        **again,
+        possible_duplicates=F("possible_duplicates") + 1,
+        last_error="the worker stopped after handing the message over; sent again",
     )
     stale = now - dt.timedelta(seconds=conf.requeue_grace_seconds())
     due = list(
@@ -193,7 +281,11 @@ def sweep() -> SweepResult:
     for pk in [*back, *due]:
         _enqueue(pk)
     return SweepResult(
-        requeued=requeued, unknown=unknown, enqueued=[*back, *due], failed=given_up
+        requeued=requeued,
+        unknown=unknown,
+        enqueued=[*back, *due],
+        failed=given_up,
+        resent=resent,
     )
 
 

@@ -22,7 +22,7 @@ class OutboundEmail(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         SUPPRESSED = "suppressed", _("Suppressed")
-        UNKNOWN = "unknown", _("Unknown: worker stopped while handing over")
+        UNKNOWN = "unknown", _("Unknown: handed over, answer lost on the last attempt")
 
     recipient = models.EmailField(max_length=254)
     subject = models.CharField(max_length=255)
@@ -47,6 +47,13 @@ class OutboundEmail(models.Model):
         null=True,
         blank=True,
         help_text=_("When the worker sent the end of the message to the server."),
+    )
+    possible_duplicates = models.PositiveIntegerField(
+        default=0,
+        help_text=_(
+            "Times the message was sent again after a server may already have "
+            "accepted it (the worker stopped after the end of the message)."
+        ),
     )
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

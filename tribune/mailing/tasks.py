@@ -19,6 +19,7 @@ def sweep_outbox() -> dict[str, int]:
     result = delivery.sweep()
     return {
         "requeued": result.requeued,
+        "resent": result.resent,
         "unknown": result.unknown,
         "failed": result.failed,
         "enqueued": len(result.enqueued),

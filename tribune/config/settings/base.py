@@ -155,7 +155,10 @@ else:
 # `tribune worker` runs these management commands every so many seconds.
 WORKER_PERIODIC_COMMANDS = {
     "publish_scheduled": 60.0,
-    "mailing_sweep": 60.0,
+    # Due mail (retries included) goes out from the database within seconds,
+    # with or without a queue task; the sweeper takes back expired leases.
+    "mailing_deliver_due": 5.0,
+    "mailing_sweep": 15.0,
     "subscriptions_send_digests": 600.0,
 }
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import os
 import socket
 import ssl
+import subprocess
+import sys
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +47,8 @@ class SMTPServer:
     makes the server answer 500. With `tls`, the server offers STARTTLS and
     requires it; with `credentials`, it requires AUTH (over TLS when both are
     set). `final_reply` replaces the answer to the end of data, and the message
-    is then not stored.
+    is then not stored. `refuse_rcpt` answers that many RCPT commands with a
+    temporary refusal (451) before accepting.
     """
 
     port: int
@@ -52,6 +58,8 @@ class SMTPServer:
     tls: ssl.SSLContext | None = None
     credentials: tuple[str, str] | None = None
     final_reply: str | None = None
+    refuse_rcpt: int = 0
+    refused: int = 0
     _controller: Controller | None = None
 
     def _authenticate(
@@ -68,6 +76,9 @@ class SMTPServer:
     ) -> str:
         if self.on_rcpt is not None:
             await asyncio.get_running_loop().run_in_executor(None, self.on_rcpt)
+        if self.refused < self.refuse_rcpt:
+            self.refused += 1
+            return "451 4.3.0 Try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -129,6 +140,70 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def tribune_process(
+    args: list[str],
+    var_dir: Path,
+    *,
+    smtp: SMTPServer | None = None,
+    redis_url: str | None = None,
+    settings: str = "",
+) -> subprocess.Popen[bytes]:
+    """Start `tribune ARGS` on the test database with the dev settings.
+
+    `settings` is Python appended to a settings module that imports the dev
+    settings, for tunables the environment does not carry (short leases).
+    """
+    module = f"tribune_test_settings_{uuid.uuid4().hex[:8]}"
+    Path(var_dir, f"{module}.py").write_text(
+        f"from tribune.config.settings.dev import *  # noqa: F403\n{settings}\n"
+    )
+    keep = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
+    environ = {k: v for k, v in os.environ.items() if k in keep}
+    environ.update(
+        DJANGO_SETTINGS_MODULE=module,
+        PYTHONPATH=f"{ROOT}{os.pathsep}{var_dir}",
+        SECRET_KEY="worker-test-only",
+        DATABASE_URL=database_url(),
+        EMAIL_TIMEOUT="10",
+        DEFAULT_FROM_EMAIL="newsroom@example.org",
+        TRIBUNE_VAR_DIR=str(var_dir),
+        LOG_LEVEL="WARNING",
+    )
+    if smtp is not None:
+        environ["EMAIL_URL"] = f"smtp://127.0.0.1:{smtp.port}"
+    if redis_url is not None:
+        environ["REDIS_URL"] = redis_url
+    return subprocess.Popen(
+        [sys.executable, "-m", "tribune", *args],
+        cwd=ROOT,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> str:
+    """Stop a process started by `tribune_process`; return its stderr."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    _, stderr = process.communicate(timeout=20)
+    return stderr.decode(errors="replace")
+
+
+def wait_for(condition: Callable[[], bool], *, timeout: float) -> float:
+    """Poll `condition` until it holds; return the seconds it took (or fail)."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > timeout:
+            pytest.fail(f"not done within {timeout} s")
+        time.sleep(0.1)
+    return time.monotonic() - started
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -230,3 +231,68 @@ def test_an_address_suppressed_during_the_conversation_gets_nothing(
     assert smtp_settings.received == []
     email.refresh_from_db()
     assert (email.status, email.handed_over_at) == (Status.SUPPRESSED, None)
+
+
+def test_a_lost_answer_is_sent_again_and_counted_as_a_possible_duplicate(
+    smtp_settings: SMTPServer, settings: Any
+) -> None:
+    """The server stores the message but its answer comes after the client gave
+    up: the message may have arrived, and it is sent again rather than lost."""
+    settings.EMAIL_TIMEOUT = 1
+    email = queued_email()
+    smtp_settings.on_data = lambda: time.sleep(2)
+    assert delivery.deliver(email_id=email.pk) == Status.QUEUED
+    email.refresh_from_db()
+    assert (email.possible_duplicates, email.handed_over_at is not None) == (1, True)
+    smtp_settings.on_data = None
+    with time_machine.travel(email.next_attempt_at):
+        assert delivery.deliver_due() == [Status.SENT]
+    first, second = smtp_settings.received
+    assert first.message["Message-ID"] == second.message["Message-ID"]
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.possible_duplicates) == (
+        Status.SENT,
+        2,
+        1,
+    )
+
+
+def test_a_lost_answer_on_the_last_attempt_is_unknown(
+    smtp_settings: SMTPServer, settings: Any
+) -> None:
+    settings.EMAIL_TIMEOUT = 1
+    settings.MAILING_MAX_ATTEMPTS = 1
+    email = queued_email()
+    smtp_settings.on_data = lambda: time.sleep(2)
+    assert delivery.deliver(email_id=email.pk) == Status.UNKNOWN
+    email.refresh_from_db()
+    assert (email.status, email.possible_duplicates) == (Status.UNKNOWN, 0)
+
+
+def test_an_answer_after_the_lease_was_taken_back_counts_no_duplicate(
+    smtp_settings: SMTPServer, settings: Any
+) -> None:
+    """The sweeper took the row back while the worker waited for the answer;
+    the answer then says the server has it, so no second copy goes out."""
+    settings.MAILING_LEASE_SECONDS = 60
+    email = queued_email()
+
+    def sweep_later() -> None:
+        from django.db import connection
+
+        try:
+            with time_machine.travel(clock.now() + dt.timedelta(minutes=2)):
+                assert delivery.sweep().resent == 1
+        finally:
+            connection.close()
+
+    smtp_settings.on_data = sweep_later
+    assert delivery.deliver(email_id=email.pk) == Status.SENT
+    assert delivery.deliver_due() == []
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.possible_duplicates) == (
+        Status.SENT,
+        1,
+        0,
+    )
+    assert len(smtp_settings.received) == 1

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django_tasks_db.models import DBTaskResult
 
 from tribune.core.management.commands.core_worker import _run_periodically
@@ -65,9 +65,11 @@ def test_sweep_command_reports_what_it_did(smtp_settings: SMTPServer) -> None:
         traveller.shift(dt.timedelta(minutes=11))
         out = StringIO()
         call_command("mailing_sweep", stdout=out)
-    assert out.getvalue().strip() == "requeued 1, unknown 1, failed 0, enqueued 1"
-    statuses = dict(OutboundEmail.objects.values_list("pk", "status"))
-    assert statuses == {before.pk: Status.QUEUED, after.pk: Status.UNKNOWN}
+    assert out.getvalue().strip() == (
+        "requeued 1, resent 1, unknown 0, failed 0, enqueued 2"
+    )
+    rows = OutboundEmail.objects.values_list("pk", "status", "possible_duplicates")
+    assert set(rows) == {(before.pk, Status.QUEUED, 0), (after.pk, Status.QUEUED, 1)}
 
 
 def test_worker_clock_runs_the_sweeper(
@@ -114,9 +116,80 @@ def test_a_message_that_keeps_killing_its_worker_is_given_up(
     assert "every attempt" in email.last_error
 
 
+def test_a_handed_over_message_on_its_last_attempt_becomes_unknown(
+    smtp_settings: SMTPServer, settings: Any
+) -> None:
+    settings.MAILING_MAX_ATTEMPTS = 1
+    with time_machine.travel(T0, tick=False) as traveller:
+        email = queued_email()
+        _stuck(email, handed_over=True)
+        traveller.shift(dt.timedelta(minutes=11))
+        result = delivery.sweep()
+    assert (result.unknown, result.resent, result.enqueued) == (1, 0, [])
+    email.refresh_from_db()
+    assert (email.status, email.possible_duplicates) == (Status.UNKNOWN, 0)
+
+
+def test_due_mail_goes_out_from_the_outbox_without_a_task(
+    smtp_settings: SMTPServer,
+) -> None:
+    with time_machine.travel(T0, tick=False) as traveller:
+        due, later = queued_email(), queued_email()
+        OutboundEmail.objects.filter(pk=later.pk).update(
+            next_attempt_at=T0 + dt.timedelta(minutes=5)
+        )
+        DBTaskResult.objects.all().delete()  # as if Redis lost the tasks
+        assert delivery.deliver_due() == [Status.SENT]
+        assert delivery.deliver_due() == []
+        traveller.shift(dt.timedelta(minutes=5))
+        out = StringIO()
+        call_command("mailing_deliver_due", stdout=out)
+    assert out.getvalue().strip() == "sent 1"
+    assert [r.rcpt_tos for r in smtp_settings.received] == [
+        [due.recipient],
+        [later.recipient],
+    ]
+
+
+def test_deliver_due_stops_at_its_limit(smtp_settings: SMTPServer) -> None:
+    first, second = queued_email(), queued_email()
+    assert delivery.deliver_due(limit=1) == [Status.SENT]
+    statuses = dict(OutboundEmail.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: Status.SENT, second.pk: Status.QUEUED}
+
+
+def test_deliver_due_command_refuses_a_limit_below_one() -> None:
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("mailing_deliver_due", limit=0)
+
+
+def test_worker_clock_sends_due_mail_without_the_queue(
+    smtp_settings: SMTPServer,
+) -> None:
+    email = queued_email()
+    DBTaskResult.objects.all().delete()
+    stop = threading.Event()
+    clock = threading.Thread(
+        target=_run_periodically, args=({"mailing_deliver_due": 0.05}, stop)
+    )
+    clock.start()
+    try:
+        for _ in range(200):
+            email.refresh_from_db()
+            if email.status == Status.SENT:
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        clock.join(timeout=5)
+    assert email.status == Status.SENT
+    assert len(smtp_settings.received) == 1
+
+
 def test_sweep_task_returns_its_counts(smtp_settings: SMTPServer) -> None:
     assert tasks.sweep_outbox.call() == {
         "requeued": 0,
+        "resent": 0,
         "unknown": 0,
         "failed": 0,
         "enqueued": 0,

@@ -2,7 +2,9 @@
 
 Both the request (a `tribune shell` that queues the mail) and the worker are
 subprocesses with the production-like dev settings, a private redis-server and
-the test database.
+the test database. Redis is a queue, not the record: when it goes away (and
+comes back empty) the worker stays up and due mail goes out from the outbox
+within seconds.
 """
 
 from __future__ import annotations
@@ -10,38 +12,74 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from tribune.mailing.models import OutboundEmail
-from tribune.mailing.tests.conftest import ROOT, SMTPServer, database_url, free_port
+from tribune.mailing.tests.conftest import (
+    ROOT,
+    SMTPServer,
+    database_url,
+    free_port,
+    stop_process,
+    tribune_process,
+    wait_for,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REDIS = shutil.which("redis-server")
 
 
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    if REDIS is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    port = free_port()
-    args = ["--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-    args += ["--appendonly", "no", "--dir", str(tmp_path)]
-    server = subprocess.Popen([REDIS, *args], stdout=subprocess.DEVNULL)
-    try:
+@dataclass
+class RedisServer:
+    """A private redis-server on a free loopback port, without persistence, that
+    a test can stop and start again (empty, as after a crash)."""
+
+    directory: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        assert REDIS is not None
+        args = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        args += ["--appendonly", "no", "--dir", str(self.directory)]
+        self.process = subprocess.Popen([REDIS, *args], stdout=subprocess.DEVNULL)
         for _ in range(100):
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
             except OSError:
                 time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    if REDIS is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    return redis_server.url
 
 
 def _tribune(
@@ -59,7 +97,7 @@ def _tribune(
         "LOG_LEVEL": "WARNING",
     }
     return subprocess.run(
-        [str(Path(ROOT, ".venv/bin/python")), "-m", "tribune", *args],
+        [sys.executable, "-m", "tribune", *args],
         cwd=ROOT,
         env=environ,
         capture_output=True,
@@ -91,3 +129,75 @@ def test_mail_goes_through_redis_and_the_rq_worker(
     email = OutboundEmail.objects.get()
     assert email.status == OutboundEmail.Status.SENT
     assert received.message["Message-ID"] == email.message_id
+
+
+Status = OutboundEmail.Status
+# Quick retries; the worker's clock keeps the periods of the settings.
+SHORT = "MAILING_LEASE_SECONDS = 5\nMAILING_BACKOFF_BASE = 6"
+
+
+def test_a_retry_due_during_a_redis_outage_goes_out_within_seconds(
+    smtp_settings: SMTPServer, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    smtp_settings.refuse_rcpt = 1
+    worker = tribune_process(
+        ["worker"],
+        tmp_path,
+        smtp=smtp_settings,
+        redis_url=redis_server.url,
+        settings=SHORT,
+    )
+    try:
+        queued = _tribune(
+            ["shell", "-c", QUEUE], smtp_settings, redis_server.url, tmp_path
+        )
+        assert queued.returncode == 0, queued.stderr
+        wait_for(lambda: smtp_settings.refused == 1, timeout=60)
+        # The retry was scheduled in Redis; Redis dies and comes back empty.
+        redis_server.stop()
+        time.sleep(2)
+        redis_server.start()
+        wait_for(lambda: len(smtp_settings.received) == 1, timeout=60)
+        assert worker.poll() is None, "the worker died with Redis"
+    finally:
+        stderr = stop_process(worker)
+    email = OutboundEmail.objects.get()
+    assert (email.status, email.attempts) == (Status.SENT, 2), stderr
+    assert email.sent_at is not None
+    late = (email.sent_at - email.next_attempt_at).total_seconds()
+    assert late < 10, f"sent {late:.1f} s after it was due"
+
+
+def test_a_worker_started_after_an_outage_sends_everything_due(
+    smtp_settings: SMTPServer, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    redis_server.stop()
+    # Queued while Redis was away: the rows are stored, their tasks are not.
+    many = """
+from tribune.mailing import services
+for n in range(5):
+    services.queue_email(to=f"reader{n}@example.org", subject="Outage",
+                         text="Queued while Redis was away.", dedupe_key="outage")
+"""
+    queued = _tribune(["shell", "-c", many], smtp_settings, redis_server.url, tmp_path)
+    assert queued.returncode == 0, queued.stderr
+    assert OutboundEmail.objects.filter(status=Status.QUEUED).count() == 5
+    redis_server.start()
+    worker = tribune_process(
+        ["worker"],
+        tmp_path,
+        smtp=smtp_settings,
+        redis_url=redis_server.url,
+        settings=SHORT,
+    )
+    try:
+        took = wait_for(lambda: len(smtp_settings.received) == 5, timeout=60)
+    finally:
+        stderr = stop_process(worker)
+    assert sorted(r.rcpt_tos[0] for r in smtp_settings.received) == [
+        f"reader{n}@example.org" for n in range(5)
+    ]
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {
+        Status.SENT
+    }, stderr
+    assert took < 30

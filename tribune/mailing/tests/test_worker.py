@@ -2,16 +2,16 @@
 
 Without SMTP settings it prints mail to its console. Killed in the middle of a
 delivery (the loopback SMTP server sends it SIGKILL at a chosen step of the
-conversation, before answering that step) it neither duplicates nor loses mail.
+conversation, before answering that step) it loses no mail: before the
+hand-over the message is sent again once; after it, sent again and counted as a
+possible duplicate.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import signal
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,36 +22,33 @@ import time_machine
 from tribune.core import clock
 from tribune.mailing import delivery
 from tribune.mailing.models import OutboundEmail
-from tribune.mailing.tests.conftest import ROOT, SMTPServer, database_url
+from tribune.mailing.tests.conftest import (
+    SMTPServer,
+    stop_process,
+    tribune_process,
+    wait_for,
+)
 from tribune.mailing.tests.factories import queued_email
 
 pytestmark = pytest.mark.django_db(transaction=True)
 Status = OutboundEmail.Status
 
 
+# A lease of seconds and quick retries, so recovery fits in a test; the clock
+# keeps the periods of the settings.
+SHORT = "MAILING_LEASE_SECONDS = 3\nMAILING_BACKOFF_BASE = 1"
+
+
 def _start_worker(
     var_dir: Path, smtp: SMTPServer | None = None
 ) -> subprocess.Popen[bytes]:
-    keep = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
-    environ = {k: v for k, v in os.environ.items() if k in keep}
-    environ.update(
-        DJANGO_SETTINGS_MODULE="tribune.config.settings.dev",
-        SECRET_KEY="worker-test-only",
-        DATABASE_URL=database_url(),
-        EMAIL_TIMEOUT="10",
-        DEFAULT_FROM_EMAIL="newsroom@example.org",
-        TRIBUNE_VAR_DIR=str(var_dir),
-        LOG_LEVEL="WARNING",
-    )
-    if smtp is not None:
-        environ["EMAIL_URL"] = f"smtp://127.0.0.1:{smtp.port}"
-    return subprocess.Popen(
-        [sys.executable, "-m", "tribune", "worker", "--max-tasks", "1"],
-        cwd=ROOT,
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    # Runs until stopped: with `--max-tasks` it could exit after a task that
+    # found the message already claimed by its clock.
+    return tribune_process(["worker"], var_dir, smtp=smtp, settings=SHORT)
+
+
+def _status(email: OutboundEmail) -> str:
+    return str(OutboundEmail.objects.values_list("status", flat=True).get(pk=email.pk))
 
 
 def test_without_smtp_settings_the_worker_prints_mail(
@@ -59,7 +56,11 @@ def test_without_smtp_settings_the_worker_prints_mail(
 ) -> None:
     email = queued_email(subject="Confirm your subscription")
     worker = _start_worker(tmp_path)
-    stdout, stderr = worker.communicate(timeout=120)
+    try:
+        wait_for(lambda: _status(email) == Status.SENT, timeout=60)
+    finally:
+        worker.terminate()
+        stdout, stderr = worker.communicate(timeout=30)
     assert worker.returncode == 0, stderr.decode()
     printed = stdout.decode()
     assert "Subject: Confirm your subscription" in printed
@@ -100,23 +101,64 @@ def _after_the_lease(email: OutboundEmail) -> Any:
     return time_machine.travel(email.lease_until + dt.timedelta(seconds=1))
 
 
-def test_worker_killed_after_handing_over_causes_no_duplicate(
-    smtp_settings: SMTPServer, run_worker: Callable[[], int], tmp_path: Path
+def test_worker_killed_after_handing_over_gets_its_message_sent_again(
+    smtp_settings: SMTPServer, tmp_path: Path
 ) -> None:
-    """The server has the message; the record says it was handed over. Recovery
-    marks it "unknown" for the operator and never sends it again."""
+    """The server may hold the message (here it does); a loss is worse than a
+    second copy, so the next worker sends it again after the lease and the row
+    counts it as a possible duplicate."""
     email = _deliver_in_killed_worker("data", smtp_settings, tmp_path)
     assert len(smtp_settings.received) == 1
     assert email.handed_over_at is not None
+    worker = tribune_process(["worker"], tmp_path, smtp=smtp_settings, settings=SHORT)
+    try:
+        wait_for(lambda: _status(email) == Status.SENT, timeout=45)
+    finally:
+        stderr = stop_process(worker)
+    first, second = smtp_settings.received
+    assert first.message["Message-ID"] == second.message["Message-ID"]
+    email.refresh_from_db()
+    assert (email.status, email.attempts, email.possible_duplicates) == (
+        Status.SENT,
+        2,
+        1,
+    ), stderr
+
+
+def test_worker_killed_after_handing_over_on_the_last_attempt_is_unknown(
+    smtp_settings: SMTPServer,
+    run_worker: Callable[[], int],
+    tmp_path: Path,
+    settings: Any,
+) -> None:
+    settings.MAILING_MAX_ATTEMPTS = 1
+    email = _deliver_in_killed_worker("data", smtp_settings, tmp_path)
     with _after_the_lease(email):
         assert delivery.sweep().unknown == 1
         run_worker()
-        delivery.sweep()
-        run_worker()
     email.refresh_from_db()
-    assert email.status == Status.UNKNOWN
+    assert (email.status, email.possible_duplicates) == (Status.UNKNOWN, 0)
     assert "after handing the message over" in email.last_error
     assert len(smtp_settings.received) == 1
+
+
+def test_a_server_that_refuses_for_a_while_then_accepts_gets_the_mail(
+    smtp_settings: SMTPServer, tmp_path: Path
+) -> None:
+    smtp_settings.refuse_rcpt = 3
+    email = queued_email()
+    worker = tribune_process(["worker"], tmp_path, smtp=smtp_settings, settings=SHORT)
+    try:
+        wait_for(lambda: _status(email) == Status.SENT, timeout=45)
+    finally:
+        stderr = stop_process(worker)
+    assert len(smtp_settings.received) == 1, stderr
+    email.refresh_from_db()
+    assert (email.attempts, email.possible_duplicates, smtp_settings.refused) == (
+        4,
+        0,
+        3,
+    )
 
 
 def test_worker_killed_before_handing_over_loses_nothing(

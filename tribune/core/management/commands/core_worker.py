@@ -10,7 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 logger = logging.getLogger(__name__)
 
@@ -21,18 +21,36 @@ DEFAULT_PERIODIC_COMMANDS = {"publish_scheduled": 60.0}
 
 
 def _run_periodically(periods: dict[str, float], stop: threading.Event) -> None:
-    due = dict.fromkeys(periods, 0.0)
+    """Run each command every `period` seconds until `stop` is set.
+
+    Each command has its own thread, so a slow one (mail to a server that
+    stalls) does not hold back the others. A failing run (database or Redis
+    away) is logged and the next one comes at its time.
+    """
+    threads = [
+        threading.Thread(
+            target=_every, args=(name, period, stop), name=f"clock-{name}", daemon=True
+        )
+        for name, period in periods.items()
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _every(name: str, period: float, stop: threading.Event) -> None:
     while not stop.is_set():
-        for name, period in periods.items():
-            if time.monotonic() < due[name]:
-                continue
-            try:
-                close_old_connections()
-                call_command(name, verbosity=0)
-            except Exception:
-                logger.exception("%s failed", name)
-            due[name] = time.monotonic() + period
-        stop.wait(min(periods.values(), default=60.0) / 2 or 1.0)
+        started = time.monotonic()
+        try:
+            close_old_connections()
+            call_command(name, verbosity=0)
+        except Exception:
+            logger.exception("%s failed", name)
+        finally:
+            close_old_connections()
+        stop.wait(max(period - (time.monotonic() - started), 0.0))
+    connections.close_all()
 
 
 def _publish_scheduled_forever(interval: float, stop: threading.Event) -> None:
@@ -45,8 +63,40 @@ def _uses_rq() -> bool:
     return str(backend).startswith("django_tasks_rq.")
 
 
+def _run_rq(max_tasks: int | None) -> None:
+    """Run RQ's worker, starting it again whenever Redis goes away.
+
+    RQ's worker quits on a Redis error it does not expect (at start-up, in its
+    heartbeat), and its scheduler thread does not come back. Mail does not
+    wait on either: the clock sends due messages from the database.
+    """
+    from django_rq.utils import reset_db_connections
+    from django_rq.workers import get_worker
+    from redis.exceptions import RedisError
+
+    done, delay = 0, 1.0
+    while max_tasks is None or done < max_tasks:
+        worker = None
+        try:
+            worker = get_worker("default", job_class="django_tasks_rq.Job")
+            reset_db_connections()  # RQ forks a child per job
+            worker.work(
+                with_scheduler=True,
+                logging_level="INFO",
+                max_jobs=None if max_tasks is None else max_tasks - done,
+            )
+            return
+        except RedisError as exc:
+            logger.warning("Redis unreachable (%s); trying again in %.0f s", exc, delay)
+        if worker is not None:
+            done += worker.successful_job_count + worker.failed_job_count
+        time.sleep(delay)
+        # Redis usually comes back within seconds; poll gently if it does not.
+        delay = min(delay * 2, 10.0)
+
+
 class Command(BaseCommand):
-    help = "Run background tasks and periodic commands (scheduled pages, mail sweep)."
+    help = "Run background tasks and periodic commands (scheduled pages, mail)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -72,13 +122,7 @@ class Command(BaseCommand):
         clock.start()
         try:
             if _uses_rq():
-                rq_options: dict[str, Any] = {
-                    "job_class": "django_tasks_rq.Job",
-                    "with_scheduler": True,
-                }
-                if options["max_tasks"] is not None:
-                    rq_options["max_jobs"] = options["max_tasks"]
-                call_command("rqworker", "default", **rq_options)
+                _run_rq(options["max_tasks"])
                 return
             worker_options: dict[str, Any] = {"queue_name": "*"}
             if options["max_tasks"] is not None:

@@ -16,6 +16,7 @@ class Command(BaseCommand):
         result = delivery.sweep()
         if options["verbosity"] > 0:
             self.stdout.write(
-                f"requeued {result.requeued}, unknown {result.unknown}, "
+                f"requeued {result.requeued}, resent {result.resent}, "
+                f"unknown {result.unknown}, "
                 f"failed {result.failed}, enqueued {len(result.enqueued)}"
             )
