@@ -49,6 +49,7 @@ class OutboundEmailViewSet(ModelViewSet):
         "subject",
         "status",
         "attempts",
+        "possible_duplicates",
         "last_error",
         "message_id",
         "dedupe_key",

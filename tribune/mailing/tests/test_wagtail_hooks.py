@@ -63,6 +63,15 @@ def test_log_shows_one_message_in_full(staff_client: Client) -> None:
     assert "Body of the &lt;b&gt;notice&lt;/b&gt;" in _rows(response)
 
 
+def test_log_shows_how_often_a_message_may_have_been_duplicated(
+    staff_client: Client,
+) -> None:
+    email = queued_email()
+    OutboundEmail.objects.filter(pk=email.pk).update(possible_duplicates=2)
+    page = _rows(staff_client.get(f"{OUTBOX}inspect/{email.pk}/"))
+    assert "Possible duplicates" in page
+
+
 def test_log_cannot_be_written_from_the_admin(staff_client: Client) -> None:
     email = queued_email()
     assert staff_client.get(f"{OUTBOX}new/").status_code in {302, 403}
