@@ -30,6 +30,7 @@ from tribune.mailing.tests.conftest import (
     tribune_process,
     wait_for,
 )
+from tribune.mailing.tests.factories import queued_email
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REDIS = shutil.which("redis-server")
@@ -201,3 +202,30 @@ for n in range(5):
         Status.SENT
     }, stderr
     assert took < 30
+
+
+def test_a_worker_started_during_an_outage_sends_due_mail_and_stays_up(
+    smtp_settings: SMTPServer, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    redis_server.stop()
+    queued_email(to="early@example.org")
+    worker = tribune_process(
+        ["worker"],
+        tmp_path,
+        smtp=smtp_settings,
+        redis_url=redis_server.url,
+        settings=SHORT,
+    )
+    try:
+        wait_for(lambda: len(smtp_settings.received) == 1, timeout=60)
+        redis_server.start()
+        queued = _tribune(
+            ["shell", "-c", QUEUE], smtp_settings, redis_server.url, tmp_path
+        )
+        assert queued.returncode == 0, queued.stderr
+        wait_for(lambda: len(smtp_settings.received) == 2, timeout=60)
+        assert worker.poll() is None, "the worker died with Redis"
+    finally:
+        stderr = stop_process(worker)
+    assert "Redis unreachable" in stderr
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {Status.SENT}
