@@ -76,7 +76,7 @@ def _run_rq(max_tasks: int | None) -> None:
 
     done, delay = 0, 1.0
     while max_tasks is None or done < max_tasks:
-        worker = None
+        worker, started = None, time.monotonic()
         try:
             worker = get_worker("default", job_class="django_tasks_rq.Job")
             reset_db_connections()  # RQ forks a child per job
@@ -90,6 +90,8 @@ def _run_rq(max_tasks: int | None) -> None:
             logger.warning("Redis unreachable (%s); trying again in %.0f s", exc, delay)
         if worker is not None:
             done += worker.successful_job_count + worker.failed_job_count
+        if time.monotonic() - started > 60:
+            delay = 1.0  # a new outage, not the same one
         time.sleep(delay)
         # Redis usually comes back within seconds; poll gently if it does not.
         delay = min(delay * 2, 10.0)
