@@ -12,6 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from tribune.core import clock
+from tribune.core.text import clean_reader_text
 from tribune.mailing import services as mailing
 
 # One confirmation mail per address per ten minutes, whatever is asked.
@@ -47,7 +48,10 @@ def register_reader(
             _send_confirmation(existing, base_url)
         return None
     user = users.objects.create_user(
-        username=address, email=address, password=password, first_name=name.strip()
+        username=address,
+        email=address,
+        password=password,
+        first_name=clean_reader_text(name).strip(),
     )
     user.is_active = False
     user.save(update_fields=["is_active"])

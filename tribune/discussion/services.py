@@ -15,6 +15,7 @@ from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from tribune.core import clock
+from tribune.core.text import clean_reader_text
 from tribune.discussion import (
     caching,
     conf,
@@ -84,7 +85,7 @@ def get_or_create_thread(*, page: ArticlePage) -> Thread:
 
 def _clean_body(body: str, rules: DiscussionSettings) -> tuple[str, str]:
     """The trimmed text and its HTML, or InvalidCommentError."""
-    body = (body or "").strip()
+    body = clean_reader_text(body or "").strip()
     if not body:
         raise InvalidCommentError(_("Please write a comment."), field="body")
     limit = conf.get("MAX_LENGTH")
@@ -106,10 +107,10 @@ def _clean_body(body: str, rules: DiscussionSettings) -> tuple[str, str]:
 
 
 def _clean_guest(guest: Guest) -> Guest:
-    name = " ".join((guest.name or "").split())
+    name = " ".join(clean_reader_text(guest.name or "").split())
     # Stored lower-case, so "has this guest been approved before" is an index lookup.
     email = (guest.email or "").strip().lower()
-    website = (guest.website or "").strip()
+    website = clean_reader_text(guest.website or "").strip()
     if not name:
         raise InvalidCommentError(_("Please give a name."), field="name")
     if len(name) > 80:

@@ -254,11 +254,29 @@ def chosen_order(request: HttpRequest) -> Order:
     )
 
 
+# Beyond what a database integer holds: such an id or page cannot exist.
+_LARGEST = 2**63 - 1
+# More comment pages than any thread has; a page number beyond is not found.
+MAX_COMMENT_PAGE = 2**31 - 1
+
+
 def _int(raw: str | None, default: int | None) -> int | None:
     try:
-        return int(raw) if raw else default
+        value = int(raw) if raw else default
     except ValueError:
         return default
+    return value if value is None or abs(value) <= _LARGEST else default
+
+
+def _comment_page(request: HttpRequest) -> int:
+    """The `cpage` asked for (1 when absent or unreadable); 404 beyond any thread."""
+    try:
+        number = int(request.GET.get("cpage") or 1)
+    except ValueError:
+        return 1
+    if number > MAX_COMMENT_PAGE:
+        raise Http404("No such page of comments.")
+    return max(1, number)
 
 
 # The page-cache scope of a report's thread: this prefix and the page id.
@@ -285,7 +303,7 @@ def thread_context(request: HttpRequest, page: ArticlePage) -> dict[str, Any]:
         viewer=viewer,
         rules=rules,
         order=chosen_order(request),
-        page_number=_int(request.GET.get("cpage"), 1) or 1,
+        page_number=_comment_page(request),
         show_all=request.GET.get("call") == "1",
         focus=_int(request.GET.get("comment"), None),
     )

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "csp.context_processors.nonce",
                 "tribune.core.context_processors.site",
+                "tribune.core.context_processors.csrf",
             ],
         },
     }
@@ -119,10 +120,11 @@ CACHES = {
     "default": _SHARED,
     # Per process: rendered pages and comment boxes, always looked up under keys
     # that carry a version read from the shared cache, so a copy is never stale.
+    # Bounded by bytes, least recently used out first (core/memorycache.py).
     "local": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "tribune.core.memorycache.MemoryCache",
         "LOCATION": "tribune-local",
-        "OPTIONS": {"MAX_ENTRIES": 20000},
+        "OPTIONS": {"MAX_BYTES": env.get_int("PAGECACHE_MAX_BYTES", 64 * 1024 * 1024)},
     },
 }
 

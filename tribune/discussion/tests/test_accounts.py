@@ -154,3 +154,8 @@ def test_anonymous_reader_is_offered_sign_in_and_sign_up(client):
     page = client.get(article.url).content.decode()
     assert reverse("discussion:account_login") in page
     assert reverse("discussion:account_signup") in page
+
+
+def test_signup_name_is_stored_without_bidi_controls(client):
+    signup(client, name="Kim \u202eyawa\u202c\ue000csrf\ue001")
+    assert get_user_model().objects.get().first_name == "Kim yawacsrf"

@@ -377,3 +377,26 @@ def test_statuses_other_than_approved_are_not_counted(client, article):
     Comment.objects.filter(pk=comment.pk).update(status=Status.SPAM)
     page = html(client.get(article.url))
     assert comment.body_html not in page
+
+
+def test_posted_text_is_stored_without_private_use_or_bidi_controls(client, article):
+    post(
+        client,
+        article,
+        body="See \ue000csrf\ue001 here\u202e.",
+        name="Ada \u202egro.elpmaxe\u202c\u2066",
+        website="https://example.org/\u200fpage\U000f0001",
+    )
+    comment = Comment.objects.get()
+    assert comment.body_markdown == "See csrf here."
+    assert comment.author_name == "Ada gro.elpmaxe"
+    assert comment.author_website == "https://example.org/page"
+
+
+def test_huge_comment_page_number_is_not_found(client, article):
+    factories.comment(in_thread=factories.thread(article))
+    assert client.get(article.url + "?cpage=" + "9" * 30).status_code == 404
+    assert client.get(article.url + f"?cpage={2**31}").status_code == 404
+    assert client.get(article.url + "?comment=" + "9" * 30).status_code == 200
+    assert client.get(article.url + "?replyto=" + "9" * 30).status_code == 200
+    assert client.get(article.url + "?cpage=2").status_code == 200
