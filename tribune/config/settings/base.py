@@ -168,6 +168,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
     {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
+# Readers sign in from the comment section; without a "next" they land on the
+# front page (Django's default, /accounts/profile/, does not exist here).
+LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = env.get("LANGUAGE_CODE", "en")
 TIME_ZONE = env.get("TIME_ZONE", "Europe/Berlin")

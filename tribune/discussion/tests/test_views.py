@@ -3,6 +3,7 @@ import re
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from tribune.core import clock
@@ -400,3 +401,78 @@ def test_huge_comment_page_number_is_not_found(client, article):
     assert client.get(article.url + "?comment=" + "9" * 30).status_code == 200
     assert client.get(article.url + "?replyto=" + "9" * 30).status_code == 200
     assert client.get(article.url + "?cpage=2").status_code == 200
+
+
+def test_cookie_less_reports_from_one_ip_do_not_hide_a_comment(client, article):
+    # Issue 11, finding 4: each cookie-less request used to be a new reporter.
+    factories.rules(reports_to_hide=3, reports_per_ip_per_hour=5)
+    comment = factories.comment(in_thread=factories.thread(article))
+    url = reverse("discussion:report", args=[comment.pk])
+    statuses = []
+    for _ in range(8):
+        client.cookies.clear()
+        statuses.append(client.post(url, {"reason": "spam"}).status_code)
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED
+    assert statuses == [200] * 5 + [429] * 3
+    assert comment.reports.count() == 5
+    assert not comment.reports.filter(counted=True).exists()
+
+
+def test_reports_from_known_guests_on_different_networks_hide_a_comment(article):
+    factories.rules(reports_to_hide=2, report_min_guest_age_hours=24)
+    comment = factories.comment(in_thread=factories.thread(article))
+    other = factories.comment(in_thread=comment.thread)
+    readers = [Client(REMOTE_ADDR=ip) for ip in ("198.51.100.1", "203.0.113.2")]
+    with time_machine.travel(clock.now(), tick=False) as traveller:
+        for reader in readers:  # each gets its guest cookie by voting
+            vote = reader.post(
+                reverse("discussion:vote", args=[other.pk]), {"value": "up"}
+            )
+            assert vote.status_code == 302
+        traveller.shift(dt.timedelta(hours=25))
+        for reader in readers:
+            reader.post(
+                reverse("discussion:report", args=[comment.pk]), {"reason": "abuse"}
+            )
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+    assert comment.report_count == 2
+
+
+def test_cookie_less_votes_from_one_ip_stop_counting_after_the_limit(client, article):
+    # Issue 11, finding 5: 25 up-votes from one IP by dropping the cookie.
+    factories.rules(new_guests_per_ip_per_hour=10)
+    comment = factories.comment(in_thread=factories.thread(article))
+    url = reverse("discussion:vote", args=[comment.pk])
+    responses = []
+    for _ in range(25):
+        client.cookies.clear()
+        responses.append(client.post(url, {"value": "up"}))
+    comment.refresh_from_db()
+    assert comment.upvotes == 10
+    assert [r.status_code for r in responses] == [302] * 10 + [429] * 15
+    assert "Too many new visitors from your network" in html(responses[-1])
+
+
+def test_votes_per_network_are_limited_for_one_guest_too(client, article):
+    factories.rules(votes_per_ip_per_hour=3)
+    thread = factories.thread(article)
+    comments = [factories.comment(in_thread=thread) for _ in range(5)]
+    codes = [
+        client.post(
+            reverse("discussion:vote", args=[c.pk]), {"value": "up"}
+        ).status_code
+        for c in comments
+    ]
+    assert codes == [302] * 3 + [429] * 2
+    assert Vote.objects.count() == 3
+
+
+def test_form_token_expires_after_two_hours_with_a_clear_error(client, article):
+    started = spam.issue_form_token()
+    with time_machine.travel(clock.now() + dt.timedelta(hours=2, minutes=1)):
+        response = post(client, article, started=started)
+    assert response.status_code == 400
+    assert "This form is too old. Please send it again." in html(response)
+    assert not Comment.objects.exists()
