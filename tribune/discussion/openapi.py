@@ -64,7 +64,7 @@ DOCUMENT: dict[str, Any] = {
                         "in": "query",
                         "schema": {
                             "type": "string",
-                            "enum": ["oldest", "newest", "voted", "inline"],
+                            "enum": ["oldest", "newest", "voted", "best", "inline"],
                             "default": "oldest",
                         },
                     },

@@ -28,7 +28,8 @@ from tribune.newsroom.models import ArticlePage
 _ORDERING = {
     Order.OLDEST: ("created_at", "id"),
     Order.NEWEST: ("-created_at", "-id"),
-    Order.VOTED: ("-rank", "-score", "id"),
+    Order.VOTED: ("-score", "-rank", "id"),
+    Order.BEST: ("-rank", "-score", "id"),
     Order.INLINE: ("created_at", "id"),
 }
 
@@ -150,6 +151,12 @@ def _position_filter(order: Order, anchor: Comment) -> Q:
             created_at=anchor.created_at, id__gt=anchor.pk
         )
     if order is Order.VOTED:
+        return (
+            Q(score__gt=anchor.score)
+            | Q(score=anchor.score, rank__gt=anchor.rank)
+            | Q(score=anchor.score, rank=anchor.rank, id__lt=anchor.pk)
+        )
+    if order is Order.BEST:
         return (
             Q(rank__gt=anchor.rank)
             | Q(rank=anchor.rank, score__gt=anchor.score)

@@ -193,7 +193,7 @@ WHITENOISE_MAX_AGE = 31536000
 
 SITE_NAME = env.get("SITE_NAME", "The Valley Ledger")
 WAGTAIL_SITE_NAME = SITE_NAME
-WAGTAILADMIN_BASE_URL = env.get("BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env.base_url()
 WAGTAILSEARCH_BACKENDS = {
     # Picks PostgreSQL full-text search on PostgreSQL, a portable index elsewhere.
     "default": {"BACKEND": "wagtail.search.backends.database"}

@@ -175,10 +175,20 @@ def test_deep_replies_say_whom_they_answer(client, article):
     assert "in reply to Level 3" not in page
 
 
+def test_large_counts_are_grouped_as_the_language_writes_them(client, article):
+    thread = factories.thread(article)
+    factories.comment(in_thread=thread)
+    # The counter is what a thousand posts would leave; posting them is not the point.
+    type(thread).objects.filter(pk=thread.pk).update(comment_count=1455)
+    page = html(client.get(article.url))
+    assert "1,455 Comments" in page
+    assert '<span class="discussion-bubble__count">1,455</span>' in page
+
+
 def test_reply_link_without_js_prepares_the_form(client, article):
-    top = factories.comment(in_thread=factories.thread(article), name="Cleo")
+    top = factories.comment(in_thread=factories.thread(article), name="Farid A.")
     page = html(client.get(f"{article.url}?replyto={top.pk}"))
-    assert "Replying to Cleo." in page
+    assert "Replying to Farid A. <a" in page  # no second period after the name
     assert f'name="parent" value="{top.pk}"' in page
 
 
@@ -244,6 +254,27 @@ def test_most_voted_puts_the_best_comment_first(client, article):
     assert page.index(f'id="comment-{liked.pk}"') < page.index(
         f'id="comment-{plain.pk}"'
     )
+
+
+def test_most_voted_orders_by_score_and_best_by_wilson_bound(client, article):
+    from tribune.discussion import services
+
+    thread = factories.thread(article)
+    three = factories.comment(in_thread=thread)  # 3 up: score 3, bound 0.65
+    four = factories.comment(in_thread=thread)  # 6 up, 2 down: score 4, bound 0.52
+    for comment, value in [(three, 1)] * 3 + [(four, 1)] * 6 + [(four, -1)] * 2:
+        services.vote(
+            comment=comment, viewer=factories.guest_viewer(), value=value, state="open"
+        )
+    voted = html(client.get(f"{article.url}?sort=voted"))
+    assert voted.index(f'id="comment-{four.pk}"') < voted.index(
+        f'id="comment-{three.pk}"'
+    )
+    best = html(client.get(f"{article.url}?sort=best"))
+    assert best.index(f'id="comment-{three.pk}"') < best.index(
+        f'id="comment-{four.pk}"'
+    )
+    assert 'data-sort="best"' in best
 
 
 def test_large_thread_pages_and_permalinks_beyond_the_first_page(
