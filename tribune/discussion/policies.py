@@ -9,6 +9,7 @@ from tribune.discussion import conf
 from tribune.discussion.clients import Viewer
 from tribune.discussion.models import (
     Comment,
+    DiscussionSettings,
     HeldReason,
     ModerationPolicy,
     SiteCommentsMode,
@@ -79,6 +80,21 @@ def can_reply(parent: Comment, state: str) -> bool:
 def can_report(comment: Comment, viewer: Viewer) -> bool:
     """Readers may report visible comments other than their own."""
     return comment.status == Status.APPROVED and not is_author(comment, viewer)
+
+
+def report_counts(viewer: Viewer, rules: DiscussionSettings) -> bool:
+    """Whether a report by `viewer` counts towards hiding a comment.
+
+    Accounts (confirmed by email) count; a guest counts once the browser's
+    signed cookie is older than the site's `report_min_guest_age_hours`, so
+    dropping the cookie makes no reporter that counts.
+    """
+    if viewer.user_id is not None:
+        return True
+    if viewer.guest_since is None:
+        return False
+    age = clock.now().timestamp() - viewer.guest_since
+    return age >= rules.report_min_guest_age_hours * 3600
 
 
 def initial_status(
