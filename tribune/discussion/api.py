@@ -132,11 +132,13 @@ def _article(page_id: int, *, body: bool = True) -> ArticlePage:
     return page
 
 
-def _comment(comment_id: int) -> Comment:
-    comment = selectors.get_comment(comment_id)
-    if comment is None or not comment.thread.page.live:
-        raise NotFoundError()
-    return comment
+def _comment(request: HttpRequest, comment_id: int) -> Comment:
+    """The comment if policies.can_view_comment lets the reader see it, else 404."""
+    return selectors.access_comment(
+        comment_id=comment_id,
+        viewer=clients.viewer_for(request),
+        rules=selectors.get_settings_for_request(request),
+    )
 
 
 def _serialise(
@@ -347,7 +349,7 @@ def passages(request: HttpRequest, page_id: int) -> HttpResponse:
 @endpoint("PATCH", "DELETE")
 def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
     """PATCH {"body"} to edit one's own comment, DELETE to delete it."""
-    comment = _comment(comment_id)
+    comment = _comment(request, comment_id)
     viewer = clients.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(comment.thread.page, rules)
@@ -364,7 +366,7 @@ def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
 @endpoint("POST")
 def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
     """POST {"value": 1 | -1 | 0} to vote up, down, or withdraw."""
-    comment = _comment(comment_id)
+    comment = _comment(request, comment_id)
     data = _json_body(request)
     value = data.get("value")
     if not isinstance(value, int) or isinstance(value, bool):
@@ -383,7 +385,7 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
 @endpoint("POST")
 def report(request: HttpRequest, comment_id: int) -> HttpResponse:
     """POST {"reason"} to report a comment to the moderators."""
-    comment = _comment(comment_id)
+    comment = _comment(request, comment_id)
     data = _json_body(request)
     viewer = clients.ensure_guest(request, clients.viewer_for(request))
     rules = selectors.get_settings_for_request(request)

@@ -107,3 +107,19 @@ def can_see(comment: Comment, viewer: Viewer) -> bool:
     return comment.status == Status.APPROVED or (
         comment.status == Status.PENDING and is_author(comment, viewer)
     )
+
+
+def can_view_comment(
+    *, viewer: Viewer, comment: Comment, state: str, page_public: bool
+) -> bool:
+    """The one answer to "may this reader see this comment", for every route
+    that shows or acts on a single comment (reports, edits, votes, the API).
+
+    `state` is the thread's thread_state; `page_public` says the report is live
+    and outside any private section.  Staff see every status; other readers see
+    approved comments and their own held ones (selectors.visible_to is the same
+    rule for lists).
+    """
+    if not page_public or state == HIDDEN:
+        return False
+    return viewer.is_moderator or can_see(comment, viewer)

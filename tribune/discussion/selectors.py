@@ -10,9 +10,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Site
 
-from tribune.core import generations
+from tribune.core import generations, sites
 from tribune.discussion import conf, policies, tree
 from tribune.discussion.clients import Viewer
+from tribune.discussion.errors import NotFoundError
 from tribune.discussion.models import (
     Comment,
     DiscussionSettings,
@@ -163,8 +164,10 @@ def find_page_of(
     *, thread: Thread, viewer: Viewer, order: Order, comment_id: int
 ) -> int | None:
     """The page number on which a comment's conversation appears, or None."""
+    # Only a comment the reader may see moves the page: where a held one sits
+    # is not for other readers to learn.
     target = (
-        Comment.objects.filter(thread=thread, pk=comment_id)
+        Comment.objects.filter(visible_to(viewer), thread=thread, pk=comment_id)
         .select_related("root")
         .first()
     )
@@ -254,6 +257,28 @@ def build_tree(
         for c in [*top, *replies]
     ]
     return tree.build(nodes, max_depth=conf.get("MAX_DEPTH"))
+
+
+def access_comment(
+    *, comment_id: int, viewer: Viewer, rules: DiscussionSettings
+) -> Comment:
+    """The comment with its thread and report, if policies.can_view_comment lets
+    the reader see it; otherwise NotFoundError, the same answer as for an id
+    that does not exist (ids are sequential, so any other answer would tell
+    readers what the moderation queue holds).
+    """
+    comment = get_comment(comment_id)
+    if comment is None:
+        raise NotFoundError()
+    page = comment.thread.page
+    if not policies.can_view_comment(
+        viewer=viewer,
+        comment=comment,
+        state=get_state(page, rules),
+        page_public=page.live and not sites.is_private(page),
+    ):
+        raise NotFoundError()
+    return comment
 
 
 def get_comment(comment_id: int) -> Comment | None:

@@ -26,7 +26,11 @@ from tribune.discussion import (
     services,
     tree,
 )
-from tribune.discussion.errors import DiscussionError, SpamSuspectedError
+from tribune.discussion.errors import (
+    DiscussionError,
+    NotFoundError,
+    SpamSuspectedError,
+)
 from tribune.discussion.forms import CommentForm, EditForm, ReportForm
 from tribune.discussion.models import Comment, SiteCommentsMode
 from tribune.discussion.ranking import Order, parse_order
@@ -40,11 +44,16 @@ def _article(page_id: int) -> ArticlePage:
     return page
 
 
-def _comment(comment_id: int) -> Comment:
-    comment = selectors.get_comment(comment_id)
-    if comment is None or not comment.thread.page.live:
-        raise Http404("No such comment.")
-    return comment
+def _comment(request: HttpRequest, comment_id: int) -> Comment:
+    """The comment, or 404 unless policies.can_view_comment lets the reader see it."""
+    try:
+        return selectors.access_comment(
+            comment_id=comment_id,
+            viewer=clients.viewer_for(request),
+            rules=selectors.get_settings_for_request(request),
+        )
+    except NotFoundError:
+        raise Http404("No such comment.") from None
 
 
 def comment_url(page: ArticlePage, comment_id: int, request: HttpRequest) -> str:
@@ -104,7 +113,7 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
 @require_POST
 def vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Vote up, down or withdraw, then return to the comment."""
-    comment = _comment(comment_id)
+    comment = _comment(request, comment_id)
     page = comment.thread.page.specific
     value = {"up": 1, "down": -1, "none": 0}.get(request.POST.get("value", ""), 2)
     viewer = clients.ensure_guest(request, clients.viewer_for(request))
@@ -136,7 +145,7 @@ def _problem(
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """The author's edit form for a comment, within the edit window."""
-    comment = _comment(comment_id)
+    comment = _comment(request, comment_id)
     page = comment.thread.page.specific
     viewer = clients.viewer_for(request)
     rules, _state = _context_state(request, page)
@@ -176,7 +185,7 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Ask, then delete the reader's own comment."""
-    comment = _comment(comment_id)
+    comment = _comment(request, comment_id)
     page = comment.thread.page.specific
     viewer = clients.viewer_for(request)
     if request.method == "POST":
@@ -200,7 +209,7 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Report a comment to the moderators."""
-    comment = _comment(comment_id)
+    comment = _comment(request, comment_id)
     page = comment.thread.page.specific
     viewer = clients.ensure_guest(request, clients.viewer_for(request))
     rules, _state = _context_state(request, page)
