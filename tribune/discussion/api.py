@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -27,6 +28,7 @@ from tribune.discussion import (
     services,
     spam,
     tree,
+    verification,
 )
 from tribune.discussion.errors import DiscussionError, NotFoundError
 from tribune.discussion.models import Comment, SiteCommentsMode, Status, Thread
@@ -272,6 +274,13 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
         raise DiscussionError(
             _("parent must be a comment id."), field="parent", code="bad_type"
         )
+    verify = data.get("verify_email", False)
+    if not isinstance(verify, bool):
+        raise DiscussionError(
+            _("verify_email must be true or false."),
+            field="verify_email",
+            code="bad_type",
+        )
     viewer = clients.ensure_guest(request, viewer)
     post: dict[str, Any] = {
         "thread": thread,
@@ -295,6 +304,12 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
         comment = services.post_comment(**post)
     else:
         comment = inline.post_inline_comment(page=page, quote=quote, **post)
+    if verify and not signed_in:
+        verification.request_email_verification(
+            email=comment.author_email,
+            guest_token=comment.guest_token,
+            base_url=settings.WAGTAILADMIN_BASE_URL,
+        )
     comment.my_vote, comment.is_mine = 0, True  # type: ignore[attr-defined]
     comment.may_edit = policies.can_edit(comment, viewer)  # type: ignore[attr-defined]
     comment.may_vote = False  # type: ignore[attr-defined]

@@ -85,10 +85,14 @@ def initial_status(
     *,
     policy: str,
     is_guest: bool,
-    guest_has_approved_comment: bool,
+    guest_is_trusted: bool,
     held_word: str | None,
 ) -> tuple[Status, HeldReason]:
-    """The status a new comment starts in, and why it is held if it is."""
+    """The status a new comment starts in, and why it is held if it is.
+
+    `guest_is_trusted` must come from proof (selectors.is_trusted_guest), never
+    from an address the guest typed.
+    """
     if policy == ModerationPolicy.HOLD_ALL:
         return Status.PENDING, HeldReason.POLICY
     if held_word:
@@ -96,7 +100,7 @@ def initial_status(
     if (
         policy == ModerationPolicy.HOLD_FIRST_GUEST
         and is_guest
-        and not guest_has_approved_comment
+        and not guest_is_trusted
     ):
         return Status.PENDING, HeldReason.FIRST_GUEST
     return Status.APPROVED, HeldReason.NONE

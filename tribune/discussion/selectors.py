@@ -17,6 +17,7 @@ from tribune.discussion.errors import NotFoundError
 from tribune.discussion.models import (
     Comment,
     DiscussionSettings,
+    EmailVerification,
     SiteCommentsMode,
     Status,
     Thread,
@@ -115,6 +116,22 @@ def has_stake(viewer: Viewer, page_ids: list[int]) -> bool:
     )
     voted = Vote.objects.filter(voter=viewer.key, comment__thread__page_id__in=page_ids)
     return wrote.exists() or voted.exists()
+
+
+def is_trusted_guest(*, guest_token: str, email: str) -> bool:
+    """Whether a guest proved they may skip the first-comment hold.
+
+    Proof is the browser itself (its guest token wrote an approved comment) or
+    a verified address (this browser asked for the link mailed to `email`, and
+    it was opened).  An address typed into the form counts for nothing alone.
+    """
+    if not guest_token:
+        return False
+    wrote = Comment.objects.filter(guest_token=guest_token, status=Status.APPROVED)
+    verified = EmailVerification.objects.filter(
+        guest_token=guest_token, email=email, verified_at__isnull=False
+    )
+    return wrote.exists() or (bool(email) and verified.exists())
 
 
 def visible_to(viewer: Viewer) -> Q:

@@ -21,6 +21,7 @@ from tribune.discussion import (
     policies,
     ranking,
     rendering,
+    selectors,
     signals,
     spam,
 )
@@ -247,11 +248,11 @@ def _insert(
         policy=rules.moderation,
         is_guest=is_guest,
         # Asked only when the policy needs it: it is the costliest check.
-        guest_has_approved_comment=is_guest
+        guest_is_trusted=is_guest
         and rules.moderation == ModerationPolicy.HOLD_FIRST_GUEST
-        and Comment.objects.filter(
-            author_email=comment.author_email, status=Status.APPROVED
-        ).exists(),
+        and selectors.is_trusted_guest(
+            guest_token=comment.guest_token, email=comment.author_email
+        ),
         held_word=held_word,
     )
     comment.save()
@@ -341,6 +342,18 @@ def _change_status(
             note=note[:300],
         )
     return comment
+
+
+def release_comment(*, comment: Comment, note: str) -> Comment:
+    """Approve a held comment without a moderator, because its author proved
+    what the hold asked for; logged with `note`.
+
+    Precondition: the caller holds the row lock inside a transaction.  Sends
+    `comment_visible` on commit.
+    """
+    return _change_status(
+        comment, Status.APPROVED, action=Action.APPROVE, moderator=None, note=note
+    )
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import (
     Http404,
     HttpRequest,
@@ -25,6 +26,7 @@ from tribune.discussion import (
     selectors,
     services,
     tree,
+    verification,
 )
 from tribune.discussion.errors import (
     DiscussionError,
@@ -100,6 +102,8 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
                 form.refresh_token()
             form.add_service_error(error)
         else:
+            if not signed_in and data.get("verify_email"):
+                ask_verification(comment)
             response = HttpResponseRedirect(comment_url(page, comment.pk, request))
             clients.remember_guest(response, viewer)
             return response
@@ -108,6 +112,28 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
     response = page.serve(request)
     response.status_code = 400
     return response
+
+
+def ask_verification(comment: Comment) -> None:
+    """Mail the guest who wrote `comment` a link that proves their address.
+
+    The answer to the poster is the same whether or not a mail goes out.
+    """
+    verification.request_email_verification(
+        email=comment.author_email,
+        guest_token=comment.guest_token,
+        base_url=settings.WAGTAILADMIN_BASE_URL,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify_email(request: HttpRequest, token: str) -> HttpResponseBase:
+    """A page with one button: mail scanners open links, only people press it."""
+    if request.method == "POST":
+        if verification.verify_guest_email(token=token) is None:
+            return render(request, "discussion/verify/bad_link.html", status=400)
+        return render(request, "discussion/verify/done.html")
+    return render(request, "discussion/verify/confirm.html")
 
 
 @require_POST
