@@ -153,7 +153,7 @@ def _serialise(
         "parent": c.parent_id,
         "depth": node.depth,
         "reply_to": node.reply_to,
-        "status": c.status
+        "status": policies.apparent_status(c)
         if shown
         else ("deleted" if c.status == "deleted" else "removed"),
         "author": {"name": c.author_name, "website": c.author_website or None}
@@ -326,7 +326,7 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
             "comment": _single(comment, viewer, state),
             "html": html,
             "count": thread.comment_count,
-            "held": comment.status == Status.PENDING,
+            "held": policies.apparent_status(comment) == Status.PENDING,
         },
         status=201,
     )
@@ -391,7 +391,13 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
     viewer = clients.ensure_guest(request, clients.viewer_for(request))
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(comment.thread.page, rules)
-    comment = services.vote(comment=comment, viewer=viewer, value=value, state=state)
+    comment = services.vote(
+        comment=comment,
+        viewer=viewer,
+        value=value,
+        state=state,
+        ip=clients.client_ip(request),
+    )
     response = JsonResponse({"comment": _single(comment, viewer, state, value)})
     clients.remember_guest(response, viewer)
     return response

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from tribune.core import clock
-from tribune.discussion import conf
+from tribune.discussion import conf, networks
 from tribune.discussion.clients import Viewer
 from tribune.discussion.models import (
+    Ban,
+    BanMode,
     Comment,
     HeldReason,
     ModerationPolicy,
@@ -81,18 +84,58 @@ def can_report(comment: Comment, viewer: Viewer) -> bool:
     return comment.status == Status.APPROVED and not is_author(comment, viewer)
 
 
+def ban_verdict(
+    bans: Iterable[Ban],
+    *,
+    user_id: int | None,
+    guest_token: str,
+    ip: str | None,
+    email: str = "",
+    email_proved: bool = False,
+    now: dt.datetime,
+) -> BanMode | None:
+    """How the bans treat a poster or voter: refuse, shadow hold, or None.
+
+    A ban counts while it is neither lifted nor expired and any of its targets
+    matches.  A ban matched only by an email address nobody proved (a guest's
+    typed one) shadow-holds even in refuse mode, so that no answer tells anyone
+    that an address is banned.  Refusal wins over a shadow hold.
+    """
+    verdict = None
+    for ban in bans:
+        if ban.lifted_at is not None or (
+            ban.expires_at is not None and ban.expires_at <= now
+        ):
+            continue
+        proved = (
+            (ban.user_id is not None and ban.user_id == user_id)
+            or (bool(ban.guest_token) and ban.guest_token == guest_token)
+            or networks.contains(ban.network, ip)
+            or (bool(ban.email) and email_proved and ban.email == email)
+        )
+        typed = bool(ban.email) and bool(email) and ban.email == email
+        if proved and ban.mode == BanMode.REFUSE:
+            return BanMode.REFUSE
+        if proved or typed:
+            verdict = BanMode.SHADOW
+    return verdict
+
+
 def initial_status(
     *,
     policy: str,
     is_guest: bool,
     guest_is_trusted: bool,
     held_word: str | None,
+    banned: bool = False,
 ) -> tuple[Status, HeldReason]:
     """The status a new comment starts in, and why it is held if it is.
 
     `guest_is_trusted` must come from proof (selectors.is_trusted_guest), never
-    from an address the guest typed.
+    from an address the guest typed.  A shadow ban (`banned`) holds it first.
     """
+    if banned:
+        return Status.PENDING, HeldReason.BANNED
     if policy == ModerationPolicy.HOLD_ALL:
         return Status.PENDING, HeldReason.POLICY
     if held_word:
@@ -111,6 +154,13 @@ def can_see(comment: Comment, viewer: Viewer) -> bool:
     return comment.status == Status.APPROVED or (
         comment.status == Status.PENDING and is_author(comment, viewer)
     )
+
+
+def apparent_status(comment: Comment) -> str:
+    """The status a comment's author is shown: a shadow-held one looks published."""
+    if comment.status == Status.PENDING and comment.held_reason == HeldReason.BANNED:
+        return Status.APPROVED
+    return comment.status
 
 
 def can_view_comment(

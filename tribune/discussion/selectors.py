@@ -10,11 +10,12 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Site
 
-from tribune.core import generations, sites
+from tribune.core import clock, generations, sites
 from tribune.discussion import conf, policies, tree
 from tribune.discussion.clients import Viewer
 from tribune.discussion.errors import NotFoundError
 from tribune.discussion.models import (
+    Ban,
     Comment,
     DiscussionSettings,
     EmailVerification,
@@ -61,6 +62,41 @@ class ThreadPage:
     @property
     def next_page(self) -> int:
         return self.page_number + 1
+
+
+# Bans kept per process for the posting and voting paths; bumped by every
+# change of a ban (bans.py).  Expiry is checked at use, so it needs no bump.
+BANS_GENERATION = "discussion:bans:generation"
+
+
+def list_active_bans() -> list[Ban]:
+    """Bans not lifted and not yet expired when loaded, from this process's
+    memory when it can be (no query).
+
+    policies.ban_verdict checks expiry again at the moment of use.
+    """
+
+    def load() -> list[Ban]:
+        now = clock.now()
+        return list(
+            Ban.objects.filter(lifted_at__isnull=True)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+            .order_by()
+        )
+
+    return generations.remember(
+        BANS_GENERATION, "discussion:bans:active", load, KEEP_SECONDS
+    )
+
+
+def list_bans(*, lifted: bool) -> QuerySet[Ban]:
+    """Bans for moderators, newest first: current ones, or lifted and expired."""
+    now = clock.now()
+    current = Q(lifted_at__isnull=True) & (
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+    bans = Ban.objects.exclude(current) if lifted else Ban.objects.filter(current)
+    return bans.select_related("user", "created_by").order_by("-created_at", "-id")
 
 
 def get_settings(site: Site | None) -> DiscussionSettings:

@@ -27,6 +27,7 @@ from tribune.discussion import (
 )
 from tribune.discussion.clients import Viewer
 from tribune.discussion.errors import (
+    BannedError,
     InvalidCommentError,
     InvalidReplyError,
     NotAllowedError,
@@ -35,6 +36,7 @@ from tribune.discussion.errors import (
 )
 from tribune.discussion.models import (
     Action,
+    BanMode,
     Comment,
     DiscussionSettings,
     HeldReason,
@@ -168,7 +170,9 @@ def post_comment(
     "all") is the author's wish for email, announced with `comment_posted`.
     Sends `comment_visible` on commit when the comment is approved at once.
     Raises a DiscussionError for closed threads, bad input, bad parents and
-    rate limits.
+    rate limits, and BannedError when a ban refuses the poster; a shadow ban
+    stores the comment held (HeldReason.BANNED) and its author sees it as
+    published.
     """
     if state != SiteCommentsMode.OPEN:
         raise ThreadClosedError()
@@ -185,6 +189,13 @@ def post_comment(
         name = user.get_full_name() or user.get_username().split("@")[0]
         email, website = getattr(user, "email", ""), ""
     held_word = spam.find_held_word(f"{text}\n{name}\n{website}", rules.word_list())
+    banned = check_not_banned(
+        user_id=user.pk if user is not None else None,
+        guest_token="" if user is not None else viewer.guest_token,
+        ip=ip,
+        email=email,
+        email_proved=user is not None,
+    )
     comment = Comment(
         thread=thread,
         author=user if user is not None else None,
@@ -202,7 +213,7 @@ def post_comment(
             # Counted before the transaction: no cache I/O under the write lock.
             spam.check_rate(ip=ip, email=email)
         with transaction.atomic():
-            _insert(comment, rules, state, parent_id, held_word, notify)
+            _insert(comment, rules, state, parent_id, held_word, notify, banned)
     except (IntegrityError, RateLimitedError):
         # A resent form (double click, retry) returns what the first one made;
         # the unique key, not a read before the write, is what makes it once.
@@ -219,6 +230,33 @@ def post_comment(
     return comment
 
 
+def check_not_banned(
+    *,
+    user_id: int | None,
+    guest_token: str,
+    ip: str | None,
+    email: str = "",
+    email_proved: bool = False,
+) -> bool:
+    """Raise BannedError if a ban refuses this poster or voter; return True if
+    one shadow-holds them (policies.ban_verdict), False if none applies.
+
+    Reads the bans from this process's memory (selectors.list_active_bans).
+    """
+    verdict = policies.ban_verdict(
+        selectors.list_active_bans(),
+        user_id=user_id,
+        guest_token=guest_token,
+        ip=ip,
+        email=email,
+        email_proved=email_proved,
+        now=clock.now(),
+    )
+    if verdict == BanMode.REFUSE:
+        raise BannedError()
+    return verdict == BanMode.SHADOW
+
+
 def _insert(
     comment: Comment,
     rules: DiscussionSettings,
@@ -226,6 +264,7 @@ def _insert(
     parent_id: int | None,
     held_word: str | None,
     notify: str,
+    banned: bool = False,
 ) -> None:
     """post_comment's part inside the transaction: parent, status, row, counter."""
     thread = comment.thread
@@ -254,6 +293,7 @@ def _insert(
             guest_token=comment.guest_token, email=comment.author_email
         ),
         held_word=held_word,
+        banned=banned,
     )
     comment.save()
     if notify in NOTIFY_CHOICES:
@@ -374,14 +414,22 @@ def delete_comment(*, comment: Comment, viewer: Viewer) -> Comment:
     )
 
 
-def vote(*, comment: Comment, viewer: Viewer, value: int, state: str) -> Comment:
+def vote(
+    *,
+    comment: Comment,
+    viewer: Viewer,
+    value: int,
+    state: str,
+    ip: str | None = None,
+) -> Comment:
     """Set the viewer's vote on a comment to +1, -1, or 0 (withdraw).
 
     The unique constraint on (comment, voter) decides races: a concurrent
     duplicate insert fails and is retried as an update of the row that won.
     Counters change with F() in the same transaction.  Returns the comment with
     fresh counters.  Raises NotAllowedError for own comments, closed threads,
-    hidden comments, or a value outside -1..1.
+    hidden comments, or a value outside -1..1, and BannedError for a voter a
+    ban refuses; a shadow-banned voter's vote changes nothing.
     """
     if value not in (-1, 0, 1):
         raise InvalidCommentError(_("A vote is up, down or none."), code="bad_vote")
@@ -390,6 +438,9 @@ def vote(*, comment: Comment, viewer: Viewer, value: int, state: str) -> Comment
         raise NotAllowedError(
             _("You cannot vote on this comment."), code="vote_not_allowed"
         )
+    if check_not_banned(user_id=viewer.user_id, guest_token=viewer.guest_token, ip=ip):
+        # A shadow-banned voter's vote is not counted; the answer looks the same.
+        return comment
     for _attempt in range(3):
         try:
             with transaction.atomic():

@@ -145,7 +145,13 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     viewer = clients.ensure_guest(request, clients.viewer_for(request))
     _rules, state = _context_state(request, page)
     try:
-        services.vote(comment=comment, viewer=viewer, value=value, state=state)
+        services.vote(
+            comment=comment,
+            viewer=viewer,
+            value=value,
+            state=state,
+            ip=clients.client_ip(request),
+        )
     except DiscussionError as error:
         return _problem(request, page, comment, error)
     response = HttpResponseRedirect(comment_url(page, comment.pk, request))
