@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Only the tests need node (axe-core); the demo needs Python alone.
+NODE_STAMP := node_modules/.installed
 PORT ?= 8000
 
 .PHONY: help install run serve worker test test-fast lint format bench screenshot clean
@@ -10,23 +12,27 @@ PORT ?= 8000
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml constraints.txt package.json
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
-	npm ci --silent --no-audit --no-fund
 	touch $(STAMP)
 
-install: $(STAMP) ## create the virtualenv and install everything
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $(NODE_STAMP)
 
-run: $(STAMP) ## load the demo and serve it on http://127.0.0.1:8000 with a worker
-	$(BIN)/tribune demo
+install: $(STAMP) $(NODE_STAMP) ## create the virtualenv and install everything
+
+run: export TRIBUNE_BIND = 127.0.0.1:$(PORT)
+run: $(STAMP) ## load the demo and serve it on http://127.0.0.1:8000 (PORT=...) with a worker
 	$(BIN)/tribune collectstatic --noinput --verbosity 0
+	$(BIN)/tribune demo
 	$(BIN)/tribune worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	TRIBUNE_BIND=127.0.0.1:$(PORT) $(BIN)/tribune serve
+	$(BIN)/tribune serve
 
-test: $(STAMP) ## run the whole test suite (set DATABASE_URL for PostgreSQL)
+test: $(STAMP) $(NODE_STAMP) ## run the whole test suite (set DATABASE_URL for PostgreSQL)
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff, mypy and import-linter

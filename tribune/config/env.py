@@ -97,6 +97,22 @@ def _sqlite(name: str) -> dict[str, Any]:
     }
 
 
+def base_url() -> str:
+    """The site's public address: BASE_URL, or else where `tribune serve` listens.
+
+    One address for every absolute link (pages, feeds, sitemap, mail, API), so
+    `make run PORT=8101` links to port 8101 everywhere.
+    """
+    configured = os.environ.get("BASE_URL", "").strip()
+    if configured:
+        return configured.rstrip("/")
+    host, _, port = os.environ.get("TRIBUNE_BIND", "127.0.0.1:8000").rpartition(":")
+    # A server listening on every interface is reached on this machine at loopback.
+    if host in {"", "0.0.0.0", "[::]", "::"}:  # noqa: S104
+        host = "127.0.0.1"
+    return f"http://{host}:{port or 8000}"
+
+
 def demo_secret_key() -> str:
     """The demo's own secret, made once and kept in var/ so sessions survive."""
     path = VAR_DIR / "secret_key"
@@ -125,13 +141,15 @@ _EMAIL_SCHEMES = {
 }
 _SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 _CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+_FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 
 def email() -> dict[str, Any]:
     """Mail settings from EMAIL_URL or EMAIL_HOST and friends; console mail otherwise.
 
     EMAIL_URL is smtp://user:pass@host:port (plain, port 25), smtp+tls://
-    (STARTTLS, 587), smtp+ssl:// (implicit TLS, 465) or console://.
+    (STARTTLS, 587), smtp+ssl:// (implicit TLS, 465) or console:// (every mail
+    printed in full). Unset, mail is written quietly to files under var/mail/.
     """
     url = os.environ.get("EMAIL_URL", "")
     host = os.environ.get("EMAIL_HOST", "")
@@ -141,7 +159,10 @@ def email() -> dict[str, Any]:
     if url:
         return _email_from_url(url, timeout)
     if not host:
-        return {"EMAIL_BACKEND": _CONSOLE_BACKEND}
+        return {
+            "EMAIL_BACKEND": _FILE_BACKEND,
+            "EMAIL_FILE_PATH": str(VAR_DIR / "mail"),
+        }
     use_tls = get_bool("EMAIL_USE_TLS", False)
     use_ssl = get_bool("EMAIL_USE_SSL", False)
     if use_tls and use_ssl:

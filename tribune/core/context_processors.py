@@ -6,6 +6,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from tribune.core import pagecache
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -14,3 +17,11 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "SITE_NAME": settings.SITE_NAME,
         "BASE_URL": settings.WAGTAILADMIN_BASE_URL.rstrip("/"),
     }
+
+
+def csrf(request: HttpRequest) -> dict[str, Any]:
+    """`csrf_token` as a page-cache hole, so a cached page gets each reader's own.
+
+    Replaces Django's built-in processor of the same name (it runs first).
+    """
+    return {"csrf_token": SimpleLazyObject(lambda: pagecache.hole(request, "csrf"))}

@@ -7,7 +7,12 @@ numbers kept in the shared "default" cache, so an invalidation in one process is
 seen by all of them at their next request.
 The few values that must differ per request are "holes": the rendered value is
 swapped for a placeholder when the page is stored and a fresh value is made for
-every request that is served from the cache.
+every request that is served from the cache. Only values made during the render
+(through `hole`, the `csrf_token` of templates, the CSP nonce) become holes, and the
+placeholder carries a secret made by each process, so no text a reader or editor
+stored can open one.
+Only the query parameters pages read take part in the key; a request with any other
+parameter is rendered and not kept, so junk query strings add no copies.
 
 The middleware sits just inside GZip, so a hit skips sessions, locale, CSRF, auth,
 CSP and the view: the stored copy keeps the headers those added (the CSP header
@@ -20,6 +25,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import secrets
 import uuid
 from collections.abc import Callable
 from hashlib import blake2b
@@ -28,8 +34,13 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.middleware.csrf import (  # type: ignore[attr-defined]  # not in the stubs
+    CsrfViewMiddleware,
+    _unmask_cipher_token,
+    get_token,
+)
 from django.utils import translation
+from django.utils.http import urlencode
 
 from tribune.core import generations
 
@@ -45,7 +56,13 @@ _GENERATORS: dict[str, Generator] = {
 _CSRF_FIELD = re.compile(
     rb'(name="csrfmiddlewaretoken" value=")([A-Za-z0-9]{32,64})(")'
 )
-_HOLE = re.compile(rb"\xee\x80\x80([a-z0-9_.]+)\xee\x80\x81")  # U+E000 name U+E001
+# Placeholders are U+E000 secret:name U+E001. The secret is made afresh by each
+# process and never leaves it (copies are stored already split at the holes),
+# so no stored text can contain a placeholder.
+_SECRET = secrets.token_hex(16)
+_HOLE = re.compile(b"\xee\x80\x80" + _SECRET.encode() + rb":([a-z0-9_.]+)\xee\x80\x81")
+# The parameters pages read (feeds, search, pagination, the comment section).
+QUERY_PARAMS = ("page", "q", "full", "cpage", "call", "comment", "replyto", "sort")
 _GLOBAL_GENERATION = "pagecache:generation"
 # Headers a copy does not keep: per-response, or set again when it is served.
 _NOT_STORED = {"set-cookie", "content-length", "x-page-cache", "date"}
@@ -113,11 +130,22 @@ def _bypass(request: HttpRequest) -> bool:
     return any(name in cookies for name in _setting("BYPASS_COOKIES", []))
 
 
-def _page_key(request: HttpRequest, language: str) -> str:
+def _query(request: HttpRequest) -> str | None:
+    """The query string in a normal form, or None if it has a parameter no page
+    reads (such a request is rendered and never kept)."""
+    allowed = _setting("QUERY_PARAMS", QUERY_PARAMS)
+    items = sorted(request.GET.lists())  # by name; a name's values keep their order
+    if any(name not in allowed for name, _ in items):
+        return None
+    return urlencode([(name, value) for name, values in items for value in values])
+
+
+def _page_key(request: HttpRequest, language: str, query: str) -> str:
     path = request.path
     generations = cache.get_many([_GLOBAL_GENERATION, _generation_key(path)])
     variant = [
-        request.get_full_path(),
+        path,
+        query,
         request.get_host(),
         language,
         str(generations.get(_GLOBAL_GENERATION, 0)),
@@ -142,14 +170,13 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def _placeholder(name: str) -> bytes:
-    return ("\ue000" + name + "\ue001").encode()
+    return ("\ue000" + _SECRET + ":" + name + "\ue001").encode()
 
 
 _NONCE_HOLE = _placeholder("csp_nonce").decode()
 
 
 def _punch_holes(request: HttpRequest, content: bytes) -> bytes:
-    content = _CSRF_FIELD.sub(lambda m: m[1] + _placeholder("csrf") + m[3], content)
     for value, name in request.__dict__.get("_pagecache_holes", {}).items():
         if value:
             content = content.replace(value.encode(), _placeholder(name))
@@ -157,6 +184,20 @@ def _punch_holes(request: HttpRequest, content: bytes) -> bytes:
     if nonce:
         content = content.replace(nonce.encode(), _placeholder("csp_nonce"))
     return content
+
+
+def _carries_csrf_token(request: HttpRequest, content: bytes) -> bool:
+    """Whether a token of this reader's CSRF secret is left in the page (rendered
+    other than through `hole`): such a copy is not kept. Text that only looks like
+    a token field (a comment can) is left alone."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        return False
+    return any(
+        _unmask_cipher_token(m[2].decode()) == secret
+        for m in _CSRF_FIELD.finditer(content)
+        if len(m[2]) == 64  # a masked token, as Django makes them
+    )
 
 
 def _split(content: bytes) -> list[bytes]:
@@ -176,7 +217,9 @@ def _fill_holes(request: HttpRequest, parts: list[bytes], nonce: str) -> bytes:
             csrf = csrf or get_token(request).encode()
             filled[i] = csrf
         else:
-            filled[i] = _GENERATORS[name.decode()](request).encode()
+            # A generator unregistered since the copy was made leaves it empty.
+            generator = _GENERATORS.get(name.decode())
+            filled[i] = generator(request).encode() if generator else b""
     return b"".join(filled)
 
 
@@ -196,8 +239,11 @@ class PageCacheMiddleware:
         seconds = _setting("SECONDS", 0)
         if not seconds or _bypass(request):
             return self.get_response(request)
+        query = _query(request)
+        if query is None:
+            return self.get_response(request)
         sharers = [fn for name, fn in _SHARERS.items() if name in request.COOKIES]
-        key = _page_key(request, translation.get_language_from_request(request))
+        key = _page_key(request, translation.get_language_from_request(request), query)
         stored = caches["local"].get(key)
         if stored is not None:
             parts, headers, scopes = stored
@@ -206,7 +252,10 @@ class PageCacheMiddleware:
             return self.get_response(request)
         response = self.get_response(request)
         if not sharers and _storable(request, response):
-            parts = _split(_punch_holes(request, response.content))
+            content = _punch_holes(request, response.content)
+            if _carries_csrf_token(request, content):
+                return response
+            parts = _split(content)
             nonce = request.__dict__.get("_csp_nonce") or "\0"
             headers = [
                 (name, value.replace(nonce, _NONCE_HOLE))

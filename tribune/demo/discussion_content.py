@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tribune.core import clock
 from tribune.discussion import importing, policies, services
@@ -168,6 +168,34 @@ def _thread_items(
     return items
 
 
+def _fit(
+    items: list[importing.ImportedComment], start: dt.datetime, end: dt.datetime
+) -> list[importing.ImportedComment]:
+    """Stretch or squeeze the conversation's times to lie between `start` and `end`.
+
+    Order is kept, so replies still follow their parents. Squaring the share of
+    the way through packs the first comments close to publication and spaces the
+    later ones out, the way a real thread quietens after the first hours.
+    """
+    if not items:
+        return items
+    first, last = items[0].created_at, items[-1].created_at
+    span = (last - first).total_seconds() or 1.0
+    window = end - start
+    return [
+        replace(
+            item,
+            created_at=start
+            + window * (((item.created_at - first).total_seconds() / span) ** 2),
+        )
+        for item in items
+    ]
+
+
+def _published(article: ArticlePage) -> dt.datetime:
+    return article.first_published_at or clock.now() - dt.timedelta(days=1)
+
+
 def load() -> DemoDiscussion:
     """Fill the demo reports with conversations once; later runs change nothing."""
     articles = list(ArticlePage.objects.live().order_by("-date", "pk"))
@@ -186,10 +214,11 @@ def load() -> DemoDiscussion:
             continue
         article = articles[index]
         thread = services.get_or_create_thread(page=article)
-        start = clock.now() - dt.timedelta(days=2 + index)
-        made = importing.import_comments(
-            thread=thread, items=_thread_items(rng, tops, start)
-        )
+        # Every comment between its report's publication and now.
+        start = _published(article) + dt.timedelta(minutes=4)
+        end = min(start + dt.timedelta(days=5), clock.now() - dt.timedelta(minutes=2))
+        items = _fit(_thread_items(rng, tops, start), start, end)
+        made = importing.import_comments(thread=thread, items=items)
         total += len(made)
         first_thread = first_thread or (thread, made)
     if first_thread is not None:

@@ -15,17 +15,24 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from tribune.discussion import accounts
+from tribune.discussion import accounts, clients, selectors
+from tribune.discussion.errors import DiscussionError
 
 
 class SignupForm(forms.Form):
-    """Name shown with comments, email for sign-in (never shown), password."""
+    """Only the address: name and password are chosen after the link is opened."""
 
-    name = forms.CharField(label=_("Name shown with your comments"), max_length=80)
     email = forms.EmailField(
         label=_("Email"),
         help_text=_("For signing in and the confirmation link; never shown."),
     )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ConfirmForm(forms.Form):
+    """Name shown with comments and password, chosen by whoever owns the inbox."""
+
+    name = forms.CharField(label=_("Name shown with your comments"), max_length=80)
     password = forms.CharField(
         label=_("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
@@ -59,35 +66,59 @@ def _next(request: HttpRequest, raw: str | None) -> str:
 
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponseBase:
-    """Create an account; the same answer whether or not the address was known."""
+    """Mail a confirmation link; the answer never tells whether the address is known."""
     form = SignupForm(request.POST or None, initial={"next": request.GET.get("next")})
+    status = 200
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        accounts.register_reader(
-            email=data["email"],
-            name=data["name"],
-            password=data["password"],
-            base_url=settings.WAGTAILADMIN_BASE_URL,
-        )
-        return render(request, "discussion/account/sent.html", {"email": data["email"]})
+        try:
+            accounts.register_reader(
+                email=form.cleaned_data["email"],
+                base_url=settings.WAGTAILADMIN_BASE_URL,
+                ip=clients.client_ip(request),
+                rules=selectors.get_settings_for_request(request),
+            )
+        except DiscussionError as error:
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            return render(
+                request,
+                "discussion/account/sent.html",
+                {"email": form.cleaned_data["email"]},
+            )
+    if form.errors and status == 200:
+        status = 400
     return render(
-        request,
-        "discussion/account/signup.html",
-        {"form": form},
-        status=400 if form.errors else 200,
+        request, "discussion/account/signup.html", {"form": form}, status=status
     )
 
 
 @require_http_methods(["GET", "POST"])
 def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponseBase:
-    """A page with one button: mail scanners open links, only people press it."""
-    if request.method == "POST":
-        user = accounts.confirm_reader(uidb64=uidb64, token=token)
+    """Choose name and password, then press the button.
+
+    Mail scanners open links; only people press buttons, so only POST activates.
+    """
+    if accounts.check_confirm_link(uidb64=uidb64, token=token) is None:
+        return render(request, "discussion/account/bad_link.html", status=400)
+    form = ConfirmForm(request.POST or None, initial={"next": request.GET.get("next")})
+    if request.method == "POST" and form.is_valid():
+        user = accounts.confirm_reader(
+            uidb64=uidb64,
+            token=token,
+            name=form.cleaned_data["name"],
+            password=form.cleaned_data["password"],
+        )
         if user is None:
             return render(request, "discussion/account/bad_link.html", status=400)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return HttpResponseRedirect(_next(request, request.POST.get("next")))
-    return render(request, "discussion/account/confirm.html")
+        return HttpResponseRedirect(_next(request, form.cleaned_data["next"]))
+    return render(
+        request,
+        "discussion/account/confirm.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 class SignInForm(AuthenticationForm):

@@ -396,6 +396,7 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
         viewer=viewer,
         value=value,
         state=state,
+        rules=rules,
         ip=clients.client_ip(request),
     )
     response = JsonResponse({"comment": _single(comment, viewer, state, value)})
@@ -411,7 +412,11 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponse:
     viewer = clients.ensure_guest(request, clients.viewer_for(request))
     rules = selectors.get_settings_for_request(request)
     services.report_comment(
-        comment=comment, viewer=viewer, rules=rules, reason=_text(data, "reason")
+        comment=comment,
+        viewer=viewer,
+        rules=rules,
+        reason=_text(data, "reason"),
+        ip=clients.client_ip(request),
     )
     response = JsonResponse({"reported": comment.pk}, status=201)
     clients.remember_guest(response, viewer)

@@ -7,9 +7,14 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
+from tribune.core import ratelimit
 from tribune.discussion import conf
+from tribune.discussion.errors import RateLimitedError
+from tribune.discussion.models import DiscussionSettings
 
 GUEST_SALT = "discussion.guest"
 # A year: the guest token is what lets a browser edit and vote as the same guest.
@@ -23,6 +28,9 @@ class Viewer:
     user_id: int | None = None
     guest_token: str = ""
     is_moderator: bool = False
+    # When the browser's guest cookie was issued (Unix time); None when the
+    # guest was not read from a cookie (new, or made by the server).
+    guest_since: float | None = None
 
     @property
     def key(self) -> str | None:
@@ -39,26 +47,57 @@ def viewer_for(request: HttpRequest) -> Viewer:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return Viewer(user_id=user.pk, is_moderator=user.is_staff)
-    token = (
-        request.get_signed_cookie(conf.get("GUEST_COOKIE"), default="", salt=GUEST_SALT)
-        or ""
-    )
-    return Viewer(guest_token=token if len(token) == 32 else "")
+    name = conf.get("GUEST_COOKIE")
+    token = request.get_signed_cookie(name, default="", salt=GUEST_SALT) or ""
+    if len(token) != 32:
+        return Viewer()
+    return Viewer(guest_token=token, guest_since=_signed_at(request.COOKIES[name]))
+
+
+def _signed_at(cookie: str) -> float | None:
+    # The signature was checked; its timestamp is when the cookie was issued,
+    # since remember_guest sets it only once.
+    try:
+        return float(signing.b62_decode(cookie.rsplit(":", 2)[1]))
+    except (IndexError, ValueError):
+        return None
 
 
 def ensure_guest(request: HttpRequest, viewer: Viewer) -> Viewer:
     """The viewer with a guest token, making one for a new anonymous reader.
 
-    The caller must call `remember_guest` on the response so the browser keeps it.
+    Raises RateLimitedError when the client's network (IPv4 address or IPv6
+    /64) has made more new guests this hour than the site settings allow, so
+    dropping the cookie does not make a new voter or reporter for free.  Side
+    effect: a new guest is counted.  The caller must call `remember_guest` on
+    the response so the browser keeps it.
     """
     if viewer.key is not None:
         return viewer
+    rules = DiscussionSettings.for_request(request)
+    if not ratelimit.hit(
+        scope="discussion.guest.ip",
+        key=ratelimit.client_key(client_ip(request)),
+        limit=rules.new_guests_per_ip_per_hour,
+        window=3600,
+    ):
+        raise RateLimitedError(
+            _(
+                "Too many new visitors from your network. Please try again in an "
+                "hour, or sign in."
+            ),
+            code="too_many_guests",
+        )
     return Viewer(guest_token=secrets.token_hex(16))
 
 
 def remember_guest(response: HttpResponse, viewer: Viewer) -> None:
-    """Store the guest token in a signed, HTTP-only cookie (no-op for accounts)."""
-    if viewer.user_id is None and viewer.guest_token:
+    """Store the guest token in a signed, HTTP-only cookie (no-op for accounts).
+
+    A cookie the browser sent is not set again, so its signed timestamp keeps
+    telling how long the guest has been known.
+    """
+    if viewer.user_id is None and viewer.guest_token and viewer.guest_since is None:
         response.set_signed_cookie(
             conf.get("GUEST_COOKIE"),
             viewer.guest_token,

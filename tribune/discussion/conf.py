@@ -19,8 +19,9 @@ _DEFAULTS: dict[str, Any] = {
     "MAX_LENGTH": 5000,
     # Seconds a human needs at least between seeing the form and sending it.
     "MIN_FILL_SECONDS": 3,
-    # Hours a rendered form stays valid; older ones must be reloaded.
-    "FORM_MAX_AGE_HOURS": 24,
+    # Hours a rendered form stays valid; older ones must be reloaded, so one
+    # harvested form token cannot feed a bot for a day.
+    "FORM_MAX_AGE_HOURS": 2,
     # Comments per client IP per minute, and per email address per hour.
     "RATE_PER_IP_PER_MINUTE": 5,
     "RATE_PER_EMAIL_PER_HOUR": 20,

@@ -3,28 +3,32 @@
 A comment's box (author, time, text, votes, links) looks the same to every reader
 who neither wrote it nor voted on it, so it is rendered once per version of the
 comment and kept in the cache; the reader's own comments and votes are rendered
-fresh.  The CSRF token is a placeholder in the cached copy, filled per response.
+fresh.  A cached copy is kept split where the CSRF token goes, and the reader's
+token (a page-cache hole) is put between the parts for each response.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
 from hashlib import blake2b
 from typing import Any
 
 from django.core.cache import caches
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from tribune.core import pagecache
 from tribune.discussion import tree
 from tribune.discussion.models import Comment
 
 TEMPLATE = "discussion/comment_box.html"
-CSRF_HOLE = "discussion-csrf-hole"
+# Where the token goes while a shared box is rendered: made afresh by each process
+# so that no comment text can contain it, and gone once the box is split there.
+_CSRF_MARK = "discussion-csrf-" + secrets.token_hex(16)
 # A version is never reused, so an entry only needs to outlive its popularity.
 TIMEOUT = 24 * 3600
 
@@ -65,7 +69,7 @@ def render_boxes(
     """
     template = get_template(TEMPLATE)
     # Asked for only where a box has a form: a token also means a Set-Cookie.
-    token = SimpleLazyObject(lambda: get_token(request) if request is not None else "")
+    token = SimpleLazyObject(lambda: pagecache.hole(request, "csrf"))
     shared: dict[str, list[tree.Node[Comment]]] = {}
     for node in nodes:
         if _personal(node, focus):
@@ -77,19 +81,17 @@ def render_boxes(
         return
     cache = caches["local"]  # per process: keys carry the comment's version
     found = cache.get_many(list(shared))
-    missing: dict[str, str] = {}
+    missing: dict[str, list[str]] = {}
     for key, group in shared.items():
-        stored: str | None = found.get(key)
-        if stored is None:
+        parts: list[str] | None = found.get(key)
+        if parts is None:
             first = group[0]
-            stored = template.render(
-                {"node": first, "c": first.item, "csrf_token": CSRF_HOLE}
-            )
-            missing[key] = stored
-        # The cached text came from our template, with user text escaped there.
-        if CSRF_HOLE in stored:
-            stored = stored.replace(CSRF_HOLE, str(token))
-        filled = mark_safe(stored)  # noqa: S308
+            parts = template.render(
+                {"node": first, "c": first.item, "csrf_token": _CSRF_MARK}
+            ).split(_CSRF_MARK)
+            missing[key] = parts
+        # The parts came from our template, with user text escaped there.
+        filled = mark_safe(str(token).join(parts) if len(parts) > 1 else parts[0])  # noqa: S308
         for node in group:
             node.item.box_html = filled  # type: ignore[attr-defined]
     if missing:

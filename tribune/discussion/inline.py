@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from tribune.core.text import clean_reader_text
 from tribune.discussion import anchoring, caching, passages, services
 from tribune.discussion.clients import Viewer
 from tribune.discussion.errors import InvalidCommentError
@@ -47,7 +48,7 @@ def locate(*, page: ArticlePage, quote: Quote) -> anchoring.Anchor:
     Raises InvalidCommentError (field "passage") when the quote is blank, too
     long, or not in the current version of the report.
     """
-    exact = quote.exact or ""
+    exact = clean_reader_text(quote.exact or "")
     if len(exact) > MAX_QUOTE:
         raise InvalidCommentError(
             _("A passage can be at most %(n)d characters long.") % {"n": MAX_QUOTE},
@@ -64,8 +65,8 @@ def locate(*, page: ArticlePage, quote: Quote) -> anchoring.Anchor:
         passages.blocks_of(page.body),
         quote.block or "",
         exact,
-        (quote.prefix or "")[-CONTEXT:],
-        (quote.suffix or "")[:CONTEXT],
+        clean_reader_text(quote.prefix or "")[-CONTEXT:],
+        clean_reader_text(quote.suffix or "")[:CONTEXT],
     )
     if found is None:
         raise InvalidCommentError(

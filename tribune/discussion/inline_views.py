@@ -72,9 +72,9 @@ def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponse
             form.fields["paragraph"].initial = block
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        viewer = clients.ensure_guest(request, viewer)
         try:
             form.check_bot_signals()
+            viewer = clients.ensure_guest(request, viewer)
             quote = inline.whole_paragraph(page=page, block=data.get("paragraph", ""))
             comment = inline.post_inline_comment(
                 page=page,

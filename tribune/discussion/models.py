@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from tribune.core import clock
@@ -55,7 +55,64 @@ class DiscussionSettings(BaseSiteSetting):
         models.PositiveSmallIntegerField(
             _("reports that hide a comment"),
             default=3,
-            help_text=_("After this many reader reports a comment waits for review."),
+            help_text=_(
+                "A comment waits for review once this many counted reports came "
+                "from as many different networks."
+            ),
+        )
+    )
+
+    report_min_guest_age_hours: models.PositiveSmallIntegerField[int, int] = (
+        models.PositiveSmallIntegerField(
+            _("hours before a guest's reports count"),
+            default=24,
+            help_text=_(
+                "Reports from accounts always count; a guest's count once their "
+                "browser has been known this long, so fresh cookies cannot hide "
+                "comments."
+            ),
+        )
+    )
+    reports_per_ip_per_hour: models.PositiveSmallIntegerField[int, int] = (
+        models.PositiveSmallIntegerField(
+            _("reports per network per hour"),
+            default=10,
+            help_text=_("Per IPv4 address or IPv6 /64; 0 switches the limit off."),
+        )
+    )
+    new_guests_per_ip_per_hour: models.PositiveSmallIntegerField[int, int] = (
+        models.PositiveSmallIntegerField(
+            _("new guest identities per network per hour"),
+            default=20,
+            help_text=_(
+                "Browsers without a guest cookie that may post, vote or report "
+                "from one IPv4 address or IPv6 /64 in an hour; 0 switches the "
+                "limit off."
+            ),
+        )
+    )
+    votes_per_ip_per_hour: models.PositiveSmallIntegerField[int, int] = (
+        models.PositiveSmallIntegerField(
+            _("votes per network per hour"),
+            default=120,
+            help_text=_("Per IPv4 address or IPv6 /64; 0 switches the limit off."),
+        )
+    )
+    signups_per_ip_per_hour: models.PositiveSmallIntegerField[int, int] = (
+        models.PositiveSmallIntegerField(
+            _("account sign-ups per network per hour"),
+            default=5,
+            help_text=_(
+                "Each sign-up mails a link; per IPv4 address or IPv6 /64; 0 "
+                "switches the limit off."
+            ),
+        )
+    )
+    signups_per_address_per_day: models.PositiveSmallIntegerField[int, int] = (
+        models.PositiveSmallIntegerField(
+            _("sign-up mails per address per day"),
+            default=3,
+            help_text=_("0 switches the limit off."),
         )
     )
 
@@ -64,7 +121,18 @@ class DiscussionSettings(BaseSiteSetting):
         FieldPanel("moderation"),
         FieldPanel("held_words"),
         FieldPanel("max_links"),
-        FieldPanel("reports_to_hide"),
+        MultiFieldPanel(
+            [
+                FieldPanel("reports_to_hide"),
+                FieldPanel("report_min_guest_age_hours"),
+                FieldPanel("reports_per_ip_per_hour"),
+                FieldPanel("new_guests_per_ip_per_hour"),
+                FieldPanel("votes_per_ip_per_hour"),
+                FieldPanel("signups_per_ip_per_hour"),
+                FieldPanel("signups_per_address_per_day"),
+            ],
+            heading=_("Limits against abuse"),
+        ),
     ]
 
     class Meta:
@@ -249,6 +317,11 @@ class Report(models.Model):
     reporter = models.CharField(max_length=80)
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=clock.now)
+    # The reporter's IPv4 address or IPv6 /64, so one network counts once.
+    network = models.CharField(max_length=50, blank=True)
+    # False for reporters that cost nothing to fake (a fresh guest cookie):
+    # moderators still see the report, but it does not hide the comment.
+    counted = models.BooleanField(default=True)
 
     class Meta:
         constraints = [

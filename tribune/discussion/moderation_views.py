@@ -174,7 +174,7 @@ def detail(request: HttpRequest, comment_id: int) -> HttpResponse:
             "form": form,
             "history": selectors.list_author_history(comment, limit=20),
             "log": comment.moderation_actions.select_related("moderator")[:50],
-            "reports": comment.reports.all()[:50],
+            "reports": selectors.list_reports(comment),
             "actions": [
                 (Action.APPROVE, _("Approve")),
                 (Action.SPAM, _("Spam")),

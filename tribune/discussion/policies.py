@@ -12,6 +12,7 @@ from tribune.discussion.models import (
     Ban,
     BanMode,
     Comment,
+    DiscussionSettings,
     HeldReason,
     ModerationPolicy,
     SiteCommentsMode,
@@ -119,6 +120,21 @@ def ban_verdict(
         if proved or typed:
             verdict = BanMode.SHADOW
     return verdict
+
+
+def report_counts(viewer: Viewer, rules: DiscussionSettings) -> bool:
+    """Whether a report by `viewer` counts towards hiding a comment.
+
+    Accounts (confirmed by email) count; a guest counts once the browser's
+    signed cookie is older than the site's `report_min_guest_age_hours`, so
+    dropping the cookie makes no reporter that counts.
+    """
+    if viewer.user_id is not None:
+        return True
+    if viewer.guest_since is None:
+        return False
+    age = clock.now().timestamp() - viewer.guest_since
+    return age >= rules.report_min_guest_age_hours * 3600
 
 
 def initial_status(

@@ -1,4 +1,8 @@
-"""Ordering of top-level comments: Oldest, Newest, Most Voted (Wilson lower bound).
+"""Ordering of top-level comments: Oldest, Newest, Most Voted, Best.
+
+Most Voted puts the highest score (up minus down) first, as readers and wpDiscuz
+expect; ties go to the Wilson lower bound, then to the older comment. Best orders
+by the Wilson lower bound first, so 30 up / 2 down beats 40 up / 35 down.
 
 "Inline Feedbacks" is a filter shown beside them: only comments on a passage,
 oldest first.
@@ -14,6 +18,7 @@ class Order(StrEnum):
     OLDEST = "oldest"
     NEWEST = "newest"
     VOTED = "voted"
+    BEST = "best"
     INLINE = "inline"
 
 
@@ -52,10 +57,9 @@ def sort_key(
     """Key that sorts comments in `order`; `position` is the posting sequence (id)."""
     if order is Order.NEWEST:
         return (-position,)
+    rank = wilson_lower_bound(upvotes, downvotes)
     if order is Order.VOTED:
-        return (
-            -wilson_lower_bound(upvotes, downvotes),
-            -(upvotes - downvotes),
-            position,
-        )
+        return (-(upvotes - downvotes), -rank, position)
+    if order is Order.BEST:
+        return (-rank, -(upvotes - downvotes), position)
     return (position,)

@@ -20,7 +20,8 @@ ALLOWED_TAGS = {
     "ol",
     "li",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
+# "*" is set to nothing: nh3 would otherwise allow `title` and `lang` on every tag.
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"a": {"href"}, "ol": {"start"}, "*": set()}
 URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow ugc noopener"
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Site
@@ -30,7 +31,8 @@ from tribune.newsroom.models import ArticlePage
 _ORDERING = {
     Order.OLDEST: ("created_at", "id"),
     Order.NEWEST: ("-created_at", "-id"),
-    Order.VOTED: ("-rank", "-score", "id"),
+    Order.VOTED: ("-score", "-rank", "id"),
+    Order.BEST: ("-rank", "-score", "id"),
     Order.INLINE: ("created_at", "id"),
 }
 
@@ -203,6 +205,12 @@ def _position_filter(order: Order, anchor: Comment) -> Q:
             created_at=anchor.created_at, id__gt=anchor.pk
         )
     if order is Order.VOTED:
+        return (
+            Q(score__gt=anchor.score)
+            | Q(score=anchor.score, rank__gt=anchor.rank)
+            | Q(score=anchor.score, rank=anchor.rank, id__lt=anchor.pk)
+        )
+    if order is Order.BEST:
         return (
             Q(rank__gt=anchor.rank)
             | Q(rank=anchor.rank, score__gt=anchor.score)
@@ -386,3 +394,46 @@ def list_author_history(comment: Comment, *, limit: int) -> list[Comment]:
         .select_related("thread__page")
         .order_by("-created_at")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """A reader report as moderators see it: who, from where, and whether it counted."""
+
+    created_at: Any
+    reason: str
+    reporter: str
+    is_account: bool
+    network: str
+    counted: bool
+
+
+def list_reports(comment: Comment, *, limit: int = 50) -> list[ReportRow]:
+    """The comment's reports, newest first, with each reporting account's email.
+
+    Guests are shown by the start of their cookie token (enough to spot one
+    browser reporting many comments).  Two queries.
+    """
+    reports = list(comment.reports.order_by("-created_at")[:limit])
+    user_ids = [int(r.reporter[2:]) for r in reports if r.reporter.startswith("u:")]
+    emails = dict(
+        get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "email")
+    )
+    rows = []
+    for report in reports:
+        kind, _sep, ident = report.reporter.partition(":")
+        is_account = kind == "u"
+        label = (
+            str(emails.get(int(ident), report.reporter)) if is_account else ident[:8]
+        )
+        rows.append(
+            ReportRow(
+                created_at=report.created_at,
+                reason=report.reason,
+                reporter=label,
+                is_account=is_account,
+                network=report.network,
+                counted=report.counted,
+            )
+        )
+    return rows

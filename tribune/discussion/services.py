@@ -14,7 +14,8 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
-from tribune.core import clock
+from tribune.core import clock, ratelimit
+from tribune.core.text import clean_reader_text
 from tribune.discussion import (
     caching,
     conf,
@@ -87,7 +88,7 @@ def get_or_create_thread(*, page: ArticlePage) -> Thread:
 
 def _clean_body(body: str, rules: DiscussionSettings) -> tuple[str, str]:
     """The trimmed text and its HTML, or InvalidCommentError."""
-    body = (body or "").strip()
+    body = clean_reader_text(body or "").strip()
     if not body:
         raise InvalidCommentError(_("Please write a comment."), field="body")
     limit = conf.get("MAX_LENGTH")
@@ -109,10 +110,10 @@ def _clean_body(body: str, rules: DiscussionSettings) -> tuple[str, str]:
 
 
 def _clean_guest(guest: Guest) -> Guest:
-    name = " ".join((guest.name or "").split())
+    name = " ".join(clean_reader_text(guest.name or "").split())
     # Stored lower-case, so "has this guest been approved before" is an index lookup.
     email = (guest.email or "").strip().lower()
-    website = (guest.website or "").strip()
+    website = clean_reader_text(guest.website or "").strip()
     if not name:
         raise InvalidCommentError(_("Please give a name."), field="name")
     if len(name) > 80:
@@ -420,6 +421,7 @@ def vote(
     viewer: Viewer,
     value: int,
     state: str,
+    rules: DiscussionSettings | None = None,
     ip: str | None = None,
 ) -> Comment:
     """Set the viewer's vote on a comment to +1, -1, or 0 (withdraw).
@@ -428,8 +430,10 @@ def vote(
     duplicate insert fails and is retried as an update of the row that won.
     Counters change with F() in the same transaction.  Returns the comment with
     fresh counters.  Raises NotAllowedError for own comments, closed threads,
-    hidden comments, or a value outside -1..1, and BannedError for a voter a
-    ban refuses; a shadow-banned voter's vote changes nothing.
+    hidden comments, or a value outside -1..1, BannedError for a voter a
+    ban refuses (a shadow-banned voter's vote changes nothing), and
+    RateLimitedError when the client's network has voted more than `rules`
+    allow this hour (counted even when refused; no limit without `rules`).
     """
     if value not in (-1, 0, 1):
         raise InvalidCommentError(_("A vote is up, down or none."), code="bad_vote")
@@ -441,6 +445,8 @@ def vote(
     if check_not_banned(user_id=viewer.user_id, guest_token=viewer.guest_token, ip=ip):
         # A shadow-banned voter's vote is not counted; the answer looks the same.
         return comment
+    if rules is not None:
+        spam.check_vote_rate(ip=ip, rules=rules)
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -481,31 +487,52 @@ def _apply_vote(comment: Comment, key: str, value: int) -> Comment:
 
 @transaction.atomic
 def report_comment(
-    *, comment: Comment, viewer: Viewer, rules: DiscussionSettings, reason: str = ""
+    *,
+    comment: Comment,
+    viewer: Viewer,
+    rules: DiscussionSettings,
+    reason: str = "",
+    ip: str | None = None,
 ) -> Report:
-    """Record a reader's report; enough reports hold the comment for review.
+    """Record a reader's report; enough counted reports hold the comment for review.
 
-    A repeated report by the same reader returns the first one.  Raises
-    NotAllowedError for own or hidden comments.
+    A repeated report by the same reader returns the first one.  A report
+    counts when the reporter costs something to fake (policies.report_counts);
+    the comment is held once counted reports from `rules.reports_to_hide`
+    different networks (IPv4 address or IPv6 /64) are in.  Raises
+    NotAllowedError for own or hidden comments, RateLimitedError when the
+    client's network reported more than `rules` allow this hour.
     """
     key = viewer.key
     if key is None or not policies.can_report(comment, viewer):
         raise NotAllowedError(
             _("You cannot report this comment."), code="report_not_allowed"
         )
+    spam.check_report_rate(ip=ip, rules=rules)
+    network = ratelimit.client_key(ip) or ""
     try:
         with transaction.atomic():
             report = Report.objects.create(
-                comment=comment, reporter=key, reason=(reason or "")[:300]
+                comment=comment,
+                reporter=key,
+                reason=(reason or "")[:300],
+                network=network,
+                counted=policies.report_counts(viewer, rules),
             )
     except IntegrityError:
         return Report.objects.get(comment=comment, reporter=key)
+    if not report.counted:
+        return report
     Comment.objects.filter(pk=comment.pk).update(report_count=F("report_count") + 1)
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
-    if (
-        locked.report_count >= rules.reports_to_hide
-        and locked.status == Status.APPROVED
-    ):
+    networks = (
+        Report.objects.filter(comment=locked, counted=True)
+        .exclude(network="")
+        .values("network")
+        .distinct()
+        .count()
+    )
+    if networks >= rules.reports_to_hide and locked.status == Status.APPROVED:
         locked.held_reason = HeldReason.REPORTS
         locked.save(update_fields=["held_reason"])
         _change_status(

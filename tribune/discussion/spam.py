@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 from django.core import signing
-from django.core.cache import cache
+from django.utils.translation import gettext as _
 
-from tribune.core import clock
+from tribune.core import clock, ratelimit
 from tribune.discussion import conf
 from tribune.discussion.errors import RateLimitedError, SpamSuspectedError
+from tribune.discussion.models import DiscussionSettings
 
 FORM_SALT = "discussion.form"
 
@@ -30,14 +31,14 @@ def check_form_token(token: str) -> None:
         signer.unsign(token or "", max_age=max_age)
     except signing.SignatureExpired:
         raise SpamSuspectedError(
-            "This form is too old. Please send it again.", code="form_expired"
+            _("This form is too old. Please send it again."), code="form_expired"
         ) from None
     except signing.BadSignature:
         raise SpamSuspectedError(code="bad_form") from None
     issued = signing.b62_decode(token.rsplit(signer.sep, 2)[1])
     if clock.now().timestamp() - issued < conf.get("MIN_FILL_SECONDS"):
         raise SpamSuspectedError(
-            "That was quicker than people type. Please send the form again.",
+            _("That was quicker than people type. Please send the form again."),
             code="too_fast",
         )
 
@@ -51,29 +52,57 @@ def find_held_word(text: str, words: list[str]) -> str | None:
     return None
 
 
-def _hit(key: str, limit: int, window: int) -> bool:
-    """Count one event in a fixed window; True while within `limit`."""
-    try:
-        count = cache.incr(key)  # one cache call while the window is open
-    except ValueError:
-        # A new window; if another request opened it meanwhile, count in it.
-        count = 1 if cache.add(key, 1, timeout=window) else cache.incr(key)
-    return count <= limit
-
-
 def check_rate(*, ip: str | None, email: str) -> None:
     """Count a new comment against the per-IP and per-email limits.
 
     Raises RateLimitedError when either limit is exceeded.  Side effect: the
     attempt is counted in the cache even when it is refused.
     """
-    if ip and not _hit(
-        f"discussion:rate:ip:{ip}", conf.get("RATE_PER_IP_PER_MINUTE"), 60
+    if not ratelimit.hit(
+        scope="discussion.comment.ip",
+        key=ratelimit.client_key(ip),
+        limit=conf.get("RATE_PER_IP_PER_MINUTE"),
+        window=60,
     ):
         raise RateLimitedError()
-    if email and not _hit(
-        f"discussion:rate:email:{email.lower()}",
-        conf.get("RATE_PER_EMAIL_PER_HOUR"),
-        3600,
+    if email and not ratelimit.hit(
+        scope="discussion.comment.email",
+        key=email.lower(),
+        limit=conf.get("RATE_PER_EMAIL_PER_HOUR"),
+        window=3600,
     ):
         raise RateLimitedError(field="email")
+
+
+def check_vote_rate(*, ip: str | None, rules: DiscussionSettings) -> None:
+    """Count a vote against the per-network hourly limit of the site settings.
+
+    Raises RateLimitedError over the limit; the attempt is counted anyway.
+    """
+    if not ratelimit.hit(
+        scope="discussion.vote.ip",
+        key=ratelimit.client_key(ip),
+        limit=rules.votes_per_ip_per_hour,
+        window=3600,
+    ):
+        raise RateLimitedError(
+            _("You are voting faster than we allow. Please try again later."),
+            code="too_many_votes",
+        )
+
+
+def check_report_rate(*, ip: str | None, rules: DiscussionSettings) -> None:
+    """Count a report against the per-network hourly limit of the site settings.
+
+    Raises RateLimitedError over the limit; the attempt is counted anyway.
+    """
+    if not ratelimit.hit(
+        scope="discussion.report.ip",
+        key=ratelimit.client_key(ip),
+        limit=rules.reports_per_ip_per_hour,
+        window=3600,
+    ):
+        raise RateLimitedError(
+            _("You are reporting faster than we allow. Please try again later."),
+            code="too_many_reports",
+        )

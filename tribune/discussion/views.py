@@ -79,9 +79,9 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
     rules, state = _context_state(request, page)
     if form.is_valid():
         data = form.cleaned_data
-        viewer = clients.ensure_guest(request, viewer)
         try:
             form.check_bot_signals()
+            viewer = clients.ensure_guest(request, viewer)
             comment = services.post_comment(
                 thread=services.get_or_create_thread(page=page),
                 state=state,
@@ -142,14 +142,15 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     comment = _comment(request, comment_id)
     page = comment.thread.page.specific
     value = {"up": 1, "down": -1, "none": 0}.get(request.POST.get("value", ""), 2)
-    viewer = clients.ensure_guest(request, clients.viewer_for(request))
-    _rules, state = _context_state(request, page)
+    rules, state = _context_state(request, page)
     try:
+        viewer = clients.ensure_guest(request, clients.viewer_for(request))
         services.vote(
             comment=comment,
             viewer=viewer,
             value=value,
             state=state,
+            rules=rules,
             ip=clients.client_ip(request),
         )
     except DiscussionError as error:
@@ -243,16 +244,17 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Report a comment to the moderators."""
     comment = _comment(request, comment_id)
     page = comment.thread.page.specific
-    viewer = clients.ensure_guest(request, clients.viewer_for(request))
     rules, _state = _context_state(request, page)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            viewer = clients.ensure_guest(request, clients.viewer_for(request))
             services.report_comment(
                 comment=comment,
                 viewer=viewer,
                 rules=rules,
                 reason=form.cleaned_data["reason"],
+                ip=clients.client_ip(request),
             )
         except DiscussionError as error:
             return _problem(request, page, comment, error)
@@ -295,11 +297,29 @@ def chosen_order(request: HttpRequest) -> Order:
     )
 
 
+# Beyond what a database integer holds: such an id or page cannot exist.
+_LARGEST = 2**63 - 1
+# More comment pages than any thread has; a page number beyond is not found.
+MAX_COMMENT_PAGE = 2**31 - 1
+
+
 def _int(raw: str | None, default: int | None) -> int | None:
     try:
-        return int(raw) if raw else default
+        value = int(raw) if raw else default
     except ValueError:
         return default
+    return value if value is None or abs(value) <= _LARGEST else default
+
+
+def _comment_page(request: HttpRequest) -> int:
+    """The `cpage` asked for (1 when absent or unreadable); 404 beyond any thread."""
+    try:
+        number = int(request.GET.get("cpage") or 1)
+    except ValueError:
+        return 1
+    if number > MAX_COMMENT_PAGE:
+        raise Http404("No such page of comments.")
+    return max(1, number)
 
 
 # The page-cache scope of a report's thread: this prefix and the page id.
@@ -326,7 +346,7 @@ def thread_context(request: HttpRequest, page: ArticlePage) -> dict[str, Any]:
         viewer=viewer,
         rules=rules,
         order=chosen_order(request),
-        page_number=_int(request.GET.get("cpage"), 1) or 1,
+        page_number=_comment_page(request),
         show_all=request.GET.get("call") == "1",
         focus=_int(request.GET.get("comment"), None),
     )

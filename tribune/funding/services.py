@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from tribune.core import clock, pagecache
+from tribune.core.text import clean_reader_text
 from tribune.funding import conf, imports, money, progress, selectors
 from tribune.funding.models import (
     Adjustment,
@@ -137,6 +138,8 @@ def record_donation(
     """
     if not transaction_id:
         raise LedgerError("a transaction id is required")
+    # Donor text reaches the wall from forms, webhooks and CSV files alike.
+    public_name, message = clean_reader_text(public_name), clean_reader_text(message)
     if received_at.tzinfo is None:
         raise LedgerError("received_at must be aware")
     if amount <= 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -38,6 +39,20 @@ def install_home_page(
     site.site_name = title
     site.save()
     return home
+
+
+def set_site_address(*, base_url: str) -> Site | None:
+    """Point the default site at `base_url`, so Wagtail's own absolute links
+    (sitemap, full URLs) agree with the rest of the site. None without a site."""
+    parts = urlsplit(base_url)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None or not parts.hostname:
+        return site
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    if (site.hostname, site.port) != (parts.hostname, port):
+        site.hostname, site.port = parts.hostname, port
+        site.save(update_fields=["hostname", "port"])
+    return site
 
 
 def _make_root() -> Page:

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "csp.context_processors.nonce",
                 "tribune.core.context_processors.site",
+                "tribune.core.context_processors.csrf",
             ],
         },
     }
@@ -119,10 +120,11 @@ CACHES = {
     "default": _SHARED,
     # Per process: rendered pages and comment boxes, always looked up under keys
     # that carry a version read from the shared cache, so a copy is never stale.
+    # Bounded by bytes, least recently used out first (core/memorycache.py).
     "local": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "tribune.core.memorycache.MemoryCache",
         "LOCATION": "tribune-local",
-        "OPTIONS": {"MAX_ENTRIES": 20000},
+        "OPTIONS": {"MAX_BYTES": env.get_int("PAGECACHE_MAX_BYTES", 64 * 1024 * 1024)},
     },
 }
 
@@ -166,6 +168,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.CommonPasswordValidator"},
     {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
+# Readers sign in from the comment section; without a "next" they land on the
+# front page (Django's default, /accounts/profile/, does not exist here).
+LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = env.get("LANGUAGE_CODE", "en")
 TIME_ZONE = env.get("TIME_ZONE", "Europe/Berlin")
@@ -188,7 +193,7 @@ WHITENOISE_MAX_AGE = 31536000
 
 SITE_NAME = env.get("SITE_NAME", "The Valley Ledger")
 WAGTAIL_SITE_NAME = SITE_NAME
-WAGTAILADMIN_BASE_URL = env.get("BASE_URL", "http://127.0.0.1:8000")
+WAGTAILADMIN_BASE_URL = env.base_url()
 WAGTAILSEARCH_BACKENDS = {
     # Picks PostgreSQL full-text search on PostgreSQL, a portable index elsewhere.
     "default": {"BACKEND": "wagtail.search.backends.database"}

@@ -12,7 +12,7 @@ CACHES = {
         "LOCATION": "tests",
     },
     "local": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "tribune.core.memorycache.MemoryCache",
         "LOCATION": "tests-local",
     },
 }

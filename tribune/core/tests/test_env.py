@@ -114,3 +114,23 @@ def test_deploy_check_warns_when_mail_would_only_be_printed() -> None:
     )
     assert "tribune.W001" in result.stderr + result.stdout
     assert "EMAIL_URL" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"TRIBUNE_BIND": "127.0.0.1:8101"}, "http://127.0.0.1:8101"),
+        ({"TRIBUNE_BIND": "0.0.0.0:9000"}, "http://127.0.0.1:9000"),
+        (
+            {"TRIBUNE_BIND": "127.0.0.1:8101", "BASE_URL": "https://news.example/"},
+            "https://news.example",
+        ),
+    ],
+)
+def test_base_url_follows_where_the_site_is_served(monkeypatch, environ, expected):
+    monkeypatch.delenv("BASE_URL", raising=False)
+    monkeypatch.delenv("TRIBUNE_BIND", raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    assert env.base_url() == expected

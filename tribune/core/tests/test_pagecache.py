@@ -6,12 +6,15 @@ import re
 import uuid
 
 import pytest
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.template import engines
 from django.test import Client
 from django.urls import path
 
 from tribune.core import pagecache
+from tribune.core.memorycache import MemoryCache
 
 RENDERS: list[int] = []
 
@@ -38,10 +41,34 @@ def post_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("posted")
 
 
+FORGED = 'name="csrfmiddlewaretoken" value="' + "A" * 64 + '"'
+
+
+def forged_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(f"<p>{FORGED}</p>")
+
+
+def leaky_view(request: HttpRequest) -> HttpResponse:
+    token = get_token(request)  # not through pagecache.hole
+    return HttpResponse(f'<input name="csrfmiddlewaretoken" value="{token}">')
+
+
+def gone_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(f"<p>[{pagecache.hole(request, 'gone_generator')}]</p>")
+
+
+def big_view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(f"<p>{request.GET.get('page')}</p>" + "x" * 10_000)
+
+
 urlpatterns = [
     path("page/", page_view),
     path("private/", private_view),
     path("post/", post_view),
+    path("big/", big_view),
+    path("forged/", forged_view),
+    path("leaky/", leaky_view),
+    path("gone/", gone_view),
 ]
 
 
@@ -158,3 +185,70 @@ def test_switched_off_when_seconds_is_zero(settings) -> None:
     Client().get("/page/")
     Client().get("/page/")
     assert len(RENDERS) == 2
+
+
+def _stored_pages() -> list[str]:
+    local = caches["local"]
+    assert isinstance(local, MemoryCache)
+    return [key for key in local.lru_keys() if "pagecache:page:" in key]
+
+
+def test_junk_query_strings_add_no_stored_copies() -> None:
+    Client().get("/page/")
+    stored = _stored_pages()
+    for n in range(500):
+        response = Client().get(f"/page/?utm_source={n}&x=1")
+        assert response.status_code == 200 and "X-Page-Cache" not in response
+    assert _stored_pages() == stored
+    assert len(RENDERS) == 501
+
+
+def test_allowed_parameters_are_keyed_in_a_normal_order() -> None:
+    assert Client().get("/page/?page=2&q=bridge")["X-Page-Cache"] == "miss"
+    assert Client().get("/page/?q=bridge&page=2")["X-Page-Cache"] == "hit"
+    assert Client().get("/page/?q=bridge&page=2&junk=1").get("X-Page-Cache") is None
+
+
+def test_local_cache_stays_within_its_byte_bound(settings) -> None:
+    settings.CACHES = {
+        **settings.CACHES,
+        "local": {
+            "BACKEND": "tribune.core.memorycache.MemoryCache",
+            "LOCATION": "tests-bounded",
+            "OPTIONS": {"MAX_BYTES": 100_000},
+        },
+    }
+    local = caches["local"]
+    local.clear()
+    for n in range(60):  # about 600 kB of pages
+        assert Client().get(f"/big/?page={n}")["X-Page-Cache"] == "miss"
+        assert local.total_bytes <= 100_000
+    assert 0 < len(_stored_pages()) < 10
+    # The most recent pages stay; the oldest went first.
+    assert Client().get("/big/?page=59")["X-Page-Cache"] == "hit"
+    assert Client().get("/big/?page=0")["X-Page-Cache"] == "miss"
+
+
+def test_forged_token_field_in_page_text_is_left_alone() -> None:
+    Client().get("/forged/")
+    hit = Client().get("/forged/")
+    assert hit["X-Page-Cache"] == "hit"
+    assert FORGED in hit.content.decode()
+
+
+def test_a_page_carrying_the_readers_own_token_outside_a_hole_is_not_kept() -> None:
+    first = Client().get("/leaky/")
+    second = Client().get("/leaky/")
+    assert "X-Page-Cache" not in first and "X-Page-Cache" not in second
+
+
+def test_an_unknown_hole_name_in_a_stored_copy_is_served_empty() -> None:
+    name = "gone_generator"
+    pagecache.register_generator(name, lambda request: "fresh")
+    try:
+        assert Client().get("/gone/")["X-Page-Cache"] == "miss"
+    finally:
+        del pagecache._GENERATORS[name]
+    hit = Client().get("/gone/")
+    assert hit.status_code == 200 and hit["X-Page-Cache"] == "hit"
+    assert hit.content.decode() == "<p>[]</p>"

@@ -111,3 +111,10 @@ def test_pages_are_gzipped_for_clients_that_accept_it(server: str) -> None:
     assert status == 404
     assert headers.get("Content-Encoding") == "gzip"
     assert "default-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_absolute_links_name_the_port_the_site_is_served_on(server: str) -> None:
+    # No BASE_URL: the address follows TRIBUNE_BIND, a port other than 8000.
+    status, _, body = _get(server + "/robots.txt")
+    assert status == 200
+    assert f"Sitemap: {server}/sitemap.xml" in body.decode()

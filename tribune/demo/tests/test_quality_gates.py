@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from tribune.core.testing import axe_violations, html5_errors
-from tribune.demo import newsroom_content
+from tribune.demo import funding_content, newsroom_content
 from tribune.newsroom.models import ArticlePage
 from tribune.newsroom.tests import factories
 
@@ -106,3 +106,29 @@ def test_goal_bar_block_in_a_report_body_shows_the_funding_bar(client, home) -> 
     report = factories.article(show_support=False, body=[("goal_bar", None)])
     html = client.get(report.url).content.decode()
     assert html.count('class="goal-bar goal-bar--inline') == 1
+
+
+@pytest.mark.browser
+@live_db
+def test_no_demo_page_scrolls_sideways_on_a_phone(live_server, browser) -> None:
+    _load_demo()
+    funding_content.load()  # the goal bar on top and in the support panels
+    client = Client()
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    tab = context.new_page()
+    wide = []
+    for url in [*public_urls(client), "/support/", "/support/supporters/"]:
+        tab.goto(live_server.url + url)
+        scroll, inner = tab.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        if scroll > inner:
+            wide.append((url, scroll))
+    # The first screen of a report shows its whole headline under the chrome.
+    tab.goto(live_server.url + ArticlePage.objects.live().first().url)
+    bottom = tab.evaluate(
+        "document.querySelector('h1.report__title').getBoundingClientRect().bottom"
+    )
+    context.close()
+    assert wide == []
+    assert bottom <= 740

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from tribune.core import clock
 from tribune.discussion import policies, services
 from tribune.discussion.clients import Viewer
 from tribune.discussion.models import (
@@ -38,8 +39,12 @@ def thread(page: ArticlePage | None = None) -> Thread:
     return services.get_or_create_thread(page=page or newsroom.article())
 
 
-def guest_viewer() -> Viewer:
-    return Viewer(guest_token=secrets.token_hex(16))
+def guest_viewer(*, age_hours: float | None = None) -> Viewer:
+    """A guest; with `age_hours`, one whose browser cookie is that old."""
+    since = None
+    if age_hours is not None:
+        since = clock.now().timestamp() - age_hours * 3600
+    return Viewer(guest_token=secrets.token_hex(16), guest_since=since)
 
 
 def user(**fields: Any) -> Any:

@@ -310,3 +310,32 @@ def test_every_api_route_is_documented():
     }
     routes.discard("/api/openapi.json")
     assert routes == documented
+
+
+def test_cookie_less_votes_get_429_in_the_error_shape_after_the_limit(article):
+    factories.rules(new_guests_per_ip_per_hour=10)
+    comment = factories.comment(in_thread=factories.thread(article))
+    url = reverse("discussion:api_vote", args=[comment.pk])
+    answers = [call(Client(), "post", url, {"value": 1}) for _ in range(25)]
+    comment.refresh_from_db()
+    assert comment.upvotes == 10
+    assert [status for status, _ in answers] == [200] * 10 + [429] * 15
+    assert answers[-1][1]["error"]["code"] == "too_many_guests"
+
+
+def test_votes_from_one_ipv6_64_share_one_limit(client, article):
+    factories.rules(votes_per_ip_per_hour=2)
+    thread = factories.thread(article)
+    statuses = [
+        call(
+            client,
+            "post",
+            reverse(
+                "discussion:api_vote", args=[factories.comment(in_thread=thread).pk]
+            ),
+            {"value": 1},
+            REMOTE_ADDR=f"2001:db8:7:7::{n}",
+        )[0]
+        for n in range(1, 4)
+    ]
+    assert statuses == [200, 200, 429]

@@ -1,9 +1,14 @@
+import datetime as dt
+
 import pytest
+import time_machine
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from tribune.discussion import clients, conf
 from tribune.discussion.clients import Viewer
+from tribune.discussion.errors import RateLimitedError
+from tribune.discussion.tests import factories
 
 rf = RequestFactory()
 
@@ -39,6 +44,7 @@ def test_garbage_in_the_header_gives_no_address(settings):
     assert clients.client_ip(request(remote="10.0.0.1", forwarded="<script>")) is None
 
 
+@pytest.mark.django_db
 def test_anonymous_reader_has_no_key_until_a_guest_token_is_made():
     viewer = clients.viewer_for(request())
     assert viewer.key is None
@@ -47,6 +53,7 @@ def test_anonymous_reader_has_no_key_until_a_guest_token_is_made():
     assert len(guest.guest_token) == 32
 
 
+@pytest.mark.django_db
 def test_guest_cookie_round_trips_signed_and_http_only():
     guest = clients.ensure_guest(request(), Viewer())
     response = HttpResponse()
@@ -70,3 +77,31 @@ def test_signed_in_user_is_keyed_by_account(django_user_model):
     req = request()
     req.user = user
     assert clients.viewer_for(req).key == f"u:{user.pk}"
+
+
+@pytest.mark.django_db
+def test_guest_cookie_tells_its_age_and_is_not_set_again():
+    with time_machine.travel("2026-12-01 10:00Z", tick=False):
+        guest = clients.ensure_guest(request(), Viewer())
+        response = HttpResponse()
+        clients.remember_guest(response, guest)
+    back = rf.get("/")
+    back.COOKIES[conf.get("GUEST_COOKIE")] = response.cookies[
+        conf.get("GUEST_COOKIE")
+    ].value
+    known = clients.viewer_for(back)
+    assert known.guest_since == dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC).timestamp()
+    again = HttpResponse()
+    clients.remember_guest(again, known)
+    assert conf.get("GUEST_COOKIE") not in again.cookies
+
+
+@pytest.mark.django_db
+def test_new_guests_per_network_are_limited(settings):
+    rules = factories.rules(new_guests_per_ip_per_hour=2)
+    made = [clients.ensure_guest(request("2001:db8::1"), Viewer()) for _ in range(2)]
+    assert len({v.guest_token for v in made}) == 2
+    with pytest.raises(RateLimitedError):
+        clients.ensure_guest(request("2001:db8::ffff"), Viewer())  # the same /64
+    assert clients.ensure_guest(request("198.51.100.9"), Viewer()).guest_token
+    assert rules.new_guests_per_ip_per_hour == 2

@@ -20,7 +20,7 @@ def article():
 
 
 def box_keys():
-    local = caches["local"]._cache  # locmem internals
+    local = caches["local"].lru_keys()
     return [k for k in local if ":discussion:box:" in k]
 
 

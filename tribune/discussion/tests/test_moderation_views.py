@@ -2,6 +2,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from tribune.discussion import services
+from tribune.discussion.clients import Viewer
 from tribune.discussion.models import (
     Action,
     Comment,
@@ -157,3 +159,27 @@ def test_email_filter_lists_one_authors_comments(client, held, moderator):
     text = page.content.decode()
     assert held[1].body_html in text
     assert held[0].body_html not in text
+
+
+def test_detail_shows_who_reported_from_which_network(client, moderator):
+    reporter = factories.user(email="reporter@example.org")
+    rules = factories.rules(reports_to_hide=5)
+    shown = factories.comment(settings=rules)
+    services.report_comment(
+        comment=shown,
+        viewer=Viewer(user_id=reporter.pk),
+        rules=rules,
+        reason="insults",
+        ip="2001:db8:5:6::7",
+    )
+    services.report_comment(
+        comment=shown, viewer=factories.guest_viewer(), rules=rules, ip="192.0.2.4"
+    )
+    client.force_login(moderator)
+    page = client.get(
+        reverse("discussion_moderation:detail", args=[shown.pk])
+    ).content.decode()
+    assert "reporter@example.org" in page
+    assert "2001:db8:5:6::/64" in page
+    assert "192.0.2.4" in page
+    assert "not counted (new guest)" in page

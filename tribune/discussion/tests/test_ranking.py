@@ -46,3 +46,24 @@ def test_sort_keys_order_comments_as_named():
     assert ordered(Order.OLDEST) == [1, 2, 3]
     assert ordered(Order.NEWEST) == [3, 2, 1]
     assert ordered(Order.VOTED) == [2, 3, 1]
+    assert ordered(Order.BEST) == [2, 3, 1]
+
+
+def test_most_voted_puts_the_higher_score_first_and_best_the_higher_bound():
+    # 3 up scores 3 with a Wilson bound of about 0.65; 6 up, 2 down scores 4 with
+    # about 0.52: readers expect the 4 first under Most Voted.
+    rows = [(1, 3, 0), (2, 6, 2), (3, 2, 0), (4, 5, 2)]
+
+    def ordered(order):
+        return [
+            p
+            for p, up, down in sorted(
+                rows,
+                key=lambda r: ranking.sort_key(
+                    order, position=r[0], upvotes=r[1], downvotes=r[2]
+                ),
+            )
+        ]
+
+    assert ordered(Order.VOTED) == [2, 1, 4, 3]
+    assert ordered(Order.BEST) == [1, 3, 2, 4]  # 2 up, 0 down bounds at 0.55

@@ -64,3 +64,9 @@ def test_link_count_sees_markdown_and_bare_links():
     assert count_links("[a](https://a.org) and <https://b.org>") == 2
     assert count_links("see https://a.org https://b.org www.c.org") == 3
     assert count_links("no links") == 0
+
+
+def test_title_and_lang_attributes_are_dropped():
+    html = render_markdown('[site](https://example.org "a title")')
+    assert "title" not in html
+    assert 'href="https://example.org"' in html

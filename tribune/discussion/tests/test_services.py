@@ -319,19 +319,55 @@ def test_anonymous_viewer_without_token_cannot_vote():
 def test_reports_hide_the_comment_after_the_threshold_and_log_it():
     settings = factories.rules(reports_to_hide=2)
     comment = factories.comment(settings=settings)
-    reader = factories.guest_viewer()
-    services.report_comment(comment=comment, viewer=reader, rules=settings)
-    services.report_comment(comment=comment, viewer=reader, rules=settings)
+    reader = factories.guest_viewer(age_hours=48)
+    for _ in range(2):
+        services.report_comment(
+            comment=comment, viewer=reader, rules=settings, ip="198.51.100.1"
+        )
     comment.refresh_from_db()
     assert comment.status == Status.APPROVED  # the same reader counts once
     services.report_comment(
-        comment=comment, viewer=factories.guest_viewer(), rules=settings
+        comment=comment,
+        viewer=factories.guest_viewer(age_hours=48),
+        rules=settings,
+        ip="203.0.113.9",
     )
     comment.refresh_from_db()
     assert (comment.status, comment.held_reason) == (Status.PENDING, HeldReason.REPORTS)
     assert count(comment.thread) == 0
     log = ModerationAction.objects.get(comment=comment)
     assert (log.action, log.moderator) == (Action.HOLD, None)
+
+
+def test_reports_from_fresh_guests_are_kept_but_do_not_count():
+    settings = factories.rules(reports_to_hide=1, report_min_guest_age_hours=24)
+    comment = factories.comment(settings=settings)
+    report = services.report_comment(
+        comment=comment,
+        viewer=factories.guest_viewer(age_hours=1),
+        rules=settings,
+        ip="198.51.100.1",
+    )
+    comment.refresh_from_db()
+    assert (report.counted, report.network) == (False, "198.51.100.1")
+    assert (comment.status, comment.report_count) == (Status.APPROVED, 0)
+
+
+def test_counted_reports_from_one_ipv6_64_do_not_hide_a_comment():
+    settings = factories.rules(reports_to_hide=2)
+    comment = factories.comment(settings=settings)
+    for host in ("2001:db8:1:2::1", "2001:db8:1:2:ffff::9"):
+        services.report_comment(
+            comment=comment,
+            viewer=Viewer(user_id=factories.user().pk),
+            rules=settings,
+            ip=host,
+        )
+    comment.refresh_from_db()
+    assert (comment.status, comment.report_count) == (Status.APPROVED, 2)
+    assert set(comment.reports.values_list("network", flat=True)) == {
+        "2001:db8:1:2::/64"
+    }
 
 
 def test_moderation_changes_status_counts_and_logs_who_did_it():

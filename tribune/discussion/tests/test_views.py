@@ -3,6 +3,7 @@ import re
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from tribune.core import clock
@@ -174,10 +175,20 @@ def test_deep_replies_say_whom_they_answer(client, article):
     assert "in reply to Level 3" not in page
 
 
+def test_large_counts_are_grouped_as_the_language_writes_them(client, article):
+    thread = factories.thread(article)
+    factories.comment(in_thread=thread)
+    # The counter is what a thousand posts would leave; posting them is not the point.
+    type(thread).objects.filter(pk=thread.pk).update(comment_count=1455)
+    page = html(client.get(article.url))
+    assert "1,455 Comments" in page
+    assert '<span class="discussion-bubble__count">1,455</span>' in page
+
+
 def test_reply_link_without_js_prepares_the_form(client, article):
-    top = factories.comment(in_thread=factories.thread(article), name="Cleo")
+    top = factories.comment(in_thread=factories.thread(article), name="Farid A.")
     page = html(client.get(f"{article.url}?replyto={top.pk}"))
-    assert "Replying to Cleo." in page
+    assert "Replying to Farid A. <a" in page  # no second period after the name
     assert f'name="parent" value="{top.pk}"' in page
 
 
@@ -243,6 +254,27 @@ def test_most_voted_puts_the_best_comment_first(client, article):
     assert page.index(f'id="comment-{liked.pk}"') < page.index(
         f'id="comment-{plain.pk}"'
     )
+
+
+def test_most_voted_orders_by_score_and_best_by_wilson_bound(client, article):
+    from tribune.discussion import services
+
+    thread = factories.thread(article)
+    three = factories.comment(in_thread=thread)  # 3 up: score 3, bound 0.65
+    four = factories.comment(in_thread=thread)  # 6 up, 2 down: score 4, bound 0.52
+    for comment, value in [(three, 1)] * 3 + [(four, 1)] * 6 + [(four, -1)] * 2:
+        services.vote(
+            comment=comment, viewer=factories.guest_viewer(), value=value, state="open"
+        )
+    voted = html(client.get(f"{article.url}?sort=voted"))
+    assert voted.index(f'id="comment-{four.pk}"') < voted.index(
+        f'id="comment-{three.pk}"'
+    )
+    best = html(client.get(f"{article.url}?sort=best"))
+    assert best.index(f'id="comment-{three.pk}"') < best.index(
+        f'id="comment-{four.pk}"'
+    )
+    assert 'data-sort="best"' in best
 
 
 def test_large_thread_pages_and_permalinks_beyond_the_first_page(
@@ -377,3 +409,101 @@ def test_statuses_other_than_approved_are_not_counted(client, article):
     Comment.objects.filter(pk=comment.pk).update(status=Status.SPAM)
     page = html(client.get(article.url))
     assert comment.body_html not in page
+
+
+def test_posted_text_is_stored_without_private_use_or_bidi_controls(client, article):
+    post(
+        client,
+        article,
+        body="See \ue000csrf\ue001 here\u202e.",
+        name="Ada \u202egro.elpmaxe\u202c\u2066",
+        website="https://example.org/\u200fpage\U000f0001",
+    )
+    comment = Comment.objects.get()
+    assert comment.body_markdown == "See csrf here."
+    assert comment.author_name == "Ada gro.elpmaxe"
+    assert comment.author_website == "https://example.org/page"
+
+
+def test_huge_comment_page_number_is_not_found(client, article):
+    factories.comment(in_thread=factories.thread(article))
+    assert client.get(article.url + "?cpage=" + "9" * 30).status_code == 404
+    assert client.get(article.url + f"?cpage={2**31}").status_code == 404
+    assert client.get(article.url + "?comment=" + "9" * 30).status_code == 200
+    assert client.get(article.url + "?replyto=" + "9" * 30).status_code == 200
+    assert client.get(article.url + "?cpage=2").status_code == 200
+
+
+def test_cookie_less_reports_from_one_ip_do_not_hide_a_comment(client, article):
+    # Issue 11, finding 4: each cookie-less request used to be a new reporter.
+    factories.rules(reports_to_hide=3, reports_per_ip_per_hour=5)
+    comment = factories.comment(in_thread=factories.thread(article))
+    url = reverse("discussion:report", args=[comment.pk])
+    statuses = []
+    for _ in range(8):
+        client.cookies.clear()
+        statuses.append(client.post(url, {"reason": "spam"}).status_code)
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED
+    assert statuses == [200] * 5 + [429] * 3
+    assert comment.reports.count() == 5
+    assert not comment.reports.filter(counted=True).exists()
+
+
+def test_reports_from_known_guests_on_different_networks_hide_a_comment(article):
+    factories.rules(reports_to_hide=2, report_min_guest_age_hours=24)
+    comment = factories.comment(in_thread=factories.thread(article))
+    other = factories.comment(in_thread=comment.thread)
+    readers = [Client(REMOTE_ADDR=ip) for ip in ("198.51.100.1", "203.0.113.2")]
+    with time_machine.travel(clock.now(), tick=False) as traveller:
+        for reader in readers:  # each gets its guest cookie by voting
+            vote = reader.post(
+                reverse("discussion:vote", args=[other.pk]), {"value": "up"}
+            )
+            assert vote.status_code == 302
+        traveller.shift(dt.timedelta(hours=25))
+        for reader in readers:
+            reader.post(
+                reverse("discussion:report", args=[comment.pk]), {"reason": "abuse"}
+            )
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+    assert comment.report_count == 2
+
+
+def test_cookie_less_votes_from_one_ip_stop_counting_after_the_limit(client, article):
+    # Issue 11, finding 5: 25 up-votes from one IP by dropping the cookie.
+    factories.rules(new_guests_per_ip_per_hour=10)
+    comment = factories.comment(in_thread=factories.thread(article))
+    url = reverse("discussion:vote", args=[comment.pk])
+    responses = []
+    for _ in range(25):
+        client.cookies.clear()
+        responses.append(client.post(url, {"value": "up"}))
+    comment.refresh_from_db()
+    assert comment.upvotes == 10
+    assert [r.status_code for r in responses] == [302] * 10 + [429] * 15
+    assert "Too many new visitors from your network" in html(responses[-1])
+
+
+def test_votes_per_network_are_limited_for_one_guest_too(client, article):
+    factories.rules(votes_per_ip_per_hour=3)
+    thread = factories.thread(article)
+    comments = [factories.comment(in_thread=thread) for _ in range(5)]
+    codes = [
+        client.post(
+            reverse("discussion:vote", args=[c.pk]), {"value": "up"}
+        ).status_code
+        for c in comments
+    ]
+    assert codes == [302] * 3 + [429] * 2
+    assert Vote.objects.count() == 3
+
+
+def test_form_token_expires_after_two_hours_with_a_clear_error(client, article):
+    started = spam.issue_form_token()
+    with time_machine.travel(clock.now() + dt.timedelta(hours=2, minutes=1)):
+        response = post(client, article, started=started)
+    assert response.status_code == 400
+    assert "This form is too old. Please send it again." in html(response)
+    assert not Comment.objects.exists()

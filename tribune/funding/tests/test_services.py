@@ -255,3 +255,15 @@ def test_donations_count_for_the_month_they_were_received_in_site_time(received,
     with time_machine.travel(received, tick=False):
         assert fresh_bar().raised == Decimal("10.00")
         assert fresh_bar().month == month
+
+
+def test_wall_text_is_stored_without_private_use_or_bidi_controls():
+    factories.donation(
+        public_name="Ana \u202eanA\u202c",
+        message="Thanks\ue000csrf\ue001\u2067!",
+        show_on_wall=True,
+    )
+    message = SupporterMessage.objects.get()
+    assert (message.public_name, message.message) == ("Ana anA", "Thankscsrf!")
+    donation = Donation.objects.get()
+    assert (donation.public_name, donation.message) == ("Ana anA", "Thankscsrf!")

@@ -26,8 +26,11 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-def test_without_configuration_mail_goes_to_the_console() -> None:
-    assert env.email() == {"EMAIL_BACKEND": CONSOLE}
+def test_without_configuration_mail_goes_quietly_to_files_under_var() -> None:
+    assert env.email() == {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(env.VAR_DIR / "mail"),
+    }
 
 
 def test_console_url_selects_the_console(monkeypatch: pytest.MonkeyPatch) -> None:

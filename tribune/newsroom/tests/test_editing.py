@@ -124,3 +124,17 @@ def test_admin_shows_no_gravatar(editor_client: Client) -> None:
     page = editor_client.get("/admin/account/").content.decode()
     assert "avatar" in page
     assert "gravatar.com" not in page
+
+
+@pytest.mark.django_db
+def test_site_address_follows_the_base_url(home):
+    from wagtail.models import Site
+
+    from tribune.newsroom import services
+
+    services.set_site_address(base_url="http://127.0.0.1:8101")
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_url == "http://127.0.0.1:8101"
+    services.set_site_address(base_url="https://news.example")
+    site.refresh_from_db()
+    assert site.root_url == "https://news.example"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -17,8 +18,11 @@ from tribune.demo import (
     newsroom_content,
     subscriptions_content,
 )
+from tribune.newsroom import services as newsroom_services
 
 ADMIN_USERNAME = "admin"
+# The demo's sign-in, kept where a second `make run` can print it again.
+LOGIN_FILE = "demo-login.txt"
 
 
 class Command(BaseCommand):
@@ -27,6 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         newsroom = newsroom_content.load()
+        newsroom_services.set_site_address(base_url=settings.WAGTAILADMIN_BASE_URL)
         # Wagtail indexes in background tasks; the demo must be searchable at once.
         call_command("update_index", verbosity=0)
         self.stdout.write(f"Demo newsroom: {len(newsroom.articles)} reports.")
@@ -48,20 +53,29 @@ class Command(BaseCommand):
         user_model = get_user_model()
         password = env.get("DJANGO_SUPERUSER_PASSWORD")
         user = user_model.objects.filter(username=ADMIN_USERNAME).first()
+        login_file = env.VAR_DIR / LOGIN_FILE
         if user is not None and not password:
-            self.stdout.write(
-                f"Admin user '{ADMIN_USERNAME}' exists; its password is unchanged "
-                "(set DJANGO_SUPERUSER_PASSWORD to reset it)."
-            )
-            return
-        password = password or secrets.token_urlsafe(12)
-        if user is None:
-            user_model.objects.create_superuser(
-                ADMIN_USERNAME, "admin@example.org", password
-            )
+            if not login_file.exists():
+                self.stdout.write(
+                    f"Admin user '{ADMIN_USERNAME}' exists; its password is unchanged "
+                    "(set DJANGO_SUPERUSER_PASSWORD to reset it)."
+                )
+                return
+            password = login_file.read_text().strip()
         else:
-            user.set_password(password)
-            user.save(update_fields=["password"])
+            password = password or secrets.token_urlsafe(12)
+            if user is None:
+                user_model.objects.create_superuser(
+                    ADMIN_USERNAME, "admin@example.org", password
+                )
+            else:
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            # Readable by the operator alone, like the demo's secret key.
+            login_file.parent.mkdir(parents=True, exist_ok=True)
+            login_file.write_text(password + "\n")
+            login_file.chmod(0o600)
         self.stdout.write(
-            f"Admin: http://127.0.0.1:8000/admin/  user '{ADMIN_USERNAME}'  password '{password}'"
+            f"Admin: {settings.WAGTAILADMIN_BASE_URL}/admin/  user '{ADMIN_USERNAME}'  "
+            f"password '{password}'  (kept in {login_file})"
         )

@@ -88,7 +88,7 @@ function moveFormTo(section, form, home, commentItem, name) {
     note.dataset.replying = "";
     form.querySelector(".comment-form__title").after(note);
   }
-  note.textContent = `${form.dataset.textReplying} ${name}. `;
+  note.textContent = `${form.dataset.textReplying} ${name} `;
   const cancel = document.createElement("button");
   cancel.type = "button";
   cancel.dataset.cancelReply = "";
@@ -127,7 +127,8 @@ function updateCount(section, count) {
     badge.className = "discussion-bubble__count";
     bubble.prepend(badge, " ");
   }
-  badge.textContent = String(count);
+  // Grouped as the page's language writes numbers ("1,455"), like the server.
+  badge.textContent = count.toLocaleString(document.documentElement.lang || undefined);
   const text = bubble.querySelector(".discussion-bubble__text");
   if (text) text.textContent = count === 1 ? bubble.dataset.textOne : bubble.dataset.textMany;
 }

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('discussion', '0002_comment_passage'),
+        ('discussion', '0003_abuse_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
