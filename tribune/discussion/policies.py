@@ -122,14 +122,17 @@ def ban_verdict(
     return verdict
 
 
-def report_counts(viewer: Viewer, rules: DiscussionSettings) -> bool:
+def report_counts(
+    viewer: Viewer, rules: DiscussionSettings, *, email_verified: bool = False
+) -> bool:
     """Whether a report by `viewer` counts towards hiding a comment.
 
-    Accounts (confirmed by email) count; a guest counts once the browser's
-    signed cookie is older than the site's `report_min_guest_age_hours`, so
-    dropping the cookie makes no reporter that counts.
+    Accounts (confirmed by email) and guests whose browser verified an email
+    address count; another guest counts once the browser's signed cookie is
+    older than the site's `report_min_guest_age_hours`, so dropping the cookie
+    makes no reporter that counts.
     """
-    if viewer.user_id is not None:
+    if viewer.user_id is not None or email_verified:
         return True
     if viewer.guest_since is None:
         return False

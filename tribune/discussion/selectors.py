@@ -172,6 +172,15 @@ def is_trusted_guest(*, guest_token: str, email: str) -> bool:
     return wrote.exists() or (bool(email) and verified.exists())
 
 
+def guest_has_verified_email(*, guest_token: str) -> bool:
+    """Whether this browser opened a verification link for any address."""
+    return bool(guest_token) and (
+        EmailVerification.objects.filter(
+            guest_token=guest_token, verified_at__isnull=False
+        ).exists()
+    )
+
+
 def visible_to(viewer: Viewer) -> Q:
     """Comments a reader sees: approved, and their own awaiting moderation."""
     visible = Q(status=Status.APPROVED)

@@ -517,7 +517,13 @@ def report_comment(
                 reporter=key,
                 reason=(reason or "")[:300],
                 network=network,
-                counted=policies.report_counts(viewer, rules),
+                counted=policies.report_counts(
+                    viewer,
+                    rules,
+                    email_verified=selectors.guest_has_verified_email(
+                        guest_token=viewer.guest_token
+                    ),
+                ),
             )
     except IntegrityError:
         return Report.objects.get(comment=comment, reporter=key)

@@ -169,3 +169,25 @@ def test_verify_email_must_be_a_boolean(article):
     response = api_post(Client(), article, "x@example.org", verify_email="yes")
     assert response.status_code == 400
     assert response.json()["error"]["field"] == "verify_email"
+
+
+def test_a_report_from_a_guest_who_verified_an_email_counts_at_once():
+    from django.core import signing
+
+    from tribune.core import clock
+    from tribune.discussion import services, verification
+    from tribune.discussion.clients import Viewer
+
+    rules = factories.rules(reports_to_hide=5, report_min_guest_age_hours=24)
+    comment = factories.comment(in_thread=factories.thread())
+    fresh = Viewer(guest_token="v" * 32, guest_since=clock.now().timestamp())
+    other = Viewer(guest_token="w" * 32, guest_since=clock.now().timestamp())
+    request = verification.request_email_verification(
+        email="ines@example.org", guest_token=fresh.guest_token, base_url="http://x"
+    )
+    verification.verify_guest_email(
+        token=signing.dumps(request.pk, salt=verification.SALT)
+    )
+    verified = services.report_comment(comment=comment, viewer=fresh, rules=rules)
+    unproved = services.report_comment(comment=comment, viewer=other, rules=rules)
+    assert (verified.counted, unproved.counted) == (True, False)
