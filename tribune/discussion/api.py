@@ -8,6 +8,7 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
@@ -27,6 +28,7 @@ from tribune.discussion import (
     services,
     spam,
     tree,
+    verification,
 )
 from tribune.discussion.errors import DiscussionError, NotFoundError
 from tribune.discussion.models import Comment, SiteCommentsMode, Status, Thread
@@ -132,11 +134,13 @@ def _article(page_id: int, *, body: bool = True) -> ArticlePage:
     return page
 
 
-def _comment(comment_id: int) -> Comment:
-    comment = selectors.get_comment(comment_id)
-    if comment is None or not comment.thread.page.live:
-        raise NotFoundError()
-    return comment
+def _comment(request: HttpRequest, comment_id: int) -> Comment:
+    """The comment if policies.can_view_comment lets the reader see it, else 404."""
+    return selectors.access_comment(
+        comment_id=comment_id,
+        viewer=clients.viewer_for(request),
+        rules=selectors.get_settings_for_request(request),
+    )
 
 
 def _serialise(
@@ -149,7 +153,7 @@ def _serialise(
         "parent": c.parent_id,
         "depth": node.depth,
         "reply_to": node.reply_to,
-        "status": c.status
+        "status": policies.apparent_status(c)
         if shown
         else ("deleted" if c.status == "deleted" else "removed"),
         "author": {"name": c.author_name, "website": c.author_website or None}
@@ -270,6 +274,13 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
         raise DiscussionError(
             _("parent must be a comment id."), field="parent", code="bad_type"
         )
+    verify = data.get("verify_email", False)
+    if not isinstance(verify, bool):
+        raise DiscussionError(
+            _("verify_email must be true or false."),
+            field="verify_email",
+            code="bad_type",
+        )
     viewer = clients.ensure_guest(request, viewer)
     post: dict[str, Any] = {
         "thread": thread,
@@ -293,6 +304,12 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
         comment = services.post_comment(**post)
     else:
         comment = inline.post_inline_comment(page=page, quote=quote, **post)
+    if verify and not signed_in:
+        verification.request_email_verification(
+            email=comment.author_email,
+            guest_token=comment.guest_token,
+            base_url=settings.WAGTAILADMIN_BASE_URL,
+        )
     comment.my_vote, comment.is_mine = 0, True  # type: ignore[attr-defined]
     comment.may_edit = policies.can_edit(comment, viewer)  # type: ignore[attr-defined]
     comment.may_vote = False  # type: ignore[attr-defined]
@@ -309,7 +326,7 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
             "comment": _single(comment, viewer, state),
             "html": html,
             "count": thread.comment_count,
-            "held": comment.status == Status.PENDING,
+            "held": policies.apparent_status(comment) == Status.PENDING,
         },
         status=201,
     )
@@ -347,7 +364,7 @@ def passages(request: HttpRequest, page_id: int) -> HttpResponse:
 @endpoint("PATCH", "DELETE")
 def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
     """PATCH {"body"} to edit one's own comment, DELETE to delete it."""
-    comment = _comment(comment_id)
+    comment = _comment(request, comment_id)
     viewer = clients.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(comment.thread.page, rules)
@@ -364,7 +381,7 @@ def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
 @endpoint("POST")
 def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
     """POST {"value": 1 | -1 | 0} to vote up, down, or withdraw."""
-    comment = _comment(comment_id)
+    comment = _comment(request, comment_id)
     data = _json_body(request)
     value = data.get("value")
     if not isinstance(value, int) or isinstance(value, bool):
@@ -390,7 +407,7 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
 @endpoint("POST")
 def report(request: HttpRequest, comment_id: int) -> HttpResponse:
     """POST {"reason"} to report a comment to the moderators."""
-    comment = _comment(comment_id)
+    comment = _comment(request, comment_id)
     data = _json_body(request)
     viewer = clients.ensure_guest(request, clients.viewer_for(request))
     rules = selectors.get_settings_for_request(request)

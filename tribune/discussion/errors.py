@@ -46,6 +46,12 @@ class NotAllowedError(DiscussionError):
     default_message = _("You cannot do this to this comment.")
 
 
+class BannedError(DiscussionError):
+    code = "banned"
+    status = 403
+    default_message = _("You cannot comment or vote here.")
+
+
 class NotFoundError(DiscussionError):
     code = "not_found"
     status = 404

@@ -51,6 +51,14 @@ class CommentForm(forms.Form):
         ],
         help_text=_("Guests confirm their address first, by email."),
     )
+    verify_email = forms.BooleanField(
+        label=_("Confirm my email address by a mailed link"),
+        required=False,
+        help_text=_(
+            "Once you open the link, comments from this browser appear without"
+            " waiting for a moderator."
+        ),
+    )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     started = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -81,7 +89,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.signed_in = signed_in
         if signed_in:
-            for name in ("name", "email", "website"):
+            for name in ("name", "email", "website", "verify_email"):
                 del self.fields[name]
         else:
             self.fields["name"].widget.attrs.update(autocomplete="name")

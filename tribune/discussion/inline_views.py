@@ -98,6 +98,8 @@ def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponse
             field = "paragraph" if error.field == "passage" else error.field
             form.add_error(field if field in form.fields else None, error.message)
         else:
+            if not signed_in and data.get("verify_email"):
+                views.ask_verification(comment)
             response = HttpResponseRedirect(
                 views.comment_url(page, comment.pk, request)
             )

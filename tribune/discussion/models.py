@@ -169,6 +169,8 @@ class HeldReason(models.TextChoices):
     FIRST_GUEST = "first_guest", _("First comment of a guest")
     WORDS = "words", _("Contains a held word")
     REPORTS = "reports", _("Reported by readers")
+    # A shadow ban: the author sees the comment as if it were published.
+    BANNED = "banned", _("Author is banned (shadow hold)")
 
 
 class PassageState(models.TextChoices):
@@ -338,13 +340,28 @@ class Action(models.TextChoices):
     DELETE = "delete", _("Deleted")
     EDIT = "edit", _("Edited")
     HOLD = "hold", _("Held for review")
+    BAN = "ban", _("Banned")
+    BAN_EDIT = "ban_edit", _("Ban changed")
+    UNBAN = "unban", _("Ban lifted")
 
 
 class ModerationAction(models.Model):
-    """The log of every moderation step: who did what to which comment, and when."""
+    """The log of every moderation step: who did what to which comment or ban,
+    and when."""
 
     comment = models.ForeignKey(
-        Comment, on_delete=models.CASCADE, related_name="moderation_actions"
+        Comment,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="moderation_actions",
+    )
+    ban = models.ForeignKey(
+        "Ban",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="moderation_actions",
     )
     # None when the system acted (word list, reports).
     moderator = models.ForeignKey(
@@ -355,8 +372,9 @@ class ModerationAction(models.Model):
         related_name="+",
     )
     action = models.CharField(max_length=10, choices=Action.choices)
-    from_status = models.CharField(max_length=10, choices=Status.choices)
-    to_status = models.CharField(max_length=10, choices=Status.choices)
+    # Blank for bans.
+    from_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
     note = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=clock.now)
 
@@ -364,4 +382,78 @@ class ModerationAction(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.action} on {self.comment_id}"
+        return f"{self.action} on {self.comment_id or self.ban_id}"
+
+
+class EmailVerification(models.Model):
+    """A guest's request to prove an email address from one browser.
+
+    Trust goes to the browser (guest token) that asked, once someone opens the
+    link mailed to the address: typing an address proves nothing.
+    """
+
+    email = models.EmailField()
+    guest_token = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=clock.now)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["guest_token", "email"], name="discussion_verification"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Verification {self.pk}"
+
+
+class BanMode(models.TextChoices):
+    SHADOW = "shadow", _("Shadow hold: keep their comments held, silently")
+    REFUSE = "refuse", _("Refuse: tell them they cannot comment or vote")
+
+
+class Ban(models.Model):
+    """A moderator's ban of an account, an email, a guest browser or an IP range.
+
+    A ban matches when any of its set targets matches the poster; `network` is
+    an IPv4 CIDR or an IPv6 prefix of /64 or wider, normalised (bans.py).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    email = models.EmailField(blank=True)
+    guest_token = models.CharField(max_length=64, blank=True)
+    network = models.CharField(max_length=64, blank=True)
+    mode = models.CharField(
+        max_length=10, choices=BanMode.choices, default=BanMode.SHADOW
+    )
+    reason = models.CharField(max_length=300)
+    # None: until lifted.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(user__isnull=True, email="", guest_token="", network=""),
+                name="discussion_ban_has_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Ban {self.pk}"

@@ -352,6 +352,12 @@ DOCUMENT: dict[str, Any] = {
                         "description": "Email the author about replies or all"
                         " new comments (guests confirm by email first).",
                     },
+                    "verify_email": {
+                        "type": "boolean",
+                        "description": "Guests only: mail a link that confirms"
+                        " the address; once opened, this browser's comments"
+                        " skip the first-time guest hold.",
+                    },
                     "key": {
                         "type": "string",
                         "description": "A resent key returns the first comment.",
@@ -399,7 +405,12 @@ DOCUMENT: dict[str, Any] = {
                     "comment": _ref("Comment"),
                     "html": {"type": "string"},
                     "count": {"type": "integer"},
-                    "held": {"type": "boolean"},
+                    "held": {
+                        "type": "boolean",
+                        "description": "Depends only on what the poster proved"
+                        " (account, verified address, this browser's approved"
+                        " comments), never on the typed address.",
+                    },
                 },
             },
         },

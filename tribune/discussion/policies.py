@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from tribune.core import clock
-from tribune.discussion import conf
+from tribune.discussion import conf, networks
 from tribune.discussion.clients import Viewer
 from tribune.discussion.models import (
+    Ban,
+    BanMode,
     Comment,
     DiscussionSettings,
     HeldReason,
@@ -82,14 +85,54 @@ def can_report(comment: Comment, viewer: Viewer) -> bool:
     return comment.status == Status.APPROVED and not is_author(comment, viewer)
 
 
-def report_counts(viewer: Viewer, rules: DiscussionSettings) -> bool:
+def ban_verdict(
+    bans: Iterable[Ban],
+    *,
+    user_id: int | None,
+    guest_token: str,
+    ip: str | None,
+    email: str = "",
+    email_proved: bool = False,
+    now: dt.datetime,
+) -> BanMode | None:
+    """How the bans treat a poster or voter: refuse, shadow hold, or None.
+
+    A ban counts while it is neither lifted nor expired and any of its targets
+    matches.  A ban matched only by an email address nobody proved (a guest's
+    typed one) shadow-holds even in refuse mode, so that no answer tells anyone
+    that an address is banned.  Refusal wins over a shadow hold.
+    """
+    verdict = None
+    for ban in bans:
+        if ban.lifted_at is not None or (
+            ban.expires_at is not None and ban.expires_at <= now
+        ):
+            continue
+        proved = (
+            (ban.user_id is not None and ban.user_id == user_id)
+            or (bool(ban.guest_token) and ban.guest_token == guest_token)
+            or networks.contains(ban.network, ip)
+            or (bool(ban.email) and email_proved and ban.email == email)
+        )
+        typed = bool(ban.email) and bool(email) and ban.email == email
+        if proved and ban.mode == BanMode.REFUSE:
+            return BanMode.REFUSE
+        if proved or typed:
+            verdict = BanMode.SHADOW
+    return verdict
+
+
+def report_counts(
+    viewer: Viewer, rules: DiscussionSettings, *, email_verified: bool = False
+) -> bool:
     """Whether a report by `viewer` counts towards hiding a comment.
 
-    Accounts (confirmed by email) count; a guest counts once the browser's
-    signed cookie is older than the site's `report_min_guest_age_hours`, so
-    dropping the cookie makes no reporter that counts.
+    Accounts (confirmed by email) and guests whose browser verified an email
+    address count; another guest counts once the browser's signed cookie is
+    older than the site's `report_min_guest_age_hours`, so dropping the cookie
+    makes no reporter that counts.
     """
-    if viewer.user_id is not None:
+    if viewer.user_id is not None or email_verified:
         return True
     if viewer.guest_since is None:
         return False
@@ -101,10 +144,17 @@ def initial_status(
     *,
     policy: str,
     is_guest: bool,
-    guest_has_approved_comment: bool,
+    guest_is_trusted: bool,
     held_word: str | None,
+    banned: bool = False,
 ) -> tuple[Status, HeldReason]:
-    """The status a new comment starts in, and why it is held if it is."""
+    """The status a new comment starts in, and why it is held if it is.
+
+    `guest_is_trusted` must come from proof (selectors.is_trusted_guest), never
+    from an address the guest typed.  A shadow ban (`banned`) holds it first.
+    """
+    if banned:
+        return Status.PENDING, HeldReason.BANNED
     if policy == ModerationPolicy.HOLD_ALL:
         return Status.PENDING, HeldReason.POLICY
     if held_word:
@@ -112,7 +162,7 @@ def initial_status(
     if (
         policy == ModerationPolicy.HOLD_FIRST_GUEST
         and is_guest
-        and not guest_has_approved_comment
+        and not guest_is_trusted
     ):
         return Status.PENDING, HeldReason.FIRST_GUEST
     return Status.APPROVED, HeldReason.NONE
@@ -123,3 +173,26 @@ def can_see(comment: Comment, viewer: Viewer) -> bool:
     return comment.status == Status.APPROVED or (
         comment.status == Status.PENDING and is_author(comment, viewer)
     )
+
+
+def apparent_status(comment: Comment) -> str:
+    """The status a comment's author is shown: a shadow-held one looks published."""
+    if comment.status == Status.PENDING and comment.held_reason == HeldReason.BANNED:
+        return Status.APPROVED
+    return comment.status
+
+
+def can_view_comment(
+    *, viewer: Viewer, comment: Comment, state: str, page_public: bool
+) -> bool:
+    """The one answer to "may this reader see this comment", for every route
+    that shows or acts on a single comment (reports, edits, votes, the API).
+
+    `state` is the thread's thread_state; `page_public` says the report is live
+    and outside any private section.  Staff see every status; other readers see
+    approved comments and their own held ones (selectors.visible_to is the same
+    rule for lists).
+    """
+    if not page_public or state == HIDDEN:
+        return False
+    return viewer.is_moderator or can_see(comment, viewer)

@@ -11,12 +11,15 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Site
 
-from tribune.core import generations
+from tribune.core import clock, generations, sites
 from tribune.discussion import conf, policies, tree
 from tribune.discussion.clients import Viewer
+from tribune.discussion.errors import NotFoundError
 from tribune.discussion.models import (
+    Ban,
     Comment,
     DiscussionSettings,
+    EmailVerification,
     SiteCommentsMode,
     Status,
     Thread,
@@ -61,6 +64,41 @@ class ThreadPage:
     @property
     def next_page(self) -> int:
         return self.page_number + 1
+
+
+# Bans kept per process for the posting and voting paths; bumped by every
+# change of a ban (bans.py).  Expiry is checked at use, so it needs no bump.
+BANS_GENERATION = "discussion:bans:generation"
+
+
+def list_active_bans() -> list[Ban]:
+    """Bans not lifted and not yet expired when loaded, from this process's
+    memory when it can be (no query).
+
+    policies.ban_verdict checks expiry again at the moment of use.
+    """
+
+    def load() -> list[Ban]:
+        now = clock.now()
+        return list(
+            Ban.objects.filter(lifted_at__isnull=True)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+            .order_by()
+        )
+
+    return generations.remember(
+        BANS_GENERATION, "discussion:bans:active", load, KEEP_SECONDS
+    )
+
+
+def list_bans(*, lifted: bool) -> QuerySet[Ban]:
+    """Bans for moderators, newest first: current ones, or lifted and expired."""
+    now = clock.now()
+    current = Q(lifted_at__isnull=True) & (
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+    bans = Ban.objects.exclude(current) if lifted else Ban.objects.filter(current)
+    return bans.select_related("user", "created_by").order_by("-created_at", "-id")
 
 
 def get_settings(site: Site | None) -> DiscussionSettings:
@@ -118,6 +156,31 @@ def has_stake(viewer: Viewer, page_ids: list[int]) -> bool:
     return wrote.exists() or voted.exists()
 
 
+def is_trusted_guest(*, guest_token: str, email: str) -> bool:
+    """Whether a guest proved they may skip the first-comment hold.
+
+    Proof is the browser itself (its guest token wrote an approved comment) or
+    a verified address (this browser asked for the link mailed to `email`, and
+    it was opened).  An address typed into the form counts for nothing alone.
+    """
+    if not guest_token:
+        return False
+    wrote = Comment.objects.filter(guest_token=guest_token, status=Status.APPROVED)
+    verified = EmailVerification.objects.filter(
+        guest_token=guest_token, email=email, verified_at__isnull=False
+    )
+    return wrote.exists() or (bool(email) and verified.exists())
+
+
+def guest_has_verified_email(*, guest_token: str) -> bool:
+    """Whether this browser opened a verification link for any address."""
+    return bool(guest_token) and (
+        EmailVerification.objects.filter(
+            guest_token=guest_token, verified_at__isnull=False
+        ).exists()
+    )
+
+
 def visible_to(viewer: Viewer) -> Q:
     """Comments a reader sees: approved, and their own awaiting moderation."""
     visible = Q(status=Status.APPROVED)
@@ -171,8 +234,10 @@ def find_page_of(
     *, thread: Thread, viewer: Viewer, order: Order, comment_id: int
 ) -> int | None:
     """The page number on which a comment's conversation appears, or None."""
+    # Only a comment the reader may see moves the page: where a held one sits
+    # is not for other readers to learn.
     target = (
-        Comment.objects.filter(thread=thread, pk=comment_id)
+        Comment.objects.filter(visible_to(viewer), thread=thread, pk=comment_id)
         .select_related("root")
         .first()
     )
@@ -262,6 +327,28 @@ def build_tree(
         for c in [*top, *replies]
     ]
     return tree.build(nodes, max_depth=conf.get("MAX_DEPTH"))
+
+
+def access_comment(
+    *, comment_id: int, viewer: Viewer, rules: DiscussionSettings
+) -> Comment:
+    """The comment with its thread and report, if policies.can_view_comment lets
+    the reader see it; otherwise NotFoundError, the same answer as for an id
+    that does not exist (ids are sequential, so any other answer would tell
+    readers what the moderation queue holds).
+    """
+    comment = get_comment(comment_id)
+    if comment is None:
+        raise NotFoundError()
+    page = comment.thread.page
+    if not policies.can_view_comment(
+        viewer=viewer,
+        comment=comment,
+        state=get_state(page, rules),
+        page_public=page.live and not sites.is_private(page),
+    ):
+        raise NotFoundError()
+    return comment
 
 
 def get_comment(comment_id: int) -> Comment | None:

@@ -22,11 +22,13 @@ from tribune.discussion import (
     policies,
     ranking,
     rendering,
+    selectors,
     signals,
     spam,
 )
 from tribune.discussion.clients import Viewer
 from tribune.discussion.errors import (
+    BannedError,
     InvalidCommentError,
     InvalidReplyError,
     NotAllowedError,
@@ -35,6 +37,7 @@ from tribune.discussion.errors import (
 )
 from tribune.discussion.models import (
     Action,
+    BanMode,
     Comment,
     DiscussionSettings,
     HeldReason,
@@ -168,7 +171,9 @@ def post_comment(
     "all") is the author's wish for email, announced with `comment_posted`.
     Sends `comment_visible` on commit when the comment is approved at once.
     Raises a DiscussionError for closed threads, bad input, bad parents and
-    rate limits.
+    rate limits, and BannedError when a ban refuses the poster; a shadow ban
+    stores the comment held (HeldReason.BANNED) and its author sees it as
+    published.
     """
     if state != SiteCommentsMode.OPEN:
         raise ThreadClosedError()
@@ -185,6 +190,13 @@ def post_comment(
         name = user.get_full_name() or user.get_username().split("@")[0]
         email, website = getattr(user, "email", ""), ""
     held_word = spam.find_held_word(f"{text}\n{name}\n{website}", rules.word_list())
+    banned = check_not_banned(
+        user_id=user.pk if user is not None else None,
+        guest_token="" if user is not None else viewer.guest_token,
+        ip=ip,
+        email=email,
+        email_proved=user is not None,
+    )
     comment = Comment(
         thread=thread,
         author=user if user is not None else None,
@@ -202,7 +214,7 @@ def post_comment(
             # Counted before the transaction: no cache I/O under the write lock.
             spam.check_rate(ip=ip, email=email)
         with transaction.atomic():
-            _insert(comment, rules, state, parent_id, held_word, notify)
+            _insert(comment, rules, state, parent_id, held_word, notify, banned)
     except (IntegrityError, RateLimitedError):
         # A resent form (double click, retry) returns what the first one made;
         # the unique key, not a read before the write, is what makes it once.
@@ -219,6 +231,33 @@ def post_comment(
     return comment
 
 
+def check_not_banned(
+    *,
+    user_id: int | None,
+    guest_token: str,
+    ip: str | None,
+    email: str = "",
+    email_proved: bool = False,
+) -> bool:
+    """Raise BannedError if a ban refuses this poster or voter; return True if
+    one shadow-holds them (policies.ban_verdict), False if none applies.
+
+    Reads the bans from this process's memory (selectors.list_active_bans).
+    """
+    verdict = policies.ban_verdict(
+        selectors.list_active_bans(),
+        user_id=user_id,
+        guest_token=guest_token,
+        ip=ip,
+        email=email,
+        email_proved=email_proved,
+        now=clock.now(),
+    )
+    if verdict == BanMode.REFUSE:
+        raise BannedError()
+    return verdict == BanMode.SHADOW
+
+
 def _insert(
     comment: Comment,
     rules: DiscussionSettings,
@@ -226,6 +265,7 @@ def _insert(
     parent_id: int | None,
     held_word: str | None,
     notify: str,
+    banned: bool = False,
 ) -> None:
     """post_comment's part inside the transaction: parent, status, row, counter."""
     thread = comment.thread
@@ -248,12 +288,13 @@ def _insert(
         policy=rules.moderation,
         is_guest=is_guest,
         # Asked only when the policy needs it: it is the costliest check.
-        guest_has_approved_comment=is_guest
+        guest_is_trusted=is_guest
         and rules.moderation == ModerationPolicy.HOLD_FIRST_GUEST
-        and Comment.objects.filter(
-            author_email=comment.author_email, status=Status.APPROVED
-        ).exists(),
+        and selectors.is_trusted_guest(
+            guest_token=comment.guest_token, email=comment.author_email
+        ),
         held_word=held_word,
+        banned=banned,
     )
     comment.save()
     if notify in NOTIFY_CHOICES:
@@ -344,6 +385,18 @@ def _change_status(
     return comment
 
 
+def release_comment(*, comment: Comment, note: str) -> Comment:
+    """Approve a held comment without a moderator, because its author proved
+    what the hold asked for; logged with `note`.
+
+    Precondition: the caller holds the row lock inside a transaction.  Sends
+    `comment_visible` on commit.
+    """
+    return _change_status(
+        comment, Status.APPROVED, action=Action.APPROVE, moderator=None, note=note
+    )
+
+
 @transaction.atomic
 def delete_comment(*, comment: Comment, viewer: Viewer) -> Comment:
     """Delete the viewer's own comment within the edit window.
@@ -377,9 +430,10 @@ def vote(
     duplicate insert fails and is retried as an update of the row that won.
     Counters change with F() in the same transaction.  Returns the comment with
     fresh counters.  Raises NotAllowedError for own comments, closed threads,
-    hidden comments, or a value outside -1..1, and RateLimitedError when the
-    client's network has voted more than `rules` allow this hour (counted
-    even when refused; no limit without `rules`).
+    hidden comments, or a value outside -1..1, BannedError for a voter a
+    ban refuses (a shadow-banned voter's vote changes nothing), and
+    RateLimitedError when the client's network has voted more than `rules`
+    allow this hour (counted even when refused; no limit without `rules`).
     """
     if value not in (-1, 0, 1):
         raise InvalidCommentError(_("A vote is up, down or none."), code="bad_vote")
@@ -388,6 +442,9 @@ def vote(
         raise NotAllowedError(
             _("You cannot vote on this comment."), code="vote_not_allowed"
         )
+    if check_not_banned(user_id=viewer.user_id, guest_token=viewer.guest_token, ip=ip):
+        # A shadow-banned voter's vote is not counted; the answer looks the same.
+        return comment
     if rules is not None:
         spam.check_vote_rate(ip=ip, rules=rules)
     for _attempt in range(3):
@@ -460,7 +517,13 @@ def report_comment(
                 reporter=key,
                 reason=(reason or "")[:300],
                 network=network,
-                counted=policies.report_counts(viewer, rules),
+                counted=policies.report_counts(
+                    viewer,
+                    rules,
+                    email_verified=selectors.guest_has_verified_email(
+                        guest_token=viewer.guest_token
+                    ),
+                ),
             )
     except IntegrityError:
         return Report.objects.get(comment=comment, reporter=key)

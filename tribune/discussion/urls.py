@@ -24,6 +24,11 @@ urlpatterns = [
     path("comments/c/<int:comment_id>/edit/", views.edit, name="edit"),
     path("comments/c/<int:comment_id>/delete/", views.delete, name="delete"),
     path("comments/c/<int:comment_id>/report/", views.report, name="report"),
+    path(
+        "comments/verify-email/<str:token>/",
+        views.verify_email,
+        name="verify_email",
+    ),
     path("comments/account/signup/", account_views.signup, name="account_signup"),
     path(
         "comments/account/confirm/<str:uidb64>/<str:token>/",

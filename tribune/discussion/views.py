@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import (
     Http404,
     HttpRequest,
@@ -25,8 +26,13 @@ from tribune.discussion import (
     selectors,
     services,
     tree,
+    verification,
 )
-from tribune.discussion.errors import DiscussionError, SpamSuspectedError
+from tribune.discussion.errors import (
+    DiscussionError,
+    NotFoundError,
+    SpamSuspectedError,
+)
 from tribune.discussion.forms import CommentForm, EditForm, ReportForm
 from tribune.discussion.models import Comment, SiteCommentsMode
 from tribune.discussion.ranking import Order, parse_order
@@ -40,11 +46,16 @@ def _article(page_id: int) -> ArticlePage:
     return page
 
 
-def _comment(comment_id: int) -> Comment:
-    comment = selectors.get_comment(comment_id)
-    if comment is None or not comment.thread.page.live:
-        raise Http404("No such comment.")
-    return comment
+def _comment(request: HttpRequest, comment_id: int) -> Comment:
+    """The comment, or 404 unless policies.can_view_comment lets the reader see it."""
+    try:
+        return selectors.access_comment(
+            comment_id=comment_id,
+            viewer=clients.viewer_for(request),
+            rules=selectors.get_settings_for_request(request),
+        )
+    except NotFoundError:
+        raise Http404("No such comment.") from None
 
 
 def comment_url(page: ArticlePage, comment_id: int, request: HttpRequest) -> str:
@@ -91,6 +102,8 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
                 form.refresh_token()
             form.add_service_error(error)
         else:
+            if not signed_in and data.get("verify_email"):
+                ask_verification(comment)
             response = HttpResponseRedirect(comment_url(page, comment.pk, request))
             clients.remember_guest(response, viewer)
             return response
@@ -101,10 +114,32 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
     return response
 
 
+def ask_verification(comment: Comment) -> None:
+    """Mail the guest who wrote `comment` a link that proves their address.
+
+    The answer to the poster is the same whether or not a mail goes out.
+    """
+    verification.request_email_verification(
+        email=comment.author_email,
+        guest_token=comment.guest_token,
+        base_url=settings.WAGTAILADMIN_BASE_URL,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify_email(request: HttpRequest, token: str) -> HttpResponseBase:
+    """A page with one button: mail scanners open links, only people press it."""
+    if request.method == "POST":
+        if verification.verify_guest_email(token=token) is None:
+            return render(request, "discussion/verify/bad_link.html", status=400)
+        return render(request, "discussion/verify/done.html")
+    return render(request, "discussion/verify/confirm.html")
+
+
 @require_POST
 def vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Vote up, down or withdraw, then return to the comment."""
-    comment = _comment(comment_id)
+    comment = _comment(request, comment_id)
     page = comment.thread.page.specific
     value = {"up": 1, "down": -1, "none": 0}.get(request.POST.get("value", ""), 2)
     rules, state = _context_state(request, page)
@@ -143,7 +178,7 @@ def _problem(
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """The author's edit form for a comment, within the edit window."""
-    comment = _comment(comment_id)
+    comment = _comment(request, comment_id)
     page = comment.thread.page.specific
     viewer = clients.viewer_for(request)
     rules, _state = _context_state(request, page)
@@ -183,7 +218,7 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Ask, then delete the reader's own comment."""
-    comment = _comment(comment_id)
+    comment = _comment(request, comment_id)
     page = comment.thread.page.specific
     viewer = clients.viewer_for(request)
     if request.method == "POST":
@@ -207,7 +242,7 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Report a comment to the moderators."""
-    comment = _comment(comment_id)
+    comment = _comment(request, comment_id)
     page = comment.thread.page.specific
     rules, _state = _context_state(request, page)
     form = ReportForm(request.POST or None)

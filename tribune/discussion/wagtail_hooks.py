@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from tribune.discussion import moderation_views
+from tribune.discussion import ban_views, moderation_views
 
 
 @hooks.register("register_admin_urls")
@@ -18,7 +18,10 @@ def register_moderation_urls() -> list[Any]:
         path(
             "comments/",
             include(
-                (moderation_views.urlpatterns, "discussion_moderation"),
+                (
+                    moderation_views.urlpatterns + ban_views.urlpatterns,
+                    "discussion_moderation",
+                ),
                 namespace="discussion_moderation",
             ),
         )

@@ -94,7 +94,7 @@ def test_initial_status_follows_the_policy(policy, guest, known, word, expected)
         policies.initial_status(
             policy=ModerationPolicy(policy),
             is_guest=guest,
-            guest_has_approved_comment=known,
+            guest_is_trusted=known,
             held_word=word,
         )
         == expected

@@ -67,15 +67,30 @@ def test_hold_all_policy_keeps_comment_pending_and_uncounted():
 def test_first_time_guest_is_held_until_one_comment_is_approved():
     settings = factories.rules(moderation=ModerationPolicy.HOLD_FIRST_GUEST)
     thread = factories.thread()
-    first = post(thread, settings=settings)
+    browser = factories.guest_viewer()
+    first = post(thread, viewer=browser, settings=settings)
     assert first.held_reason == HeldReason.FIRST_GUEST
     services.moderate_comments(
         comment_ids=[first.pk], action=Action.APPROVE, moderator=factories.user()
     )
-    second = post(
+    second = post(thread, viewer=browser, settings=settings)
+    assert second.status == Status.APPROVED
+
+
+def test_typing_an_approved_guests_email_earns_no_trust():
+    settings = factories.rules(moderation=ModerationPolicy.HOLD_FIRST_GUEST)
+    thread = factories.thread()
+    first = post(thread, settings=settings)
+    services.moderate_comments(
+        comment_ids=[first.pk], action=Action.APPROVE, moderator=factories.user()
+    )
+    impostor = post(
         thread, settings=settings, guest=services.Guest("Ada", "ADA@example.org")
     )
-    assert second.status == Status.APPROVED
+    assert (impostor.status, impostor.held_reason) == (
+        Status.PENDING,
+        HeldReason.FIRST_GUEST,
+    )
 
 
 def test_signed_in_reader_is_not_held_as_a_first_time_guest():

@@ -171,6 +171,8 @@ async function onSubmit(section, home, event) {
   const payload = Object.fromEntries(new FormData(form).entries());
   delete payload.csrfmiddlewaretoken;
   payload.parent = payload.parent ? Number(payload.parent) : null;
+  // A ticked checkbox sends "on"; the API takes a boolean.
+  payload.verify_email = payload.verify_email === "on";
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   form.classList.add("is-busy");

@@ -209,6 +209,8 @@ async function submitCompact(event, form, quote) {
   const payload = Object.fromEntries(new FormData(form).entries());
   delete payload.csrfmiddlewaretoken;
   payload.parent = payload.parent ? Number(payload.parent) : null;
+  // A ticked checkbox sends "on"; the API takes a boolean.
+  payload.verify_email = payload.verify_email === "on";
   if (quote && !payload.parent) payload.passage = quote;
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
