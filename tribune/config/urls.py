@@ -19,6 +19,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
     path("healthz", core_views.healthz, name="healthz"),
+    # The language switch posts here (shown where LANGUAGES lists several).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tribune.newsroom.urls")),
     path("", include("tribune.funding.urls")),
     path("", include("tribune.discussion.urls")),

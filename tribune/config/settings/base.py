@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from csp.constants import NONCE
+from django.conf.locale import LANG_INFO
 
 from tribune.config import env
 
@@ -87,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "csp.context_processors.nonce",
                 "tribune.core.context_processors.site",
@@ -176,6 +178,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = env.get("LANGUAGE_CODE", "en")
+# The languages readers may get. Unset, the site speaks LANGUAGE_CODE alone;
+# LANGUAGES=en,de lets the browser choose and shows a language switch.
+LANGUAGES = [
+    (code, LANG_INFO.get(code, {}).get("name_local", code))
+    for code in env.get_list("LANGUAGES", [LANGUAGE_CODE])
+]
+# Tribune's own catalogues (de, es, fr, uk); Django and Wagtail ship theirs.
+LOCALE_PATHS = [BASE_DIR / "tribune" / "locale"]
 TIME_ZONE = env.get("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
