@@ -239,9 +239,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail lifts it for its own preview
 
-# Mail is printed to the console unless EMAIL_URL or EMAIL_HOST configures SMTP.
+# Mail is written to files under var/mail/ unless EMAIL_URL or EMAIL_HOST
+# configures SMTP (or EMAIL_URL=console:// prints it).
 _EMAIL = env.email()
 EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_FILE_PATH = _EMAIL.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = _EMAIL.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = _EMAIL.get("EMAIL_PORT", 25)
 EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER", "")
