@@ -86,22 +86,23 @@ def check_folder_writable(path: Path, what: str) -> str | None:
 def check_cache_writable() -> str | None:
     """The shared cache keeps a value. Redis being away is not a reason to stop
     (core/cache.py serves without it); a cache folder that cannot be written is."""
-    cache = caches["default"]
-    if isinstance(cache, ResilientRedisCache):
+    conf = settings.CACHES["default"]
+    if conf["BACKEND"] == f"{ResilientRedisCache.__module__}.ResilientRedisCache":
         return None
+    where = conf.get("LOCATION") or "of the shared cache"
     probe = uuid.uuid4().hex
     try:
+        cache = caches["default"]  # the file cache makes its folder here
         cache.set("startup:probe", probe, 10)
         kept = cache.get("startup:probe") == probe
         cache.delete("startup:probe")
     except OSError as exc:
-        kept, reason = False, exc.strerror or str(exc)
-    else:
-        reason = "a value written was not read back"
-    if kept:
-        return None
-    where = cache._dir if hasattr(cache, "_dir") else "the shared cache"
-    return f"the cache folder {where} is not writable: {reason}"
+        not_folder = Path(where).exists() and not Path(where).is_dir()
+        reason = "not a folder" if not_folder else exc.strerror or str(exc)
+        return f"the cache folder {where} is not writable: {reason}"
+    if not kept:
+        return f"the cache folder {where} does not keep what is written"
+    return None
 
 
 def describe(exc: BaseException) -> str:
