@@ -40,7 +40,7 @@ def refresh_bar() -> None:
 
 
 def _forget_on_commit() -> None:
-    transaction.on_commit(refresh_bar)
+    transaction.on_commit(refresh_bar, robust=True)  # never fails the write
 
 
 @transaction.atomic

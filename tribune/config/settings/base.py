@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, before anything that reads the database or cache.
+    "tribune.core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -102,10 +104,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.get("REDIS_URL")
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
+    # Django's RedisCache that keeps answering while Redis is away (core/cache.py).
     _SHARED: dict[str, Any] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "tribune.core.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "tribune",
+        "OPTIONS": {
+            "socket_connect_timeout": env.get_float("REDIS_TIMEOUT", 0.5),
+            "socket_timeout": env.get_float("REDIS_TIMEOUT", 0.5),
+            "RETRY_SECONDS": env.get_float("REDIS_RETRY_SECONDS", 2.0),
+        },
     }
 else:
     # Without Redis the shared cache lives in files so that every gunicorn worker
@@ -150,7 +158,10 @@ DISCUSSION_RATE_PER_EMAIL_PER_HOUR = env.get_int(
 if REDIS_URL:
     # Tasks live in Redis and run on RQ workers (docs/decisions/0002-mail-delivery.md).
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    # Enqueuing gives up quickly when Redis is away (the sweepers enqueue again);
+    # RQ's worker raises the timeout it needs for its own blocking reads.
+    _RQ_URL = env.with_timeouts(REDIS_URL, env.get_float("REDIS_TIMEOUT", 0.5))
+    RQ_QUEUES = {"default": {"URL": _RQ_URL, "DEFAULT_TIMEOUT": 600}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
