@@ -117,12 +117,16 @@ class Postgres:
         )
 
     def restart(self) -> None:
+        # With its log file named again: pg_ctl would otherwise hand the server
+        # its own standard output, and this script would wait on it forever.
         self._run(
             str(self.bin / "pg_ctl"),
             "-D",
             str(self.data),
             "-m",
             "fast",
+            "-l",
+            str(self.data / "server.log"),
             "-w",
             "restart",
         )
@@ -232,6 +236,7 @@ class Tribune:
         self.logs = logs
         self.nodes: list[tuple[int, subprocess.Popen[bytes]]] = []
         self.worker: subprocess.Popen[bytes] | None = None
+        self.restarts: Counter[str] = Counter()
 
     def run(self, *args: str) -> str:
         done = subprocess.run(
@@ -272,6 +277,28 @@ class Tribune:
 
     def start_worker(self) -> None:
         self.worker = self._spawn("worker", "worker")
+
+    def supervise(self, stop: threading.Event) -> None:
+        """Start again a node or the worker that exited, as systemd's Restart= does."""
+        while not stop.wait(1.0):
+            for index, (port, process) in enumerate(list(self.nodes)):
+                if process.poll() is not None:
+                    self.restarts[f"web node {index + 1}"] += 1
+                    log(f"web node {index + 1} exited ({process.returncode})")
+                    self.nodes[index] = (
+                        port,
+                        self._spawn(
+                            f"web{index}",
+                            "serve",
+                            "--no-control-socket",
+                            TRIBUNE_BIND=f"127.0.0.1:{port}",
+                            WEB_CONCURRENCY="2",
+                        ),
+                    )
+            if self.worker is not None and self.worker.poll() is not None:
+                self.restarts["task worker"] += 1
+                log(f"task worker exited ({self.worker.returncode}); restarting")
+                self.start_worker()
 
     def web_worker_pids(self, index: int) -> list[int]:
         pid = self.nodes[index][1].pid
@@ -521,9 +548,11 @@ def inject_faults(
         smtp.data_started.clear()
         got = smtp.data_started.wait(timeout=12)
         start = time.monotonic()
-        if tribune.worker and tribune.worker.poll() is None:
-            os.killpg(tribune.worker.pid, signal.SIGKILL)
-            tribune.worker.wait()
+        worker = tribune.worker
+        tribune.worker = None  # not the supervisor's to restart
+        if worker and worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait()
         smtp.stall = 0.0
         tribune.start_worker()
         faults.append(
@@ -671,6 +700,10 @@ def main() -> None:
         tribune.start_worker()
         for port, _ in tribune.nodes:
             wait_port(port, 300)
+        supervising = threading.Event()
+        threading.Thread(
+            target=tribune.supervise, args=(supervising,), daemon=True
+        ).start()
         load = Load(ports=[p for p, _ in tribune.nodes], articles=articles)
         log(f"two nodes on {load.ports}, {len(articles)} articles; normal phase")
 
@@ -684,6 +717,7 @@ def main() -> None:
         faulted = [r for r in load.records if f_begin <= r.at < f_end]
         log(f"load over; waiting up to {args.settle:.0f} s for the outbox")
         states = settle(postgres, args.settle)
+        supervising.set()
         stored = stored_keys(postgres)
         queued, _ = outbox(postgres)
         result = check_integrity(
@@ -739,6 +773,11 @@ def main() -> None:
                 ("mails missing", str(len(result.mails_missing))),
                 ("mails duplicated", str(len(result.mails_duplicated))),
                 ("SMTP refusals (451)", str(smtp.refused)),
+                (
+                    "processes that exited and were restarted",
+                    ", ".join(f"{k}: {v}" for k, v in sorted(tribune.restarts.items()))
+                    or "none",
+                ),
                 (
                     "outbox states at the end",
                     ", ".join(f"{k}: {v}" for k, v in sorted(states.items())),
