@@ -227,6 +227,23 @@ def wait_port(port: int, seconds: float = 30) -> None:
     raise SystemExit(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
 
 
+def wait_healthy(port: int, seconds: float) -> None:
+    """Until the node's gunicorn workers answer, not only its listening socket."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        finally:
+            conn.close()
+        time.sleep(0.5)
+    raise SystemExit(f"the node on 127.0.0.1:{port} is not healthy after {seconds} s")
+
+
 # Tribune processes -------------------------------------------------------------
 
 
@@ -373,7 +390,7 @@ class Load:
                 started = re.search(rb'name="started" value="([^"]+)"', html)
                 if status == 200 and csrf and started:
                     return csrf.group(1), started.group(1).decode()
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 pass
             time.sleep(0.5)
         raise RuntimeError("no comment form could be read")
@@ -434,7 +451,9 @@ class Load:
                 BrokenPipeError,
             ):
                 outcome, status = "connection reset", 0
-            except OSError as exc:
+            except http.client.IncompleteRead:
+                outcome, status = "response cut short", 0
+            except (OSError, http.client.HTTPException) as exc:
                 outcome, status = type(exc).__name__, 0
             if kind == "post":
                 (self.accepted if status == 201 else self.refused).append(key)
@@ -699,7 +718,7 @@ def main() -> None:
             tribune.start_node(index)
         tribune.start_worker()
         for port, _ in tribune.nodes:
-            wait_port(port, 300)
+            wait_healthy(port, 300)
         supervising = threading.Event()
         threading.Thread(
             target=tribune.supervise, args=(supervising,), daemon=True
