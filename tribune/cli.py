@@ -11,6 +11,8 @@ USAGE = """usage: tribune <command> [options]
   demo      migrate and load the demo newsroom (idempotent)
   serve     run the production web server (gunicorn) [--bind HOST:PORT] [--workers N]
   worker    run the background worker (mail, scheduled publishing)
+  backup    write the database and media files to one archive: backup PATH
+  restore   bring a backup back: restore PATH [--yes] [--dry-run]
   <other>   any Django management command (migrate, createsuperuser, check, ...)
 """
 
