@@ -12,6 +12,7 @@ from tribune.discussion.models import (
     HeldReason,
     ModerationPolicy,
     SiteCommentsMode,
+    SpamAction,
     Status,
 )
 
@@ -87,12 +88,21 @@ def initial_status(
     is_guest: bool,
     guest_has_approved_comment: bool,
     held_word: str | None,
+    spam_action: str = SpamAction.PUBLISH,
 ) -> tuple[Status, HeldReason]:
-    """The status a new comment starts in, and why it is held if it is."""
+    """The status a new comment starts in, and why it is held if it is.
+
+    `spam_action` is what the site setting says for the spam filter's band;
+    filing as spam comes first so that likely spam never waits in the queue.
+    """
+    if spam_action == SpamAction.SPAM:
+        return Status.SPAM, HeldReason.SPAM_FILTER
     if policy == ModerationPolicy.HOLD_ALL:
         return Status.PENDING, HeldReason.POLICY
     if held_word:
         return Status.PENDING, HeldReason.WORDS
+    if spam_action == SpamAction.HOLD:
+        return Status.PENDING, HeldReason.SPAM_FILTER
     if (
         policy == ModerationPolicy.HOLD_FIRST_GUEST
         and is_guest

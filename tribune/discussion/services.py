@@ -45,6 +45,7 @@ from tribune.discussion.models import (
     Thread,
     Vote,
 )
+from tribune.discussion.spamfilter import screening as spamfilter
 from tribune.newsroom.models import ArticlePage
 
 logger = logging.getLogger(__name__)
@@ -184,6 +185,14 @@ def post_comment(
         name = user.get_full_name() or user.get_username().split("@")[0]
         email, website = getattr(user, "email", ""), ""
     held_word = spam.find_held_word(f"{text}\n{name}\n{website}", rules.word_list())
+    verdict = spamfilter.screen_comment(
+        text=text,
+        name=name,
+        website=website,
+        has_account=user is not None,
+        email=email,
+        guest_token="" if user is not None else viewer.guest_token,
+    )
     comment = Comment(
         thread=thread,
         author=user if user is not None else None,
@@ -195,13 +204,17 @@ def post_comment(
         body_markdown=text,
         body_html=html,
         idempotency_key=idempotency_key or None,
+        spam_score=verdict.score,
+        spam_reasons=verdict.reasons,
+        spam_facts=verdict.facts,
     )
+    spam_action = verdict.action(likely=rules.spam_likely, possible=rules.spam_possible)
     try:
         if throttle:
             # Counted before the transaction: no cache I/O under the write lock.
             spam.check_rate(ip=ip, email=email)
         with transaction.atomic():
-            _insert(comment, rules, state, parent_id, held_word, notify)
+            _insert(comment, rules, state, parent_id, held_word, notify, spam_action)
     except (IntegrityError, RateLimitedError):
         # A resent form (double click, retry) returns what the first one made;
         # the unique key, not a read before the write, is what makes it once.
@@ -225,6 +238,7 @@ def _insert(
     parent_id: int | None,
     held_word: str | None,
     notify: str,
+    spam_action: str,
 ) -> None:
     """post_comment's part inside the transaction: parent, status, row, counter."""
     thread = comment.thread
@@ -253,6 +267,7 @@ def _insert(
             author_email=comment.author_email, status=Status.APPROVED
         ).exists(),
         held_word=held_word,
+        spam_action=spam_action,
     )
     comment.save()
     if notify in NOTIFY_CHOICES:
