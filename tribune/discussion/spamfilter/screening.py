@@ -103,7 +103,11 @@ def screen_comment(
     history (one query).  A failing model is logged and the comment goes on
     unscored: the filter must never turn a post into an error.
     """
-    loaded = selectors.get_current_model()
+    try:
+        loaded = selectors.get_current_model()
+    except Exception:
+        logger.exception("the spam model could not be loaded")
+        return Screening()
     if loaded is None:
         return Screening()
     facts = poster_facts(has_account=has_account, email=email, guest_token=guest_token)
