@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import pickle
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -80,6 +82,14 @@ class Ensemble:
         bayes_scale = float(np.std(_bayes_log_odds(bayes, matrix))) or 1.0
         return cls(linear, bayes, linear_scale, bayes_scale)
 
+    def intercept(self) -> float:
+        """The summed log-odds of a comment with no features."""
+        prior = self.bayes.class_log_prior_
+        return float(
+            self.linear.intercept_[0] / self.linear_scale
+            + (prior[1] - prior[0]) / self.bayes_scale
+        )
+
     def weights(self) -> np.ndarray:
         """Each feature's weight in the summed log-odds (per unit of its value)."""
         bayes = self.bayes.feature_log_prob_[1] - self.bayes.feature_log_prob_[0]
@@ -121,14 +131,46 @@ class SpamModel:
     hold_threshold: float
     trained_on: int
     names: list[str] = field(default_factory=list)
-    _weights: np.ndarray = field(init=False, repr=False)
+    _weights: list[float] = field(init=False, repr=False)
+    _intercept: float = field(init=False, repr=False)
+    _blocks: list[_Block] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
-        self._weights = self.classifier.weights()
+        self._weights = self.classifier.weights().tolist()
+        self._intercept = self.classifier.intercept()
+
+    def __getstate__(self) -> dict[str, object]:
+        # The analyzers are rebuilt after loading; they hold bound methods.
+        return {**self.__dict__, "_blocks": None}
 
     def score(self, sample: Sample) -> float:
-        """The probability-like spam score of one comment, 0..1."""
-        return float(self.score_many([sample])[0])
+        """The probability-like spam score of one comment, 0..1.
+
+        Equal to score_many([sample]) (a test holds them together) but computed
+        from the vocabularies directly: sklearn's checks on a one-row sparse
+        matrix cost several milliseconds, more than the posting path may add.
+        """
+        log_odds = self._intercept + sum(
+            value * self._weights[i] for i, value in self._vector(sample)
+        )
+        return 1.0 / (1.0 + math.exp(-log_odds))
+
+    def _vector(self, sample: Sample) -> list[tuple[int, float]]:
+        """The sample's non-zero features (index, tf-idf value), as transform()
+        computes them: sublinear tf times idf, L2-normalised per block."""
+        if self._blocks is None:
+            self._blocks = _blocks(self.features)
+        vector = []
+        for block in self._blocks:
+            counts = Counter(block.analyze(sample))
+            found = []
+            for token, count in counts.items():
+                column = block.vocabulary.get(token)
+                if column is not None:
+                    found.append((column, (1.0 + math.log(count)) * block.idf[column]))
+            norm = math.sqrt(sum(v * v for _c, v in found)) or 1.0
+            vector += [(block.offset + c, v / norm) for c, v in found]
+        return vector
 
     def score_many(self, samples: Sequence[Sample]) -> np.ndarray:
         matrix = self.features.transform(list(samples))
@@ -136,15 +178,16 @@ class SpamModel:
 
     def explain(self, sample: Sample, limit: int = 5) -> list[Reason]:
         """The features that added most to this comment's spam score."""
-        row = self.features.transform([sample]).tocsr()
-        weights = row.data * self._weights[row.indices]
-        order = np.argsort(-weights)[:limit]
+        weighed = sorted(
+            ((value * self._weights[i], i) for i, value in self._vector(sample)),
+            reverse=True,
+        )
         reasons = []
-        for i in order:
-            if weights[i] <= 0:
+        for weight, i in weighed[:limit]:
+            if weight <= 0:
                 break
-            kind, _sep, value = self.names[row.indices[i]].partition("__")
-            reasons.append(Reason(kind=kind, value=value, weight=float(weights[i])))
+            kind, _sep, value = self.names[i].partition("__")
+            reasons.append(Reason(kind=kind, value=value, weight=weight))
         return reasons
 
     def dumps(self) -> bytes:
@@ -157,6 +200,30 @@ class SpamModel:
         if not isinstance(model, SpamModel):
             raise TypeError("not a spam model")
         return model
+
+
+@dataclass(frozen=True)
+class _Block:
+    analyze: Callable[[Sample], list[str]]
+    vocabulary: dict[str, int]
+    idf: list[float]
+    offset: int
+
+
+def _blocks(features: FeatureUnion) -> list[_Block]:
+    blocks, offset = [], 0
+    for _name, vectorizer in features.transformer_list:
+        vocabulary = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
+        blocks.append(
+            _Block(
+                analyze=vectorizer.build_analyzer(),
+                vocabulary=vocabulary,
+                idf=vectorizer.idf_.tolist(),
+                offset=offset,
+            )
+        )
+        offset += len(vocabulary)
+    return blocks
 
 
 class NotEnoughDataError(ValueError):

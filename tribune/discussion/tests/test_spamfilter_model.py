@@ -42,6 +42,12 @@ def test_explain_names_the_features_that_raised_the_score(trained):
     assert {r.kind for r in found} <= {"word", "char", "meta"}
 
 
+def test_the_fast_single_score_equals_the_matrix_path(trained, tmp_path):
+    seed = corpus.read_seed(write_small_seed(tmp_path, per_class=30))
+    fast = [trained.score(s) for s in seed.samples]
+    assert fast == pytest.approx(list(trained.score_many(seed.samples)), abs=1e-9)
+
+
 def test_a_stored_model_scores_the_same_after_loading(trained):
     sample = Sample(text="subscribe to me", name="Sub4Sub")
     again = model.SpamModel.loads(trained.dumps())
