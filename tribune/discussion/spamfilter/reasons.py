@@ -53,12 +53,16 @@ def _word(value: str) -> str:
         "zzphone": _("a phone number"),
         "zzemail": _("an email address"),
     }
+    parts = value.split()
+    if not any(w.startswith("zz") for w in parts):
+        return _("the words “%(v)s”") % {"v": value}
+    # A placeholder word stands for a link, phone number or address.
     words = [
         special.get(w)
-        or (_("a link to %(v)s") % {"v": w[6:]} if w.startswith("zzhost") else w)
-        for w in value.split()
+        or (_("a link to %(v)s") % {"v": w[6:]} if w.startswith("zzhost") else f"“{w}”")
+        for w in parts
     ]
-    return _("the words “%(v)s”") % {"v": " ".join(words)}
+    return " + ".join(words)
 
 
 def describe(kind: str, value: str) -> str:

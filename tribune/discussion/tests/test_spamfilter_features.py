@@ -5,6 +5,7 @@ from tribune.discussion.spamfilter.features import (
     text_for_chars,
     text_for_words,
 )
+from tribune.discussion.spamfilter.reasons import describe
 
 
 def test_hosts_finds_links_with_and_without_scheme():
@@ -53,3 +54,11 @@ def test_known_poster_facts_and_website_become_tokens():
         "bangs:gt2",
     ):
         assert token in tokens
+
+
+def test_reasons_read_as_words():
+    assert describe("word", "subscribe") == "the words “subscribe”"
+    assert describe("word", "zzlink zzhostbitly") == "a link + a link to bitly"
+    assert describe("meta", "host:bit.ly") == "a link to bit.ly"
+    assert describe("meta", "name:digits:True") == "a name with digits"
+    assert describe("char", " sub") == "the letters “sub”"
