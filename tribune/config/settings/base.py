@@ -173,6 +173,8 @@ WORKER_PERIODIC_COMMANDS = {
     "mailing_deliver_due": 5.0,
     "mailing_sweep": 15.0,
     "subscriptions_send_digests": 600.0,
+    # Trains the first spam model, then retrains after enough moderator decisions.
+    "spam_train": 600.0,
 }
 
 _VALIDATORS = "django.contrib.auth.password_validation"
