@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.core import signing
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.template.loader import render_to_string
@@ -17,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from wagtail.models import Site
 
 from tribune.core import sites
+from tribune.core.converters import MAX_ID
 from tribune.discussion import (
     clients,
     fragments,
@@ -28,7 +30,13 @@ from tribune.discussion import (
     spam,
     tree,
 )
-from tribune.discussion.errors import DiscussionError, NotFoundError
+from tribune.discussion.errors import (
+    BodyTooLargeError,
+    DiscussionError,
+    InvalidReplyError,
+    NotFoundError,
+    UnsupportedMediaError,
+)
 from tribune.discussion.models import Comment, SiteCommentsMode, Status, Thread
 from tribune.discussion.ranking import parse_order
 from tribune.newsroom.models import ArticlePage
@@ -95,8 +103,15 @@ def endpoint(*methods: str) -> Callable[[View], View]:
 
 def _json_body(request: HttpRequest) -> dict[str, Any]:
     try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+        raw = request.body
+    except RequestDataTooBig:
+        raise BodyTooLargeError() from None
+    if raw and request.content_type != "application/json":
+        raise UnsupportedMediaError()
+    try:
+        data = json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: arrays or objects nested thousands deep.
         raise DiscussionError(
             _("The body is not valid JSON."), code="bad_json"
         ) from None
@@ -270,6 +285,8 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
         raise DiscussionError(
             _("parent must be a comment id."), field="parent", code="bad_type"
         )
+    if parent is not None and not 0 < parent <= MAX_ID:
+        raise InvalidReplyError(field="parent")
     viewer = clients.ensure_guest(request, viewer)
     post: dict[str, Any] = {
         "thread": thread,
@@ -410,7 +427,14 @@ def counts(request: HttpRequest) -> HttpResponse:
     root_path = site.root_page.url_path if site else "/"
     wanted: dict[str, str] = {}
     for url in urls:
-        path = urlsplit(url).path or "/"
+        try:
+            path = urlsplit(url).path or "/"
+        except ValueError:
+            raise DiscussionError(
+                _("%(url)s is not a URL.") % {"url": url[:200]},
+                field="url",
+                code="bad_url",
+            ) from None
         wanted[url] = root_path + path.strip("/") + ("/" if path.strip("/") else "")
     pages = dict(
         ArticlePage.objects.live()

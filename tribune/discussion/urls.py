@@ -7,23 +7,23 @@ from tribune.discussion import account_views, api, inline_views, views
 app_name = "discussion"
 
 urlpatterns = [
-    path("comments/<int:page_id>/post/", views.post_comment, name="post"),
-    path("comments/<int:page_id>/list/", views.fragment, name="fragment"),
-    path("comments/<int:page_id>/sort/<str:order>/", views.sort, name="sort"),
+    path("comments/<id:page_id>/post/", views.post_comment, name="post"),
+    path("comments/<id:page_id>/list/", views.fragment, name="fragment"),
+    path("comments/<id:page_id>/sort/<str:order>/", views.sort, name="sort"),
     path(
-        "comments/<int:page_id>/passage/<str:block>/",
+        "comments/<id:page_id>/passage/<str:block>/",
         inline_views.passage_form,
         name="passage",
     ),
     path(
-        "comments/<int:page_id>/passage-comments/",
+        "comments/<id:page_id>/passage-comments/",
         inline_views.passage_comments,
         name="passage_comments",
     ),
-    path("comments/c/<int:comment_id>/vote/", views.vote, name="vote"),
-    path("comments/c/<int:comment_id>/edit/", views.edit, name="edit"),
-    path("comments/c/<int:comment_id>/delete/", views.delete, name="delete"),
-    path("comments/c/<int:comment_id>/report/", views.report, name="report"),
+    path("comments/c/<id:comment_id>/vote/", views.vote, name="vote"),
+    path("comments/c/<id:comment_id>/edit/", views.edit, name="edit"),
+    path("comments/c/<id:comment_id>/delete/", views.delete, name="delete"),
+    path("comments/c/<id:comment_id>/report/", views.report, name="report"),
     path("comments/account/signup/", account_views.signup, name="account_signup"),
     path(
         "comments/account/confirm/<str:uidb64>/<str:token>/",
@@ -36,11 +36,11 @@ urlpatterns = [
 
 urlpatterns += [
     path("api/openapi.json", api.openapi_document, name="api_openapi"),
-    path("api/threads/<int:page_id>/comments", api.thread_comments, name="api_thread"),
-    path("api/threads/<int:page_id>/passages", api.passages, name="api_passages"),
-    path("api/comments/<int:comment_id>", api.comment_detail, name="api_comment"),
-    path("api/comments/<int:comment_id>/vote", api.vote, name="api_vote"),
-    path("api/comments/<int:comment_id>/report", api.report, name="api_report"),
+    path("api/threads/<id:page_id>/comments", api.thread_comments, name="api_thread"),
+    path("api/threads/<id:page_id>/passages", api.passages, name="api_passages"),
+    path("api/comments/<id:comment_id>", api.comment_detail, name="api_comment"),
+    path("api/comments/<id:comment_id>/vote", api.vote, name="api_vote"),
+    path("api/comments/<id:comment_id>/report", api.report, name="api_report"),
     path("api/counts", api.counts, name="api_counts"),
     path("api/<path:rest>", api.not_found, name="api_not_found"),
 ]
