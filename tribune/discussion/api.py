@@ -85,11 +85,14 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                 )
                 response["Allow"] = ", ".join(methods)
                 return response
-            if request.method not in ("GET", "HEAD"):
-                failure = _csrf_failure(request)
-                if failure is not None:
-                    return failure
             try:
+                if request.method not in ("GET", "HEAD"):
+                    # Before the CSRF check, which parses form bodies (and
+                    # fails on a malformed multipart one).
+                    _check_body(request)
+                    failure = _csrf_failure(request)
+                    if failure is not None:
+                        return failure
                 return view(request, *args, **kwargs)
             except DiscussionError as error:
                 return error_response(
@@ -101,15 +104,20 @@ def endpoint(*methods: str) -> Callable[[View], View]:
     return decorate
 
 
-def _json_body(request: HttpRequest) -> dict[str, Any]:
+def _check_body(request: HttpRequest) -> None:
+    """A write's body, if any, is JSON and within DATA_UPLOAD_MAX_MEMORY_SIZE."""
     try:
         raw = request.body
     except RequestDataTooBig:
         raise BodyTooLargeError() from None
     if raw and request.content_type != "application/json":
         raise UnsupportedMediaError()
+
+
+def _json_body(request: HttpRequest) -> dict[str, Any]:
+    _check_body(request)
     try:
-        data = json.loads(raw or b"{}")
+        data = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError, RecursionError):
         # RecursionError: arrays or objects nested thousands deep.
         raise DiscussionError(
@@ -459,6 +467,7 @@ def openapi_document(request: HttpRequest) -> HttpResponse:
     return JsonResponse(openapi.DOCUMENT, json_dumps_params={"indent": 2})
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
-    """Unknown API paths answer in JSON too."""
+    """Unknown API paths answer in JSON too, whatever the method."""
     return error_response("not_found", _("There is no such API endpoint."), 404)

@@ -1,6 +1,6 @@
 """Reader URLs of the comment section and the JSON API."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from tribune.discussion import account_views, api, inline_views, views
 
@@ -42,5 +42,6 @@ urlpatterns += [
     path("api/comments/<id:comment_id>/vote", api.vote, name="api_vote"),
     path("api/comments/<id:comment_id>/report", api.report, name="api_report"),
     path("api/counts", api.counts, name="api_counts"),
-    path("api/<path:rest>", api.not_found, name="api_not_found"),
+    # [\s\S]: <path:> stops at a newline, and the rest would reach Wagtail.
+    re_path(r"^api/(?P<rest>[\s\S]*)\Z", api.not_found, name="api_not_found"),
 ]
