@@ -12,6 +12,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from tribune.funding.tests import factories
+from tribune.funding.tests.fake_servers import serve
 
 # Loaded at collection, outside any test database: serving the document reads none.
 schema = schemathesis.openapi.from_wsgi("/support/openapi.json", get_wsgi_application())
@@ -19,16 +20,32 @@ schema = schemathesis.openapi.from_wsgi("/support/openapi.json", get_wsgi_applic
 
 @pytest.fixture(autouse=True)
 def world(db, stripe_keys):
-    """A running campaign with a gift; signed webhooks configured."""
-    stripe_keys.PATREON_WEBHOOK_SECRET = "patreon-test-secret"
-    factories.campaign()
-    factories.donation("25")
-    # As Django's test client does: the test's transaction must outlive requests.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    """A running campaign with a gift; the three webhooks configured, PayPal played
+    by a loopback server that verifies no generated signature."""
+    routes = {
+        "POST /v1/oauth2/token": lambda r: (
+            200,
+            {"access_token": "A", "expires_in": 60},
+        ),
+        "POST /v1/notifications/verify-webhook-signature": lambda r: (
+            200,
+            {"verification_status": "FAILURE"},
+        ),
+    }
+    with serve(routes) as paypal:
+        stripe_keys.PATREON_WEBHOOK_SECRET = "patreon-test-secret"
+        stripe_keys.PAYPAL_CLIENT_ID = "client-id"
+        stripe_keys.PAYPAL_CLIENT_SECRET = "client-secret"
+        stripe_keys.PAYPAL_WEBHOOK_ID = "WH-LOCAL"
+        stripe_keys.PAYPAL_API_BASE = paypal.base_url
+        factories.campaign()
+        factories.donation("25")
+        # As Django's test client does: the test's transaction outlives requests.
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        yield
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
