@@ -230,5 +230,5 @@ urlpatterns = [
     path("", queue, name="queue"),
     path("orphans/", orphans, name="orphans"),
     path("act/", act, name="act"),
-    path("<int:comment_id>/", detail, name="detail"),
+    path("<id:comment_id>/", detail, name="detail"),
 ]

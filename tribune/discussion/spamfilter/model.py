@@ -64,7 +64,7 @@ class Ensemble:
     Each part's log-odds is divided by its spread on the training data, so
     neither dominates; the sum goes through the logistic function.  In
     leave-one-file-out on the seed corpus the pair beats either alone
-    (docs/decisions/0007-spam-filter.md).
+    (docs/decisions/0012-spam-filter.md).
     """
 
     linear: LogisticRegression

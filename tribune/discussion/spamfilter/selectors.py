@@ -23,7 +23,9 @@ _lock = threading.Lock()
 # This process's copy: (generation, version id, model), id 0 and no model while
 # none is trained.  A module global and not the local cache, which would
 # unpickle the whole model on every lookup.
-_loaded: tuple[int, int, SpamModel | None] | None = None
+# (generation, model version, model); the generation is None while the shared
+# cache is away, and the copy is then checked against the database each time.
+_loaded: tuple[int | None, int, SpamModel | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,7 @@ def get_current_model() -> LoadedModel | None:
     global _loaded
     generation = generations.current(GENERATION)
     held = _loaded
-    if held is None or held[0] != generation:
+    if held is None or generation is None or held[0] != generation:
         with _lock:
             newest = SpamModelVersion.objects.order_by("-id").values("id").first()
             if newest is None:
