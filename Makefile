@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 PORT ?= 8000
 
-.PHONY: help install run serve worker test test-fast lint format bench screenshot clean
+.PHONY: help install run serve worker test test-fast lint format bench loadtest screenshot clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -47,6 +47,9 @@ format: $(STAMP) ## format the code
 
 bench: $(STAMP) ## run the shared benchmark against Tribune and its peers
 	bash bench/run.sh $(BENCH_ARGS)
+
+loadtest: $(STAMP) ## PostgreSQL + Redis + 2 web nodes + worker under load and faults (LOADTEST_ARGS="--duration 60")
+	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
 screenshot: $(STAMP) ## refresh docs/img/article.png from the demo
 	$(BIN)/python scripts/screenshot.py

@@ -11,6 +11,8 @@ USAGE = """usage: tribune <command> [options]
   demo      migrate and load the demo newsroom (idempotent)
   serve     run the production web server (gunicorn) [--bind HOST:PORT] [--workers N]
   worker    run the background worker (mail, scheduled publishing)
+  backup    write the database and media files to one archive: backup PATH
+  restore   bring a backup back: restore PATH [--yes] [--dry-run]
   <other>   any Django management command (migrate, createsuperuser, check, ...)
 """
 
@@ -82,13 +84,39 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write(f"tribune: {exc}\n")
         raise SystemExit(2) from None
     command, rest = args[0], args[1:]
+    _check(command)
     if command == "serve":
         _serve(rest)
         return
     from django.core.management import execute_from_command_line
+    from django.db import DatabaseError
 
     aliases = {"demo": "demo_load", "worker": "core_worker"}
-    execute_from_command_line(["tribune", aliases.get(command, command), *rest])
+    try:
+        execute_from_command_line(["tribune", aliases.get(command, command), *rest])
+    except (DatabaseError, OSError) as exc:
+        if command not in {"migrate", "demo"}:
+            raise
+        # One line naming what failed, instead of a traceback without the path.
+        from tribune.core import startup
+
+        sys.stderr.write(f"tribune: {command} failed: {startup.describe(exc)}\n")
+        raise SystemExit(1) from None
+
+
+def _check(command: str) -> None:
+    """Stop with one line when what the command needs is not there."""
+    if command not in {"serve", "worker", "migrate", "demo"}:
+        return
+    from tribune.core import startup
+
+    if command in {"serve", "worker"}:
+        found = startup.problem()
+    else:
+        found = startup.check_database()
+    if found:
+        sys.stderr.write(f"tribune: cannot {command}: {found}\n")
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -68,6 +68,35 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
+def redis_cache(tmp_path: Any, settings: Any) -> Iterator[Any]:
+    """A private redis-server as the shared cache, configured as base.py does;
+    the test may stop, pause and start it (core.testing.RedisServer)."""
+    from tribune.core.testing import REDIS_RETRY_SECONDS, RedisServer
+
+    if not shutil.which("redis-server") and not os.environ.get("CI"):
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(tmp_path)
+    server.start()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "tribune.core.cache.ResilientRedisCache",
+            "LOCATION": server.url,
+            "KEY_PREFIX": "tribune",
+            "OPTIONS": {
+                "socket_connect_timeout": 0.3,
+                "socket_timeout": 0.3,
+                "RETRY_SECONDS": REDIS_RETRY_SECONDS,
+            },
+        },
+    }
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     """A fresh browser tab; console errors are collected on `page.errors`."""
     context = browser.new_context()

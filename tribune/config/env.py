@@ -49,6 +49,38 @@ def get_int(name: str, default: int) -> int:
         ) from None
 
 
+def get_float(name: str, default: float) -> float:
+    """Read a number (e.g. seconds), or stop with a message naming the variable."""
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}.") from None
+
+
+def with_timeouts(url: str, seconds: float) -> str:
+    """A Redis URL whose connections give up after `seconds` (redis-py reads the
+    timeouts from the query string); a timeout already in the URL is kept."""
+    if "socket_timeout" in url:
+        return url
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}socket_connect_timeout={seconds}&socket_timeout={seconds}"
+
+
+def make_var_dir() -> Path:
+    """Create VAR_DIR if needed, or stop with one message naming it."""
+    try:
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = "not a folder" if VAR_DIR.exists() else exc.strerror or str(exc)
+        raise ImproperlyConfigured(
+            f"cannot create the data folder {VAR_DIR} (TRIBUNE_VAR_DIR): {reason}"
+        ) from None
+    return VAR_DIR
+
+
 def get_list(name: str, default: list[str]) -> list[str]:
     """Read a comma-separated list."""
     raw = os.environ.get(name)
@@ -61,7 +93,7 @@ def database(url_name: str = "DATABASE_URL") -> dict[str, Any]:
     """Database settings from DATABASE_URL; SQLite under var/ when it is unset."""
     url = os.environ.get(url_name, "")
     if not url:
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        make_var_dir()
         return _sqlite(str(VAR_DIR / "tribune.sqlite3"))
     try:
         config = dict(
@@ -116,12 +148,17 @@ def base_url() -> str:
 def demo_secret_key() -> str:
     """The demo's own secret, made once and kept in var/ so sessions survive."""
     path = VAR_DIR / "secret_key"
-    if path.exists():
+    if path.is_file():
         return path.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    make_var_dir()
     key = secrets.token_urlsafe(50)
-    path.write_text(key)
-    path.chmod(0o600)
+    try:
+        path.write_text(key)
+        path.chmod(0o600)
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"cannot write {path}: {exc.strerror or exc}"
+        ) from None
     return key
 
 

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from tribune.core import health
 from tribune.core import views as core_views
 from tribune.newsroom import views as newsroom_views
 
@@ -18,7 +19,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", newsroom_views.robots_txt, name="robots_txt"),
-    path("healthz", core_views.healthz, name="healthz"),
+    # Answered by core.health.HealthMiddleware; named here for reverse().
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     # The language switch posts here (shown where LANGUAGES lists several).
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tribune.newsroom.urls")),

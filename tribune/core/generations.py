@@ -2,36 +2,65 @@
 
 A process keeps a copy under a key that holds the current generation; bumping the
 generation retires every process's copies at their next lookup.
+
+A generation that is missing (the cache was emptied, or its key was deleted
+because a write to it was dropped while the cache was away) starts again from a
+new value taken from the clock, never from a number a copy may already carry.
+While the shared cache is away there is no generation to trust, so nothing is
+kept (core/cache.py).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache, caches
 from django.db import transaction
 
+from tribune.core.cache import is_available
+
 T = TypeVar("T")
 
 
-def current(key: str) -> int:
-    return int(cache.get(key, 0))
+def _fresh() -> int:
+    # Microseconds since the epoch: above any number reached by counting up.
+    return time.time_ns() // 1000
 
 
-def advance(key: str) -> None:
-    """Retire the copies made under the current generation."""
+def current(key: str) -> int | None:
+    """The generation under `key`; None while the shared cache is away."""
+    value = cache.get(key)
+    if value is None and is_available():
+        fresh = _fresh()
+        value = fresh if cache.add(key, fresh, None) else cache.get(key)
+    if value is None or not is_available():
+        return None
+    return int(value)
+
+
+def advance(key: str) -> bool:
+    """Retire the copies made under the current generation.
+
+    Returns False when the shared cache is away; the write is then replayed
+    (as a deletion, see core/cache.py) once it is back.
+    """
     try:
         cache.incr(key)
     except ValueError:
-        cache.set(key, 1, None)
+        cache.set(key, _fresh(), None)
+    return is_available()
 
 
 def bump(key: str) -> None:
     """Advance now, and again once the change is committed: a copy made from the
-    database between the two would otherwise outlive the change."""
+    database between the two would otherwise outlive the change.
+
+    The second advance runs after the commit and never fails the request.
+    """
     advance(key)
-    transaction.on_commit(lambda: advance(key))
+    transaction.on_commit(lambda: advance(key), robust=True)
 
 
 def remember(generation: str, key: str, make: Callable[[], T], seconds: int) -> T:
@@ -40,7 +69,10 @@ def remember(generation: str, key: str, make: Callable[[], T], seconds: int) -> 
     A None answer is not kept. The local cache hands out a fresh copy on every
     get, so callers may change what they receive.
     """
-    full = f"{key}:{current(generation)}"
+    number = current(generation)
+    if number is None:
+        return make()
+    full = f"{key}:{number}"
     local = caches["local"]
     value: T | None = local.get(full)
     if value is None:

@@ -110,8 +110,12 @@ def hole(request: HttpRequest | None, name: str) -> str:
 
 
 def invalidate(path: str) -> None:
-    """Drop cached copies of the page at `path` (all query strings and variants)."""
-    generations.advance(_generation_key(path))
+    """Drop cached copies of the page at `path` (all query strings and variants).
+
+    While the shared cache is away every page is dropped once it is back.
+    """
+    if not generations.advance(_generation_key(path)):
+        invalidate_all()
 
 
 def invalidate_all() -> None:
@@ -140,16 +144,21 @@ def _query(request: HttpRequest) -> str | None:
     return urlencode([(name, value) for name, values in items for value in values])
 
 
-def _page_key(request: HttpRequest, language: str, query: str) -> str:
+def _page_key(request: HttpRequest, language: str, query: str) -> str | None:
+    """The key of this request's copy; None while the shared cache is away."""
     path = request.path
-    generations = cache.get_many([_GLOBAL_GENERATION, _generation_key(path)])
+    numbers = cache.get_many([_GLOBAL_GENERATION, _generation_key(path)])
+    if _GLOBAL_GENERATION not in numbers:  # missing, or the cache is away
+        numbers[_GLOBAL_GENERATION] = generations.current(_GLOBAL_GENERATION)
+    if numbers[_GLOBAL_GENERATION] is None:
+        return None
     variant = [
         path,
         query,
         request.get_host(),
         language,
-        str(generations.get(_GLOBAL_GENERATION, 0)),
-        str(generations.get(_generation_key(path), 0)),
+        str(numbers[_GLOBAL_GENERATION]),
+        str(numbers.get(_generation_key(path), 0)),
         *(request.COOKIES.get(name, "") for name in _setting("VARY_COOKIES", [])),
     ]
     digest = blake2b("\n".join(variant).encode(), digest_size=20).hexdigest()
@@ -244,6 +253,8 @@ class PageCacheMiddleware:
             return self.get_response(request)
         sharers = [fn for name, fn in _SHARERS.items() if name in request.COOKIES]
         key = _page_key(request, translation.get_language_from_request(request), query)
+        if key is None:
+            return self.get_response(request)
         stored = caches["local"].get(key)
         if stored is not None:
             parts, headers, scopes = stored

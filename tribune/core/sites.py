@@ -69,8 +69,11 @@ class SiteMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        number = generations.current(GENERATION)
+        if number is None:  # the shared cache is away: nothing kept is trusted
+            return self.get_response(request)
         hostname = split_domain_port(request.get_host())[0]
-        key = f"sites:{generations.current(GENERATION)}:{hostname}:{request.get_port()}"
+        key = f"sites:{number}:{hostname}:{request.get_port()}"
         known: dict[str, Any] = caches["local"].get(key) or {}
         for attr, value in known.items():
             setattr(request, attr, value)

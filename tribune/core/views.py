@@ -1,11 +1,10 @@
-"""Site-wide responses: error pages, health check, uploaded media."""
+"""Site-wide responses: error pages, uploaded media (health checks: health.py)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
-from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils._os import safe_join
@@ -22,13 +21,6 @@ def page_not_found(
 def server_error(request: HttpRequest) -> HttpResponse:
     # No context processors: the failure may be in one of them.
     return HttpResponse(loader.get_template("500.html").render(), status=500)
-
-
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"ok": True})
 
 
 @require_GET

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.template.loader import render_to_string
@@ -18,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from wagtail.models import Site
 
 from tribune.core import sites
+from tribune.core.converters import MAX_ID
 from tribune.discussion import (
     clients,
     fragments,
@@ -30,7 +32,13 @@ from tribune.discussion import (
     tree,
     verification,
 )
-from tribune.discussion.errors import DiscussionError, NotFoundError
+from tribune.discussion.errors import (
+    BodyTooLargeError,
+    DiscussionError,
+    InvalidReplyError,
+    NotFoundError,
+    UnsupportedMediaError,
+)
 from tribune.discussion.models import Comment, SiteCommentsMode, Status, Thread
 from tribune.discussion.ranking import parse_order
 from tribune.newsroom.models import ArticlePage
@@ -79,11 +87,14 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                 )
                 response["Allow"] = ", ".join(methods)
                 return response
-            if request.method not in ("GET", "HEAD"):
-                failure = _csrf_failure(request)
-                if failure is not None:
-                    return failure
             try:
+                if request.method not in ("GET", "HEAD"):
+                    # Before the CSRF check, which parses form bodies (and
+                    # fails on a malformed multipart one).
+                    _check_body(request)
+                    failure = _csrf_failure(request)
+                    if failure is not None:
+                        return failure
                 return view(request, *args, **kwargs)
             except DiscussionError as error:
                 return error_response(
@@ -95,10 +106,22 @@ def endpoint(*methods: str) -> Callable[[View], View]:
     return decorate
 
 
+def _check_body(request: HttpRequest) -> None:
+    """A write's body, if any, is JSON and within DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    try:
+        raw = request.body
+    except RequestDataTooBig:
+        raise BodyTooLargeError() from None
+    if raw and request.content_type != "application/json":
+        raise UnsupportedMediaError()
+
+
 def _json_body(request: HttpRequest) -> dict[str, Any]:
+    _check_body(request)
     try:
         data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        # RecursionError: arrays or objects nested thousands deep.
         raise DiscussionError(
             _("The body is not valid JSON."), code="bad_json"
         ) from None
@@ -281,6 +304,8 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
             field="verify_email",
             code="bad_type",
         )
+    if parent is not None and not 0 < parent <= MAX_ID:
+        raise InvalidReplyError(field="parent")
     viewer = clients.ensure_guest(request, viewer)
     post: dict[str, Any] = {
         "thread": thread,
@@ -438,7 +463,14 @@ def counts(request: HttpRequest) -> HttpResponse:
     root_path = site.root_page.url_path if site else "/"
     wanted: dict[str, str] = {}
     for url in urls:
-        path = urlsplit(url).path or "/"
+        try:
+            path = urlsplit(url).path or "/"
+        except ValueError:
+            raise DiscussionError(
+                _("%(url)s is not a URL.") % {"url": url[:200]},
+                field="url",
+                code="bad_url",
+            ) from None
         wanted[url] = root_path + path.strip("/") + ("/" if path.strip("/") else "")
     pages = dict(
         ArticlePage.objects.live()
@@ -463,6 +495,7 @@ def openapi_document(request: HttpRequest) -> HttpResponse:
     return JsonResponse(openapi.DOCUMENT, json_dumps_params={"indent": 2})
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
-    """Unknown API paths answer in JSON too."""
+    """Unknown API paths answer in JSON too, whatever the method."""
     return error_response("not_found", _("There is no such API endpoint."), 404)

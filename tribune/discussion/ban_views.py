@@ -212,6 +212,6 @@ def ban_lift(request: HttpRequest, ban_id: int) -> HttpResponse:
 urlpatterns = [
     path("bans/", ban_list, name="bans"),
     path("bans/new/", ban_create, name="ban_create"),
-    path("bans/<int:ban_id>/", ban_edit, name="ban_edit"),
-    path("bans/<int:ban_id>/lift/", ban_lift, name="ban_lift"),
+    path("bans/<id:ban_id>/", ban_edit, name="ban_edit"),
+    path("bans/<id:ban_id>/lift/", ban_lift, name="ban_lift"),
 ]

@@ -25,4 +25,5 @@ def invalidate_thread_pages(page_id: int, thread: Thread | None = None) -> None:
             pagecache.invalidate(url)
         pagecache.invalidate(reverse("discussion:fragment", args=[page_id]))
 
-    transaction.on_commit(drop)
+    # After the commit nothing may turn the stored change into an error.
+    transaction.on_commit(drop, robust=True)

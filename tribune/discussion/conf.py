@@ -29,6 +29,15 @@ _DEFAULTS: dict[str, Any] = {
     "GUEST_COOKIE": "tribune_guest",
     # Name of the cookie remembering the reader's sort order.
     "SORT_COOKIE": "tribune_comment_sort",
+    # Folder of labelled CSV files the spam model starts from (None: the corpus
+    # shipped in discussion/data/youtube-spam; "": none, moderators' decisions only).
+    "SPAM_SEED_DIR": None,
+    # New moderator decisions (approve/spam) after which the worker retrains.
+    "SPAM_RETRAIN_AFTER": 20,
+    # Share of good comments allowed at or above the "likely spam" threshold
+    # (issue 14: <= 1% of good comments filed as spam), and above "possible".
+    "SPAM_MAX_FPR": 0.01,
+    "SPAM_HOLD_FPR": 0.05,
 }
 
 

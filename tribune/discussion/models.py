@@ -27,6 +27,12 @@ class ModerationPolicy(models.TextChoices):
     HOLD_ALL = "hold_all", _("Hold every comment for review")
 
 
+class SpamAction(models.TextChoices):
+    PUBLISH = "publish", _("Publish")
+    HOLD = "hold", _("Hold for review")
+    SPAM = "spam", _("File as spam")
+
+
 @register_setting(icon="comment")
 class DiscussionSettings(BaseSiteSetting):
     """Editorial choices about comments for the whole site."""
@@ -116,9 +122,32 @@ class DiscussionSettings(BaseSiteSetting):
         )
     )
 
+    spam_likely: models.CharField[str, str] = models.CharField(
+        _("comments the spam filter finds likely spam"),
+        max_length=10,
+        choices=SpamAction.choices,
+        default=SpamAction.SPAM,
+        help_text=_(
+            "Scores at or above the model's spam threshold, chosen so that about "
+            "1 in 100 good comments or fewer reach it."
+        ),
+    )
+    spam_possible: models.CharField[str, str] = models.CharField(
+        _("comments the spam filter finds possibly spam"),
+        max_length=10,
+        choices=SpamAction.choices,
+        default=SpamAction.HOLD,
+        help_text=_(
+            "Scores between the model's hold and spam thresholds "
+            "(about 5 in 100 good comments or fewer)."
+        ),
+    )
+
     panels = [
         FieldPanel("comments"),
         FieldPanel("moderation"),
+        FieldPanel("spam_likely"),
+        FieldPanel("spam_possible"),
         FieldPanel("held_words"),
         FieldPanel("max_links"),
         MultiFieldPanel(
@@ -171,6 +200,7 @@ class HeldReason(models.TextChoices):
     REPORTS = "reports", _("Reported by readers")
     # A shadow ban: the author sees the comment as if it were published.
     BANNED = "banned", _("Author is banned (shadow hold)")
+    SPAM_FILTER = "spam_filter", _("The spam filter")
 
 
 class PassageState(models.TextChoices):
@@ -241,6 +271,12 @@ class Comment(models.Model):
     passage_end = models.PositiveIntegerField(null=True, blank=True)
     # How the last re-anchoring placed it (anchoring.Method), "" until then.
     passage_method = models.CharField(max_length=10, blank=True)
+    # The spam filter's score when posted (None: no model yet), the features
+    # that weighed most (spamfilter.model.Reason fields), and the facts about the
+    # poster it saw, kept so that retraining sees what scoring saw.
+    spam_score = models.FloatField(null=True, blank=True)
+    spam_reasons = models.JSONField(default=list, blank=True)
+    spam_facts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -457,3 +493,24 @@ class Ban(models.Model):
 
     def __str__(self) -> str:
         return f"Ban {self.pk}"
+
+
+class SpamModelVersion(models.Model):
+    """One trained spam model; the newest row is the one in use."""
+
+    created_at = models.DateTimeField(default=clock.now)
+    # Labelled examples it was trained on: seed corpus plus moderator decisions.
+    examples = models.PositiveIntegerField()
+    decisions = models.PositiveIntegerField()
+    # The newest moderator decision it saw, so the worker can count newer ones.
+    last_decision_id = models.PositiveBigIntegerField(default=0)
+    spam_threshold = models.FloatField()
+    hold_threshold = models.FloatField()
+    # spamfilter.model.SpamModel, pickled; written only by train_spam_model.
+    data = models.BinaryField()
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"Spam model {self.pk}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
@@ -21,7 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tribune.discussion import inline, selectors, services
 from tribune.discussion.errors import DiscussionError
-from tribune.discussion.models import Action, Comment, Status
+from tribune.discussion.models import Action, Comment, HeldReason, Status
+from tribune.discussion.spamfilter import reasons
 
 PERMISSION = "discussion.change_comment"
 QUEUE_PAGE_SIZE = 50
@@ -47,6 +49,30 @@ def moderator_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """A comment in the queue with the spam filter's score and reasons in words."""
+
+    comment: Comment
+    spam_score: float | None
+    spam_reasons: list[str]
+    suspected: bool
+
+
+def _row(comment: Comment) -> QueueRow:
+    return QueueRow(
+        comment=comment,
+        spam_score=comment.spam_score,
+        spam_reasons=[
+            reasons.describe(str(r.get("kind", "")), str(r.get("value", "")))
+            for r in comment.spam_reasons or []
+            if isinstance(r, dict)
+        ],
+        suspected=comment.status == Status.SPAM
+        or comment.held_reason == HeldReason.SPAM_FILTER,
+    )
 
 
 class ModeratorEditForm(forms.Form):
@@ -79,10 +105,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         status = Status.PENDING
     thread_id = request.GET.get("thread") or None
     email = request.GET.get("email") or None
+    by_score = request.GET.get("sort") == "score"
     listing = selectors.list_moderation_queue(
         status=status,
         thread_id=int(thread_id) if thread_id and thread_id.isdigit() else None,
         email=email,
+        by_spam_score=by_score,
     )
     page = Paginator(listing, QUEUE_PAGE_SIZE).get_page(request.GET.get("p"))
     counts = selectors.count_by_status()
@@ -95,6 +123,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "discussion/admin/queue.html",
         {
             "page_obj": page,
+            "rows": [_row(c) for c in page],
+            "sort": "score" if by_score else "",
             "tabs": tabs,
             "status": status,
             "thread_filter": thread_id,
@@ -200,5 +230,5 @@ urlpatterns = [
     path("", queue, name="queue"),
     path("orphans/", orphans, name="orphans"),
     path("act/", act, name="act"),
-    path("<int:comment_id>/", detail, name="detail"),
+    path("<id:comment_id>/", detail, name="detail"),
 ]

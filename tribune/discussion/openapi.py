@@ -24,6 +24,8 @@ _COMMENT_ID = {
     "required": True,
     "schema": {"type": "integer"},
 }
+# Every write reads its body: these come before any other check.
+_BODY_ERRORS = {"413": _ERROR, "415": _ERROR}
 _CSRF = {
     "name": "X-CSRFToken",
     "in": "header",
@@ -95,6 +97,7 @@ DOCUMENT: dict[str, Any] = {
                     "403": _ERROR,
                     "404": _ERROR,
                     "429": _ERROR,
+                    **_BODY_ERRORS,
                 },
             },
         },
@@ -150,6 +153,7 @@ DOCUMENT: dict[str, Any] = {
                     "400": _ERROR,
                     "403": _ERROR,
                     "404": _ERROR,
+                    **_BODY_ERRORS,
                 },
             },
             "delete": {
@@ -160,6 +164,7 @@ DOCUMENT: dict[str, Any] = {
                     "200": _json(_ref("CommentEnvelope"), "The deleted comment."),
                     "403": _ERROR,
                     "404": _ERROR,
+                    **_BODY_ERRORS,
                 },
             },
         },
@@ -189,6 +194,7 @@ DOCUMENT: dict[str, Any] = {
                     "403": _ERROR,
                     "404": _ERROR,
                     "429": _ERROR,
+                    **_BODY_ERRORS,
                 },
             },
         },
@@ -218,9 +224,11 @@ DOCUMENT: dict[str, Any] = {
                         },
                         "Recorded.",
                     ),
+                    "400": _ERROR,
                     "403": _ERROR,
                     "404": _ERROR,
                     "429": _ERROR,
+                    **_BODY_ERRORS,
                 },
             },
         },
@@ -333,6 +341,7 @@ DOCUMENT: dict[str, Any] = {
                     "next_cursor": {"type": ["string", "null"]},
                     "form_token": {
                         "type": "string",
+                        "pattern": "^form:[0-9A-Za-z]+:[0-9A-Za-z_-]+$",
                         "description": "Send back as `started` when posting.",
                     },
                 },
@@ -360,11 +369,20 @@ DOCUMENT: dict[str, Any] = {
                     },
                     "key": {
                         "type": "string",
-                        "description": "A resent key returns the first comment.",
+                        "description": "Idempotency key chosen by the client (its"
+                        " first 64 characters count): a resent key returns the"
+                        " first comment instead of posting it again.",
                     },
                     "started": {
                         "type": "string",
-                        "description": "form_token from the thread page.",
+                        "pattern": "^form:[0-9A-Za-z]+:[0-9A-Za-z_-]+$",
+                        "description": "The form token: `form_token` of a thread"
+                        " page (GET /api/threads/{page_id}/comments), a signed"
+                        " timestamp `form:<time>:<signature>`. Refused"
+                        ' ("too_fast") when sent sooner than'
+                        " DISCUSSION_MIN_FILL_SECONDS after it was issued, and"
+                        ' ("form_expired") after DISCUSSION_FORM_MAX_AGE_HOURS.',
+                        "examples": ["form:1xa4kn:84iAUL10_8NV_thaeZV43MsbCxyQ"],
                     },
                     "passage": {
                         "$ref": "#/components/schemas/Quote",

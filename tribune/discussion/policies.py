@@ -16,6 +16,7 @@ from tribune.discussion.models import (
     HeldReason,
     ModerationPolicy,
     SiteCommentsMode,
+    SpamAction,
     Status,
 )
 
@@ -147,18 +148,25 @@ def initial_status(
     guest_is_trusted: bool,
     held_word: str | None,
     banned: bool = False,
+    spam_action: str = SpamAction.PUBLISH,
 ) -> tuple[Status, HeldReason]:
     """The status a new comment starts in, and why it is held if it is.
 
     `guest_is_trusted` must come from proof (selectors.is_trusted_guest), never
-    from an address the guest typed.  A shadow ban (`banned`) holds it first.
+    from an address the guest typed.  `spam_action` is what the site setting
+    says for the spam filter's band: filing as spam comes first so that likely
+    spam never waits in the queue; a shadow ban (`banned`) holds it next.
     """
+    if spam_action == SpamAction.SPAM:
+        return Status.SPAM, HeldReason.SPAM_FILTER
     if banned:
         return Status.PENDING, HeldReason.BANNED
     if policy == ModerationPolicy.HOLD_ALL:
         return Status.PENDING, HeldReason.POLICY
     if held_word:
         return Status.PENDING, HeldReason.WORDS
+    if spam_action == SpamAction.HOLD:
+        return Status.PENDING, HeldReason.SPAM_FILTER
     if (
         policy == ModerationPolicy.HOLD_FIRST_GUEST
         and is_guest

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Site
 
@@ -370,9 +370,14 @@ def count_comments(page_ids: Iterable[int]) -> dict[int, int]:
 
 
 def list_moderation_queue(
-    *, status: str, thread_id: int | None = None, email: str | None = None
+    *,
+    status: str,
+    thread_id: int | None = None,
+    email: str | None = None,
+    by_spam_score: bool = False,
 ) -> QuerySet[Comment]:
-    """Comments in one status for moderators, newest first, with their report."""
+    """Comments in one status for moderators, with their report: newest first,
+    or highest spam score first (unscored last)."""
     comments = Comment.objects.filter(status=status).select_related(
         "thread__page", "author"
     )
@@ -380,6 +385,10 @@ def list_moderation_queue(
         comments = comments.filter(thread_id=thread_id)
     if email:
         comments = comments.filter(author_email__iexact=email)
+    if by_spam_score:
+        return comments.order_by(
+            F("spam_score").desc(nulls_last=True), "-created_at", "-id"
+        )
     return comments.order_by("-created_at", "-id")
 
 

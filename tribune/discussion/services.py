@@ -49,6 +49,7 @@ from tribune.discussion.models import (
     Thread,
     Vote,
 )
+from tribune.discussion.spamfilter import screening as spamfilter
 from tribune.newsroom.models import ArticlePage
 
 logger = logging.getLogger(__name__)
@@ -197,6 +198,14 @@ def post_comment(
         email=email,
         email_proved=user is not None,
     )
+    verdict = spamfilter.screen_comment(
+        text=text,
+        name=name,
+        website=website,
+        has_account=user is not None,
+        email=email,
+        guest_token="" if user is not None else viewer.guest_token,
+    )
     comment = Comment(
         thread=thread,
         author=user if user is not None else None,
@@ -208,13 +217,19 @@ def post_comment(
         body_markdown=text,
         body_html=html,
         idempotency_key=idempotency_key or None,
+        spam_score=verdict.score,
+        spam_reasons=verdict.reasons,
+        spam_facts=verdict.facts,
     )
+    spam_action = verdict.action(likely=rules.spam_likely, possible=rules.spam_possible)
     try:
         if throttle:
             # Counted before the transaction: no cache I/O under the write lock.
             spam.check_rate(ip=ip, email=email)
         with transaction.atomic():
-            _insert(comment, rules, state, parent_id, held_word, notify, banned)
+            _insert(
+                comment, rules, state, parent_id, held_word, notify, banned, spam_action
+            )
     except (IntegrityError, RateLimitedError):
         # A resent form (double click, retry) returns what the first one made;
         # the unique key, not a read before the write, is what makes it once.
@@ -265,7 +280,8 @@ def _insert(
     parent_id: int | None,
     held_word: str | None,
     notify: str,
-    banned: bool = False,
+    banned: bool,
+    spam_action: str,
 ) -> None:
     """post_comment's part inside the transaction: parent, status, row, counter."""
     thread = comment.thread
@@ -295,6 +311,7 @@ def _insert(
         ),
         held_word=held_word,
         banned=banned,
+        spam_action=spam_action,
     )
     comment.save()
     if notify in NOTIFY_CHOICES:

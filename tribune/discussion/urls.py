@@ -1,29 +1,29 @@
 """Reader URLs of the comment section and the JSON API."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from tribune.discussion import account_views, api, inline_views, views
 
 app_name = "discussion"
 
 urlpatterns = [
-    path("comments/<int:page_id>/post/", views.post_comment, name="post"),
-    path("comments/<int:page_id>/list/", views.fragment, name="fragment"),
-    path("comments/<int:page_id>/sort/<str:order>/", views.sort, name="sort"),
+    path("comments/<id:page_id>/post/", views.post_comment, name="post"),
+    path("comments/<id:page_id>/list/", views.fragment, name="fragment"),
+    path("comments/<id:page_id>/sort/<str:order>/", views.sort, name="sort"),
     path(
-        "comments/<int:page_id>/passage/<str:block>/",
+        "comments/<id:page_id>/passage/<str:block>/",
         inline_views.passage_form,
         name="passage",
     ),
     path(
-        "comments/<int:page_id>/passage-comments/",
+        "comments/<id:page_id>/passage-comments/",
         inline_views.passage_comments,
         name="passage_comments",
     ),
-    path("comments/c/<int:comment_id>/vote/", views.vote, name="vote"),
-    path("comments/c/<int:comment_id>/edit/", views.edit, name="edit"),
-    path("comments/c/<int:comment_id>/delete/", views.delete, name="delete"),
-    path("comments/c/<int:comment_id>/report/", views.report, name="report"),
+    path("comments/c/<id:comment_id>/vote/", views.vote, name="vote"),
+    path("comments/c/<id:comment_id>/edit/", views.edit, name="edit"),
+    path("comments/c/<id:comment_id>/delete/", views.delete, name="delete"),
+    path("comments/c/<id:comment_id>/report/", views.report, name="report"),
     path(
         "comments/verify-email/<str:token>/",
         views.verify_email,
@@ -41,11 +41,12 @@ urlpatterns = [
 
 urlpatterns += [
     path("api/openapi.json", api.openapi_document, name="api_openapi"),
-    path("api/threads/<int:page_id>/comments", api.thread_comments, name="api_thread"),
-    path("api/threads/<int:page_id>/passages", api.passages, name="api_passages"),
-    path("api/comments/<int:comment_id>", api.comment_detail, name="api_comment"),
-    path("api/comments/<int:comment_id>/vote", api.vote, name="api_vote"),
-    path("api/comments/<int:comment_id>/report", api.report, name="api_report"),
+    path("api/threads/<id:page_id>/comments", api.thread_comments, name="api_thread"),
+    path("api/threads/<id:page_id>/passages", api.passages, name="api_passages"),
+    path("api/comments/<id:comment_id>", api.comment_detail, name="api_comment"),
+    path("api/comments/<id:comment_id>/vote", api.vote, name="api_vote"),
+    path("api/comments/<id:comment_id>/report", api.report, name="api_report"),
     path("api/counts", api.counts, name="api_counts"),
-    path("api/<path:rest>", api.not_found, name="api_not_found"),
+    # [\s\S]: <path:> stops at a newline, and the rest would reach Wagtail.
+    re_path(r"^api/(?P<rest>[\s\S]*)\Z", api.not_found, name="api_not_found"),
 ]

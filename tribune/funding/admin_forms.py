@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tribune.funding import conf, money
 from tribune.funding.models import Adjustment, Donation, Provider
 
 MANUAL_METHODS = [
@@ -86,6 +87,15 @@ class ManualDonationForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         currency = data.get("currency")
+        amount = data.get("amount")
+        if currency and amount is not None:
+            ceiling = money.max_amount(currency, conf.max_minor_units())
+            if amount > ceiling:
+                self.add_error(
+                    "amount",
+                    _("At most %(max)s %(currency)s in one entry.")
+                    % {"max": ceiling, "currency": currency},
+                )
         if (
             currency
             and currency != self.ledger_currency

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from tribune.core import clock
 from tribune.funding import conf, display, openapi, selectors
 
 
+# csrf_exempt: reads only; any other method gets require_GET's 405, not a CSRF 403.
+@csrf_exempt
 @require_GET
 def progress_json(request: HttpRequest) -> JsonResponse:
     """The active campaign's bar as JSON; `{"bar": null}` when none runs."""
@@ -20,6 +23,7 @@ def progress_json(request: HttpRequest) -> JsonResponse:
     return response
 
 
+@csrf_exempt
 @require_GET
 def openapi_document(request: HttpRequest) -> JsonResponse:
     """The OpenAPI 3.1 description of these endpoints."""

@@ -47,6 +47,11 @@ def stripe_tolerance() -> int:
     return int(_get("FUNDING_STRIPE_TOLERANCE", 300))
 
 
+def stripe_clock_skew() -> int:
+    # Seconds a Stripe signature may be dated ahead of this server's clock.
+    return int(_get("FUNDING_STRIPE_CLOCK_SKEW", 300))
+
+
 def paypal_client_id() -> str:
     return str(_get("PAYPAL_CLIENT_ID", ""))
 
@@ -71,3 +76,10 @@ def patreon_webhook_secret() -> str:
 def stripe_api_base() -> str:
     # Tests point this at a local server that plays Stripe.
     return str(_get("FUNDING_STRIPE_API_BASE", "https://api.stripe.com")).rstrip("/")
+
+
+def max_minor_units() -> dict[str, int]:
+    # The largest single amount per currency, in minor units ({"JPY": 20_000_000});
+    # a currency not named gets 99,999,999 (Stripe's own ceiling, $999,999.99).
+    limits = _get("FUNDING_MAX_MINOR_UNITS", {})
+    return {str(code).upper(): int(value) for code, value in limits.items()}

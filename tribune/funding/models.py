@@ -15,6 +15,8 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 
+from tribune.funding.money import COLUMN_CEILING
+
 
 class Provider(models.TextChoices):
     STRIPE = "stripe", "Stripe"
@@ -183,6 +185,18 @@ class Donation(models.Model):
                 condition=Q(original_amount__gt=0),
                 name="funding_donation_original_positive",
             ),
+            # SQLite does not enforce the column's digits: without these a row
+            # too large to read back breaks every page that sums the ledger.
+            models.CheckConstraint(
+                condition=Q(amount__lt=COLUMN_CEILING)
+                & Q(original_amount__lt=COLUMN_CEILING),
+                name="funding_donation_amount_fits",
+            ),
+            models.CheckConstraint(
+                condition=(Q(fee__isnull=True) | Q(fee__lt=COLUMN_CEILING))
+                & (Q(net__isnull=True) | Q(net__lt=COLUMN_CEILING)),
+                name="funding_donation_fee_fits",
+            ),
             models.CheckConstraint(
                 condition=Q(exchange_rate__gt=0), name="funding_donation_rate_positive"
             ),
@@ -233,6 +247,10 @@ class Adjustment(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(amount__gt=0), name="funding_adjustment_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__lt=COLUMN_CEILING),
+                name="funding_adjustment_amount_fits",
             ),
         ]
 

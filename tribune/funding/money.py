@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from babel import Locale, UnknownLocaleError
@@ -19,8 +20,22 @@ ZERO_DECIMAL_CURRENCIES = frozenset(
 )  # fmt: skip
 
 
+# The largest single amount, in minor units, unless a currency has its own: Stripe's
+# own ceiling of eight digits ($999,999.99). Source:
+# https://docs.stripe.com/currencies#minimum-and-maximum-charge-amounts
+DEFAULT_MAX_MINOR_UNITS = 99_999_999
+
+# What the ledger's columns hold (14 digits, 2 of them decimals): nothing larger
+# is ever stored, whatever the settings say.
+COLUMN_CEILING = Decimal("1000000000000")
+
+
 class MoneyError(ValueError):
     """An amount or currency that cannot be used."""
+
+
+class AmountTooLargeError(MoneyError):
+    """An amount beyond the sane maximum of its currency."""
 
 
 def exponent(currency: str) -> int:
@@ -32,7 +47,11 @@ def from_minor(amount: int, currency: str) -> Decimal:
     """Turn a provider's integer minor units (cents) into a Decimal amount."""
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise MoneyError(f"minor units must be an integer, not {amount!r}")
-    return Decimal(amount).scaleb(-exponent(currency)).quantize(CENT)
+    value = Decimal(amount).scaleb(-exponent(currency))
+    if abs(value) >= COLUMN_CEILING:
+        # Checked before quantize, which fails on more digits than the context has.
+        raise AmountTooLargeError(f"{amount} minor units of {currency} is too large")
+    return value.quantize(CENT)
 
 
 def to_minor(amount: Decimal, currency: str) -> int:
@@ -51,16 +70,48 @@ def parse_amount(text: str) -> Decimal:
         raise MoneyError(f"{text!r} is not an amount") from None
     if not value.is_finite() or value <= 0:
         raise MoneyError(f"{text!r} is not a positive amount")
+    if value >= COLUMN_CEILING:
+        raise AmountTooLargeError(f"{text!r} is too large")
     if value != value.quantize(CENT):
         raise MoneyError(f"{text!r} has more than two decimals")
     return value.quantize(CENT)
+
+
+def max_amount(currency: str, max_minor_units: Mapping[str, int]) -> Decimal:
+    """The largest single amount accepted in the currency.
+
+    `max_minor_units` maps currency codes to their maximum in minor units; a
+    currency it does not name gets DEFAULT_MAX_MINOR_UNITS. Never above what the
+    ledger's columns hold.
+    """
+    minor = max_minor_units.get(currency.upper(), DEFAULT_MAX_MINOR_UNITS)
+    return min(Decimal(minor).scaleb(-exponent(currency)), COLUMN_CEILING - CENT)
+
+
+def check_amount(
+    amount: Decimal, currency: str, max_minor_units: Mapping[str, int]
+) -> Decimal:
+    """Return `amount` when it is at most the currency's maximum, else raise.
+
+    Raises AmountTooLargeError, whose message names the maximum.
+    """
+    ceiling = max_amount(currency, max_minor_units)
+    if not amount.is_finite() or amount > ceiling:
+        raise AmountTooLargeError(
+            f"{amount} {currency.upper()} is more than the maximum of "
+            f"{ceiling} {currency.upper()} for one entry"
+        )
+    return amount
 
 
 def convert(amount: Decimal, rate: Decimal) -> Decimal:
     """Convert at the given rate, rounding half to even to the cent."""
     if rate <= 0:
         raise MoneyError(f"exchange rate must be positive, not {rate}")
-    return (amount * rate).quantize(CENT, rounding=ROUND_HALF_EVEN)
+    converted = amount * rate
+    if converted >= COLUMN_CEILING:
+        raise AmountTooLargeError(f"{amount} at the rate {rate} is too large")
+    return converted.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
 def format_amount(amount: Decimal, currency: str, locale: str) -> str:

@@ -13,11 +13,23 @@ _RECEIVED = {
 }
 
 
-def _webhook(provider: str, signature: str, operation: str) -> dict[str, Any]:
+def _webhook(
+    provider: str, signature: str, operation: str, headers: list[str]
+) -> dict[str, Any]:
     return {
         "post": {
             "operationId": operation,
             "summary": f"{provider} events; verified with {signature}.",
+            "parameters": [
+                {
+                    "name": name,
+                    "in": "header",
+                    "required": True,
+                    "description": f"Set by {provider}; a bad value answers 400.",
+                    "schema": {"type": "string"},
+                }
+                for name in headers
+            ],
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": {"type": "object"}}},
@@ -61,13 +73,28 @@ DOCUMENT: dict[str, Any] = {
             }
         },
         "/support/webhooks/stripe/": _webhook(
-            "Stripe", "the Stripe-Signature header", "receiveStripeEvent"
+            "Stripe",
+            "the Stripe-Signature header",
+            "receiveStripeEvent",
+            ["Stripe-Signature"],
         ),
         "/support/webhooks/paypal/": _webhook(
-            "PayPal", "PayPal's verify-webhook-signature call", "receivePayPalEvent"
+            "PayPal",
+            "PayPal's verify-webhook-signature call",
+            "receivePayPalEvent",
+            [
+                "PayPal-Transmission-Id",
+                "PayPal-Transmission-Time",
+                "PayPal-Transmission-Sig",
+                "PayPal-Cert-Url",
+                "PayPal-Auth-Algo",
+            ],
         ),
         "/support/webhooks/patreon/": _webhook(
-            "Patreon", "the X-Patreon-Signature header", "receivePatreonEvent"
+            "Patreon",
+            "the X-Patreon-Signature header",
+            "receivePatreonEvent",
+            ["X-Patreon-Signature", "X-Patreon-Event"],
         ),
     },
     "components": {
@@ -152,9 +179,11 @@ DOCUMENT: dict[str, Any] = {
                         "properties": {
                             "code": {
                                 "enum": [
+                                    "amount_too_large",
                                     "bad_signature",
                                     "malformed",
                                     "not_configured",
+                                    "rate_pending",
                                     "unverified",
                                 ]
                             },

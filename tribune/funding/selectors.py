@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from tribune.core import clock
-from tribune.funding import conf, progress
+from tribune.funding import conf, money, progress
 from tribune.funding.models import (
     Adjustment,
     Campaign,
@@ -83,11 +83,33 @@ def window_of(
     return start, end, None
 
 
+# Rows written before the ledger's size constraints, too large to read back on
+# SQLite, are left out of every figure rather than breaking the pages.
+_READABLE_DONATION = (
+    Q(amount__lt=money.COLUMN_CEILING)
+    & Q(original_amount__lt=money.COLUMN_CEILING)
+    & Q(exchange_rate__lt=Decimal("1e10"))
+    & (Q(fee__isnull=True) | Q(fee__lt=money.COLUMN_CEILING))
+    & (Q(net__isnull=True) | Q(net__lt=money.COLUMN_CEILING))
+)
+_READABLE_ADJUSTMENT = Q(amount__lt=money.COLUMN_CEILING)
+
+
+def readable_donations() -> QuerySet[Donation]:
+    """Every ledger payment whose figures the database can give back."""
+    return Donation.objects.filter(_READABLE_DONATION)
+
+
+def readable_adjustments() -> QuerySet[Adjustment]:
+    """Every reversing entry whose amount the database can give back."""
+    return Adjustment.objects.filter(_READABLE_ADJUSTMENT)
+
+
 def window_donations(
     *, currency: str, start: dt.datetime, end: dt.datetime, month: dt.date | None
 ) -> QuerySet[Donation]:
     """Ledger payments that fall in a window, in the campaign's currency."""
-    rows = Donation.objects.filter(currency=currency)
+    rows = readable_donations().filter(currency=currency)
     if month is not None:
         return rows.filter(month=month, received_at__lt=end)
     return rows.filter(received_at__gte=start, received_at__lt=end)
@@ -103,9 +125,9 @@ def compute_raised(donations: QuerySet[Donation]) -> tuple[Decimal, int]:
     ]
     reductions = [
         progress.Reduction(f"{provider}:{txn}", kind, amount)
-        for provider, txn, kind, amount in Adjustment.objects.filter(
-            transaction_id__in=donations.values("transaction_id")
-        ).values_list("provider", "transaction_id", "kind", "amount")
+        for provider, txn, kind, amount in readable_adjustments()
+        .filter(transaction_id__in=donations.values("transaction_id"))
+        .values_list("provider", "transaction_id", "kind", "amount")
     ]
     succeeded = sum(1 for p in payments if p.status == progress.SUCCEEDED)
     return progress.raised(payments, reductions), succeeded
@@ -203,9 +225,9 @@ def get_window_report(
     )  # fmt: skip
     reductions = [
         progress.Reduction(f"{p}:{t}", kind, amount)
-        for p, t, kind, amount in Adjustment.objects.filter(
-            transaction_id__in=[row[1] for row in rows]
-        ).values_list("provider", "transaction_id", "kind", "amount")
+        for p, t, kind, amount in readable_adjustments()
+        .filter(transaction_id__in=[row[1] for row in rows])
+        .values_list("provider", "transaction_id", "kind", "amount")
     ]
     first_day = start.astimezone(tz).date()
     days = (end.astimezone(tz).date() - first_day).days or 1
@@ -264,7 +286,7 @@ def list_ledger(
     query: str = "",
 ) -> QuerySet[Donation]:
     """Ledger rows, newest first, filtered as the editor asked."""
-    rows = Donation.objects.order_by("-received_at", "-id")
+    rows = readable_donations().order_by("-received_at", "-id")
     if month is not None:
         rows = rows.filter(month=month)
     if provider:
@@ -285,9 +307,11 @@ def list_ledger(
 def ledger_states(donations: list[Donation]) -> dict[int, str]:
     """Each row's display status from its adjustment entries. One query."""
     entries: dict[tuple[str, str], list[progress.Reduction]] = {}
-    for provider, txn, kind, amount in Adjustment.objects.filter(
-        transaction_id__in=[d.transaction_id for d in donations]
-    ).values_list("provider", "transaction_id", "kind", "amount"):
+    for provider, txn, kind, amount in (
+        readable_adjustments()
+        .filter(transaction_id__in=[d.transaction_id for d in donations])
+        .values_list("provider", "transaction_id", "kind", "amount")
+    ):
         entries.setdefault((provider, txn), []).append(
             progress.Reduction(txn, kind, amount)
         )

@@ -33,6 +33,33 @@ class LedgerError(ValueError):
     """A ledger write that cannot be made as asked."""
 
 
+class AmountTooLargeError(LedgerError):
+    """An amount beyond its currency's maximum (FUNDING_MAX_MINOR_UNITS)."""
+
+
+# The exchange_rate column holds 18 digits, 8 of them decimals.
+MAX_EXCHANGE_RATE = Decimal("9999999999")
+
+
+def check_amount(amount: Decimal, currency: str) -> Decimal:
+    """Refuse an amount beyond the currency's configured maximum.
+
+    The last line behind every door (webhooks, admin, CSV import): raises
+    AmountTooLargeError, whose message names the maximum.
+    """
+    try:
+        return money.check_amount(amount, currency, conf.max_minor_units())
+    except money.AmountTooLargeError as exc:
+        raise AmountTooLargeError(str(exc)) from None
+
+
+def _check_goal(goal: Decimal) -> None:
+    if goal <= 0:
+        raise LedgerError("a goal must be positive")
+    if goal >= money.COLUMN_CEILING:
+        raise AmountTooLargeError("the goal is too large")
+
+
 def refresh_bar() -> None:
     """Drop the cached bar and the cached pages that show it (every page)."""
     selectors.forget_bar_progress()
@@ -40,7 +67,7 @@ def refresh_bar() -> None:
 
 
 def _forget_on_commit() -> None:
-    transaction.on_commit(refresh_bar)
+    transaction.on_commit(refresh_bar, robust=True)  # never fails the write
 
 
 @transaction.atomic
@@ -55,6 +82,7 @@ def create_campaign(
     is_active: bool = True,
 ) -> Campaign:
     """Start a campaign; for a monthly one, freeze the first month's goal."""
+    _check_goal(goal)
     campaign = Campaign.objects.create(
         title=title,
         goal=goal,
@@ -75,8 +103,7 @@ def set_month_goal(
     *, campaign: Campaign, month: dt.date, goal: Decimal
 ) -> CampaignMonth:
     """Set one month's goal of a monthly campaign; other months keep theirs."""
-    if goal <= 0:
-        raise LedgerError("a goal must be positive")
+    _check_goal(goal)
     row, _ = CampaignMonth.objects.update_or_create(
         campaign=campaign, month=month.replace(day=1), defaults={"goal": goal}
     )
@@ -135,6 +162,8 @@ def record_donation(
     the `exchange_rate` the provider (or the editor) reports. A replay may only move
     the status forward (pending to succeeded or failed) and fill donor details
     left blank; amounts are never changed. Clears the cached bar on commit.
+    Raises AmountTooLargeError for an amount (or fee, or converted gross) beyond
+    its currency's maximum.
     """
     if not transaction_id:
         raise LedgerError("a transaction id is required")
@@ -147,6 +176,9 @@ def record_donation(
     if status not in Donation.Status.values:
         raise LedgerError(f"unknown status {status!r}")
     currency = currency.upper()
+    check_amount(amount, currency)
+    if fee is not None:
+        check_amount(fee, currency)
     donation = Donation.objects.filter(
         provider=provider, transaction_id=transaction_id
     ).first()
@@ -157,12 +189,18 @@ def record_donation(
             rate = Decimal(1)
         elif exchange_rate is None:
             raise LedgerError(f"{currency} needs an exchange rate to {target}")
+        elif not 0 < exchange_rate <= MAX_EXCHANGE_RATE:
+            raise LedgerError(f"the exchange rate {exchange_rate} is out of range")
         else:
             rate = exchange_rate
-        gross = money.convert(amount, rate)
-        fee_in_ledger = (
-            money.convert(fee, rate) if fee else (Decimal(0) if fee == 0 else None)
-        )
+        try:
+            gross = money.convert(amount, rate)
+            fee_in_ledger = (
+                money.convert(fee, rate) if fee else (Decimal(0) if fee == 0 else None)
+            )
+        except money.AmountTooLargeError as exc:
+            raise AmountTooLargeError(str(exc)) from None
+        check_amount(gross, target)
         month = progress.month_of(received_at, selectors.site_tz())
         # A concurrent delivery may insert the same row first: get_or_create then
         # reads it instead (the unique constraint decides).
@@ -239,12 +277,14 @@ def record_adjustment(
 ) -> Adjustment:
     """Add a refund or dispute step once, keyed by the provider's reference.
 
-    The payment it names may arrive later; it counts from then on.
+    The payment it names may arrive later; it counts from then on. Raises
+    AmountTooLargeError for an amount beyond its currency's maximum.
     """
     if kind not in Adjustment.Kind.values:
         raise LedgerError(f"unknown adjustment {kind!r}")
     if amount <= 0:
         raise LedgerError("the amount must be positive")
+    check_amount(amount, currency)
     entry, created = Adjustment.objects.get_or_create(
         provider=provider,
         reference=reference,

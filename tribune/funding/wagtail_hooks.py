@@ -35,7 +35,7 @@ admin_urls = (
         path("", admin_views.dashboard, name="dashboard"),
         path("ledger/", admin_views.ledger, name="ledger"),
         path("record/", admin_views.record, name="record"),
-        path("ledger/<int:pk>/reverse/", admin_views.reverse_donation, name="reverse"),
+        path("ledger/<id:pk>/reverse/", admin_views.reverse_donation, name="reverse"),
         path("wall/", admin_views.wall, name="wall"),
     ],
     "funding_admin",

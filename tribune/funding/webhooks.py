@@ -20,6 +20,18 @@ def error(code: str, message: str, status: int) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message}}, status=status)
 
 
+def too_large(provider: str, event_id: object, exc: Exception) -> JsonResponse:
+    """Refuse a signed event whose amount is beyond its currency's maximum.
+
+    A 400 like any content the ledger cannot take: nothing is stored, the event
+    is not marked processed, and the provider's bounded retries (Stripe and PayPal
+    give up after three days) are each refused the same way. Logged as an error:
+    a signed absurd amount means a misconfigured account or a leaked secret.
+    """
+    logger.error("%s event %s refused: %s", provider, event_id, exc)
+    return error("amount_too_large", str(exc), 400)
+
+
 @csrf_exempt
 @require_POST
 def stripe_webhook(request: HttpRequest) -> JsonResponse:
@@ -37,6 +49,8 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
         return error("malformed", str(exc), 400)
     try:
         outcome = stripe_provider.apply_event(event)
+    except (services.AmountTooLargeError, money.AmountTooLargeError) as exc:
+        return too_large("Stripe", event.get("id"), exc)
     except (
         stripe_provider.PayloadError,
         services.LedgerError,
@@ -44,9 +58,11 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     ) as exc:
         logger.warning("Stripe event %s not applied: %s", event.get("id"), exc)
         return error("malformed", str(exc), 400)
-    except stripe_provider.UnreachableError as exc:
-        logger.error("Stripe event %s deferred: %s", event.get("id"), exc)
-        return error("unverified", "Stripe could not be asked; retry later.", 503)
+    except stripe_provider.RatePendingError as exc:
+        # Stripe delivers the event again later (for up to three days); by then
+        # the task has fetched the rate. Nothing is recorded until it is known.
+        logger.info("Stripe event %s deferred: %s", event.get("id"), exc)
+        return error("rate_pending", "The exchange rate is being fetched.", 503)
     return JsonResponse({"received": True, "outcome": outcome})
 
 
@@ -68,6 +84,8 @@ def paypal_webhook(request: HttpRequest) -> JsonResponse:
         return error("unverified", "PayPal could not be asked; retry later.", 503)
     try:
         outcome = paypal.apply_event(event)
+    except (services.AmountTooLargeError, money.AmountTooLargeError) as exc:
+        return too_large("PayPal", event.get("id"), exc)
     except (paypal.PayloadError, services.LedgerError, money.MoneyError) as exc:
         logger.warning("PayPal event %s not applied: %s", event.get("id"), exc)
         return error("malformed", str(exc), 400)
@@ -90,6 +108,8 @@ def patreon_webhook(request: HttpRequest) -> JsonResponse:
     event_type = request.headers.get("X-Patreon-Event", "")
     try:
         outcome = patreon.apply_event(event_type, body, request.body)
+    except (services.AmountTooLargeError, money.AmountTooLargeError) as exc:
+        return too_large("Patreon", event_type, exc)
     except (patreon.PayloadError, services.LedgerError, money.MoneyError) as exc:
         logger.warning("Patreon %s not applied: %s", event_type, exc)
         return error("malformed", str(exc), 400)

@@ -70,8 +70,8 @@ class OutboundEmailViewSet(ModelViewSet):
     def get_urlpatterns(self) -> list[Any]:
         return [
             *super().get_urlpatterns(),
-            path("retry/<int:pk>/", admin_views.retry_email, name="retry"),
-            path("mark-sent/<int:pk>/", admin_views.mark_email_sent, name="mark_sent"),
+            path("retry/<id:pk>/", admin_views.retry_email, name="retry"),
+            path("mark-sent/<id:pk>/", admin_views.mark_email_sent, name="mark_sent"),
         ]
 
 

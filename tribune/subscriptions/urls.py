@@ -7,7 +7,7 @@ from tribune.subscriptions import views
 app_name = "subscriptions"
 
 urlpatterns = [
-    path("subscriptions/<int:page_id>/subscribe/", views.subscribe, name="subscribe"),
+    path("subscriptions/<id:page_id>/subscribe/", views.subscribe, name="subscribe"),
     path("subscriptions/confirm/<str:token>/", views.confirm, name="confirm"),
     path(
         "subscriptions/unsubscribe/<str:token>/",

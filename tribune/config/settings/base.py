@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, before anything that reads the database or cache.
+    "tribune.core.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -104,10 +106,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.get("REDIS_URL")
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
+    # Django's RedisCache that keeps answering while Redis is away (core/cache.py).
     _SHARED: dict[str, Any] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "tribune.core.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "tribune",
+        "OPTIONS": {
+            "socket_connect_timeout": env.get_float("REDIS_TIMEOUT", 0.5),
+            "socket_timeout": env.get_float("REDIS_TIMEOUT", 0.5),
+            "RETRY_SECONDS": env.get_float("REDIS_RETRY_SECONDS", 2.0),
+        },
     }
 else:
     # Without Redis the shared cache lives in files so that every gunicorn worker
@@ -152,7 +160,10 @@ DISCUSSION_RATE_PER_EMAIL_PER_HOUR = env.get_int(
 if REDIS_URL:
     # Tasks live in Redis and run on RQ workers (docs/decisions/0002-mail-delivery.md).
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    # Enqueuing gives up quickly when Redis is away (the sweepers enqueue again);
+    # RQ's worker raises the timeout it needs for its own blocking reads.
+    _RQ_URL = env.with_timeouts(REDIS_URL, env.get_float("REDIS_TIMEOUT", 0.5))
+    RQ_QUEUES = {"default": {"URL": _RQ_URL, "DEFAULT_TIMEOUT": 600}}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -164,6 +175,8 @@ WORKER_PERIODIC_COMMANDS = {
     "mailing_deliver_due": 5.0,
     "mailing_sweep": 15.0,
     "subscriptions_send_digests": 600.0,
+    # Trains the first spam model, then retrains after enough moderator decisions.
+    "spam_train": 600.0,
 }
 
 _VALIDATORS = "django.contrib.auth.password_validation"
@@ -249,9 +262,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"  # Wagtail lifts it for its own preview
 
-# Mail is printed to the console unless EMAIL_URL or EMAIL_HOST configures SMTP.
+# Mail is written to files under var/mail/ unless EMAIL_URL or EMAIL_HOST
+# configures SMTP (or EMAIL_URL=console:// prints it).
 _EMAIL = env.email()
 EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_FILE_PATH = _EMAIL.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_HOST = _EMAIL.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = _EMAIL.get("EMAIL_PORT", 25)
 EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER", "")

@@ -24,7 +24,7 @@ def _parsed(header: str) -> dict[str, str]:
 
 
 def test_a_page_without_a_nonce_gets_django_csps_policy(client: Client) -> None:
-    response = client.get("/healthz")
+    response = client.get("/robots.txt")
     assert _parsed(response["Content-Security-Policy"]) == _parsed(build_policy())
     assert "nonce-" not in response["Content-Security-Policy"]
 
@@ -55,14 +55,14 @@ def test_a_view_that_changes_the_policy_keeps_its_change(client: Client) -> None
 
 
 def test_a_changed_setting_is_followed(client: Client) -> None:
-    client.get("/healthz")  # the texts are built
+    client.get("/robots.txt")  # the texts are built
     with override_settings(
         CONTENT_SECURITY_POLICY={"DIRECTIVES": {"default-src": ["'none'"]}},
         CONTENT_SECURITY_POLICY_REPORT_ONLY={"DIRECTIVES": {"img-src": ["'self'"]}},
     ):
-        response = client.get("/healthz")
+        response = client.get("/robots.txt")
         assert response["Content-Security-Policy"] == "default-src 'none'"
         report_only = response["Content-Security-Policy-Report-Only"]
         assert _parsed(report_only) == _parsed(build_policy(report_only=True))
         assert "img-src 'self'" in report_only
-    assert "default-src 'self'" in client.get("/healthz")["Content-Security-Policy"]
+    assert "default-src 'self'" in client.get("/robots.txt")["Content-Security-Policy"]

@@ -304,7 +304,7 @@ def test_every_api_route_is_documented():
 
     documented = {p.replace("{", "<").replace("}", ">") for p in DOCUMENT["paths"]}
     routes = {
-        "/" + str(p.pattern).replace("<int:", "<")
+        "/" + str(p.pattern).replace("<id:", "<")
         for p in urls.urlpatterns
         if str(p.pattern).startswith("api/") and "<path:" not in str(p.pattern)
     }
@@ -339,3 +339,91 @@ def test_votes_from_one_ipv6_64_share_one_limit(client, article):
         for n in range(1, 4)
     ]
     assert statuses == [200, 200, 429]
+
+
+HUGE = 10**30
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "payload"),
+    [
+        ("post", f"/api/threads/{HUGE}/comments", {"body": "x"}),
+        ("post", f"/api/threads/{2**63}/comments", {"body": "x"}),
+        ("get", f"/api/threads/{HUGE}/comments", None),
+        ("get", f"/api/threads/{HUGE}/passages", None),
+        ("patch", f"/api/comments/{HUGE}", {"body": "x"}),
+        ("delete", f"/api/comments/{HUGE}", None),
+        ("post", f"/api/comments/{HUGE}/vote", {"value": 1}),
+        ("post", f"/api/comments/{HUGE}/report", {}),
+    ],
+)
+def test_ids_beyond_the_database_are_not_found(client, article, method, url, payload):
+    status, data = call(client, method, url, payload)
+    assert status == 404
+    assert data["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", f"/comments/{HUGE}/list/"),
+        ("post", f"/comments/{HUGE}/post/"),
+        ("post", f"/comments/c/{HUGE}/vote/"),
+        ("get", f"/comments/c/{HUGE}/report/"),
+        ("post", f"/subscriptions/{HUGE}/subscribe/"),
+    ],
+)
+def test_reader_urls_with_ids_beyond_the_database_are_not_found(client, method, url):
+    assert getattr(client, method)(url).status_code == 404
+
+
+def raw_post(client, url, body, content_type="application/json"):
+    response = client.post(url, body, content_type=content_type)
+    return response.status_code, response.json()
+
+
+def test_deeply_nested_json_is_bad_json(client, article):
+    nested = "[" * 100_000 + "]" * 100_000
+    status, data = raw_post(client, thread_url(article), nested)
+    assert (status, data["error"]["code"]) == (400, "bad_json")
+    nested_object = '{"a":' * 100_000 + "1" + "}" * 100_000
+    status, data = raw_post(client, thread_url(article), nested_object)
+    assert (status, data["error"]["code"]) == (400, "bad_json")
+
+
+@pytest.mark.parametrize(
+    "body", [b"\xff\xfe\x00", b"[]", b'"text"', b"1e999999", b"\x00"]
+)
+def test_bodies_that_are_not_a_json_object_are_bad_json(client, article, body):
+    status, data = raw_post(client, thread_url(article), body)
+    assert (status, data["error"]["code"]) == (400, "bad_json")
+
+
+def test_a_body_that_is_not_json_is_unsupported(client, article):
+    status, data = raw_post(
+        client, thread_url(article), "body=x", "application/x-www-form-urlencoded"
+    )
+    assert (status, data["error"]["code"]) == (415, "unsupported_media_type")
+
+
+def test_a_body_over_the_upload_limit_is_too_large(client, article, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    status, data = raw_post(client, thread_url(article), json.dumps({"b": "x" * 2000}))
+    assert (status, data["error"]["code"]) == (413, "too_large")
+
+
+@pytest.mark.parametrize("parent", [HUGE, 2**63, 0, -5])
+def test_a_parent_id_no_comment_can_have_is_an_invalid_reply(client, article, parent):
+    status, data = call(client, "post", thread_url(article), new_comment(parent=parent))
+    assert (status, data["error"]["code"]) == (400, "invalid_parent")
+    assert not Comment.objects.exists()
+
+
+def test_counts_with_an_unparseable_url_names_it(client, article):
+    response = client.get("/api/counts", {"url": "http://[::1"})
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "bad_url",
+        "message": "http://[::1 is not a URL.",
+        "field": "url",
+    }

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import stripe
+from django.core.cache import cache
 from django.db import transaction
 
 from tribune.funding import conf, money, services
@@ -23,6 +25,15 @@ class PayloadError(ValueError):
 
 class UnreachableError(RuntimeError):
     """Stripe's API could not be asked; the delivery should be retried."""
+
+
+class RatePendingError(RuntimeError):
+    """A payment's exchange rate is being fetched; the delivery should be retried."""
+
+
+# Stripe retries an event for up to three days; a rate fetched for it is kept
+# as long. Source: https://docs.stripe.com/webhooks#retries
+RATE_CACHE_SECONDS = 3 * 24 * 3600
 
 
 def is_configured() -> bool:
@@ -86,12 +97,27 @@ def create_checkout_session(
 def verify(payload: bytes, signature: str) -> dict[str, Any]:
     """Check `Stripe-Signature` over the raw body with the SDK, then parse it.
 
-    Raises stripe.SignatureVerificationError for a bad or missing signature and
+    Raises stripe.SignatureVerificationError for a bad or missing signature, or one
+    dated further in the future than FUNDING_STRIPE_CLOCK_SKEW allows, and
     PayloadError for a body that is not a Stripe event.
     """
+    try:
+        payload.decode("utf-8")
+    except UnicodeDecodeError:
+        # The SDK decodes the body before checking it, and would raise this.
+        raise PayloadError("not UTF-8") from None
     stripe.WebhookSignature.verify_header(
         payload, signature, conf.stripe_webhook_secret(), conf.stripe_tolerance()
     )
+    # The SDK refuses only signatures that are too old; a future one would stay
+    # valid (and replayable) for as long as it is ahead of the clock.
+    signed_at = next(
+        int(part[2:]) for part in signature.split(",") if part.startswith("t=")
+    )
+    if signed_at > time.time() + conf.stripe_clock_skew():
+        raise stripe.SignatureVerificationError(
+            f"Timestamp {signed_at} is in the future", signature, payload
+        )
     try:
         event = json.loads(payload)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -123,6 +149,8 @@ def _amount(obj: dict[str, Any], field: str) -> tuple[Decimal, str]:
     currency = str(_get(obj, "currency")).upper()
     try:
         return money.from_minor(raw, currency), currency
+    except money.AmountTooLargeError:
+        raise
     except money.MoneyError as exc:
         raise PayloadError(str(exc)) from None
 
@@ -131,6 +159,45 @@ def _at(timestamp: Any) -> dt.datetime:
     if isinstance(timestamp, bool) or not isinstance(timestamp, int):
         raise PayloadError("missing created time")
     return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
+
+
+def _rate_key(reference: str) -> str:
+    return f"funding:stripe-rate:{reference}"
+
+
+def fetch_exchange_rate(
+    *, payment_intent: str = "", balance_transaction: str = ""
+) -> None:
+    """Ask Stripe for a payment's balance transaction and remember its rate.
+
+    Runs in a task, never in a webhook request. Raises UnreachableError when
+    Stripe cannot be asked; the event's next delivery enqueues a new attempt.
+    """
+    try:
+        if balance_transaction:
+            balance: Any = client().v1.balance_transactions.retrieve(
+                balance_transaction
+            )
+        else:
+            intent = client().v1.payment_intents.retrieve(
+                payment_intent, params={"expand": ["latest_charge.balance_transaction"]}
+            )
+            balance = intent["latest_charge"]["balance_transaction"]
+        found = {
+            "currency": str(balance["currency"]),
+            "exchange_rate": str(balance["exchange_rate"]),
+        }
+    except stripe.StripeError as exc:
+        raise UnreachableError(
+            f"Stripe did not give the exchange rate: {exc}"
+        ) from None
+    except (KeyError, TypeError):
+        found = {"currency": "", "exchange_rate": ""}
+    cache.set(
+        _rate_key(balance_transaction or payment_intent),
+        found,
+        RATE_CACHE_SECONDS,
+    )
 
 
 def _exchange_rate(
@@ -143,26 +210,29 @@ def _exchange_rate(
     """The rate Stripe applied when settling a payment in another currency.
 
     None when the payment is in the ledger's currency. Stripe reports the rate on
-    the charge's balance transaction, which events do not embed: it is fetched.
+    the charge's balance transaction, which events do not embed: a task fetches
+    it, and RatePendingError asks for the event again until it is known.
     """
     target = services.ledger_currency(at=at)
     if currency == target:
         return None
     balance: Any = (charge or {}).get("balance_transaction")
-    try:
-        if isinstance(balance, str):
-            balance = client().v1.balance_transactions.retrieve(balance)
-        elif balance is None and payment_intent:
-            intent = client().v1.payment_intents.retrieve(
-                payment_intent, params={"expand": ["latest_charge.balance_transaction"]}
-            )
-            balance = intent["latest_charge"]["balance_transaction"]
-    except stripe.StripeError as exc:
-        raise UnreachableError(
-            f"Stripe did not give the exchange rate: {exc}"
-        ) from None
-    except (KeyError, TypeError):
-        balance = None
+    ask: dict[str, str] = {}
+    if isinstance(balance, str):
+        ask = {"balance_transaction": balance}
+    elif balance is None and payment_intent:
+        ask = {"payment_intent": payment_intent}
+    if ask:
+        key = _rate_key(next(iter(ask.values())))
+        balance = cache.get(key)
+        if balance is None:
+            from tribune.funding import tasks
+
+            tasks.fetch_stripe_rate.enqueue(**ask)
+            # A backend that runs tasks at once has the answer already.
+            balance = cache.get(key)
+        if balance is None:
+            raise RatePendingError(f"the rate from {currency} is being fetched")
     if not balance or str(balance["currency"]).upper() != target:
         raise PayloadError(f"no rate from {currency} to {target} for this payment")
     return Decimal(str(balance["exchange_rate"]))

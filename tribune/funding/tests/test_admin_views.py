@@ -254,3 +254,34 @@ def test_editing_the_campaign_in_the_admin_refreshes_the_bar(editor_client):
     response = editor_client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors
     assert selectors.get_bar_progress().title == "Winter appeal"
+
+
+def test_manual_entry_beyond_the_currency_maximum_is_a_field_error(editor_client):
+    factories.campaign()
+    payload = {
+        "amount": "1000000.00",
+        "currency": "USD",
+        "received_on": "2026-11-10",
+        "method": "cash",
+    }
+    response = editor_client.post(reverse("funding_admin:record"), payload)
+    assert response.status_code == 200
+    assert "At most 999999.99 USD" in " ".join(
+        response.context["form"].errors["amount"]
+    )
+    assert not Donation.objects.exists()
+
+
+def test_manual_entry_whose_converted_amount_is_too_large_is_refused(editor_client):
+    factories.campaign()
+    payload = {
+        "amount": "900000",
+        "currency": "EUR",
+        "exchange_rate": "9999999999",
+        "received_on": "2026-11-10",
+        "method": "cash",
+    }
+    response = editor_client.post(reverse("funding_admin:record"), payload)
+    assert response.status_code == 200
+    assert "too large" in " ".join(response.context["form"].non_field_errors())
+    assert not Donation.objects.exists()

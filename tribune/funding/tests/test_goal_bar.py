@@ -168,3 +168,34 @@ def test_openapi_document_matches_the_snapshot(client):
         *(f"/support/webhooks/{p}/" for p in ("stripe", "paypal", "patreon")),
     }
     assert documented == routes
+
+
+def insert_legacy_row(amount: Decimal) -> None:
+    """A row as an older release could store it, past today's constraints."""
+    month = NOW.date().replace(day=1)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA ignore_check_constraints = 1")
+        cursor.execute(
+            "INSERT INTO funding_donation (provider, transaction_id, payment_status,"
+            " method, amount, currency, original_amount, original_currency,"
+            " exchange_rate, received_at, month, recurring, public_name, email,"
+            " message, note, created_at) VALUES ('stripe', 'legacy', 'succeeded',"
+            " 'card', %s, 'USD', %s, 'USD', 1, %s, %s, false, '', '', '', '', %s)",
+            [amount, amount, NOW, month, NOW],
+        )
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA ignore_check_constraints = 0")
+
+
+def test_pages_showing_totals_survive_a_legacy_huge_row(client, home):
+    factories.campaign()
+    factories.donation("10")
+    # SQLite keeps any size; PostgreSQL's column stops at 14 digits.
+    huge = (
+        Decimal(10**18) if connection.vendor == "sqlite" else Decimal("999999999999.99")
+    )
+    insert_legacy_row(huge)
+    for url in ("/", "/support/", "/support/progress.json"):
+        selectors.forget_bar_progress()
+        assert client.get(url).status_code == 200, url

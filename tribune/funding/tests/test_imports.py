@@ -156,3 +156,20 @@ def test_foreign_currency_without_rate_is_rejected_by_the_ledger(tmp_path):
 def test_unreadable_file_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="Cannot read"):
         run(tmp_path / "missing.csv")
+
+
+@pytest.mark.django_db
+def test_rows_beyond_the_currency_maximum_are_rejected(tmp_path):
+    factories.campaign()
+    path = tmp_path / "huge.csv"
+    path.write_text(
+        "date,amount,currency,transaction_id,fee,exchange_rate\n"
+        "2026-11-03,1000000000000000000,USD,huge-1,,\n"
+        "2026-11-03,1e30,USD,huge-2,,\n"
+        "2026-11-03,10,USD,huge-3,1e20,\n"
+        "2026-11-03,10,EUR,huge-4,,1e20\n"
+        "2026-11-03,10,USD,fine-1,,\n"
+    )
+    out, _ = run(path, "--skip-invalid")
+    assert "Added: 1" in out and "Rejected: 4" in out
+    assert list(Donation.objects.values_list("transaction_id", flat=True)) == ["fine-1"]

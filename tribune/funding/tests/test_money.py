@@ -52,3 +52,34 @@ def test_whole_amounts_are_formatted_for_the_locale_without_decimals(locale, exp
 def test_amounts_with_cents_keep_two_decimals_and_unknown_locales_fall_back():
     assert money.format_amount(Decimal("12.5"), "USD", "en") == "$12.50"
     assert money.format_amount(Decimal("3"), "EUR", "xx-nowhere") == "€3"
+
+
+def test_the_maximum_is_eight_digits_of_minor_units_unless_configured():
+    assert money.max_amount("USD", {}) == Decimal("999999.99")
+    assert money.max_amount("jpy", {}) == Decimal("99999999")
+    assert money.max_amount("JPY", {"JPY": 20_000_000}) == Decimal("20000000")
+    # Never beyond what the ledger's columns hold.
+    assert money.max_amount("USD", {"USD": 10**30}) == Decimal("999999999999.99")
+
+
+def test_check_amount_names_the_maximum():
+    assert money.check_amount(Decimal("999999.99"), "USD", {}) == Decimal("999999.99")
+    with pytest.raises(money.AmountTooLargeError, match=r"maximum of 999999\.99 USD"):
+        money.check_amount(Decimal("1000000"), "usd", {})
+
+
+@pytest.mark.parametrize("minor", [10**12 * 100, 10**30, -(10**40)])
+def test_huge_minor_units_are_refused_before_any_arithmetic(minor):
+    with pytest.raises(money.AmountTooLargeError):
+        money.from_minor(minor, "USD")
+
+
+@pytest.mark.parametrize("text", ["1e30", "1000000000000", "9" * 40])
+def test_huge_typed_amounts_are_refused(text):
+    with pytest.raises(money.AmountTooLargeError):
+        money.parse_amount(text)
+
+
+def test_a_conversion_beyond_the_columns_is_refused():
+    with pytest.raises(money.AmountTooLargeError):
+        money.convert(Decimal("999999.99"), Decimal("9999999999"))

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 
 from tribune.funding import selectors, services
 from tribune.funding.models import (
@@ -267,3 +267,45 @@ def test_wall_text_is_stored_without_private_use_or_bidi_controls():
     assert (message.public_name, message.message) == ("Ana anA", "Thankscsrf!")
     donation = Donation.objects.get()
     assert (donation.public_name, donation.message) == ("Ana anA", "Thankscsrf!")
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda: factories.donation("1000000"),
+        lambda: factories.donation("10", fee=Decimal("1e20")),
+        lambda: factories.donation("10", currency="EUR", exchange_rate=Decimal("1e12")),
+        lambda: services.record_adjustment(
+            provider="manual",
+            reference="r1",
+            transaction_id="t1",
+            kind=Adjustment.Kind.REFUND,
+            amount=Decimal("1e18"),
+            currency="USD",
+            occurred_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+        ),
+        lambda: factories.campaign(goal=Decimal("1e15")),
+    ],
+    ids=["amount", "fee", "rate", "adjustment", "goal"],
+)
+def test_services_refuse_amounts_beyond_the_maximum(write):
+    factories.campaign(title="Running")
+    with pytest.raises(services.LedgerError):
+        write()
+    assert not Donation.objects.exists() and not Adjustment.objects.exists()
+
+
+def test_the_database_refuses_amounts_its_columns_cannot_give_back():
+    now = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    # SQLite: the check constraint; PostgreSQL: the column's precision too.
+    with pytest.raises((IntegrityError, DataError)), transaction.atomic():
+        Donation.objects.create(
+            provider="manual",
+            transaction_id="x",
+            amount=Decimal("1e12"),
+            currency="USD",
+            original_amount=Decimal("10"),
+            original_currency="USD",
+            received_at=now,
+            month=now.date(),
+        )

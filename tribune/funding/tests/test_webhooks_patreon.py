@@ -122,3 +122,12 @@ def test_malformed_body_gets_400(client):
     assert post(client, "[1, 2").status_code == 400
     assert post(client, member(cents=0)).status_code == 400
     assert not ProcessedEvent.objects.exists()
+
+
+@pytest.mark.parametrize("cents", [10**20, 10**30])
+def test_pledges_beyond_the_maximum_are_refused(client, cents):
+    response = post(client, member(cents=cents))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "amount_too_large"
+    assert not Donation.objects.exists() and not ProcessedEvent.objects.exists()
+    assert client.get("/support/progress.json").status_code == 200

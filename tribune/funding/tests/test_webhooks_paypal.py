@@ -223,3 +223,12 @@ def test_malformed_and_unknown_events(client, paypal, caplog):
     response = post(client, unknown)
     assert response.status_code == 200 and response.json()["outcome"] == "ignored"
     assert not ProcessedEvent.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["1000000000000000000", "1e30", "1000000.00"])
+def test_captures_beyond_the_maximum_are_refused(client, paypal, value):
+    response = post(client, capture("CAP-HUGE", value))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "amount_too_large"
+    assert not Donation.objects.exists()
+    assert client.get("/support/progress.json").status_code == 200

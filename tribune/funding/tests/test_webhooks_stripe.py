@@ -335,3 +335,91 @@ def test_stripe_unreachable_for_the_rate_answers_503_and_records_nothing(
     response = se.deliver(client, eur(se.checkout_completed("pi_eur", 2000)))
     assert response.status_code == 503
     assert not Donation.objects.exists() and not ProcessedEvent.objects.exists()
+
+
+def test_signatures_dated_beyond_the_clock_skew_are_refused(client, campaign):
+    ahead = int(NOW.timestamp()) + 3600
+    response = se.deliver(client, se.checkout_completed("pi_1", 2500), timestamp=ahead)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_signature"
+    assert not Donation.objects.exists()
+    # A signing clock a little ahead is tolerated.
+    slightly = int(NOW.timestamp()) + 60
+    response = se.deliver(
+        client, se.checkout_completed("pi_2", 2500), timestamp=slightly
+    )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda cents: se.checkout_completed("pi_huge", cents),
+        lambda cents: se.invoice_paid("in_huge", "pi_huge", cents),
+        lambda cents: se.charge_refunded("pi_huge", cents, 0),
+        lambda cents: se.dispute("pi_huge", cents),
+    ],
+    ids=["checkout", "invoice", "charge", "dispute"],
+)
+@pytest.mark.parametrize("cents", [10**20, 10**30, 100_000_000])
+def test_amounts_beyond_the_maximum_are_refused_and_pages_still_answer(
+    client, campaign, caplog, make, cents
+):
+    caplog.set_level(logging.ERROR, logger="tribune.funding.webhooks")
+    response = se.deliver(client, make(cents))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "amount_too_large"
+    assert "refused" in caplog.text
+    assert not Donation.objects.exists() and not Adjustment.objects.exists()
+    assert not ProcessedEvent.objects.exists()
+    for url in ("/support/progress.json", "/support/"):
+        assert client.get(url).status_code == 200
+
+
+def test_the_largest_allowed_amount_is_recorded(client, campaign):
+    response = se.deliver(client, se.checkout_completed("pi_max", 99_999_999))
+    assert response.status_code == 200
+    assert Donation.objects.get().amount == Decimal("999999.99")
+
+
+def test_the_maximum_is_a_setting_per_currency(client, campaign, settings):
+    settings.FUNDING_MAX_MINOR_UNITS = {"USD": 10_000_00}
+    response = se.deliver(client, se.checkout_completed("pi_1", 10_000_01))
+    assert response.json()["error"]["code"] == "amount_too_large"
+    assert se.deliver(client, se.checkout_completed("pi_2", 10_000_00)).status_code == (
+        200
+    )
+
+
+def test_non_utf8_body_gets_400(client, campaign):
+    response = client.post(
+        "/support/webhooks/stripe/",
+        data=b"\xff\xfe{}",
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE="t=1,v1=deadbeef",
+    )
+    assert response.status_code == 400
+
+
+def test_the_rate_is_fetched_by_a_task_never_inside_the_request(
+    client, campaign, stripe_api, settings
+):
+    from django_tasks import default_task_backend
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }
+    event = eur(se.checkout_completed("pi_eur", 2000))
+    response = se.deliver(client, event)
+    # Stripe delivers the event again later; nothing is recorded meanwhile.
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "rate_pending"
+    assert stripe_api.requests == []
+    assert not Donation.objects.exists() and not ProcessedEvent.objects.exists()
+    (queued,) = default_task_backend.results
+    assert queued.task.name == "fetch_stripe_rate"
+    queued.task.call(*queued.args, **queued.kwargs)  # what the worker does
+    assert len(stripe_api.requests) == 1
+    assert se.deliver(client, event).status_code == 200
+    assert len(stripe_api.requests) == 1
+    assert Donation.objects.get().amount == Decimal("21.65")
