@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_percent
 from django.conf import settings
 from django.utils import translation
@@ -66,7 +66,13 @@ def countdown_text(
     loc = _babel_locale(locale)
     try:
         month_name = format_date(month, "LLLL", locale=loc) if month else ""
-        last = format_date(last_day, "d MMMM", locale=loc)
+        # Each language's own order and marks ("31. Dezember", "31 de diciembre");
+        # English keeps the day first, as the goal bar always said.
+        last = (
+            format_date(last_day, "d MMMM", locale=loc)
+            if loc.startswith("en")
+            else format_skeleton("dMMMM", last_day, locale=loc)
+        )
     except ValueError:
         month_name = format_date(month, "LLLL", locale="en") if month else ""
         last = format_date(last_day, "d MMMM", locale="en")

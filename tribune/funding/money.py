@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
@@ -62,10 +63,20 @@ def to_minor(amount: Decimal, currency: str) -> int:
     return int(scaled)
 
 
+_DECIMAL_COMMA = re.compile(r"[0-9]+,[0-9]{1,2}")
+
+
 def parse_amount(text: str) -> Decimal:
-    """Read a positive amount like "25" or "25.50"; reject anything else."""
+    """Read a positive amount like "25", "25.50" or "25,50"; reject anything else.
+
+    A comma followed by one or two digits is a decimal comma, as readers in most
+    of Europe write it; "1,000" stays an error rather than a guess.
+    """
+    raw = str(text).strip()
+    if _DECIMAL_COMMA.fullmatch(raw):
+        raw = raw.replace(",", ".")
     try:
-        value = Decimal(str(text).strip())
+        value = Decimal(raw)
     except InvalidOperation:
         raise MoneyError(f"{text!r} is not an amount") from None
     if not value.is_finite() or value <= 0:

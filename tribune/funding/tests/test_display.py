@@ -116,3 +116,18 @@ def test_monthly_campaign_ending_mid_month_counts_down_to_its_last_day():
         assert display.build_bar(ending, now=now, locale="en").countdown == (
             "3 days left until 20 November"
         )
+
+
+def test_dates_in_the_countdown_follow_each_languages_own_form():
+    import datetime as dt
+
+    from django.utils import translation
+
+    from tribune.funding import display, progress
+
+    state = progress.Countdown(state="open", days=3)
+    with translation.override("de"):
+        text = display.countdown_text(
+            state, month=None, last_day=dt.date(2026, 12, 31), locale="de"
+        )
+    assert "31. Dezember" in text

@@ -23,7 +23,9 @@ def test_to_minor_round_trips_and_refuses_fractions_of_a_cent():
         money.to_minor(Decimal("1.005"), "USD")
 
 
-@pytest.mark.parametrize("text", ["", "abc", "0", "-5", "NaN", "Infinity", "1.234"])
+@pytest.mark.parametrize(
+    "text", ["", "abc", "0", "-5", "NaN", "Infinity", "1.234", "1,000", "1,2,3", ",5"]
+)
 def test_parse_amount_rejects_non_positive_or_malformed(text):
     with pytest.raises(money.MoneyError):
         money.parse_amount(text)
@@ -32,6 +34,11 @@ def test_parse_amount_rejects_non_positive_or_malformed(text):
 def test_parse_amount_accepts_whole_and_cents():
     assert money.parse_amount(" 25 ") == Decimal("25.00")
     assert money.parse_amount("25.5") == Decimal("25.50")
+
+
+def test_parse_amount_reads_a_decimal_comma():
+    assert money.parse_amount("12,50") == Decimal("12.50")
+    assert money.parse_amount(" 7,5 ") == Decimal("7.50")
 
 
 def test_convert_rounds_half_to_even_at_the_cent():
