@@ -76,7 +76,9 @@ def test_compiled_catalogue_matches_its_source(language):
         flat(m.id): flat(m.string) for m in _catalogue(language) if m.id and not m.fuzzy
     }
     compiled = {flat(m.id): flat(m.string) for m in _catalogue(language, "mo") if m.id}
-    assert compiled == source, f"run: cd tribune && tribune compilemessages -l {language}"
+    assert compiled == source, (
+        f"run: cd tribune && tribune compilemessages -l {language}"
+    )
 
 
 @pytest.mark.django_db

@@ -132,3 +132,47 @@ def test_no_demo_page_scrolls_sideways_on_a_phone(live_server, browser) -> None:
     context.close()
     assert wide == []
     assert bottom <= 740
+
+
+SHIPPED_LANGUAGES = ["de", "es", "fr", "uk"]
+
+
+def _pages_in_every_language(settings) -> list[tuple[str, str]]:
+    settings.LANGUAGES = [("en", "English"), *((c, c) for c in SHIPPED_LANGUAGES)]
+    article = ArticlePage.objects.live().first()
+    return [
+        (language, url)
+        for language in SHIPPED_LANGUAGES
+        for url in ["/", article.url, "/support/", "/search/?q=bridge"]
+    ]
+
+
+@pytest.mark.django_db
+def test_pages_in_every_shipped_language_are_valid_html5(client, settings) -> None:
+    _load_demo()
+    funding_content.load()
+    pages = []
+    for language, url in _pages_in_every_language(settings):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200, (language, url)
+        assert f'<html lang="{language}"'.encode() in response.content
+        pages.append((f"{url} [{language}]", response.content))
+    assert html5_errors(pages) == []
+
+
+@pytest.mark.browser
+@live_db
+def test_pages_in_every_shipped_language_have_no_serious_accessibility_violations(
+    live_server, browser, settings
+) -> None:
+    _load_demo()
+    funding_content.load()
+    failures = []
+    for language, url in _pages_in_every_language(settings):
+        context = browser.new_context(bypass_csp=True, locale=language)
+        tab = context.new_page()
+        tab.goto(live_server.url + url)
+        assert tab.locator("html").get_attribute("lang") == language
+        failures += [(language, v) for v in axe_violations(tab)]
+        context.close()
+    assert failures == []
