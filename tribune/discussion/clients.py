@@ -74,7 +74,10 @@ def ensure_guest(request: HttpRequest, viewer: Viewer) -> Viewer:
     """
     if viewer.key is not None:
         return viewer
-    rules = DiscussionSettings.for_request(request)
+    try:
+        rules = DiscussionSettings.for_request(request)
+    except DiscussionSettings.DoesNotExist:  # no site answers this host: defaults
+        rules = DiscussionSettings()
     if not ratelimit.hit(
         scope="discussion.guest.ip",
         key=ratelimit.client_key(client_ip(request)),

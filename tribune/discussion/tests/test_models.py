@@ -17,6 +17,8 @@ def test_an_editor_changes_the_limits_against_abuse_in_site_settings(client):
     form = {
         "comments": "open",
         "moderation": ModerationPolicy.PUBLISH,
+        "spam_likely": "spam",
+        "spam_possible": "hold",
         "held_words": "",
         "max_links": 3,
         "reports_to_hide": 4,

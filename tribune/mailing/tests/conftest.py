@@ -175,6 +175,15 @@ def tribune_process(
         environ["EMAIL_URL"] = f"smtp://127.0.0.1:{smtp.port}"
     if redis_url is not None:
         environ["REDIS_URL"] = redis_url
+        # With Redis, RQ's apps join INSTALLED_APPS; their tables must exist
+        # before the worker's start-up check (core/startup.py) lets it run.
+        subprocess.run(
+            [sys.executable, "-m", "tribune", "migrate", "--verbosity", "0"],
+            cwd=ROOT,
+            env=environ,
+            check=True,
+            timeout=300,
+        )
     return subprocess.Popen(
         [sys.executable, "-m", "tribune", *args],
         cwd=ROOT,

@@ -118,6 +118,11 @@ services.queue_email(to="reader@example.org", subject="Via Redis",
 def test_mail_goes_through_redis_and_the_rq_worker(
     smtp_settings: SMTPServer, redis_url: str, tmp_path: Path
 ) -> None:
+    # RQ's apps join INSTALLED_APPS with Redis; the worker checks their tables.
+    migrated = _tribune(
+        ["migrate", "--verbosity", "0"], smtp_settings, redis_url, tmp_path
+    )
+    assert migrated.returncode == 0, migrated.stderr
     queued = _tribune(["shell", "-c", QUEUE], smtp_settings, redis_url, tmp_path)
     assert queued.returncode == 0, queued.stderr
     assert OutboundEmail.objects.get().status == OutboundEmail.Status.QUEUED

@@ -28,8 +28,9 @@ DEMO_SITE = "http://127.0.0.1:8000"
 
 
 def run_worker_printing(var_dir: Path, follow_ups: int = 0) -> str:
-    """Run `tribune worker` as `make run` does (no SMTP: mail is printed), for
-    the tasks waiting now (Wagtail's own included) and `follow_ups` they add."""
+    """Run `tribune worker` as `make run` does (no SMTP: mail is written under
+    var/mail/), for the tasks waiting now (Wagtail's own included) and
+    `follow_ups` they add; returns the mail it wrote."""
     tasks = DBTaskResult.objects.ready().count() + follow_ups
     keep = {"PATH", "HOME", "LANG", "VIRTUAL_ENV"}
     environ = {k: v for k, v in os.environ.items() if k in keep}
@@ -50,11 +51,15 @@ def run_worker_printing(var_dir: Path, follow_ups: int = 0) -> str:
         check=False,
     )
     assert worker.returncode == 0, worker.stderr.decode()
-    return worker.stdout.decode()
+    written = ""
+    for path in sorted((var_dir / "mail").glob("*.log")):
+        written += path.read_text()
+        path.unlink()  # the next run returns only what it wrote
+    return written
 
 
 def messages_in(printed: str) -> list[email.message.EmailMessage]:
-    """The messages Django's console backend printed, parsed."""
+    """The messages Django's file (or console) backend wrote, parsed."""
     blocks = re.split(r"^-{79}$", printed, flags=re.MULTILINE)
     return [
         email.message_from_string(block.strip(), policy=email.policy.default)  # type: ignore[misc]
