@@ -8,6 +8,18 @@ from __future__ import annotations
 MAX_ID = 2**63 - 1
 
 
+def parse_id(text: str | None) -> int | None:
+    """An id from a query string or form field, or None when it names no row.
+
+    Only ASCII digits count ("²".isdigit() is true, but int() refuses it), and
+    only numbers a 64-bit column can hold.
+    """
+    if not text or not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 class IdConverter:
     """`<id:name>`: a database id, a positive integer a column can hold.
 

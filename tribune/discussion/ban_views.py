@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tribune.core import clock
+from tribune.core.converters import parse_id
 from tribune.discussion import bans, networks, selectors
 from tribune.discussion.errors import DiscussionError
 from tribune.discussion.models import Ban, BanMode, Comment
@@ -121,10 +122,10 @@ def ban_list(request: HttpRequest) -> HttpResponse:
 @moderator_required
 def ban_create(request: HttpRequest) -> HttpResponse:
     """A new ban, filled in from a comment's author when `?comment=<id>` is given."""
-    comment_id = request.GET.get("comment", "")
+    comment_id = parse_id(request.GET.get("comment"))
     comment = (
         get_object_or_404(Comment.objects.select_related("author"), pk=comment_id)
-        if comment_id.isdigit()
+        if comment_id is not None
         else None
     )
     initial = _initial_from(comment) if comment else {}

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tribune.core.converters import parse_id
 from tribune.discussion import (
     clients,
     fragments,
@@ -122,7 +123,11 @@ def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponse
 def passage_comments(request: HttpRequest, page_id: int) -> HttpResponseBase:
     """The conversations of one passage (`?c=<id>&c=<id>`), for the marker's panel."""
     page = views._article(page_id)
-    ids = [int(i) for i in request.GET.getlist("c")[:MAX_IDS] if i.isdigit()]
+    ids = [
+        i
+        for i in (parse_id(raw) for raw in request.GET.getlist("c")[:MAX_IDS])
+        if i is not None
+    ]
     viewer = clients.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(page, rules)

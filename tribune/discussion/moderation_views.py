@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tribune.core.converters import parse_id
 from tribune.discussion import inline, selectors, services
 from tribune.discussion.errors import DiscussionError
 from tribune.discussion.models import Action, Comment, HeldReason, Status
@@ -108,7 +109,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     by_score = request.GET.get("sort") == "score"
     listing = selectors.list_moderation_queue(
         status=status,
-        thread_id=int(thread_id) if thread_id and thread_id.isdigit() else None,
+        thread_id=parse_id(thread_id),
         email=email,
         by_spam_score=by_score,
     )
@@ -144,7 +145,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @moderator_required
 def act(request: HttpRequest) -> HttpResponse:
     """Approve, mark as spam, delete or hold the selected comments (one or many)."""
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [i for i in map(parse_id, request.POST.getlist("ids")) if i is not None]
     try:
         action = Action(request.POST.get("action", ""))
     except ValueError:

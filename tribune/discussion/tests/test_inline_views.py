@@ -184,6 +184,15 @@ def test_passage_comments_fragment_shows_conversations_of_a_passage(client, repo
     assert f"comment-{other.pk}" not in html
 
 
+@pytest.mark.parametrize("raw", ["\u00b2", "9" * 25, "0", "-3", "x"])
+def test_passage_comments_with_ids_that_name_no_row_answer_normally(
+    client, report, raw
+):
+    # "²".isdigit() is true but int() refuses it; 25 digits overflow the column.
+    response = client.get(f"/comments/{report.pk}/passage-comments/", {"c": raw})
+    assert response.status_code == 200
+
+
 def test_article_page_with_inline_feedback_keeps_its_query_count(
     client, report, django_assert_max_num_queries
 ) -> None:
