@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections, connections
+from django_tasks_db.management.commands import db_worker
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,17 @@ def _run_rq(max_tasks: int | None) -> None:
         delay = min(delay * 2, 10.0)
 
 
+class _DatabaseWorker(db_worker.Command):
+    """django-tasks' database worker, quiet unless asked: at the default
+    verbosity only warnings and failed tasks are logged; `-v 2` logs each task."""
+
+    def configure_logging(self, verbosity: int) -> None:
+        super().configure_logging(max(verbosity - 1, 1))
+        if verbosity <= 1:
+            for name in (db_worker.TASKS_LOGGER, "django_tasks_db"):
+                logging.getLogger(name).setLevel(logging.WARNING)
+
+
 class Command(BaseCommand):
     help = "Run background tasks and periodic commands (scheduled pages, mail)."
 
@@ -129,6 +141,8 @@ class Command(BaseCommand):
             worker_options: dict[str, Any] = {"queue_name": "*"}
             if options["max_tasks"] is not None:
                 worker_options["max_tasks"] = options["max_tasks"]
-            call_command("db_worker", **worker_options)
+            call_command(
+                _DatabaseWorker(), verbosity=options["verbosity"], **worker_options
+            )
         finally:
             stop.set()
