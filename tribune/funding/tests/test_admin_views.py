@@ -266,7 +266,7 @@ def test_manual_entry_beyond_the_currency_maximum_is_a_field_error(editor_client
     }
     response = editor_client.post(reverse("funding_admin:record"), payload)
     assert response.status_code == 200
-    assert "At most 999999.99 USD" in " ".join(
+    assert "At most $999,999.99 in one entry." in " ".join(
         response.context["form"].errors["amount"]
     )
     assert not Donation.objects.exists()
