@@ -345,3 +345,11 @@ def test_ledger_amounts_use_the_site_money_format(editor_client):
     html = editor_client.get(reverse("funding_admin:ledger")).content.decode()
     assert "$1,800.00" in html
     assert "1800.00 USD" not in html and "1800.00" not in html
+
+
+def test_campaign_list_shows_the_goal_in_the_money_format(editor_client):
+    factories.campaign(goal=Decimal("1800"))
+    html = editor_client.get(
+        reverse("wagtailsnippets_funding_campaign:list")
+    ).content.decode()
+    assert "$1,800.00" in html and "1800.00" not in html
