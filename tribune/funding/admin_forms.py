@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tribune.funding import conf, money
+from tribune.funding import conf, display, money
 from tribune.funding.models import Adjustment, Donation, Provider
 
 MANUAL_METHODS = [
@@ -93,8 +93,12 @@ class ManualDonationForm(forms.Form):
             if amount > ceiling:
                 self.add_error(
                     "amount",
-                    _("At most %(max)s %(currency)s in one entry.")
-                    % {"max": ceiling, "currency": currency},
+                    _("At most %(max)s in one entry.")
+                    % {
+                        "max": money.format_exact(
+                            ceiling, currency, display.active_locale()
+                        )
+                    },
                 )
         if (
             currency
@@ -140,7 +144,8 @@ class LedgerFilterForm(forms.Form):
     month = forms.CharField(
         label=_("Month"),
         required=False,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-11"}),
+        # A month picker; HTML allows no placeholder on it.
+        widget=forms.TextInput(attrs={"type": "month"}),
     )
     provider = forms.ChoiceField(
         label=_("Provider"), required=False, choices=[("", _("All")), *Provider.choices]

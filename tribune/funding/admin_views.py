@@ -6,9 +6,10 @@ import csv
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterator
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 
+from babel.dates import format_skeleton
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tribune.core import clock
-from tribune.funding import charts, progress, selectors, services
+from tribune.funding import charts, display, money, progress, selectors, services
 from tribune.funding.admin_forms import (
     LedgerFilterForm,
     ManualDonationForm,
@@ -54,6 +55,14 @@ def require_perm(permission: str) -> Callable[[View], View]:
     return decorate
 
 
+def _short_date(day: dt.date, *, locale: str) -> str:
+    """A day as the editor's language writes it briefly ("Nov 16", "16. Nov.")."""
+    try:
+        return format_skeleton("MMMd", day, locale=locale)
+    except ValueError:
+        return format_skeleton("MMMd", day, locale="en")
+
+
 @require_perm("funding.view_donation")
 def dashboard(request: HttpRequest) -> HttpResponse:
     """This month against a straight-line pace, past months, top-line numbers."""
@@ -62,6 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if campaign is not None:
         now = clock.now()
         tz = selectors.site_tz()
+        locale = display.active_locale()
         if campaign.window == campaign.Window.MONTHLY:
             month = progress.month_of(now, tz)
             months = [month]
@@ -79,12 +89,34 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             report = selectors.get_window_report(
                 campaign=campaign, month=window, now=now
             )
+            first_day, _end = (
+                progress.month_window(window, tz)
+                if window is not None
+                else selectors.window_of(campaign, now)[:2]
+            )
             reports.append(
                 {
                     "report": report,
-                    "chart": charts.build(report.daily, report.days, report.goal),
+                    "chart": charts.build(
+                        report.daily,
+                        report.days,
+                        report.goal,
+                        first_day=first_day.astimezone(tz).date(),
+                        money=partial(
+                            money.format_amount,
+                            currency=campaign.currency,
+                            locale=locale,
+                        ),
+                        exact=partial(
+                            money.format_exact,
+                            currency=campaign.currency,
+                            locale=locale,
+                        ),
+                        day_label=partial(_short_date, locale=locale),
+                    ),
                     "percent": progress.percent(report.raised, report.goal),
                     "ahead": report.raised - report.pace,
+                    "behind": report.pace - report.raised,
                 }
             )
     return render(
@@ -226,8 +258,12 @@ def record(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Recorded %(amount)s %(currency)s.")
-                % {"amount": donation.amount, "currency": donation.currency},
+                _("Recorded %(amount)s.")
+                % {
+                    "amount": money.format_exact(
+                        donation.amount, donation.currency, display.active_locale()
+                    )
+                },
             )
             return HttpResponseRedirect(reverse("funding_admin:ledger"))
     return render(request, "funding/admin/record.html", {"form": form})

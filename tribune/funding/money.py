@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import parse_pattern
@@ -125,13 +126,30 @@ def convert(amount: Decimal, rate: Decimal) -> Decimal:
     return converted.quantize(CENT, rounding=ROUND_HALF_EVEN)
 
 
-def format_amount(amount: Decimal, currency: str, locale: str) -> str:
-    """Format for the locale, whole amounts without decimals ("$1,800", "1.800 $")."""
+def _pattern_for(locale: str) -> tuple[Locale, Any]:
     try:
         babel_locale = Locale.parse(locale.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         babel_locale = Locale.parse("en")
-    pattern = parse_pattern(babel_locale.currency_formats["standard"].pattern)
+    return babel_locale, parse_pattern(
+        babel_locale.currency_formats["standard"].pattern
+    )
+
+
+def format_amount(amount: Decimal, currency: str, locale: str) -> str:
+    """Format for the locale, whole amounts without decimals ("$1,800", "1.800 $")."""
+    babel_locale, pattern = _pattern_for(locale)
     whole = amount == amount.to_integral_value()
     pattern.frac_prec = (0, 0) if whole else (2, 2)
+    return pattern.apply(amount, babel_locale, currency=currency, currency_digits=False)
+
+
+def format_exact(amount: Decimal, currency: str, locale: str) -> str:
+    """Format for the locale with every minor unit ("$1,800.00", "1.800,00 $").
+
+    For ledgers and reports, where cents matter and columns should line up.
+    """
+    babel_locale, pattern = _pattern_for(locale)
+    digits = exponent(currency)
+    pattern.frac_prec = (digits, digits)
     return pattern.apply(amount, babel_locale, currency=currency, currency_digits=False)

@@ -6,10 +6,11 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from tribune.funding import admin_views, services
+from tribune.funding import admin_views, display, money, services
 from tribune.funding.models import Campaign
 
 
@@ -20,8 +21,14 @@ class CampaignViewSet(SnippetViewSet):
     list_display = [
         "title",
         "window",
-        "goal",
-        "currency",
+        # The goal in the money format of the active language, like every admin amount.
+        Column(
+            "goal",
+            label=_("Goal"),
+            accessor=lambda campaign: money.format_exact(
+                campaign.goal, campaign.currency, display.active_locale()
+            ),
+        ),
         "starts_on",
         "ends_on",
         "is_active",

@@ -74,9 +74,9 @@ def test_dashboard_shows_progress_against_straight_line_pace_and_the_rule(
         response = editor_client.get(reverse("funding_admin:dashboard"))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "1200.00 USD" in html
+    assert "$1,200.00" in html and "1200.00 USD" not in html
     # 15.5 of 30 days gone on 16 November at noon: pace 1550, so 350 behind.
-    assert "1550.00 USD" in html and "350.00 behind" in html
+    assert "$1,550.00" in html and "$350.00 behind" in html
     assert "pending and failed payments never count" in html
     assert "<polyline" in html
     assert "New monthly supporters" in html
@@ -266,7 +266,7 @@ def test_manual_entry_beyond_the_currency_maximum_is_a_field_error(editor_client
     }
     response = editor_client.post(reverse("funding_admin:record"), payload)
     assert response.status_code == 200
-    assert "At most 999999.99 USD" in " ".join(
+    assert "At most $999,999.99 in one entry." in " ".join(
         response.context["form"].errors["amount"]
     )
     assert not Donation.objects.exists()
@@ -285,3 +285,71 @@ def test_manual_entry_whose_converted_amount_is_too_large_is_refused(editor_clie
     assert response.status_code == 200
     assert "too large" in " ".join(response.context["form"].non_field_errors())
     assert not Donation.objects.exists()
+
+
+def _chart_of(html: str) -> str:
+    start = html.index('<svg class="funding-admin__chart"')
+    return html[start : html.index("</svg>", start)]
+
+
+def test_dashboard_chart_has_axes_dates_money_ticks_legend_and_a_table(editor_client):
+    factories.campaign(goal=Decimal("3000"))
+    with time_machine.travel(dt.datetime(2026, 11, 3, 12, tzinfo=BERLIN), tick=False):
+        factories.donation("1800")
+    factories.donation("25.50")
+    response = editor_client.get(reverse("funding_admin:dashboard"))
+    html = response.content.decode()
+    chart = _chart_of(html)
+    # The y axis in the site's money format, from nothing to the goal.
+    for tick in ("$0", "$1,000", "$2,000", "$3,000"):
+        assert f">{tick}</text>" in chart
+    # The x axis names dates of the window.
+    assert ">Nov 1</text>" in chart and ">Nov 6</text>" in chart
+    # Values on hover.
+    assert "<title>Nov 3: $1,800.00 given, $1,800.00 raised so far</title>" in chart
+    assert "<title>Nov 16: $25.50 given, $1,825.50 raised so far</title>" in chart
+    # A legend for every mark.
+    legend = html[html.index('<ul class="funding-admin__legend">') :]
+    legend = legend[: legend.index("</ul>")]
+    for words in ("Raised so far", "Given that day", "Goal: $3,000.00", "pace"):
+        assert words in legend
+    # The same figures as a table, tied to the chart.
+    assert 'aria-describedby="funding-chart-1-table"' in chart
+    table = html[html.index('<table class="listing" id="funding-chart-1-table">') :]
+    table = table[: table.index("</table>")]
+    assert table.count('<th scope="row">') == 16  # 1 to 16 November
+    assert (
+        '<time datetime="2026-11-03">Nov 3</time></th><td>$1,800.00</td>'
+        "<td>$1,800.00</td><td>$300.00</td>"
+    ) in table
+    assert "<td>$25.50</td><td>$1,825.50</td><td>$1,600.00</td>" in table
+    assert "USD" not in chart + table
+
+
+def test_dashboard_money_and_dates_follow_the_active_language(editor_client, settings):
+    settings.LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+    factories.campaign(goal=Decimal("3000"))
+    factories.donation("1800")
+    response = editor_client.get(
+        reverse("funding_admin:dashboard"), HTTP_ACCEPT_LANGUAGE="de"
+    )
+    html = response.content.decode()
+    assert 'lang="de"' in html
+    chart = _chart_of(html)
+    assert "3.000\xa0$</text>" in chart
+    assert "1.800,00\xa0$" in html
+
+
+def test_ledger_amounts_use_the_site_money_format(editor_client):
+    factories.donation("1800")
+    html = editor_client.get(reverse("funding_admin:ledger")).content.decode()
+    assert "$1,800.00" in html
+    assert "1800.00 USD" not in html and "1800.00" not in html
+
+
+def test_campaign_list_shows_the_goal_in_the_money_format(editor_client):
+    factories.campaign(goal=Decimal("1800"))
+    html = editor_client.get(
+        reverse("wagtailsnippets_funding_campaign:list")
+    ).content.decode()
+    assert "$1,800.00" in html and "1800.00" not in html

@@ -48,3 +48,14 @@ def test_funding_pages_have_no_serious_accessibility_violations(
         failures += axe_violations(tab)
     context.close()
     assert failures == []
+
+
+@pytest.mark.django_db
+def test_funding_admin_pages_are_valid_html5(client: Client, admin_user) -> None:
+    _ledger()
+    client.force_login(admin_user)
+    urls = ["/admin/funding/", "/admin/funding/ledger/", "/admin/funding/wall/"]
+    responses = [(url, client.get(url)) for url in urls]
+    for url, response in responses:
+        assert response.status_code == 200, url
+    assert html5_errors((url, r.content) for url, r in responses) == []
