@@ -98,6 +98,12 @@ def test_moderator_clears_the_queue_with_the_keyboard(
     assert order == [x.pk for x in c]
     assert focused(page) == c[0].pk
 
+    # j and k move between comments.
+    page.keyboard.press("j")
+    assert focused(page) == c[1].pk
+    page.keyboard.press("k")
+    assert focused(page) == c[0].pk
+
     # ? hides and shows the help line.
     page.keyboard.press("?")
     page.wait_for_selector("#moderation-keys", state="hidden")
@@ -124,13 +130,12 @@ def test_moderator_clears_the_queue_with_the_keyboard(
         "rows => rows.map(r => Number(r.dataset.comment))",
     ) == [c[2].pk, c[4].pk]
     press(page, "s", gone=[c[2].pk, c[4].pk])
-    assert focused(page) == c[5].pk
-
-    # k moves back, x selects one by one, a approves the selection.
-    press(page, "k")
     assert focused(page) == c[3].pk
+
+    # x selects one by one, a approves the selection.
     page.keyboard.press("x")
     press(page, "j")
+    assert focused(page) == c[5].pk
     page.keyboard.press("x")
     press(page, "a", gone=[c[3].pk, c[5].pk])
 

@@ -76,11 +76,12 @@
     var data = new FormData();
     data.append("action", action);
     targets.forEach(function (row) { data.append("ids", row.dataset.comment); });
+    // The next comment is the first one below the focused one that stays,
+    // else the nearest one above it.
     var list = rows();
-    // The next comment is the first one after the last target that stays.
-    var after = list.slice(list.indexOf(targets[targets.length - 1]) + 1).filter(function (row) {
-      return targets.indexOf(row) < 0;
-    })[0] || list.filter(function (row) { return targets.indexOf(row) < 0; }).pop();
+    var at = Math.max(list.indexOf(current), 0);
+    var stays = function (row) { return targets.indexOf(row) < 0; };
+    var after = list.slice(at + 1).filter(stays)[0] || list.slice(0, at).filter(stays).pop();
     busy = true;
     post(actUrl, data).then(function (body) {
       targets.forEach(function (row) {
