@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -141,19 +141,33 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _wants_json(request: HttpRequest) -> bool:
+    # The queue's keyboard script asks for JSON; plain forms get a redirect.
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _error(request: HttpRequest, code: str, message: str) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"error": {"code": code, "message": message}}, status=400)
+    messages.error(request, message)
+    return HttpResponseRedirect(_back(request))
+
+
+def _ids(request: HttpRequest) -> list[int]:
+    return [i for i in map(parse_id, request.POST.getlist("ids")) if i is not None]
+
+
 @require_POST
 @moderator_required
 def act(request: HttpRequest) -> HttpResponse:
     """Approve, mark as spam, delete or hold the selected comments (one or many)."""
-    ids = [i for i in map(parse_id, request.POST.getlist("ids")) if i is not None]
+    ids = _ids(request)
     try:
         action = Action(request.POST.get("action", ""))
     except ValueError:
-        messages.error(request, _("Choose an action."))
-        return HttpResponseRedirect(_back(request))
+        return _error(request, "bad_action", _("Choose an action."))
     if not ids:
-        messages.error(request, _("Select at least one comment."))
-        return HttpResponseRedirect(_back(request))
+        return _error(request, "no_selection", _("Select at least one comment."))
     try:
         changed = services.moderate_comments(
             comment_ids=ids,
@@ -162,13 +176,33 @@ def act(request: HttpRequest) -> HttpResponse:
             note=request.POST.get("note", ""),
         )
     except DiscussionError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("%(action)s: %(n)d comment(s).")
-            % {"action": action.label, "n": len(changed)},
-        )
+        return _error(request, error.code or "invalid", error.message)
+    text = _("%(action)s: %(n)d comment(s).") % {
+        "action": action.label,
+        "n": len(changed),
+    }
+    if _wants_json(request):
+        return JsonResponse({"changed": [c.pk for c in changed], "message": text})
+    messages.success(request, text)
+    return HttpResponseRedirect(_back(request))
+
+
+@require_POST
+@moderator_required
+def undo(request: HttpRequest) -> HttpResponse:
+    """Put the given comments back in the status they had before the
+    moderator's last action on them (the queue's `u` key)."""
+    ids = _ids(request)
+    if not ids:
+        return _error(request, "no_selection", _("Select at least one comment."))
+    restored = services.undo_moderation(
+        comment_ids=ids,
+        moderator=request.user,  # type: ignore[arg-type]
+    )
+    text = _("Undone: %(n)d comment(s).") % {"n": len(restored)}
+    if _wants_json(request):
+        return JsonResponse({"restored": [c.pk for c in restored], "message": text})
+    messages.success(request, text)
     return HttpResponseRedirect(_back(request))
 
 
@@ -231,5 +265,6 @@ urlpatterns = [
     path("", queue, name="queue"),
     path("orphans/", orphans, name="orphans"),
     path("act/", act, name="act"),
+    path("undo/", undo, name="undo"),
     path("<id:comment_id>/", detail, name="detail"),
 ]

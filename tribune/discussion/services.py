@@ -604,6 +604,50 @@ def moderate_comments(
     return changed
 
 
+_STATUS_ACTION = {status: action for action, status in _ACTION_STATUS.items()}
+
+
+@transaction.atomic
+def undo_moderation(*, comment_ids: Iterable[int], moderator: User) -> list[Comment]:
+    """Put comments back in the status they had before this moderator's last
+    status change, logging the restoring step like any other moderation.
+
+    A comment is left alone when its last logged status change was not made by
+    `moderator` or when its status moved on since (someone else acted).
+    Precondition: the caller checked that `moderator` may moderate.
+    """
+    restored = []
+    for comment in Comment.objects.select_for_update().filter(pk__in=list(comment_ids)):
+        last = (
+            comment.moderation_actions.filter(action__in=list(_ACTION_STATUS))
+            .order_by("-created_at", "-id")
+            .first()
+        )
+        if (
+            last is None
+            or last.moderator_id != moderator.pk
+            or last.to_status != comment.status
+            or not last.from_status
+            or last.from_status == comment.status
+        ):
+            continue
+        before = Status(last.from_status)
+        if comment.status == Status.DELETED and comment.deleted_at is not None:
+            # Undoing a delete brings the comment back, not a tombstone.
+            comment.deleted_at = None
+            comment.save(update_fields=["deleted_at"])
+        restored.append(
+            _change_status(
+                comment,
+                before,
+                action=_STATUS_ACTION[before],
+                moderator=moderator,
+                note=_("Undo"),
+            )
+        )
+    return restored
+
+
 @transaction.atomic
 def moderate_edit_comment(
     *, comment: Comment, moderator: User, body: str, note: str = ""

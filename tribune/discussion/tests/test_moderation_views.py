@@ -46,6 +46,7 @@ def moderation_urls(comment):
         ("get", reverse("discussion_moderation:detail", args=[comment.pk])),
         ("post", reverse("discussion_moderation:detail", args=[comment.pk])),
         ("post", reverse("discussion_moderation:act")),
+        ("post", reverse("discussion_moderation:undo")),
     ]
 
 
@@ -183,3 +184,84 @@ def test_detail_shows_who_reported_from_which_network(client, moderator):
     assert "2001:db8:5:6::/64" in page
     assert "192.0.2.4" in page
     assert "not counted (new guest)" in page
+
+
+def test_keyboard_actions_get_json_and_errors_as_json(client, held, moderator):
+    client.force_login(moderator)
+    url = reverse("discussion_moderation:act")
+    json = {"HTTP_ACCEPT": "application/json"}
+    response = client.post(url, {"ids": [held[0].pk], "action": "spam"}, **json)
+    assert response.status_code == 200
+    assert response.json()["changed"] == [held[0].pk]
+    response = client.post(url, {"ids": [held[0].pk], "action": "boom"}, **json)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_action"
+    response = client.post(url, {"action": "approve"}, **json)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "no_selection"
+    response = client.post(reverse("discussion_moderation:undo"), {}, **json)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "no_selection"
+
+
+def test_undo_restores_the_previous_status_and_logs_it(client, held, moderator):
+    client.force_login(moderator)
+    client.post(
+        reverse("discussion_moderation:act"),
+        {"ids": [c.pk for c in held[:2]], "action": "approve"},
+    )
+    # Without JavaScript the undo is a plain form post with a redirect.
+    response = client.post(
+        reverse("discussion_moderation:undo"), {"ids": [c.pk for c in held[:2]]}
+    )
+    assert response.status_code == 302
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert [statuses[c.pk] for c in held] == ["pending", "pending", "pending"]
+    assert held[0].thread.__class__.objects.get(pk=held[0].thread_id).comment_count == 0
+    last = ModerationAction.objects.filter(comment=held[0]).first()
+    assert last is not None
+    assert (last.action, last.from_status, last.to_status, last.moderator) == (
+        Action.HOLD,
+        Status.APPROVED,
+        Status.PENDING,
+        moderator,
+    )
+
+
+def test_undo_leaves_another_moderators_action_alone(client, held, moderator):
+    other = factories.user(is_staff=True, is_superuser=True)
+    services.moderate_comments(
+        comment_ids=[held[0].pk], action=Action.DELETE, moderator=other
+    )
+    client.force_login(moderator)
+    response = client.post(
+        reverse("discussion_moderation:undo"),
+        {"ids": [held[0].pk]},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.json()["restored"] == []
+    held[0].refresh_from_db()
+    assert held[0].status == Status.DELETED
+
+
+def test_undo_of_a_delete_brings_the_comment_back(held, moderator):
+    services.moderate_comments(
+        comment_ids=[held[0].pk], action=Action.DELETE, moderator=moderator
+    )
+    restored = services.undo_moderation(comment_ids=[held[0].pk], moderator=moderator)
+    assert [c.pk for c in restored] == [held[0].pk]
+    held[0].refresh_from_db()
+    assert (held[0].status, held[0].deleted_at) == (Status.PENDING, None)
+    # The undo is itself a logged step, so undoing again redoes the delete.
+    again = services.undo_moderation(comment_ids=[held[0].pk], moderator=moderator)
+    assert [c.status for c in again] == [Status.DELETED]
+
+
+def test_queue_page_loads_the_keyboard_script_without_inline_code(
+    client, held, moderator
+):
+    client.force_login(moderator)
+    page = client.get(reverse("discussion_moderation:queue")).content.decode()
+    assert "discussion/moderation.js" in page
+    assert 'id="moderation-keys" hidden' in page
+    assert f'data-comment="{held[0].pk}"' in page
