@@ -495,6 +495,15 @@ class Fault:
     note: str = ""
 
 
+def pages_ok_during(records: list[Record], fault: Fault) -> str:
+    """Share of article pages answered 200 between the fault's start and end."""
+    pages = [r for r in records if r.kind == "page" and fault.start <= r.at <= fault.end]
+    if not pages:
+        return "-"
+    ok = sum(r.outcome == "ok" for r in pages)
+    return f"{100 * ok / len(pages):.1f}% of {len(pages)}"
+
+
 def recovery_after(records: list[Record], fault: Fault, until: float) -> float | None:
     """Seconds from the fault's start until 2 s without any failed request."""
     times = sorted((r.at, r.outcome != "ok") for r in records if r.at >= fault.start)
@@ -808,10 +817,11 @@ def main() -> None:
     print(
         table(
             [
-                ("fault", "recovery", "note"),
+                ("fault", "pages 200 while it lasts", "recovery", "note"),
                 *[
                     (
                         f.name,
+                        pages_ok_during(faulted, f),
                         "not within the run"
                         if f.recovery is None
                         else f"{f.recovery:.1f} s",
