@@ -60,7 +60,7 @@ def post_reply(client: Client, article, parent_id=None, **fields) -> None:
     if parent_id:
         data["parent"] = parent_id
     response = client.post(reverse("discussion:post", args=[article.pk]), data)
-    assert response.status_code == 302, response.content.decode()[:500]
+    assert response.status_code == 303, response.content.decode()[:500]
 
 
 def test_guest_subscribes_confirms_and_receives_a_reply_then_unsubscribes_in_one_click(
