@@ -229,7 +229,7 @@ def test_twenty_parallel_subscribe_requests_send_one_confirmation(
     for thread in threads:
         thread.join()
     assert errors == []
-    assert statuses == [200] * 20
+    assert statuses == [303] * 20
     assert OutboundEmail.objects.filter(recipient="target@example.org").count() == 1
     run_worker()
     assert [r.rcpt_tos for r in smtp_settings.received] == [["target@example.org"]]
