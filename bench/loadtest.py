@@ -497,7 +497,9 @@ class Fault:
 
 def pages_ok_during(records: list[Record], fault: Fault) -> str:
     """Share of article pages answered 200 between the fault's start and end."""
-    pages = [r for r in records if r.kind == "page" and fault.start <= r.at <= fault.end]
+    pages = [
+        r for r in records if r.kind == "page" and fault.start <= r.at <= fault.end
+    ]
     if not pages:
         return "-"
     ok = sum(r.outcome == "ok" for r in pages)

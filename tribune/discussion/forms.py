@@ -105,6 +105,20 @@ class CommentForm(forms.Form):
         field = error.field if error.field in self.fields else None
         self.add_error(field, error.message)
 
+    def focus_first_error(self) -> None:
+        """Give the first visible field with an error `autofocus`, else the body.
+
+        Without JavaScript this is what puts the reader back at the form, on the
+        field to fix, when the refused form is shown again.
+        """
+        invalid = [
+            name
+            for name, field in self.fields.items()
+            if name in self.errors and name != HONEYPOT and not field.widget.is_hidden
+        ]
+        name = invalid[0] if invalid else "body"
+        self.fields[name].widget.attrs["autofocus"] = True
+
     def refresh_token(self) -> None:
         """Give a re-displayed form a new timestamp so it can be sent again."""
         data = dict(self.data.items())

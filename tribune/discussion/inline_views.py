@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -101,9 +101,7 @@ def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponse
         else:
             if not signed_in and data.get("verify_email"):
                 views.ask_verification(comment)
-            response = HttpResponseRedirect(
-                views.comment_url(page, comment.pk, request)
-            )
+            response = views.see_other(views.comment_url(page, comment.pk, request))
             clients.remember_guest(response, viewer)
             return response
     return render(

@@ -64,6 +64,12 @@ def comment_url(page: ArticlePage, comment_id: int, request: HttpRequest) -> str
     return f"{page.get_url(request)}?{query}#comment-{comment_id}"
 
 
+def see_other(url: str) -> HttpResponseRedirect:
+    """303 to `url` after a successful POST, so reloading the result does not
+    send the form again."""
+    return HttpResponseRedirect(url, status=303)
+
+
 def _context_state(request: HttpRequest, page: ArticlePage) -> tuple[Any, str]:
     rules = selectors.get_settings_for_request(request)
     return rules, selectors.get_state(page, rules)
@@ -104,10 +110,11 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
         else:
             if not signed_in and data.get("verify_email"):
                 ask_verification(comment)
-            response = HttpResponseRedirect(comment_url(page, comment.pk, request))
+            response = see_other(comment_url(page, comment.pk, request))
             clients.remember_guest(response, viewer)
             return response
     # Serve the report again, with this form and its errors in the comment section.
+    form.focus_first_error()
     request.discussion_form = form  # type: ignore[attr-defined]
     response = page.serve(request)
     response.status_code = 400
@@ -155,7 +162,7 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
         )
     except DiscussionError as error:
         return _problem(request, page, comment, error)
-    response = HttpResponseRedirect(comment_url(page, comment.pk, request))
+    response = see_other(comment_url(page, comment.pk, request))
     clients.remember_guest(response, viewer)
     return response
 
@@ -195,7 +202,7 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
             except DiscussionError as error:
                 form.add_error("body" if error.field == "body" else None, error.message)
             else:
-                return HttpResponseRedirect(comment_url(page, comment.pk, request))
+                return see_other(comment_url(page, comment.pk, request))
     else:
         if not policies.can_edit(comment, viewer):
             return _problem(
@@ -226,7 +233,7 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponseBase:
             services.delete_comment(comment=comment, viewer=viewer)
         except DiscussionError as error:
             return _problem(request, page, comment, error)
-        return HttpResponseRedirect(comment_url(page, comment.pk, request))
+        return see_other(comment_url(page, comment.pk, request))
     if not policies.can_delete(comment, viewer):
         return _problem(
             request,
@@ -258,13 +265,15 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponseBase:
             )
         except DiscussionError as error:
             return _problem(request, page, comment, error)
-        response = render(
+        response = see_other(f"{request.path}?{urlencode({'sent': 1})}")
+        clients.remember_guest(response, viewer)
+        return response
+    if request.GET.get("sent") == "1":
+        return render(
             request,
             "discussion/reported.html",
             {"article": page, "back": comment_url(page, comment.pk, request)},
         )
-        clients.remember_guest(response, viewer)
-        return response
     return render(
         request,
         "discussion/report.html",

@@ -9,12 +9,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+)
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from tribune.core import clock
 from tribune.discussion import clients
@@ -57,11 +63,36 @@ def _listed(subscriptions: Any) -> list[dict[str, Any]]:
     return [{"item": s, "text": describe(s)} for s in subscriptions]
 
 
-@require_POST
-def subscribe(request: HttpRequest, page_id: int) -> HttpResponse:
-    """The subscribe bar: guests get a confirmation mail, accounts are subscribed."""
+# Carries the address from a successful subscribe POST to the page its 303 leads
+# to, so that reloading that page does not subscribe again; never in the URL.
+_REQUESTED_COOKIE = "tribune_subscribed"
+_REQUESTED_SALT = "tribune.subscriptions.requested"
+_REQUESTED_SECONDS = 600
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest, page_id: int) -> HttpResponseBase:
+    """The subscribe bar: guests get a confirmation mail, accounts are subscribed.
+
+    A GET shows what the last successful POST from this browser asked for.
+    """
     page = _article(page_id, request)
     user = request.user if request.user.is_authenticated else None
+    if request.method == "GET":
+        email = request.get_signed_cookie(
+            _REQUESTED_COOKIE,
+            default="",
+            salt=_REQUESTED_SALT,
+            max_age=_REQUESTED_SECONDS,
+        )
+        if not email:
+            return HttpResponseRedirect(page.get_url(request), status=303)
+        return render(
+            request,
+            "subscriptions/requested.html",
+            {"article": page, "email": email, "guest": user is None},
+        )
     form = SubscribeForm(request.POST, signed_in=user is not None, auto_id="sub_%s")
     if not throttle.allow_request(ip=clients.client_ip(request)):
         form.is_valid()
@@ -94,11 +125,18 @@ def subscribe(request: HttpRequest, page_id: int) -> HttpResponse:
             field = error.field if error.field in form.fields else None
             form.add_error(field, error.message)
         else:
-            return render(
-                request,
-                "subscriptions/requested.html",
-                {"article": page, "email": email, "guest": user is None},
+            response = HttpResponseRedirect(request.path, status=303)
+            response.set_signed_cookie(
+                _REQUESTED_COOKIE,
+                email,
+                salt=_REQUESTED_SALT,
+                max_age=_REQUESTED_SECONDS,
+                path=request.path,
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
             )
+            return response
     return render(
         request,
         "subscriptions/subscribe.html",

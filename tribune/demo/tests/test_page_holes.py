@@ -71,7 +71,7 @@ def _post_over_http(article) -> None:
             "nickname": "",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
 
 
 def _stored_before_cleaning(article) -> None:

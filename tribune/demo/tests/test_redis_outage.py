@@ -48,7 +48,7 @@ def test_comment_is_stored_and_answered_when_the_task_queue_is_down(
             "nickname": "",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     comment = Comment.objects.get(body_markdown="Posted while the queue was down.")
     # Not told yet: requeue_announcements enqueues it once the queue is back.
     assert Announcement.objects.get(comment=comment).done_at is None

@@ -211,3 +211,38 @@ def test_script_shows_errors_by_the_field_and_keeps_the_text(
     expect(page.locator("[data-error-for=email]")).to_have_text("")
     assert Comment.objects.count() == 1
     assert page.errors == []
+
+
+def test_refused_post_without_javascript_focuses_the_field_to_fix(
+    browser, live_server, settings
+):
+    # Issue 17: on a long report the form sits far below the fold.
+    settings.DISCUSSION_RATE_PER_IP_PER_MINUTE = 100_000
+    factories.rules()
+    long_report = newsroom.article(
+        title="A long report",
+        paragraphs=tuple(f"Paragraph {n} of a long report. " * 12 for n in range(40)),
+    )
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": 390, "height": 700}
+    )
+    tab = context.new_page()
+    tab.goto(live_server.url + long_report.url)
+    fill_guest(tab, "Typed before the mistake.", name="Nojs")
+    tab.fill("#id_email", "")
+    tab.click("text=Post comment")
+    assert tab.evaluate("document.activeElement.id") == "id_email"
+    expect(tab.locator("#comment-form-errors")).to_be_in_viewport()
+    expect(tab.locator("#comment-form-errors")).to_contain_text(
+        "Please give your email address"
+    )
+    expect(tab.locator("#id_email")).to_be_in_viewport()
+    assert tab.input_value("#id_body") == "Typed before the mistake."
+    tab.fill("#id_email", "nojs@example.org")
+    tab.click("text=Post comment")
+    comment = Comment.objects.get()
+    assert tab.url.endswith(f"#comment-{comment.pk}")
+    # The answer was a redirect: reloading fetches the page and posts nothing.
+    tab.reload()
+    assert Comment.objects.count() == 1
+    context.close()

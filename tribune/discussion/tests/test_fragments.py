@@ -82,7 +82,7 @@ def test_cached_vote_forms_carry_the_readers_own_csrf_token(article):
         reverse("discussion:vote", args=[comment.pk]),
         {"value": "up", "csrfmiddlewaretoken": token},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
 
 
 @pytest.mark.parametrize("prefix", ["/", "/news/"])

@@ -124,7 +124,7 @@ def test_no_js_form_posts_a_comment_on_the_whole_paragraph(client, report) -> No
             "notify": "none",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     comment = Comment.objects.get()
     assert comment.passage_exact == SECOND
     assert comment.passage_state == PassageState.ANCHORED

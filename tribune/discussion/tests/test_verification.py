@@ -144,7 +144,7 @@ def test_a_verified_address_trusts_the_browser_that_asked(article):
 
 def test_asking_through_the_form_mails_a_link(article):
     response = form_post(Client(), article, "form@example.org", verify_email="on")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert OutboundEmail.objects.filter(recipient="form@example.org").count() == 1
 
 

@@ -74,7 +74,7 @@ def test_header_counts_only_approved_comments(client, article):
 def test_guest_post_redirects_to_the_comment_and_sets_the_guest_cookie(client, article):
     response = post(client, article)
     comment = Comment.objects.get()
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"].endswith(f"?comment={comment.pk}#comment-{comment.pk}")
     assert conf.get("GUEST_COOKIE") in response.cookies
     assert comment.guest_token
@@ -133,7 +133,7 @@ def test_form_sent_too_quickly_is_refused(client, article, settings):
     assert response.status_code == 400
     assert "quicker than people type" in html(response)
     with time_machine.travel(clock.now() + dt.timedelta(seconds=5)):
-        assert post(client, article, started=token).status_code == 302
+        assert post(client, article, started=token).status_code == 303
 
 
 def test_filled_honeypot_is_refused(client, article):
@@ -150,7 +150,7 @@ def test_double_submit_creates_one_comment(client, article):
 
 def test_rate_limited_poster_sees_a_message(client, article, settings):
     settings.DISCUSSION_RATE_PER_IP_PER_MINUTE = 1
-    assert post(client, article, key="1" * 32).status_code == 302
+    assert post(client, article, key="1" * 32).status_code == 303
     response = post(client, article, key="2" * 32, email="other@example.org")
     assert response.status_code == 400
     assert "faster than we allow" in html(response)
@@ -209,7 +209,7 @@ def test_vote_without_js_counts_and_returns_to_the_comment(client, article):
     response = client.post(
         reverse("discussion:vote", args=[comment.pk]), {"value": "up"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"].endswith(f"#comment-{comment.pk}")
     page = html(client.get(response["Location"]))
     assert '<span class="vote__score" data-score>1</span>' in page
@@ -321,7 +321,7 @@ def test_author_edits_within_the_window_and_sees_edited(client, article):
     url = reverse("discussion:edit", args=[comment.pk])
     assert "The footbridge reopened" in html(client.get(url))
     response = client.post(url, {"body": "Corrected *text*"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     page = html(client.get(response["Location"]))
     assert "<em>text</em>" in page and "Edited" in page
 
@@ -367,7 +367,7 @@ def test_report_form_records_the_report(client, article):
     comment = factories.comment(in_thread=factories.thread(article))
     url = reverse("discussion:report", args=[comment.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"reason": "insults"})
+    response = client.post(url, {"reason": "insults"}, follow=True)
     assert "The moderators will look" in html(response)
     assert comment.reports.get().reason == "insults"
 
@@ -445,7 +445,7 @@ def test_cookie_less_reports_from_one_ip_do_not_hide_a_comment(client, article):
         statuses.append(client.post(url, {"reason": "spam"}).status_code)
     comment.refresh_from_db()
     assert comment.status == Status.APPROVED
-    assert statuses == [200] * 5 + [429] * 3
+    assert statuses == [303] * 5 + [429] * 3
     assert comment.reports.count() == 5
     assert not comment.reports.filter(counted=True).exists()
 
@@ -460,7 +460,7 @@ def test_reports_from_known_guests_on_different_networks_hide_a_comment(article)
             vote = reader.post(
                 reverse("discussion:vote", args=[other.pk]), {"value": "up"}
             )
-            assert vote.status_code == 302
+            assert vote.status_code == 303
         traveller.shift(dt.timedelta(hours=25))
         for reader in readers:
             reader.post(
@@ -482,7 +482,7 @@ def test_cookie_less_votes_from_one_ip_stop_counting_after_the_limit(client, art
         responses.append(client.post(url, {"value": "up"}))
     comment.refresh_from_db()
     assert comment.upvotes == 10
-    assert [r.status_code for r in responses] == [302] * 10 + [429] * 15
+    assert [r.status_code for r in responses] == [303] * 10 + [429] * 15
     assert "Too many new visitors from your network" in html(responses[-1])
 
 
@@ -496,7 +496,7 @@ def test_votes_per_network_are_limited_for_one_guest_too(client, article):
         ).status_code
         for c in comments
     ]
-    assert codes == [302] * 3 + [429] * 2
+    assert codes == [303] * 3 + [429] * 2
     assert Vote.objects.count() == 3
 
 
@@ -507,3 +507,105 @@ def test_form_token_expires_after_two_hours_with_a_clear_error(client, article):
     assert response.status_code == 400
     assert "This form is too old. Please send it again." in html(response)
     assert not Comment.objects.exists()
+
+
+# Issue 17: without JavaScript, a refused post shows its errors at the form, with
+# the field to fix focused, and a successful post answers 303 so a reload is a GET.
+
+
+def _tag(page, pattern):
+    return re.search(pattern, page).group(0)
+
+
+def _summary_position(page):
+    form = page.index('<form class="comment-form" id="comment-form"')
+    summary = page.index('id="comment-form-errors"')
+    first_field = page.index("<textarea")
+    return form, summary, first_field
+
+
+def test_refused_post_shows_the_error_summary_first_in_the_form(client, article):
+    response = post(client, article, name="", body="Kept words")
+    assert response.status_code == 400
+    page = html(response)
+    form, summary, first_field = _summary_position(page)
+    # Nothing but the opening tag's end and whitespace between form and summary.
+    assert form < summary < first_field
+    assert re.fullmatch(r"[^<]*<div [^>]*", page[form:summary].split(">", 1)[1])
+    assert 'aria-describedby="comment-form-errors"' in _tag(
+        page, r'<form class="comment-form"[^>]*>'
+    )
+    box = _tag(page, r'<div [^>]*id="comment-form-errors"[^>]*>')
+    assert 'role="alert"' in box
+    summary_html = page[summary : page.index("</div>", summary)]
+    assert "Please give a name." in summary_html
+    assert 'href="#id_name"' in summary_html
+
+
+def test_refused_post_puts_autofocus_on_the_first_invalid_field_only(client, article):
+    page = html(post(client, article, name="", email="", body="Kept words"))
+    name = _tag(page, r'<input [^>]*name="name"[^>]*>')
+    assert "autofocus" in name
+    assert 'aria-invalid="true"' in name
+    assert page.count("autofocus") == 1
+    assert "Kept words</textarea>" in page
+
+
+def test_refused_post_without_a_field_error_focuses_the_comment(client, article):
+    # The honeypot refusal names no field: the summary carries it, the text stays.
+    response = post(client, article, nickname="bot", body="Kept words")
+    assert response.status_code == 400
+    page = html(response)
+    form, summary, first_field = _summary_position(page)
+    assert form < summary < first_field
+    body = _tag(page, r'<textarea [^>]*name="body"[^>]*>')
+    assert "autofocus" in body
+    assert page.count("autofocus") == 1
+    assert "Kept words</textarea>" in page
+
+
+def test_rate_limited_post_shows_its_message_in_the_summary(client, article, settings):
+    settings.DISCUSSION_RATE_PER_IP_PER_MINUTE = 1
+    post(client, article, key="1" * 32)
+    page = html(post(client, article, key="2" * 32, email="other@example.org"))
+    _form, summary, _first = _summary_position(page)
+    assert "faster than we allow" in page[summary : page.index("</div>", summary)]
+    assert "autofocus" in _tag(page, r'<textarea [^>]*name="body"[^>]*>')
+
+
+def test_article_page_has_no_summary_or_autofocus_before_a_post(client, article):
+    page = html(client.get(article.url))
+    assert "comment-form-errors" not in page
+    assert "autofocus" not in page
+
+
+def test_successful_post_answers_see_other_so_a_reload_does_not_post(client, article):
+    response = post(client, article, key="d" * 32)
+    assert response.status_code == 303
+    comment = Comment.objects.get()
+    assert response["Location"].endswith(f"#comment-{comment.pk}")
+    # What the browser does with a 303: a GET of the comment's page.
+    followed = client.get(response["Location"])
+    assert followed.status_code == 200
+    assert f'id="comment-{comment.pk}"' in html(followed)
+    assert Comment.objects.count() == 1
+
+
+def test_report_answers_see_other_and_shows_thanks_on_the_get(client, article):
+    comment = factories.comment(in_thread=factories.thread(article))
+    url = reverse("discussion:report", args=[comment.pk])
+    response = client.post(url, {"reason": "Off topic"})
+    assert response.status_code == 303
+    assert response["Location"] == f"{url}?sent=1"
+    assert comment.reports.count() == 1
+    thanks = client.get(response["Location"])
+    assert "The moderators will look at this comment." in html(thanks)
+    assert comment.reports.count() == 1
+
+
+def test_delete_answers_see_other(client, article):
+    post(client, article)
+    comment = Comment.objects.get()
+    response = client.post(reverse("discussion:delete", args=[comment.pk]))
+    assert response.status_code == 303
+    assert response["Location"].endswith(f"#comment-{comment.pk}")

@@ -82,7 +82,7 @@ def test_demo_guest_subscribes_confirms_from_the_printed_mail_and_gets_a_reply(
         reverse("subscriptions:subscribe", args=[article.pk]),
         {"scope": "thread", "delivery": "instant", "email": "guest@example.org"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 303
     printed = run_worker_printing(tmp_path)
     assert "Subject: Please confirm your subscription" in printed
     assert "To: guest@example.org" in printed

@@ -73,8 +73,15 @@ def test_guest_subscribes_and_is_asked_to_confirm(
             subscribe_url(article),
             {"scope": "thread", "delivery": "digest", "email": "Ada@Example.org"},
         )
-    assert response.status_code == 200
-    assert "Check your inbox" in response.content.decode()
+    assert response.status_code == 303
+    assert response["Location"] == subscribe_url(article)
+    assert "ada@example.org" not in response["Location"]
+    # A reload of the page the redirect leads to subscribes nothing again.
+    for _ in range(2):
+        page = client.get(response["Location"])
+        assert "Check your inbox" in page.content.decode()
+        assert "Ada@Example.org" in page.content.decode()
+        assert "no-store" in page["Cache-Control"]
     subscription = Subscription.objects.get()
     assert (subscription.email, subscription.delivery) == (
         "ada@example.org",
@@ -103,7 +110,9 @@ def test_signed_in_reader_subscribes_to_replies_without_confirmation(client, art
     response = client.post(
         subscribe_url(article), {"scope": "my_replies", "delivery": "instant"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 303
+    page = client.get(response["Location"]).content.decode()
+    assert "Notifications will go to member@example.org" in page
     subscription = Subscription.objects.get()
     assert (subscription.email, subscription.scope) == (
         "member@example.org",
@@ -317,7 +326,7 @@ def test_one_client_cannot_make_the_site_mail_many_strangers(
             ).status_code
             for n in range(5)
         ]
-    assert statuses == [200, 200, 200, 429, 429]
+    assert statuses == [303, 303, 303, 429, 429]
     assert len(mail.outbox) == 3
     refused = client.post(
         subscribe_url(article),
@@ -325,3 +334,16 @@ def test_one_client_cannot_make_the_site_mail_many_strangers(
     )
     assert "Too many requests" in refused.content.decode()
     assert not Subscription.objects.filter(email="late@example.org").exists()
+
+
+def test_subscribe_page_without_a_recent_post_returns_to_the_report(client, article):
+    response = client.get(subscribe_url(article))
+    assert response.status_code == 303
+    assert response["Location"] == article.url
+
+
+def test_subscribe_page_ignores_a_forged_address_cookie(client, article):
+    client.cookies["tribune_subscribed"] = "victim@example.org"
+    response = client.get(subscribe_url(article))
+    assert response.status_code == 303
+    assert response["Location"] == article.url
