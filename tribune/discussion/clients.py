@@ -77,7 +77,7 @@ def ensure_guest(request: HttpRequest, viewer: Viewer) -> Viewer:
     try:
         rules = DiscussionSettings.for_request(request)
     except DiscussionSettings.DoesNotExist:  # no site answers this host: defaults
-        rules = DiscussionSettings()
+        rules = DiscussionSettings(moderation="publish")
     if not ratelimit.hit(
         scope="discussion.guest.ip",
         key=ratelimit.client_key(client_ip(request)),

@@ -111,8 +111,15 @@ def get_settings(site: Site | None) -> DiscussionSettings:
 
 
 def get_settings_for_request(request: HttpRequest) -> DiscussionSettings:
-    """The discussion settings of the site serving the request (cached on it)."""
-    return DiscussionSettings.for_request(request)
+    """The discussion settings of the site serving the request (cached on it).
+
+    A host no site answers (and no default site) gets the defaults, so the
+    pages that do not belong to a report (sign-up, the API) still answer.
+    """
+    try:
+        return DiscussionSettings.for_request(request)
+    except DiscussionSettings.DoesNotExist:
+        return get_settings(None)
 
 
 def thread_for_post(page_id: int) -> Thread | None:
