@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -175,6 +176,19 @@ def _record_failure(email: OutboundEmail, error: str, *, temporary: bool) -> str
         mine.update(status=Status.FAILED, lease_until=None, last_error=error)
         logger.warning("mail %s failed for good: %s", email.pk, error)
         return Status.FAILED
+    due = _retry_later(email, mine, error)
+    logger.info("mail %s will be retried at %s: %s", email.pk, due, error)
+    return Status.QUEUED
+
+
+def _retry_later(
+    email: OutboundEmail, mine: Any, error: str, **changes: Any
+) -> dt.datetime:
+    """Queue the claimed message again after its backoff; returns when it is due.
+
+    `mine` is the row as this worker claimed it, so a row someone else took back
+    meanwhile is left alone (and no task is enqueued for it).
+    """
     due = clock.now() + backoff.retry_delay(
         attempts=email.attempts,
         base=conf.backoff_base_seconds(),
@@ -187,10 +201,10 @@ def _record_failure(email: OutboundEmail, error: str, *, temporary: bool) -> str
         enqueued_at=due,
         lease_until=None,
         last_error=error,
+        **changes,
     ):
         _enqueue(email.pk, run_after=due)
-    logger.info("mail %s will be retried at %s: %s", email.pk, due, error)
-    return Status.QUEUED
+    return due
 
 
 def _record_lost_answer(email: OutboundEmail, error: str) -> str:
@@ -207,20 +221,9 @@ def _record_lost_answer(email: OutboundEmail, error: str) -> str:
         mine.update(status=Status.UNKNOWN, lease_until=None, last_error=error)
         logger.error("mail %s: delivery unknown (%s)", email.pk, error)
         return Status.UNKNOWN
-    due = clock.now() + backoff.retry_delay(
-        attempts=email.attempts,
-        base=conf.backoff_base_seconds(),
-        cap=conf.backoff_cap_seconds(),
+    due = _retry_later(
+        email, mine, error, possible_duplicates=F("possible_duplicates") + 1
     )
-    if mine.update(
-        status=Status.QUEUED,
-        next_attempt_at=due,
-        enqueued_at=due,
-        lease_until=None,
-        last_error=error,
-        possible_duplicates=F("possible_duplicates") + 1,
-    ):
-        _enqueue(email.pk, run_after=due)
     logger.warning(
         "mail %s: answer lost, sending again at %s (%s)", email.pk, due, error
     )
