@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "tribune.funding",
     "tribune.discussion",
     "tribune.subscriptions",
+    "tribune.moving",
     "tribune.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
