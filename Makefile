@@ -51,7 +51,7 @@ bench: $(STAMP) ## run the shared benchmark against Tribune and its peers
 loadtest: $(STAMP) ## PostgreSQL + Redis + 2 web nodes + worker under load and faults (LOADTEST_ARGS="--duration 60")
 	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
-screenshot: $(STAMP) ## refresh docs/img/article.png from the demo
+screenshot: $(STAMP) ## refresh the README's pictures (docs/img/) from the demo
 	$(BIN)/python scripts/screenshot.py
 
 clean: ## remove the virtualenv and local data

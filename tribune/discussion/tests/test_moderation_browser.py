@@ -173,3 +173,18 @@ def test_b_opens_the_ban_form_for_the_focused_comment(
     page.keyboard.press("b")
     page.wait_for_url(f"**/bans/new/?comment={newest_but_one.pk}")
     assert page.errors == []
+
+
+def test_the_queue_fits_a_phone(page, live_server, moderator, queue):
+    """At 390 px every comment's text and buttons are on screen, not cut off to the right."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, live_server, moderator)
+    page.goto(live_server.url + "/admin/comments/")
+    page.wait_for_selector("tr.moderation__row")
+    inner = page.evaluate("window.innerWidth")
+    rights = page.eval_on_selector_all(
+        "tr.moderation__row button, tr.moderation__row a, .moderation__body",
+        "els => els.map(e => e.getBoundingClientRect().right)",
+    )
+    assert rights
+    assert max(rights) <= inner
