@@ -1,7 +1,7 @@
-"""Refresh the README's pictures: serve the demo, open what a visitor sees in chromium, shoot it.
+"""Refresh the README's pictures: serve the demo, open what a visitor sees, shoot it.
 
-Five views (home, a report, its discussion, the donate page, the moderation queue), each on a
-desktop and on a phone, written to docs/img/<view>-<device>.png.
+Five views (home, a report, its discussion, the donate page, the moderation queue),
+each on a desktop and on a phone, written to docs/img/<view>-<device>.png.
 """
 
 from __future__ import annotations
@@ -111,7 +111,11 @@ def main() -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                ],
             )
             _shoot_all(browser, base)
             browser.close()
