@@ -25,7 +25,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from wagtail.signals import page_published  # noqa: E402
 
 from tribune.discussion import inline, passages, policies, services  # noqa: E402
-from tribune.discussion.clients import Viewer  # noqa: E402
+from tribune.discussion.identity import Viewer  # noqa: E402
 from tribune.discussion.models import Comment, ModerationPolicy  # noqa: E402
 from tribune.discussion.selectors import get_settings  # noqa: E402
 from tribune.newsroom.tests import factories  # noqa: E402

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from tribune.core import clock
 from tribune.discussion import importing, policies, services
-from tribune.discussion.clients import Viewer
+from tribune.discussion.identity import Viewer
 from tribune.discussion.models import (
     Comment,
     DiscussionSettings,

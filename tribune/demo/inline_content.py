@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from wagtail.rich_text import RichText
 
 from tribune.discussion import inline, passages, policies, services
-from tribune.discussion.clients import Viewer
+from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, DiscussionSettings, ModerationPolicy
 from tribune.newsroom.models import ArticlePage
 

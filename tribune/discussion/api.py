@@ -21,8 +21,8 @@ from wagtail.models import Site
 from tribune.core import sites
 from tribune.core.converters import MAX_ID
 from tribune.discussion import (
-    clients,
     fragments,
+    identity,
     inline,
     openapi,
     policies,
@@ -161,13 +161,13 @@ def _comment(request: HttpRequest, comment_id: int) -> Comment:
     """The comment if policies.can_view_comment lets the reader see it, else 404."""
     return selectors.access_comment(
         comment_id=comment_id,
-        viewer=clients.viewer_for(request),
+        viewer=identity.viewer_for(request),
         rules=selectors.get_settings_for_request(request),
     )
 
 
 def _serialise(
-    node: tree.Node[Comment], viewer: clients.Viewer, votes: dict[int, int], state: str
+    node: tree.Node[Comment], viewer: identity.Viewer, votes: dict[int, int], state: str
 ) -> dict[str, Any]:
     c = node.item
     shown = node.shown
@@ -196,7 +196,7 @@ def _serialise(
 
 
 def _single(
-    comment: Comment, viewer: clients.Viewer, state: str, my_vote: int = 0
+    comment: Comment, viewer: identity.Viewer, state: str, my_vote: int = 0
 ) -> dict[str, Any]:
     node = tree.Node(
         id=comment.pk,
@@ -219,7 +219,7 @@ def thread_comments(request: HttpRequest, page_id: int) -> HttpResponse:
     if request.method == "POST":
         return _post(request, page_id)
     page = _article(page_id)
-    viewer = clients.viewer_for(request)
+    viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     order = parse_order(request.GET.get("sort"))
     page_number = 1
@@ -285,7 +285,7 @@ def _thread_for_post(page_id: int) -> tuple[ArticlePage, Thread]:
 def _post(request: HttpRequest, page_id: int) -> HttpResponse:
     page, thread = _thread_for_post(page_id)
     data = _json_body(request)
-    viewer = clients.viewer_for(request)
+    viewer = identity.viewer_for(request)
     signed_in = viewer.user_id is not None
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(page, rules)
@@ -306,7 +306,7 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
         )
     if parent is not None and not 0 < parent <= MAX_ID:
         raise InvalidReplyError(field="parent")
-    viewer = clients.ensure_guest(request, viewer)
+    viewer = identity.ensure_guest(request, viewer)
     post: dict[str, Any] = {
         "thread": thread,
         "state": state,
@@ -320,7 +320,7 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
             _text(data, "name"), _text(data, "email"), _text(data, "website")
         ),
         "parent_id": parent,
-        "ip": clients.client_ip(request),
+        "ip": identity.client_ip(request),
         "idempotency_key": _text(data, "key")[:64] or None,
         "notify": _text(data, "notify"),
     }
@@ -355,7 +355,7 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
         },
         status=201,
     )
-    clients.remember_guest(response, viewer)
+    identity.remember_guest(response, viewer)
     return response
 
 
@@ -366,7 +366,7 @@ def passages(request: HttpRequest, page_id: int) -> HttpResponse:
     rules = selectors.get_settings_for_request(request)
     if selectors.get_state(page, rules) == SiteCommentsMode.HIDDEN:
         raise NotFoundError(_("Comments on this report are hidden."), code="hidden")
-    found = inline.list_passages(page=page, viewer=clients.viewer_for(request))
+    found = inline.list_passages(page=page, viewer=identity.viewer_for(request))
     return JsonResponse(
         {
             "passages": [
@@ -390,7 +390,7 @@ def passages(request: HttpRequest, page_id: int) -> HttpResponse:
 def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
     """PATCH {"body"} to edit one's own comment, DELETE to delete it."""
     comment = _comment(request, comment_id)
-    viewer = clients.viewer_for(request)
+    viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(comment.thread.page, rules)
     if request.method == "DELETE":
@@ -413,7 +413,7 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
         raise DiscussionError(
             _("value must be 1, -1 or 0."), field="value", code="bad_vote"
         )
-    viewer = clients.ensure_guest(request, clients.viewer_for(request))
+    viewer = identity.ensure_guest(request, identity.viewer_for(request))
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(comment.thread.page, rules)
     comment = services.vote(
@@ -422,10 +422,10 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
         value=value,
         state=state,
         rules=rules,
-        ip=clients.client_ip(request),
+        ip=identity.client_ip(request),
     )
     response = JsonResponse({"comment": _single(comment, viewer, state, value)})
-    clients.remember_guest(response, viewer)
+    identity.remember_guest(response, viewer)
     return response
 
 
@@ -434,17 +434,17 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponse:
     """POST {"reason"} to report a comment to the moderators."""
     comment = _comment(request, comment_id)
     data = _json_body(request)
-    viewer = clients.ensure_guest(request, clients.viewer_for(request))
+    viewer = identity.ensure_guest(request, identity.viewer_for(request))
     rules = selectors.get_settings_for_request(request)
     services.report_comment(
         comment=comment,
         viewer=viewer,
         rules=rules,
         reason=_text(data, "reason"),
-        ip=clients.client_ip(request),
+        ip=identity.client_ip(request),
     )
     response = JsonResponse({"reported": comment.pk}, status=201)
-    clients.remember_guest(response, viewer)
+    identity.remember_guest(response, viewer)
     return response
 
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from tribune.core.text import clean_reader_text
 from tribune.discussion import anchoring, caching, passages, services
-from tribune.discussion.clients import Viewer
 from tribune.discussion.errors import InvalidCommentError
+from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, PassageState, Status
 from tribune.discussion.selectors import visible_to
 from tribune.newsroom.models import ArticlePage

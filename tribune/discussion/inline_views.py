@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tribune.core.converters import parse_id
 from tribune.discussion import (
-    clients,
     fragments,
+    identity,
     inline,
     passages,
     selectors,
@@ -62,7 +62,7 @@ def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponse
         raise Http404("No such paragraph.")
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(page, rules)
-    viewer = clients.viewer_for(request)
+    viewer = identity.viewer_for(request)
     signed_in = viewer.user_id is not None
     choices = [(p.id, p.text) for p in paragraphs]
     if request.method == "POST":
@@ -75,7 +75,7 @@ def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponse
         data = form.cleaned_data
         try:
             form.check_bot_signals()
-            viewer = clients.ensure_guest(request, viewer)
+            viewer = identity.ensure_guest(request, viewer)
             quote = inline.whole_paragraph(page=page, block=data.get("paragraph", ""))
             comment = inline.post_inline_comment(
                 page=page,
@@ -89,7 +89,7 @@ def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponse
                 guest=None
                 if signed_in
                 else services.Guest(data["name"], data["email"], data["website"]),
-                ip=clients.client_ip(request),
+                ip=identity.client_ip(request),
                 idempotency_key=data.get("key") or None,
                 notify=data.get("notify") or "",
             )
@@ -102,7 +102,7 @@ def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponse
             if not signed_in and data.get("verify_email"):
                 views.ask_verification(comment)
             response = views.see_other(views.comment_url(page, comment.pk, request))
-            clients.remember_guest(response, viewer)
+            identity.remember_guest(response, viewer)
             return response
     return render(
         request,
@@ -126,7 +126,7 @@ def passage_comments(request: HttpRequest, page_id: int) -> HttpResponseBase:
         for i in (parse_id(raw) for raw in request.GET.getlist("c")[:MAX_IDS])
         if i is not None
     ]
-    viewer = clients.viewer_for(request)
+    viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(page, rules)
     if state == SiteCommentsMode.HIDDEN:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from tribune.core import clock
 from tribune.discussion import conf, networks
-from tribune.discussion.clients import Viewer
+from tribune.discussion.identity import Viewer
 from tribune.discussion.models import (
     Ban,
     BanMode,

@@ -13,8 +13,8 @@ from wagtail.models import Site
 
 from tribune.core import clock, generations, sites
 from tribune.discussion import conf, policies, tree
-from tribune.discussion.clients import Viewer
 from tribune.discussion.errors import NotFoundError
+from tribune.discussion.identity import Viewer
 from tribune.discussion.models import (
     Ban,
     Comment,

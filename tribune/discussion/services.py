@@ -26,7 +26,6 @@ from tribune.discussion import (
     signals,
     spam,
 )
-from tribune.discussion.clients import Viewer
 from tribune.discussion.errors import (
     BannedError,
     InvalidCommentError,
@@ -35,6 +34,7 @@ from tribune.discussion.errors import (
     RateLimitedError,
     ThreadClosedError,
 )
+from tribune.discussion.identity import Viewer
 from tribune.discussion.models import (
     Action,
     BanMode,

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tribune.core import clock, pagecache
 from tribune.discussion import (
-    clients,
     conf,
     fragments,
+    identity,
     policies,
     selectors,
     services,
@@ -51,7 +51,7 @@ def _comment(request: HttpRequest, comment_id: int) -> Comment:
     try:
         return selectors.access_comment(
             comment_id=comment_id,
-            viewer=clients.viewer_for(request),
+            viewer=identity.viewer_for(request),
             rules=selectors.get_settings_for_request(request),
         )
     except NotFoundError:
@@ -79,7 +79,7 @@ def _context_state(request: HttpRequest, page: ArticlePage) -> tuple[Any, str]:
 def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
     """Post a comment or reply; on a problem, show the report again with the form."""
     page = _article(page_id)
-    viewer = clients.viewer_for(request)
+    viewer = identity.viewer_for(request)
     signed_in = viewer.user_id is not None
     form = CommentForm(request.POST, signed_in=signed_in)
     rules, state = _context_state(request, page)
@@ -87,7 +87,7 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
         data = form.cleaned_data
         try:
             form.check_bot_signals()
-            viewer = clients.ensure_guest(request, viewer)
+            viewer = identity.ensure_guest(request, viewer)
             comment = services.post_comment(
                 thread=services.get_or_create_thread(page=page),
                 state=state,
@@ -99,7 +99,7 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
                 if signed_in
                 else services.Guest(data["name"], data["email"], data["website"]),
                 parent_id=data.get("parent"),
-                ip=clients.client_ip(request),
+                ip=identity.client_ip(request),
                 idempotency_key=data.get("key") or None,
                 notify=data.get("notify") or "",
             )
@@ -111,7 +111,7 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
             if not signed_in and data.get("verify_email"):
                 ask_verification(comment)
             response = see_other(comment_url(page, comment.pk, request))
-            clients.remember_guest(response, viewer)
+            identity.remember_guest(response, viewer)
             return response
     # Serve the report again, with this form and its errors in the comment section.
     form.focus_first_error()
@@ -151,19 +151,19 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     value = {"up": 1, "down": -1, "none": 0}.get(request.POST.get("value", ""), 2)
     rules, state = _context_state(request, page)
     try:
-        viewer = clients.ensure_guest(request, clients.viewer_for(request))
+        viewer = identity.ensure_guest(request, identity.viewer_for(request))
         services.vote(
             comment=comment,
             viewer=viewer,
             value=value,
             state=state,
             rules=rules,
-            ip=clients.client_ip(request),
+            ip=identity.client_ip(request),
         )
     except DiscussionError as error:
         return _problem(request, page, comment, error)
     response = see_other(comment_url(page, comment.pk, request))
-    clients.remember_guest(response, viewer)
+    identity.remember_guest(response, viewer)
     return response
 
 
@@ -187,7 +187,7 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """The author's edit form for a comment, within the edit window."""
     comment = _comment(request, comment_id)
     page = comment.thread.page.specific
-    viewer = clients.viewer_for(request)
+    viewer = identity.viewer_for(request)
     rules, _state = _context_state(request, page)
     if request.method == "POST":
         form = EditForm(request.POST)
@@ -227,7 +227,7 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Ask, then delete the reader's own comment."""
     comment = _comment(request, comment_id)
     page = comment.thread.page.specific
-    viewer = clients.viewer_for(request)
+    viewer = identity.viewer_for(request)
     if request.method == "POST":
         try:
             services.delete_comment(comment=comment, viewer=viewer)
@@ -255,18 +255,18 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            viewer = clients.ensure_guest(request, clients.viewer_for(request))
+            viewer = identity.ensure_guest(request, identity.viewer_for(request))
             services.report_comment(
                 comment=comment,
                 viewer=viewer,
                 rules=rules,
                 reason=form.cleaned_data["reason"],
-                ip=clients.client_ip(request),
+                ip=identity.client_ip(request),
             )
         except DiscussionError as error:
             return _problem(request, page, comment, error)
         response = see_other(f"{request.path}?{urlencode({'sent': 1})}")
-        clients.remember_guest(response, viewer)
+        identity.remember_guest(response, viewer)
         return response
     if request.GET.get("sent") == "1":
         return render(
@@ -339,7 +339,7 @@ def shares_public_copy(request: HttpRequest, scopes: list[str]) -> bool:
     """pagecache sharer: whether a guest's copy of a page is the public one, i.e.
     they wrote nothing (held comments included) and voted nothing in its threads."""
     page_ids = [int(s.removeprefix(SCOPE)) for s in scopes if s.startswith(SCOPE)]
-    viewer = clients.viewer_for(request)
+    viewer = identity.viewer_for(request)
     if not page_ids or not viewer.guest_token:
         return True
     return not selectors.has_stake(viewer, page_ids)
@@ -348,7 +348,7 @@ def shares_public_copy(request: HttpRequest, scopes: list[str]) -> bool:
 def thread_context(request: HttpRequest, page: ArticlePage) -> dict[str, Any]:
     """Everything the comment section template needs, for the article page."""
     pagecache.mark(request, f"{SCOPE}{page.pk}")
-    viewer = clients.viewer_for(request)
+    viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     thread_page = selectors.get_thread_page(
         page=page,
@@ -397,7 +397,7 @@ def thread_context(request: HttpRequest, page: ArticlePage) -> dict[str, Any]:
     }
 
 
-def annotate(thread_page: selectors.ThreadPage, viewer: clients.Viewer) -> None:
+def annotate(thread_page: selectors.ThreadPage, viewer: identity.Viewer) -> None:
     """Attach what each displayed comment offers this reader (for the templates)."""
     now = clock.now()
     for root in thread_page.roots:

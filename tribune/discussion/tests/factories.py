@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from tribune.core import clock
 from tribune.discussion import policies, services
-from tribune.discussion.clients import Viewer
+from tribune.discussion.identity import Viewer
 from tribune.discussion.models import (
     Comment,
     DiscussionSettings,

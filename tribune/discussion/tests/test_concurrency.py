@@ -4,7 +4,7 @@ import pytest
 from django.db import connection, connections
 
 from tribune.discussion import services
-from tribune.discussion.clients import Viewer
+from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, Vote
 from tribune.discussion.tests import factories
 

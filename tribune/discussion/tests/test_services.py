@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 
 from tribune.core import clock
 from tribune.discussion import policies, services
-from tribune.discussion.clients import Viewer
 from tribune.discussion.errors import (
     InvalidCommentError,
     InvalidReplyError,
@@ -16,6 +15,7 @@ from tribune.discussion.errors import (
     RateLimitedError,
     ThreadClosedError,
 )
+from tribune.discussion.identity import Viewer
 from tribune.discussion.models import (
     Action,
     HeldReason,
