@@ -16,8 +16,9 @@ class DiscussionConfig(AppConfig):
         from wagtail.signals import page_published, post_page_move
 
         from tribune.core import pagecache
-        from tribune.discussion import conf, inline, selectors, spam, views
+        from tribune.discussion import conf, selectors, spam, views
         from tribune.discussion.models import Thread
+        from tribune.discussion.services import inline
 
         # Cached article pages get a fresh form timestamp for every reader.
         pagecache.register_generator(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tribune.core.converters import parse_id
-from tribune.discussion import inline, selectors, services
+from tribune.discussion import inline_selectors, selectors, services
 from tribune.discussion.errors import DiscussionError
 from tribune.discussion.models import Action, Comment, HeldReason, Status
 from tribune.discussion.spamfilter import reasons
@@ -255,7 +255,7 @@ def detail(request: HttpRequest, comment_id: int) -> HttpResponse:
 @moderator_required
 def orphans(request: HttpRequest) -> HttpResponse:
     """Inline feedback whose passage an edit removed, with quote and report."""
-    page = Paginator(inline.list_orphans(), QUEUE_PAGE_SIZE).get_page(
+    page = Paginator(inline_selectors.list_orphans(), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("p")
     )
     return render(request, "discussion/admin/orphans.html", {"page_obj": page})

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from tribune.core import clock, generations, sites
@@ -142,6 +143,33 @@ def thread_for_post(page_id: int) -> Thread | None:
     return generations.remember(
         REPORTS_GENERATION, f"discussion:post:{page_id}", load, KEEP_SECONDS
     )
+
+
+def get_public_article(page_id: int, *, fields: Sequence[str] = ()) -> ArticlePage:
+    """The article readers may see: live and outside every private section.
+
+    Raises NotFoundError otherwise.  `fields` limits the columns loaded (a post
+    needs POST_FIELDS; the body loads on use).
+    """
+    pages = ArticlePage.objects.live()
+    if fields:
+        pages = pages.only(*fields)
+    return _public(pages.filter(pk=page_id).first())
+
+
+def _public(page: ArticlePage | None) -> ArticlePage:
+    if page is None or not page.live or sites.is_private(page):
+        raise NotFoundError(_("There is no such report."))
+    return page
+
+
+def get_public_thread(page_id: int) -> Thread | None:
+    """thread_for_post's thread when its article is public (NotFoundError when
+    not), or None when the article has no thread yet."""
+    thread = thread_for_post(page_id)
+    if thread is not None:
+        _public(thread.page)
+    return thread
 
 
 def forget_reports(sender: Any = None, **kwargs: Any) -> None:
