@@ -311,10 +311,6 @@ class Comment(models.Model):
         return f"Comment {self.pk} by {self.author_name}"
 
     @property
-    def is_visible(self) -> bool:
-        return self.status == Status.APPROVED
-
-    @property
     def passage_target(self) -> str:
         """The HTML id of the body block holding the passage (no-JS link target)."""
         return f"block-{self.passage_block.split('.')[0]}" if self.passage_block else ""
