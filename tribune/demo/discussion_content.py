@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, replace
 
 from tribune.core import clock
-from tribune.discussion import importing, policies, services
+from tribune.discussion import policies, services
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import (
     Comment,
@@ -15,6 +15,7 @@ from tribune.discussion.models import (
     ModerationPolicy,
     Thread,
 )
+from tribune.discussion.services import importing
 from tribune.discussion.submission import Guest, Submission
 from tribune.newsroom.models import ArticlePage
 

@@ -2,7 +2,8 @@
 
 `posting` (authors: post, edit, delete), `voting`, `moderation` (status changes,
 reader reports, moderators' actions), `inline` (passages on comments,
-re-anchoring).  The public functions are importable from here too.
+re-anchoring), `importing` (bulk imports), `accounts` (reader sign-up).  The
+public functions of the first four are importable from here too.
 """
 
 from tribune.discussion.services.inline import Reanchored, reanchor_page
