@@ -37,7 +37,7 @@ def locate(*, page: ArticlePage, quote: Quote) -> anchoring.Anchor:
     """Anchor a quote in the live body of an article.
 
     Raises InvalidCommentError (field "passage") when the quote is blank, too
-    long, or not in the current version of the report.
+    long, or not in the current version of the article.
     """
     exact = clean_reader_text(quote.exact or "")
     if len(exact) > MAX_QUOTE:
@@ -87,7 +87,7 @@ def whole_paragraph(*, page: ArticlePage, block: str) -> Quote:
 
 @dataclass
 class Passage:
-    """One commented passage of a report: where it is and its conversations."""
+    """One commented passage of an article: where it is and its conversations."""
 
     block: str
     exact: str
@@ -100,7 +100,7 @@ class Passage:
 
 
 def list_passages(*, page: ArticlePage, viewer: Viewer) -> list[Passage]:
-    """Anchored passages of a report with the inline comments the viewer sees.
+    """Anchored passages of an article with the inline comments the viewer sees.
 
     `count` adds the approved replies of those comments.  Two queries.
     """
@@ -145,7 +145,7 @@ def list_passages(*, page: ArticlePage, viewer: Viewer) -> list[Passage]:
 def list_orphans() -> Any:
     """Inline comments whose passage is gone, newest first, for the editors.
 
-    Spam and deleted comments are left out; each row has its report.
+    Spam and deleted comments are left out; each row has its article.
     """
     return (
         Comment.objects.filter(passage_state=PassageState.ORPHANED)

@@ -100,7 +100,7 @@ def _back(request: HttpRequest) -> str:
 @require_GET
 @moderator_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """Comments by status (tabs), optionally of one report or one author."""
+    """Comments by status (tabs), optionally of one article or one author."""
     status = request.GET.get("status", Status.PENDING)
     if status not in Status.values:
         status = Status.PENDING
@@ -209,7 +209,7 @@ def undo(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @moderator_required
 def detail(request: HttpRequest, comment_id: int) -> HttpResponse:
-    """One comment: its text, report, author history, log, and an edit form."""
+    """One comment: its text, article, author history, log, and an edit form."""
     comment = get_object_or_404(
         Comment.objects.select_related("thread__page", "author", "parent"),
         pk=comment_id,
@@ -254,7 +254,7 @@ def detail(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_GET
 @moderator_required
 def orphans(request: HttpRequest) -> HttpResponse:
-    """Inline feedback whose passage an edit removed, with quote and report."""
+    """Inline feedback whose passage an edit removed, with quote and article."""
     page = Paginator(inline_selectors.list_orphans(), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("p")
     )

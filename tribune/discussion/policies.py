@@ -28,9 +28,9 @@ OPEN, CLOSED, HIDDEN = (
 
 
 def thread_state(page_mode: str, site_mode: str) -> SiteCommentsMode:
-    """Whether a report's comments are open, closed (readable) or hidden.
+    """Whether an article's comments are open, closed (readable) or hidden.
 
-    The report's own setting wins; "default" (or anything unknown) defers to
+    The article's own setting wins; "default" (or anything unknown) defers to
     the site-wide setting.
     """
     for mode in (page_mode, site_mode):
@@ -210,7 +210,7 @@ def can_view_comment(
     """The one answer to "may this reader see this comment", for every route
     that shows or acts on a single comment (reports, edits, votes, the API).
 
-    `state` is the thread's thread_state; `page_public` says the report is live
+    `state` is the thread's thread_state; `page_public` says the article is live
     and outside any private section.  Staff see every status; other readers see
     approved comments and their own held ones (selectors.visible_to is the same
     rule for lists).

@@ -71,7 +71,7 @@ def _context_state(request: HttpRequest, page: ArticlePage) -> tuple[Any, str]:
 
 @require_POST
 def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
-    """Post a comment or reply; on a problem, show the report again with the form."""
+    """Post a comment or reply; on a problem, show the article again with the form."""
     page = _article(page_id)
     signed_in = identity.viewer_for(request).user_id is not None
     form = CommentForm(request.POST, signed_in=signed_in)
@@ -100,7 +100,7 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
         else:
             verify = bool(data.get("verify_email"))
             return posted(request, page, comment, submission, verify=verify)
-    # Serve the report again, with this form and its errors in the comment section.
+    # Serve the article again, with this form and its errors in the comment section.
     form.focus_first_error()
     response = page.serve(request)
     response.context_data["discussion_form"] = form

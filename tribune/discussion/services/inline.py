@@ -37,11 +37,11 @@ class Reanchored:
 
 @transaction.atomic
 def reanchor_page(*, page: ArticlePage) -> Reanchored:
-    """Re-anchor every inline comment of a report against its current body.
+    """Re-anchor every inline comment of an article against its current body.
 
     Called when a revision is published.  Comments whose passage is gone become
     orphaned and keep their last quote; orphans whose words come back are
-    anchored again.  Locks the report's inline comments; drops the cached page
+    anchored again.  Locks the article's inline comments; drops the cached page
     on commit when anything changed.
     """
     comments = list(
@@ -102,6 +102,6 @@ def reanchor_page(*, page: ArticlePage) -> Reanchored:
 
 
 def on_page_published(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """Wagtail's page_published receiver: re-anchor a report's inline feedback."""
+    """Wagtail's page_published receiver: re-anchor an article's inline feedback."""
     if isinstance(instance, ArticlePage):
         reanchor_page(page=instance)

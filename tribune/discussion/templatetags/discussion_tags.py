@@ -1,4 +1,4 @@
-"""The comment section tag the site's article template places under a report."""
+"""The comment section tag the site's article template places under an article."""
 
 from __future__ import annotations
 
