@@ -15,8 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from tribune.discussion import accounts, clients, selectors
+from tribune.discussion import identity, selectors
 from tribune.discussion.errors import DiscussionError
+from tribune.discussion.services import accounts
 
 
 class SignupForm(forms.Form):
@@ -74,7 +75,7 @@ def signup(request: HttpRequest) -> HttpResponseBase:
             accounts.register_reader(
                 email=form.cleaned_data["email"],
                 base_url=settings.WAGTAILADMIN_BASE_URL,
-                ip=clients.client_ip(request),
+                ip=identity.client_ip(request),
                 rules=selectors.get_settings_for_request(request),
             )
         except DiscussionError as error:

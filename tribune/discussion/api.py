@@ -18,16 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from wagtail.models import Site
 
-from tribune.core import sites
 from tribune.core.converters import MAX_ID
 from tribune.discussion import (
-    clients,
     fragments,
-    inline,
+    identity,
+    inline_selectors,
     openapi,
     policies,
+    presenters,
     selectors,
-    services,
     spam,
     tree,
     verification,
@@ -41,6 +40,8 @@ from tribune.discussion.errors import (
 )
 from tribune.discussion.models import Comment, SiteCommentsMode, Status, Thread
 from tribune.discussion.ranking import parse_order
+from tribune.discussion.services import moderation, posting, voting
+from tribune.discussion.submission import Fields, Quote, build_submission
 from tribune.newsroom.models import ArticlePage
 
 CURSOR_SALT = "discussion.cursor"
@@ -143,31 +144,21 @@ def _text(data: dict[str, Any], name: str) -> str:
     return value
 
 
-# The report's fields a POST uses: its state, and its URL for the page cache.
-def _article(page_id: int, *, body: bool = True) -> ArticlePage:
-    pages = ArticlePage.objects.live()
-    if not body:
-        # What posting needs: state and URL (the body loads for inline comments).
-        pages = pages.only(*selectors.POST_FIELDS)
-    page = pages.filter(pk=page_id).first()
-    if page is not None and sites.is_private(page):
-        page = None
-    if page is None:
-        raise NotFoundError(_("There is no such report."))
-    return page
+def _article(page_id: int) -> ArticlePage:
+    return selectors.get_public_article(page_id)
 
 
 def _comment(request: HttpRequest, comment_id: int) -> Comment:
     """The comment if policies.can_view_comment lets the reader see it, else 404."""
     return selectors.access_comment(
         comment_id=comment_id,
-        viewer=clients.viewer_for(request),
+        viewer=identity.viewer_for(request),
         rules=selectors.get_settings_for_request(request),
     )
 
 
 def _serialise(
-    node: tree.Node[Comment], viewer: clients.Viewer, votes: dict[int, int], state: str
+    node: tree.Node[Comment], viewer: identity.Viewer, votes: dict[int, int], state: str
 ) -> dict[str, Any]:
     c = node.item
     shown = node.shown
@@ -196,7 +187,7 @@ def _serialise(
 
 
 def _single(
-    comment: Comment, viewer: clients.Viewer, state: str, my_vote: int = 0
+    comment: Comment, viewer: identity.Viewer, state: str, my_vote: int = 0
 ) -> dict[str, Any]:
     node = tree.Node(
         id=comment.pk,
@@ -219,7 +210,7 @@ def thread_comments(request: HttpRequest, page_id: int) -> HttpResponse:
     if request.method == "POST":
         return _post(request, page_id)
     page = _article(page_id)
-    viewer = clients.viewer_for(request)
+    viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     order = parse_order(request.GET.get("sort"))
     page_number = 1
@@ -254,7 +245,7 @@ def thread_comments(request: HttpRequest, page_id: int) -> HttpResponse:
     )
 
 
-def _quote(data: dict[str, Any]) -> inline.Quote | None:
+def _quote(data: dict[str, Any]) -> Quote | None:
     """The optional "passage" of an inline comment: block, exact, prefix, suffix."""
     raw = data.get("passage")
     if raw is None:
@@ -263,7 +254,7 @@ def _quote(data: dict[str, Any]) -> inline.Quote | None:
         raise DiscussionError(
             _("passage must be an object."), field="passage", code="bad_type"
         )
-    return inline.Quote(
+    return Quote(
         _text(raw, "block"),
         _text(raw, "exact"),
         _text(raw, "prefix"),
@@ -271,24 +262,18 @@ def _quote(data: dict[str, Any]) -> inline.Quote | None:
     )
 
 
-def _thread_for_post(page_id: int) -> tuple[ArticlePage, Thread]:
-    """The report and its thread: remembered, or one query (two when new)."""
-    thread = selectors.thread_for_post(page_id)
+def _thread_for_post(page_id: int) -> Thread:
+    """The article's thread: remembered, or one query (two when new)."""
+    thread = selectors.get_public_thread(page_id)
     if thread is None:
-        page = _article(page_id, body=False)
-        return page, services.get_or_create_thread(page=page)
-    if sites.is_private(thread.page):
-        raise NotFoundError(_("There is no such report."))
-    return thread.page, thread
+        page = selectors.get_public_article(page_id, fields=selectors.POST_FIELDS)
+        thread = posting.get_or_create_thread(page=page)
+    return thread
 
 
 def _post(request: HttpRequest, page_id: int) -> HttpResponse:
-    page, thread = _thread_for_post(page_id)
+    thread = _thread_for_post(page_id)
     data = _json_body(request)
-    viewer = clients.viewer_for(request)
-    signed_in = viewer.user_id is not None
-    rules = selectors.get_settings_for_request(request)
-    state = selectors.get_state(page, rules)
     if _text(data, "nickname"):
         raise DiscussionError(code="honeypot")
     spam.check_form_token(_text(data, "started"))
@@ -306,40 +291,26 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
         )
     if parent is not None and not 0 < parent <= MAX_ID:
         raise InvalidReplyError(field="parent")
-    viewer = clients.ensure_guest(request, viewer)
-    post: dict[str, Any] = {
-        "thread": thread,
-        "state": state,
-        "rules": rules,
-        "viewer": viewer,
-        "body": _text(data, "body"),
-        "user": request.user if signed_in else None,
-        "guest": None
-        if signed_in
-        else services.Guest(
-            _text(data, "name"), _text(data, "email"), _text(data, "website")
-        ),
-        "parent_id": parent,
-        "ip": clients.client_ip(request),
-        "idempotency_key": _text(data, "key")[:64] or None,
-        "notify": _text(data, "notify"),
-    }
+    fields = Fields(
+        body=_text(data, "body"),
+        name=_text(data, "name"),
+        email=_text(data, "email"),
+        website=_text(data, "website"),
+        parent_id=parent,
+        key=_text(data, "key"),
+        notify=_text(data, "notify"),
+    )
     quote = _quote(data)
-    if quote is None:
-        comment = services.post_comment(**post)
-    else:
-        comment = inline.post_inline_comment(page=page, quote=quote, **post)
-    if verify and not signed_in:
+    submission = build_submission(request, thread=thread, fields=fields, quote=quote)
+    comment = posting.post_comment(submission)
+    viewer, state = submission.viewer, submission.state
+    if verify and submission.user is None:
         verification.request_email_verification(
             email=comment.author_email,
             guest_token=comment.guest_token,
             base_url=settings.WAGTAILADMIN_BASE_URL,
         )
-    comment.my_vote, comment.is_mine = 0, True  # type: ignore[attr-defined]
-    comment.may_edit = policies.can_edit(comment, viewer)  # type: ignore[attr-defined]
-    comment.may_vote = False  # type: ignore[attr-defined]
-    comment.may_reply = policies.can_reply(comment, state)  # type: ignore[attr-defined]
-    node = tree.Node(comment.pk, comment.parent_id, comment.author_name, True, comment)
+    node = presenters.present_posted(comment, viewer, state)
     fragments.render_boxes([node], state=state, request=request, focus=comment.pk)
     html = render_to_string(
         "discussion/rows.html",
@@ -355,7 +326,7 @@ def _post(request: HttpRequest, page_id: int) -> HttpResponse:
         },
         status=201,
     )
-    clients.remember_guest(response, viewer)
+    identity.remember_guest(response, viewer)
     return response
 
 
@@ -366,7 +337,9 @@ def passages(request: HttpRequest, page_id: int) -> HttpResponse:
     rules = selectors.get_settings_for_request(request)
     if selectors.get_state(page, rules) == SiteCommentsMode.HIDDEN:
         raise NotFoundError(_("Comments on this report are hidden."), code="hidden")
-    found = inline.list_passages(page=page, viewer=clients.viewer_for(request))
+    found = inline_selectors.list_passages(
+        page=page, viewer=identity.viewer_for(request)
+    )
     return JsonResponse(
         {
             "passages": [
@@ -390,14 +363,14 @@ def passages(request: HttpRequest, page_id: int) -> HttpResponse:
 def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
     """PATCH {"body"} to edit one's own comment, DELETE to delete it."""
     comment = _comment(request, comment_id)
-    viewer = clients.viewer_for(request)
+    viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(comment.thread.page, rules)
     if request.method == "DELETE":
-        comment = services.delete_comment(comment=comment, viewer=viewer)
+        comment = posting.delete_comment(comment=comment, viewer=viewer)
     else:
         data = _json_body(request)
-        comment = services.edit_comment(
+        comment = posting.edit_comment(
             comment=comment, viewer=viewer, body=_text(data, "body"), rules=rules
         )
     return JsonResponse({"comment": _single(comment, viewer, state)})
@@ -413,19 +386,19 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
         raise DiscussionError(
             _("value must be 1, -1 or 0."), field="value", code="bad_vote"
         )
-    viewer = clients.ensure_guest(request, clients.viewer_for(request))
+    viewer = identity.ensure_guest(request, identity.viewer_for(request))
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(comment.thread.page, rules)
-    comment = services.vote(
+    comment = voting.vote(
         comment=comment,
         viewer=viewer,
         value=value,
         state=state,
         rules=rules,
-        ip=clients.client_ip(request),
+        ip=identity.client_ip(request),
     )
     response = JsonResponse({"comment": _single(comment, viewer, state, value)})
-    clients.remember_guest(response, viewer)
+    identity.remember_guest(response, viewer)
     return response
 
 
@@ -434,17 +407,17 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponse:
     """POST {"reason"} to report a comment to the moderators."""
     comment = _comment(request, comment_id)
     data = _json_body(request)
-    viewer = clients.ensure_guest(request, clients.viewer_for(request))
+    viewer = identity.ensure_guest(request, identity.viewer_for(request))
     rules = selectors.get_settings_for_request(request)
-    services.report_comment(
+    moderation.report_comment(
         comment=comment,
         viewer=viewer,
         rules=rules,
         reason=_text(data, "reason"),
-        ip=clients.client_ip(request),
+        ip=identity.client_ip(request),
     )
     response = JsonResponse({"reported": comment.pk}, status=201)
-    clients.remember_guest(response, viewer)
+    identity.remember_guest(response, viewer)
     return response
 
 

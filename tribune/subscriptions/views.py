@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from tribune.core import clock
-from tribune.discussion import clients
+from tribune.discussion import identity
 from tribune.discussion import selectors as discussion_selectors
 from tribune.discussion import services as discussion_services
 from tribune.discussion.models import SiteCommentsMode
@@ -94,7 +94,7 @@ def subscribe(request: HttpRequest, page_id: int) -> HttpResponseBase:
             {"article": page, "email": email, "guest": user is None},
         )
     form = SubscribeForm(request.POST, signed_in=user is not None, auto_id="sub_%s")
-    if not throttle.allow_request(ip=clients.client_ip(request)):
+    if not throttle.allow_request(ip=identity.client_ip(request)):
         form.is_valid()
         form.add_error(None, _TOO_MANY)
         return render(
@@ -222,7 +222,7 @@ def request_manage_link(request: HttpRequest) -> HttpResponse:
     """
     form = ManageLinkForm(request.POST or None)
     if request.method == "POST" and not throttle.allow_request(
-        ip=clients.client_ip(request)
+        ip=identity.client_ip(request)
     ):
         form.is_valid()
         form.add_error(None, _TOO_MANY)

@@ -56,10 +56,10 @@ def test_the_authors_edit_links_and_a_voters_choice_never_reach_others(article):
     comment = factories.comment(in_thread=factories.thread(article), viewer=viewer)
     from django.http import HttpResponse
 
-    from tribune.discussion import clients
+    from tribune.discussion import identity
 
     response = HttpResponse()
-    clients.remember_guest(response, viewer)
+    identity.remember_guest(response, viewer)
     author.cookies.update(response.cookies)
     voter.post(reverse("discussion:vote", args=[comment.pk]), {"value": "up"})
     edit_url = reverse("discussion:edit", args=[comment.pk])

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from tribune.discussion import services
-from tribune.discussion.clients import Viewer
+from tribune.discussion.identity import Viewer
 from tribune.discussion.models import (
     Action,
     Comment,

@@ -4,7 +4,7 @@ import pytest
 
 from tribune.core import clock
 from tribune.discussion import policies
-from tribune.discussion.clients import Viewer
+from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, HeldReason, ModerationPolicy, Status
 
 

@@ -65,10 +65,10 @@ def pages(client, article, top):
 def as_author(client, author):
     from django.http import HttpResponse
 
-    from tribune.discussion import clients
+    from tribune.discussion import identity
 
     response = HttpResponse()
-    clients.remember_guest(response, author)
+    identity.remember_guest(response, author)
     client.cookies.update(response.cookies)
     return client
 

@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tribune.discussion import services
-from tribune.discussion.clients import Viewer
+from tribune.discussion.identity import Viewer
 from tribune.discussion.tests import factories
 from tribune.newsroom.tests import factories as newsroom
 
@@ -61,7 +61,7 @@ def test_the_comment_section_itself_needs_at_most_six_queries(
     rf, django_assert_max_num_queries
 ):
     from tribune.discussion import selectors
-    from tribune.discussion.clients import Viewer
+    from tribune.discussion.identity import Viewer
 
     settings = factories.rules()
     article = newsroom.article()

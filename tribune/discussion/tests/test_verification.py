@@ -176,7 +176,7 @@ def test_a_report_from_a_guest_who_verified_an_email_counts_at_once():
 
     from tribune.core import clock
     from tribune.discussion import services, verification
-    from tribune.discussion.clients import Viewer
+    from tribune.discussion.identity import Viewer
 
     rules = factories.rules(reports_to_hide=5, report_min_guest_age_hours=24)
     comment = factories.comment(in_thread=factories.thread())

@@ -15,7 +15,7 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
 from tribune.discussion import conf, services
-from tribune.discussion.clients import GUEST_SALT
+from tribune.discussion.identity import GUEST_SALT
 from tribune.discussion.models import (
     Action,
     Comment,

@@ -5,9 +5,9 @@ import time_machine
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from tribune.discussion import clients, conf
-from tribune.discussion.clients import Viewer
+from tribune.discussion import conf, identity
 from tribune.discussion.errors import RateLimitedError
+from tribune.discussion.identity import Viewer
 from tribune.discussion.tests import factories
 
 rf = RequestFactory()
@@ -22,17 +22,17 @@ def request(remote="198.51.100.7", forwarded=None):
 
 def test_without_trusted_proxies_the_header_is_ignored(settings):
     settings.TRUSTED_PROXIES = []
-    assert clients.client_ip(request(forwarded="203.0.113.1")) == "198.51.100.7"
+    assert identity.client_ip(request(forwarded="203.0.113.1")) == "198.51.100.7"
 
 
 def test_header_from_an_untrusted_peer_is_ignored(settings):
     settings.TRUSTED_PROXIES = ["10.0.0.1"]
-    assert clients.client_ip(request(forwarded="203.0.113.1")) == "198.51.100.7"
+    assert identity.client_ip(request(forwarded="203.0.113.1")) == "198.51.100.7"
 
 
 def test_behind_a_trusted_proxy_the_last_untrusted_hop_is_the_client(settings):
     settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
-    got = clients.client_ip(
+    got = identity.client_ip(
         request(remote="10.0.0.2", forwarded="1.2.3.4, 203.0.113.1, 10.0.0.5")
     )
     # 1.2.3.4 was sent by the client itself and cannot be believed.
@@ -41,34 +41,34 @@ def test_behind_a_trusted_proxy_the_last_untrusted_hop_is_the_client(settings):
 
 def test_garbage_in_the_header_gives_no_address(settings):
     settings.TRUSTED_PROXIES = ["10.0.0.1"]
-    assert clients.client_ip(request(remote="10.0.0.1", forwarded="<script>")) is None
+    assert identity.client_ip(request(remote="10.0.0.1", forwarded="<script>")) is None
 
 
 @pytest.mark.django_db
 def test_anonymous_reader_has_no_key_until_a_guest_token_is_made():
-    viewer = clients.viewer_for(request())
+    viewer = identity.viewer_for(request())
     assert viewer.key is None
-    guest = clients.ensure_guest(request(), viewer)
+    guest = identity.ensure_guest(request(), viewer)
     assert guest.key == f"g:{guest.guest_token}"
     assert len(guest.guest_token) == 32
 
 
 @pytest.mark.django_db
 def test_guest_cookie_round_trips_signed_and_http_only():
-    guest = clients.ensure_guest(request(), Viewer())
+    guest = identity.ensure_guest(request(), Viewer())
     response = HttpResponse()
-    clients.remember_guest(response, guest)
+    identity.remember_guest(response, guest)
     cookie = response.cookies[conf.get("GUEST_COOKIE")]
     assert cookie["httponly"]
     back = rf.get("/")
     back.COOKIES[conf.get("GUEST_COOKIE")] = cookie.value
-    assert clients.viewer_for(back).guest_token == guest.guest_token
+    assert identity.viewer_for(back).guest_token == guest.guest_token
 
 
 def test_forged_guest_cookie_is_ignored():
     forged = rf.get("/")
     forged.COOKIES[conf.get("GUEST_COOKIE")] = "a" * 32
-    assert clients.viewer_for(forged).key is None
+    assert identity.viewer_for(forged).key is None
 
 
 @pytest.mark.django_db
@@ -76,32 +76,32 @@ def test_signed_in_user_is_keyed_by_account(django_user_model):
     user = django_user_model.objects.create_user("kim", password="pw-for-tests-1")
     req = request()
     req.user = user
-    assert clients.viewer_for(req).key == f"u:{user.pk}"
+    assert identity.viewer_for(req).key == f"u:{user.pk}"
 
 
 @pytest.mark.django_db
 def test_guest_cookie_tells_its_age_and_is_not_set_again():
     with time_machine.travel("2026-12-01 10:00Z", tick=False):
-        guest = clients.ensure_guest(request(), Viewer())
+        guest = identity.ensure_guest(request(), Viewer())
         response = HttpResponse()
-        clients.remember_guest(response, guest)
+        identity.remember_guest(response, guest)
     back = rf.get("/")
     back.COOKIES[conf.get("GUEST_COOKIE")] = response.cookies[
         conf.get("GUEST_COOKIE")
     ].value
-    known = clients.viewer_for(back)
+    known = identity.viewer_for(back)
     assert known.guest_since == dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC).timestamp()
     again = HttpResponse()
-    clients.remember_guest(again, known)
+    identity.remember_guest(again, known)
     assert conf.get("GUEST_COOKIE") not in again.cookies
 
 
 @pytest.mark.django_db
 def test_new_guests_per_network_are_limited(settings):
     rules = factories.rules(new_guests_per_ip_per_hour=2)
-    made = [clients.ensure_guest(request("2001:db8::1"), Viewer()) for _ in range(2)]
+    made = [identity.ensure_guest(request("2001:db8::1"), Viewer()) for _ in range(2)]
     assert len({v.guest_token for v in made}) == 2
     with pytest.raises(RateLimitedError):
-        clients.ensure_guest(request("2001:db8::ffff"), Viewer())  # the same /64
-    assert clients.ensure_guest(request("198.51.100.9"), Viewer()).guest_token
+        identity.ensure_guest(request("2001:db8::ffff"), Viewer())  # the same /64
+    assert identity.ensure_guest(request("198.51.100.9"), Viewer()).guest_token
     assert rules.new_guests_per_ip_per_hour == 2
