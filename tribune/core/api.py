@@ -21,10 +21,11 @@ from django.urls import URLPattern, get_script_prefix, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.utils import check_csrf
+from pydantic import BaseModel
 
 # Methods a browser sends without a CSRF check (RFC 9110 "safe").
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -47,13 +48,13 @@ class ApiError(Exception):
         super().__init__(message)
 
 
-class ErrorDetail(Schema):
+class ErrorDetail(BaseModel):
     code: str
     message: str
     field: str | None = None
 
 
-class ErrorOut(Schema):
+class Error(BaseModel):
     """The one error shape of every API; `field` names the input at fault."""
 
     error: ErrorDetail
@@ -242,7 +243,9 @@ class JsonApi(NinjaAPI):
         """The OpenAPI 3.1 document, generated once per process (and script prefix)."""
         prefix = get_script_prefix().rstrip("/") + self.mount
         if prefix not in self._documents:
-            self._documents[prefix] = dict(self.get_openapi_schema(path_prefix=prefix))
+            # Through JSON once: status codes become the strings clients see.
+            schema = self.get_openapi_schema(path_prefix=prefix)
+            self._documents[prefix] = json.loads(json.dumps(schema))
         return self._documents[prefix]
 
     def serve_document(self, request: HttpRequest) -> HttpResponse:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Schema
+from pydantic import BaseModel, Field
 
 from tribune.core import clock
 from tribune.core.api import JsonApi
@@ -28,12 +28,12 @@ api = JsonApi(
 )
 
 
-class Tick(Schema):
+class Tick(BaseModel):
     position: int
     label: str
 
 
-class Bar(Schema):
+class Bar(BaseModel):
     title: str
     currency: str = Field(pattern="^[A-Z]{3}$")
     raised: str = Field(description="Decimal amount")
@@ -51,7 +51,7 @@ class Bar(Schema):
     countdown: str = Field(examples=["13 days left until the end of November"])
 
 
-class Progress(Schema):
+class Progress(BaseModel):
     bar: Bar | None = Field(description="null when no campaign runs.")
 
 
@@ -76,12 +76,12 @@ def progress_json(request: HttpRequest, response: HttpResponse) -> dict[str, Any
 # the body is read raw, since the signature covers its exact bytes.
 
 
-class Received(Schema):
+class Received(BaseModel):
     received: Literal[True]
     outcome: Literal["applied", "replay", "ignored"]
 
 
-class WebhookErrorDetail(Schema):
+class WebhookErrorDetail(BaseModel):
     code: Literal[
         "amount_too_large",
         "bad_signature",
@@ -93,7 +93,7 @@ class WebhookErrorDetail(Schema):
     message: str
 
 
-class WebhookError(Schema):
+class WebhookError(BaseModel):
     """The request was refused; nothing was recorded."""
 
     error: WebhookErrorDetail
