@@ -1,8 +1,8 @@
 """Time re-anchoring a report's 500 inline comments when an editor publishes a revision.
 
 Goes through the real services and database: the comments are posted with
-inline.post_inline_comment, the revision is published with Wagtail, and
-inline.reanchor_page reads, re-anchors and writes the 500 comments.
+services.post_comment (a Submission with a quote), the revision is published with
+Wagtail, and inline.reanchor_page reads, re-anchors and writes the 500 comments.
 Runs on a throw-away test database (SQLite unless DATABASE_URL says otherwise).
 
 Run: .venv/bin/python bench/inline_reanchor_bench.py
@@ -24,10 +24,12 @@ from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from wagtail.signals import page_published  # noqa: E402
 
-from tribune.discussion import inline, passages, policies, services  # noqa: E402
+from tribune.discussion import passages, policies, services  # noqa: E402
 from tribune.discussion.identity import Viewer  # noqa: E402
 from tribune.discussion.models import Comment, ModerationPolicy  # noqa: E402
 from tribune.discussion.selectors import get_settings  # noqa: E402
+from tribune.discussion.services import inline  # noqa: E402
+from tribune.discussion.submission import Guest, Quote, Submission  # noqa: E402
 from tribune.newsroom.tests import factories  # noqa: E402
 
 SAMPLE = (
@@ -90,21 +92,22 @@ def run() -> None:
         block = rng.choice(blocks)
         start = rng.randrange(0, len(block.text) - 100)
         end = start + rng.randint(15, 90)
-        inline.post_inline_comment(
-            page=page,
-            quote=inline.Quote(
-                block.id,
-                block.text[start:end],
-                block.text[max(0, start - 32) : start],
-                block.text[end : end + 32],
-            ),
-            thread=thread,
-            state=policies.OPEN,
-            rules=rules,
-            viewer=Viewer(guest_token=f"bench{n}"),
-            body=f"Inline comment {n}.",
-            guest=services.Guest(name=f"Reader {n}", email=f"r{n}@example.org"),
-            throttle=False,
+        services.post_comment(
+            Submission(
+                quote=Quote(
+                    block.id,
+                    block.text[start:end],
+                    block.text[max(0, start - 32) : start],
+                    block.text[end : end + 32],
+                ),
+                thread=thread,
+                state=policies.OPEN,
+                rules=rules,
+                viewer=Viewer(guest_token=f"bench{n}"),
+                body=f"Inline comment {n}.",
+                guest=Guest(name=f"Reader {n}", email=f"r{n}@example.org"),
+                throttle=False,
+            )
         )
     posting = time.perf_counter() - began
     print(

@@ -33,6 +33,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tribune.discussion import policies, services  # noqa: E402
 from tribune.discussion.models import Comment, ModerationPolicy, Status  # noqa: E402
+from tribune.discussion.submission import Guest, Submission  # noqa: E402
 from tribune.discussion.tests import factories  # noqa: E402
 from tribune.newsroom.tests import factories as newsroom  # noqa: E402
 
@@ -50,19 +51,21 @@ def seed() -> dict[int, str]:
     for n in range(COMMENTS):
         if n % 5 == 4:  # 20 by two spammers
             who = n % 2
-            guest = services.Guest(name=f"Deals {who}", email=f"deals{who}@example.net")
+            guest = Guest(name=f"Deals {who}", email=f"deals{who}@example.net")
             decision = "spammer"
         else:
-            guest = services.Guest(name=f"Reader {n}", email=f"reader{n}@example.org")
+            guest = Guest(name=f"Reader {n}", email=f"reader{n}@example.org")
             decision = "delete" if n % 16 == 0 else "slip" if n % 16 == 8 else "approve"
         comment = services.post_comment(
-            thread=thread,
-            state=policies.OPEN,
-            rules=rules,
-            viewer=factories.guest_viewer(),
-            body=f"Comment {n} on the bridge works.",
-            guest=guest,
-            throttle=False,
+            Submission(
+                thread=thread,
+                state=policies.OPEN,
+                rules=rules,
+                viewer=factories.guest_viewer(),
+                body=f"Comment {n} on the bridge works.",
+                guest=guest,
+                throttle=False,
+            )
         )
         plan[comment.pk] = decision
     get_user_model().objects.create_superuser("moderator", "m@example.org", PASSWORD)

@@ -29,8 +29,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db.backends.base import base as db  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from tribune.discussion import api, fragments, rendering, selectors, services, spam  # noqa: E402
+from tribune.discussion import api, fragments, rendering, selectors, spam  # noqa: E402
 from tribune.discussion.models import ModerationPolicy  # noqa: E402
+from tribune.discussion.services import posting  # noqa: E402
 from tribune.newsroom.models import ArticlePage  # noqa: E402
 from tribune.subscriptions import selectors as subscriptions  # noqa: E402
 
@@ -53,7 +54,7 @@ def timed(owner, name: str) -> None:
 
 for owner, names in [
     (api, ["_post", "_thread_for_post", "render_to_string", "_single"]),
-    (services, ["post_comment", "_insert"]),
+    (posting, ["post_comment", "_insert"]),
     (fragments, ["render_boxes"]),
     (spam, ["check_rate", "check_form_token"]),
     (rendering, ["render_and_count_links"]),

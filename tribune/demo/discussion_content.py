@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, replace
 
 from tribune.core import clock
-from tribune.discussion import importing, policies, services
+from tribune.discussion import policies, services
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import (
     Comment,
@@ -15,6 +15,8 @@ from tribune.discussion.models import (
     ModerationPolicy,
     Thread,
 )
+from tribune.discussion.services import importing
+from tribune.discussion.submission import Guest, Submission
 from tribune.newsroom.models import ArticlePage
 
 FIRST_NAMES = [
@@ -233,46 +235,54 @@ def _live_examples(
     state = policies.OPEN
     guest = Viewer(guest_token="d" * 32)
     services.post_comment(
-        thread=thread,
-        state=state,
-        rules=rules,
-        viewer=guest,
-        body="First time commenting here. The map of closed roads was really useful.",
-        guest=services.Guest("Nadia F.", "nadia.f@example.org"),
-        throttle=False,
+        Submission(
+            thread=thread,
+            state=state,
+            rules=rules,
+            viewer=guest,
+            body="First time commenting here. The map of closed roads was really useful.",
+            guest=Guest("Nadia F.", "nadia.f@example.org"),
+            throttle=False,
+        )
     )
     services.post_comment(
-        thread=thread,
-        state=state,
-        rules=rules,
-        viewer=Viewer(guest_token="e" * 32),
-        body=f"Great article! Visit my {HELD_WORD} for free spins.",
-        guest=services.Guest("Lucky Deals", "deals@example.net"),
-        throttle=False,
+        Submission(
+            thread=thread,
+            state=state,
+            rules=rules,
+            viewer=Viewer(guest_token="e" * 32),
+            body=f"Great article! Visit my {HELD_WORD} for free spins.",
+            guest=Guest("Lucky Deals", "deals@example.net"),
+            throttle=False,
+        )
     )
     # A comment whose author deleted it after others replied keeps its place,
     # and one whose author fixed a typo says "Edited".
     publish = DiscussionSettings(moderation=ModerationPolicy.PUBLISH, max_links=3)
     regular = Viewer(guest_token="f" * 32)
     gone = services.post_comment(
-        thread=thread,
-        state=state,
-        rules=publish,
-        viewer=regular,
-        body="I posted this in the wrong thread, sorry.",
-        guest=services.Guest("Olaf K.", "olaf.k@example.org"),
-        parent_id=made[0].pk,
-        throttle=False,
+        Submission(
+            thread=thread,
+            state=state,
+            rules=publish,
+            viewer=regular,
+            body="I posted this in the wrong thread, sorry.",
+            guest=Guest("Olaf K.", "olaf.k@example.org"),
+            parent_id=made[0].pk,
+            throttle=False,
+        )
     )
     answer = services.post_comment(
-        thread=thread,
-        state=state,
-        rules=publish,
-        viewer=Viewer(guest_token="a" * 32),
-        body="No worries, it was still a fair point.",
-        guest=services.Guest("Rosa P.", "rosa.p@example.org"),
-        parent_id=gone.pk,
-        throttle=False,
+        Submission(
+            thread=thread,
+            state=state,
+            rules=publish,
+            viewer=Viewer(guest_token="a" * 32),
+            body="No worries, it was still a fair point.",
+            guest=Guest("Rosa P.", "rosa.p@example.org"),
+            parent_id=gone.pk,
+            throttle=False,
+        )
     )
     services.delete_comment(comment=gone, viewer=regular)
     services.edit_comment(

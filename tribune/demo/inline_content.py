@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from wagtail.rich_text import RichText
 
-from tribune.discussion import inline, passages, policies, services
+from tribune.discussion import passages, policies, services
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, DiscussionSettings, ModerationPolicy
+from tribune.discussion.submission import Guest, Quote, Submission
 from tribune.newsroom.models import ArticlePage
 
 REMARKS = [
@@ -66,33 +67,36 @@ def load() -> DemoInline:
                 continue
             at = block.text.index(exact)
             name = NAMES[(n + made) % len(NAMES)]
-            comment = inline.post_inline_comment(
-                page=article,
-                quote=inline.Quote(
-                    block.id,
-                    exact,
-                    block.text[max(0, at - 32) : at],
-                    block.text[at + len(exact) : at + len(exact) + 32],
-                ),
-                thread=thread,
-                state=policies.OPEN,
-                rules=rules,
-                viewer=Viewer(guest_token=f"inline{made:027d}"),
-                body=REMARKS[(n + made) % len(REMARKS)],
-                guest=services.Guest(name, f"inline.{made}@example.org"),
-                throttle=False,
+            comment = services.post_comment(
+                Submission(
+                    quote=Quote(
+                        block.id,
+                        exact,
+                        block.text[max(0, at - 32) : at],
+                        block.text[at + len(exact) : at + len(exact) + 32],
+                    ),
+                    thread=thread,
+                    state=policies.OPEN,
+                    rules=rules,
+                    viewer=Viewer(guest_token=f"inline{made:027d}"),
+                    body=REMARKS[(n + made) % len(REMARKS)],
+                    guest=Guest(name, f"inline.{made}@example.org"),
+                    throttle=False,
+                )
             )
             made += 1
             if n % 2 == 0:
                 services.post_comment(
-                    thread=thread,
-                    state=policies.OPEN,
-                    rules=rules,
-                    viewer=Viewer(guest_token=f"reply{made:028d}"),
-                    body=REPLIES[n % len(REPLIES)],
-                    guest=services.Guest("Greta H.", f"greta.{made}@example.org"),
-                    parent_id=comment.pk,
-                    throttle=False,
+                    Submission(
+                        thread=thread,
+                        state=policies.OPEN,
+                        rules=rules,
+                        viewer=Viewer(guest_token=f"reply{made:028d}"),
+                        body=REPLIES[n % len(REPLIES)],
+                        guest=Guest("Greta H.", f"greta.{made}@example.org"),
+                        parent_id=comment.pk,
+                        throttle=False,
+                    )
                 )
                 made += 1
     return DemoInline(made)

@@ -15,8 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from tribune.discussion import accounts, identity, selectors
+from tribune.discussion import identity, selectors
 from tribune.discussion.errors import DiscussionError
+from tribune.discussion.services import accounts
 
 
 class SignupForm(forms.Form):

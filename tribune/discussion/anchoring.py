@@ -264,9 +264,42 @@ def _reanchor(
     if not quote:
         return ORPHANED
     prefix, suffix = _norm(anchor.prefix), _norm(anchor.suffix)
+    search = _Search(anchor, index, hint, home, quote, prefix, suffix)
+    # CONTEXT in its own block: the best occurrence wins; a short quote without
+    # context support only if no other block has a credible one (split paragraph).
+    own = search.in_own_block()
+    if own is not None and search.credible(own):
+        return search.place(own, Method.CONTEXT)
+    # CONTEXT elsewhere: the paragraph was split, merged, moved, or re-created.
+    best = search.elsewhere()
+    if best is not None:
+        return search.place(best, Method.CONTEXT)
+    if own is not None:
+        return search.place(own, Method.CONTEXT)
+    centre = (
+        home if home is not None else _guess_home(index, search.prefix, search.suffix)
+    )
+    if radius < 0 or centre is None:
+        return ORPHANED
+    best = search.fuzzy(centre, radius, threshold)
+    return ORPHANED if best is None else search.place(best, Method.FUZZY)
 
-    def rank(i: int, start: int, end: int, similarity: float) -> _Candidate:
-        norm, origin = index.text(i)
+
+@dataclass(frozen=True)
+class _Search:
+    """One anchor looked for in an index: how candidates rank, and where they go."""
+
+    anchor: Anchor
+    index: _Index
+    hint: int | None
+    home: int | None
+    quote: str  # normalised
+    prefix: str
+    suffix: str
+
+    def rank(self, i: int, start: int, end: int, similarity: float) -> _Candidate:
+        norm, origin = self.index.text(i)
+        prefix, suffix = self.prefix, self.suffix
         sides = []  # (weight, similarity) per stored side; empty sides are neutral
         if prefix:
             before = norm[max(0, start - len(prefix)) : start]
@@ -276,66 +309,77 @@ def _reanchor(
         weight = sum(w for w, _ in sides)
         context = sum(w * s for w, s in sides) / weight if sides else 1.0
         evidence = max((s for _, s in sides), default=1.0)
-        gap = abs(origin[start] - hint) if hint is not None else 0
+        gap = abs(origin[start] - self.hint) if self.hint is not None else 0
         return _Candidate(i, start, end, similarity, context, evidence, gap)
 
-    def credible(c: _Candidate) -> bool:
-        return len(quote) >= DISTINCTIVE_LENGTH or c.evidence >= MIN_CONTEXT_EVIDENCE
+    def credible(self, c: _Candidate) -> bool:
+        return (
+            len(self.quote) >= DISTINCTIVE_LENGTH or c.evidence >= MIN_CONTEXT_EVIDENCE
+        )
 
-    def place(c: _Candidate, method: Method) -> Placement:
-        origin, block = index.text(c.block)[1], index.blocks[c.block]
+    def place(self, c: _Candidate, method: Method) -> Placement:
+        anchor = self.anchor
+        origin, block = self.index.text(c.block)[1], self.index.blocks[c.block]
         start, end = origin[c.start], origin[c.end - 1] + 1
-        if (c.block, start, end) == (home, anchor.start, anchor.end) and (
+        if (c.block, start, end) == (self.home, anchor.start, anchor.end) and (
             block.text[start:end] == anchor.exact
         ):
             method = Method.EXACT  # only the context moved; the passage did not
         new = _anchor_at(block, start, end, DEFAULT_CONTEXT)
         return Placement(new, method, c.similarity)
 
-    # CONTEXT in its own block: the best occurrence wins; a short quote without
-    # context support only if no other block has a credible one (split paragraph).
-    own = None
-    if home is not None and (hits := index.find(home, quote)):
-        found = [rank(home, s, s + len(quote), 1.0) for s in hits]
-        own = max(found, key=lambda c: (c.context, -c.offset_gap))
-        if credible(own):
-            return place(own, Method.CONTEXT)
-    # CONTEXT elsewhere: the paragraph was split, merged, moved, or re-created.
-    found = [
-        c
-        for i in range(len(index.blocks))
-        if i != home
-        for c in (rank(i, s, s + len(quote), 1.0) for s in index.find(i, quote))
-        if credible(c)
-    ]
-    if found:
-        far = (lambda i: abs(i - home)) if home is not None else (lambda i: 0)
-        best = max(found, key=lambda c: (c.context, -far(c.block), -c.offset_gap))
-        return place(best, Method.CONTEXT)
-    if own is not None:
-        return place(own, Method.CONTEXT)
-    centre = home if home is not None else _guess_home(index, prefix, suffix)
-    if radius < 0 or centre is None:
-        return ORPHANED
-    # FUZZY: rings of blocks at growing distance; the nearest ring with a credible
-    # match wins, since an edited passage rarely travels far from its block.
-    widen = (
-        not (anchor.prefix[-1:].isalnum() and anchor.exact[0].isalnum()),
-        not (anchor.exact[-1].isalnum() and anchor.suffix[:1].isalnum()),
-    )
-    for distance in range(radius + 1):
-        ring = sorted({centre - distance, centre + distance})
+    def in_own_block(self) -> _Candidate | None:
+        """The best verbatim occurrence in the anchor's own block, credible or not."""
+        home, size = self.home, len(self.quote)
+        if home is None:
+            return None
+        hits = self.index.find(home, self.quote)
+        found = [self.rank(home, s, s + size, 1.0) for s in hits]
+        return max(found, key=lambda c: (c.context, -c.offset_gap), default=None)
+
+    def elsewhere(self) -> _Candidate | None:
+        """The best credible verbatim occurrence in another block, nearest first."""
+        home, size = self.home, len(self.quote)
         found = [
             c
-            for i in ring
-            if 0 <= i < len(index.blocks)
-            for s, e, sim in _approximate(index, i, quote, threshold, widen)
-            if credible(c := rank(i, s, e, sim))
+            for i in range(len(self.index.blocks))
+            if i != home
+            for c in (
+                self.rank(i, s, s + size, 1.0) for s in self.index.find(i, self.quote)
+            )
+            if self.credible(c)
         ]
-        if found:
-            best = max(found, key=lambda c: (_blend(c), -c.offset_gap))
-            return place(best, Method.FUZZY)
-    return ORPHANED
+
+        def far(i: int) -> int:
+            return abs(i - home) if home is not None else 0
+
+        return max(
+            found, key=lambda c: (c.context, -far(c.block), -c.offset_gap), default=None
+        )
+
+    def fuzzy(self, centre: int, radius: int, threshold: float) -> _Candidate | None:
+        """FUZZY: rings of blocks at growing distance; the nearest ring with a
+        credible match wins, since an edited passage rarely travels far from its
+        block."""
+        anchor = self.anchor
+        widen = (
+            not (anchor.prefix[-1:].isalnum() and anchor.exact[0].isalnum()),
+            not (anchor.exact[-1].isalnum() and anchor.suffix[:1].isalnum()),
+        )
+        for distance in range(radius + 1):
+            ring = sorted({centre - distance, centre + distance})
+            found = [
+                c
+                for i in ring
+                if 0 <= i < len(self.index.blocks)
+                for s, e, sim in _approximate(
+                    self.index, i, self.quote, threshold, widen
+                )
+                if self.credible(c := self.rank(i, s, e, sim))
+            ]
+            if found:
+                return max(found, key=lambda c: (_blend(c), -c.offset_gap))
+        return None
 
 
 def _blend(c: _Candidate) -> float:

@@ -21,16 +21,15 @@ from ninja.responses import Status as WithStatus
 from pydantic import WithJsonSchema
 from wagtail.models import Site
 
-from tribune.core import sites
 from tribune.core.api import CSRF_HEADER, Error, JsonApi, error_response
 from tribune.discussion import (
     fragments,
     identity,
-    inline,
+    inline_selectors,
     policies,
+    presenters,
     schemas,
     selectors,
-    services,
     spam,
     tree,
     verification,
@@ -38,6 +37,8 @@ from tribune.discussion import (
 from tribune.discussion.errors import DiscussionError, NotFoundError
 from tribune.discussion.models import Comment, SiteCommentsMode, Status, Thread
 from tribune.discussion.ranking import DEFAULT_ORDER, Order, parse_order
+from tribune.discussion.services import moderation, posting, voting
+from tribune.discussion.submission import Fields, Quote, build_submission
 from tribune.newsroom.models import ArticlePage
 
 CURSOR_SALT = "discussion.cursor"
@@ -73,18 +74,8 @@ _ORDERS = {
 }
 
 
-# The report's fields a POST uses: its state, and its URL for the page cache.
-def _article(page_id: int, *, body: bool = True) -> ArticlePage:
-    pages = ArticlePage.objects.live()
-    if not body:
-        # What posting needs: state and URL (the body loads for inline comments).
-        pages = pages.only(*selectors.POST_FIELDS)
-    page = pages.filter(pk=page_id).first()
-    if page is not None and sites.is_private(page):
-        page = None
-    if page is None:
-        raise NotFoundError(_("There is no such report."))
-    return page
+def _article(page_id: int) -> ArticlePage:
+    return selectors.get_public_article(page_id)
 
 
 def _comment(request: HttpRequest, comment_id: int) -> Comment:
@@ -196,11 +187,11 @@ def list_thread_page(
     }
 
 
-def _quote(passage: schemas.Quote | None) -> inline.Quote | None:
+def _quote(passage: schemas.Quote | None) -> Quote | None:
     """The optional "passage" of an inline comment: block, exact, prefix, suffix."""
     if passage is None:
         return None
-    return inline.Quote(
+    return Quote(
         passage.block or "",
         passage.exact or "",
         passage.prefix or "",
@@ -208,39 +199,32 @@ def _quote(passage: schemas.Quote | None) -> inline.Quote | None:
     )
 
 
-def _thread_for_post(page_id: int) -> tuple[ArticlePage, Thread]:
-    """The report and its thread: remembered, or one query (two when new)."""
-    thread = selectors.thread_for_post(page_id)
+def _fields(data: schemas.NewComment) -> Fields:
+    return Fields(
+        body=data.body or "",
+        name=data.name or "",
+        email=data.email or "",
+        website=data.website or "",
+        parent_id=data.parent,
+        key=data.key or "",
+        notify=data.notify or "",
+    )
+
+
+def _thread_for_post(page_id: int) -> Thread:
+    """The article's thread: remembered, or one query (two when new)."""
+    thread = selectors.get_public_thread(page_id)
     if thread is None:
-        page = _article(page_id, body=False)
-        return page, services.get_or_create_thread(page=page)
-    if sites.is_private(thread.page):
-        raise NotFoundError(_("There is no such report."))
-    return thread.page, thread
-
-
-def _guest(data: schemas.NewComment) -> services.Guest:
-    return services.Guest(data.name or "", data.email or "", data.website or "")
-
-
-def _what_was_written(data: schemas.NewComment) -> dict[str, Any]:
-    return {
-        "body": data.body or "",
-        "parent_id": data.parent,
-        "idempotency_key": (data.key or "")[:64] or None,
-        "notify": data.notify or "",
-    }
+        page = selectors.get_public_article(page_id, fields=selectors.POST_FIELDS)
+        thread = posting.get_or_create_thread(page=page)
+    return thread
 
 
 def _posted_html(
     request: HttpRequest, comment: Comment, viewer: identity.Viewer, state: str
 ) -> str:
     """The new comment as the thread shows it to its author."""
-    comment.my_vote, comment.is_mine = 0, True  # type: ignore[attr-defined]
-    comment.may_edit = policies.can_edit(comment, viewer)  # type: ignore[attr-defined]
-    comment.may_vote = False  # type: ignore[attr-defined]
-    comment.may_reply = policies.can_reply(comment, state)  # type: ignore[attr-defined]
-    node = tree.Node(comment.pk, comment.parent_id, comment.author_name, True, comment)
+    node = presenters.present_posted(comment, viewer, state)
     fragments.render_boxes([node], state=state, request=request, focus=comment.pk)
     return render_to_string(
         "discussion/rows.html",
@@ -264,31 +248,16 @@ def post_comment(
     response: HttpResponse,
 ) -> WithStatus[dict[str, Any]]:
     """The comment, approved or held, its HTML and the thread's new count."""
-    page, thread = _thread_for_post(page_id)
-    viewer = identity.viewer_for(request)
-    signed_in = viewer.user_id is not None
-    rules = selectors.get_settings_for_request(request)
-    state = selectors.get_state(page, rules)
+    thread = _thread_for_post(page_id)
     if data.nickname:
         raise DiscussionError(code="honeypot")
     spam.check_form_token(data.started or "")
-    viewer = identity.ensure_guest(request, viewer)
-    post: dict[str, Any] = {
-        "thread": thread,
-        "state": state,
-        "rules": rules,
-        "viewer": viewer,
-        "user": request.user if signed_in else None,
-        "guest": None if signed_in else _guest(data),
-        "ip": identity.client_ip(request),
-        **_what_was_written(data),
-    }
-    quote = _quote(data.passage)
-    if quote is None:
-        comment = services.post_comment(**post)
-    else:
-        comment = inline.post_inline_comment(page=page, quote=quote, **post)
-    if data.verify_email and not signed_in:
+    submission = build_submission(
+        request, thread=thread, fields=_fields(data), quote=_quote(data.passage)
+    )
+    comment = posting.post_comment(submission)
+    viewer, state = submission.viewer, submission.state
+    if data.verify_email and submission.user is None:
         verification.request_email_verification(
             email=comment.author_email,
             guest_token=comment.guest_token,
@@ -320,7 +289,9 @@ def list_passages(request: HttpRequest, page_id: int) -> dict[str, Any]:
     rules = selectors.get_settings_for_request(request)
     if selectors.get_state(page, rules) == SiteCommentsMode.HIDDEN:
         raise NotFoundError(_("Comments on this report are hidden."), code="hidden")
-    found = inline.list_passages(page=page, viewer=identity.viewer_for(request))
+    found = inline_selectors.list_passages(
+        page=page, viewer=identity.viewer_for(request)
+    )
     return {"passages": [asdict(p) for p in found]}
 
 
@@ -340,7 +311,7 @@ def edit_comment(
     viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(comment.thread.page, rules)
-    comment = services.edit_comment(
+    comment = posting.edit_comment(
         comment=comment, viewer=viewer, body=data.body or "", rules=rules
     )
     return {"comment": _single(comment, viewer, state)}
@@ -360,7 +331,7 @@ def delete_comment(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(comment.thread.page, rules)
-    comment = services.delete_comment(comment=comment, viewer=viewer)
+    comment = posting.delete_comment(comment=comment, viewer=viewer)
     return {"comment": _single(comment, viewer, state)}
 
 
@@ -383,7 +354,7 @@ def vote(
     viewer = identity.ensure_guest(request, identity.viewer_for(request))
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(comment.thread.page, rules)
-    comment = services.vote(
+    comment = voting.vote(
         comment=comment,
         viewer=viewer,
         value=data.value,
@@ -417,7 +388,7 @@ def report(
     comment = _comment(request, comment_id)
     viewer = identity.ensure_guest(request, identity.viewer_for(request))
     rules = selectors.get_settings_for_request(request)
-    services.report_comment(
+    moderation.report_comment(
         comment=comment,
         viewer=viewer,
         rules=rules,

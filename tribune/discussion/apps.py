@@ -1,4 +1,4 @@
-"""The discussion app: comment threads under reports."""
+"""The discussion app: comment threads under articles."""
 
 from django.apps import AppConfig
 
@@ -16,8 +16,9 @@ class DiscussionConfig(AppConfig):
         from wagtail.signals import page_published, post_page_move
 
         from tribune.core import pagecache
-        from tribune.discussion import conf, inline, selectors, spam, views
+        from tribune.discussion import conf, selectors, spam, views
         from tribune.discussion.models import Thread
+        from tribune.discussion.services import inline
 
         # Cached article pages get a fresh form timestamp for every reader.
         pagecache.register_generator(
@@ -29,15 +30,17 @@ class DiscussionConfig(AppConfig):
         page_published.connect(
             inline.on_page_published, dispatch_uid="discussion_reanchor"
         )
-        # Posting reads reports from memory: any change of a page retires them.
+        # Posting reads articles from memory: any change of a page retires them.
         models: list[type[Model]] = [
             *(m for m in apps.get_models() if issubclass(m, Page)),
             Thread,
         ]
         for model in models:
-            uid = f"discussion_reports_{model._meta}"
-            post_save.connect(selectors.forget_reports, sender=model, dispatch_uid=uid)
+            uid = f"discussion_articles_{model._meta}"
+            post_save.connect(selectors.forget_articles, sender=model, dispatch_uid=uid)
             post_delete.connect(
-                selectors.forget_reports, sender=model, dispatch_uid=uid + "_d"
+                selectors.forget_articles, sender=model, dispatch_uid=uid + "_d"
             )
-        post_page_move.connect(selectors.forget_reports, dispatch_uid="discussion_move")
+        post_page_move.connect(
+            selectors.forget_articles, dispatch_uid="discussion_move"
+        )

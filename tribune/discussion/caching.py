@@ -1,4 +1,4 @@
-"""Dropping cached copies of a report's page when its thread changes."""
+"""Dropping cached copies of an article's page when its thread changes."""
 
 from __future__ import annotations
 

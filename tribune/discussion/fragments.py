@@ -12,13 +12,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from hashlib import blake2b
-from typing import Any
+from typing import Protocol, TypeVar
 
 from django.core.cache import caches
 from django.http import HttpRequest
 from django.template.loader import get_template
 from django.utils.functional import SimpleLazyObject
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from tribune.core import pagecache
@@ -26,6 +26,19 @@ from tribune.discussion import tree
 from tribune.discussion.models import Comment
 
 TEMPLATE = "discussion/comment_box.html"
+
+
+class Shown(Protocol):
+    """What a box needs of a displayed comment (presenters.CommentView)."""
+
+    comment: Comment
+    my_vote: int
+    is_mine: bool
+    box_html: SafeString
+
+
+V = TypeVar("V", bound=Shown)
+
 # Where the token goes while a shared box is rendered: made afresh by each process
 # so that no comment text can contain it, and gone once the box is split there.
 _CSRF_MARK = "discussion-csrf-" + secrets.token_hex(16)
@@ -33,8 +46,8 @@ _CSRF_MARK = "discussion-csrf-" + secrets.token_hex(16)
 TIMEOUT = 24 * 3600
 
 
-def _key(node: tree.Node[Comment], state: str) -> str:
-    c = node.item
+def _key(node: tree.Node[V], state: str) -> str:
+    c = node.item.comment
     edited = c.edited_at.timestamp() if c.edited_at else 0
     digest = blake2b(digest_size=12)
     parts = (c.body_html, c.author_name, c.author_website, node.reply_to or "")
@@ -48,33 +61,41 @@ def _key(node: tree.Node[Comment], state: str) -> str:
     )
 
 
-def _personal(node: tree.Node[Comment], focus: int | None) -> bool:
-    c: Any = node.item
-    return bool(
-        getattr(c, "is_mine", False) or getattr(c, "my_vote", 0) or node.id == focus
-    )
+def _personal(node: tree.Node[V], focus: int | None) -> bool:
+    view = node.item
+    return view.is_mine or bool(view.my_vote) or node.id == focus
+
+
+def _context(node: tree.Node[V], token: object) -> dict[str, object]:
+    return {
+        "node": node,
+        "c": node.item.comment,
+        "view": node.item,
+        "csrf_token": token,
+    }
 
 
 def render_boxes(
-    nodes: Iterable[tree.Node[Comment]],
+    nodes: Iterable[tree.Node[V]],
     *,
     state: str,
     request: HttpRequest | None,
     focus: int | None = None,
 ) -> None:
-    """Set `box_html` on each node's comment, from the cache where it can be shared.
+    """Set `box_html` on each node's CommentView, from the cache where it can be
+    shared.
 
-    Precondition: views.annotate has set the per-reader flags on the comments.
+    Precondition: the views come from presenters.present (per-reader flags).
     Side effect: renders and stores the boxes that were missing.
     """
     template = get_template(TEMPLATE)
     # Asked for only where a box has a form: a token also means a Set-Cookie.
     token = SimpleLazyObject(lambda: pagecache.hole(request, "csrf"))
-    shared: dict[str, list[tree.Node[Comment]]] = {}
+    shared: dict[str, list[tree.Node[V]]] = {}
     for node in nodes:
         if _personal(node, focus):
-            html = template.render({"node": node, "c": node.item, "csrf_token": token})
-            node.item.box_html = mark_safe(html)  # type: ignore[attr-defined]  # noqa: S308
+            html = template.render(_context(node, token))
+            node.item.box_html = mark_safe(html)  # noqa: S308
         else:
             shared.setdefault(_key(node, state), []).append(node)
     if not shared:
@@ -86,13 +107,11 @@ def render_boxes(
         parts: list[str] | None = found.get(key)
         if parts is None:
             first = group[0]
-            parts = template.render(
-                {"node": first, "c": first.item, "csrf_token": _CSRF_MARK}
-            ).split(_CSRF_MARK)
+            parts = template.render(_context(first, _CSRF_MARK)).split(_CSRF_MARK)
             missing[key] = parts
         # The parts came from our template, with user text escaped there.
         filled = mark_safe(str(token).join(parts) if len(parts) > 1 else parts[0])  # noqa: S308
         for node in group:
-            node.item.box_html = filled  # type: ignore[attr-defined]
+            node.item.box_html = filled
     if missing:
         cache.set_many(missing, TIMEOUT)

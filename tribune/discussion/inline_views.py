@@ -15,17 +15,19 @@ from tribune.core.converters import parse_id
 from tribune.discussion import (
     fragments,
     identity,
-    inline,
+    inline_selectors,
     passages,
+    presenters,
     selectors,
-    services,
     tree,
     views,
 )
 from tribune.discussion.errors import DiscussionError, SpamSuspectedError
 from tribune.discussion.forms import CommentForm
 from tribune.discussion.models import Comment, PassageState, SiteCommentsMode
-from tribune.discussion.ranking import Order
+from tribune.discussion.services import posting
+from tribune.discussion.submission import Fields, build_submission
+from tribune.newsroom.models import ArticlePage
 
 MAX_IDS = 50
 MAX_FOLD = 10_000
@@ -50,67 +52,77 @@ class PassageForm(CommentForm):
         del self.fields["parent"]
 
 
+def _paragraphs(page: ArticlePage, block: str) -> list[tuple[str, str]]:
+    """The (id, text) of the non-empty paragraphs of `block`'s body block, or 404."""
+    stream_id = block.split(".")[0]
+    found = [
+        (p.id, p.text)
+        for p in passages.paragraphs_of_block(page.body, stream_id)
+        if p.text.strip()
+    ]
+    if not found:
+        raise Http404("No such paragraph.")
+    return found
+
+
+def _post_paragraph(
+    request: HttpRequest, page: ArticlePage, form: PassageForm
+) -> HttpResponseBase | None:
+    """Post the valid form's comment on its whole paragraph: the redirect to it,
+    or None with the refusal added to the form."""
+    data = form.cleaned_data
+    try:
+        form.check_bot_signals()
+        submission = build_submission(
+            request,
+            thread=posting.get_or_create_thread(page=page),
+            fields=Fields(
+                body=data["body"],
+                name=data.get("name", ""),
+                email=data.get("email", ""),
+                website=data.get("website", ""),
+                key=data.get("key") or "",
+                notify=data.get("notify") or "",
+            ),
+            quote=inline_selectors.whole_paragraph(
+                page=page, block=data.get("paragraph", "")
+            ),
+        )
+        comment = posting.post_comment(submission)
+    except DiscussionError as error:
+        if isinstance(error, SpamSuspectedError) and error.code != "too_fast":
+            form.refresh_token()
+        field = "paragraph" if error.field == "passage" else error.field
+        form.add_error(field if field in form.fields else None, error.message)
+        return None
+    verify = bool(data.get("verify_email"))
+    return views.posted(request, page, comment, submission, verify=verify)
+
+
 @require_http_methods(["GET", "POST"])
 def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponseBase:
     """Comment on a paragraph without JavaScript: pick it, write, post."""
     page = views._article(page_id)
-    stream_id = block.split(".")[0]
-    paragraphs = [
-        p for p in passages.paragraphs_of_block(page.body, stream_id) if p.text.strip()
-    ]
-    if not paragraphs:
-        raise Http404("No such paragraph.")
-    rules = selectors.get_settings_for_request(request)
-    state = selectors.get_state(page, rules)
-    viewer = identity.viewer_for(request)
-    signed_in = viewer.user_id is not None
-    choices = [(p.id, p.text) for p in paragraphs]
+    choices = _paragraphs(page, block)
+    signed_in = identity.viewer_for(request).user_id is not None
     if request.method == "POST":
         form = PassageForm(request.POST, signed_in=signed_in, choices=choices)
+        if form.is_valid():
+            done = _post_paragraph(request, page, form)
+            if done is not None:
+                return done
     else:
         form = PassageForm(signed_in=signed_in, choices=choices, request=request)
         if block in dict(choices):
             form.fields["paragraph"].initial = block
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            form.check_bot_signals()
-            viewer = identity.ensure_guest(request, viewer)
-            quote = inline.whole_paragraph(page=page, block=data.get("paragraph", ""))
-            comment = inline.post_inline_comment(
-                page=page,
-                quote=quote,
-                thread=services.get_or_create_thread(page=page),
-                state=state,
-                rules=rules,
-                viewer=viewer,
-                body=data["body"],
-                user=request.user if signed_in else None,
-                guest=None
-                if signed_in
-                else services.Guest(data["name"], data["email"], data["website"]),
-                ip=identity.client_ip(request),
-                idempotency_key=data.get("key") or None,
-                notify=data.get("notify") or "",
-            )
-        except DiscussionError as error:
-            if isinstance(error, SpamSuspectedError) and error.code != "too_fast":
-                form.refresh_token()
-            field = "paragraph" if error.field == "passage" else error.field
-            form.add_error(field if field in form.fields else None, error.message)
-        else:
-            if not signed_in and data.get("verify_email"):
-                views.ask_verification(comment)
-            response = views.see_other(views.comment_url(page, comment.pk, request))
-            identity.remember_guest(response, viewer)
-            return response
+    rules = selectors.get_settings_for_request(request)
     return render(
         request,
         "discussion/passage_form.html",
         {
             "form": form,
             "article": page,
-            "open": state == SiteCommentsMode.OPEN,
+            "open": selectors.get_state(page, rules) == SiteCommentsMode.OPEN,
             "request": request,
         },
         status=400 if form.errors else 200,
@@ -146,18 +158,16 @@ def passage_comments(request: HttpRequest, page_id: int) -> HttpResponseBase:
             "created_at", "id"
         )
     )
-    thread_page = selectors.ThreadPage(
-        page=page, thread=None, state=state, order=Order.OLDEST, count=len(top)
+    roots = presenters.present(
+        selectors.build_tree(top, replies, viewer), viewer, state=state, votes={}
     )
-    thread_page.roots = selectors.build_tree(top, replies, viewer)
-    views.annotate(thread_page, viewer)
-    fragments.render_boxes(tree.walk(thread_page.roots), state=state, request=request)
+    fragments.render_boxes(tree.walk(roots), state=state, request=request)
     return TemplateResponse(
         request,
         "discussion/passage_comments.html",
         {
             # A passage's conversations are short and shown whole: nothing folds.
-            "rows": tree.flatten(thread_page.roots, fold_after=MAX_FOLD),
+            "rows": tree.flatten(roots, fold_after=MAX_FOLD),
             "article": page,
         },
     )

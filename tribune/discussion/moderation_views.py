@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tribune.core.converters import parse_id
-from tribune.discussion import inline, selectors, services
+from tribune.discussion import inline_selectors, selectors, services
 from tribune.discussion.errors import DiscussionError
 from tribune.discussion.models import Action, Comment, HeldReason, Status
 from tribune.discussion.spamfilter import reasons
@@ -100,7 +100,7 @@ def _back(request: HttpRequest) -> str:
 @require_GET
 @moderator_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """Comments by status (tabs), optionally of one report or one author."""
+    """Comments by status (tabs), optionally of one article or one author."""
     status = request.GET.get("status", Status.PENDING)
     if status not in Status.values:
         status = Status.PENDING
@@ -209,7 +209,7 @@ def undo(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @moderator_required
 def detail(request: HttpRequest, comment_id: int) -> HttpResponse:
-    """One comment: its text, report, author history, log, and an edit form."""
+    """One comment: its text, article, author history, log, and an edit form."""
     comment = get_object_or_404(
         Comment.objects.select_related("thread__page", "author", "parent"),
         pk=comment_id,
@@ -254,8 +254,8 @@ def detail(request: HttpRequest, comment_id: int) -> HttpResponse:
 @require_GET
 @moderator_required
 def orphans(request: HttpRequest) -> HttpResponse:
-    """Inline feedback whose passage an edit removed, with quote and report."""
-    page = Paginator(inline.list_orphans(), QUEUE_PAGE_SIZE).get_page(
+    """Inline feedback whose passage an edit removed, with quote and article."""
+    page = Paginator(inline_selectors.list_orphans(), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("p")
     )
     return render(request, "discussion/admin/orphans.html", {"page_obj": page})

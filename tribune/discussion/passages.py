@@ -1,4 +1,4 @@
-"""The paragraphs of a report's body as anchoring blocks (what readers can quote)."""
+"""The paragraphs of an article's body as anchoring blocks (what readers can quote)."""
 
 # Anchoring works per paragraph, not per StreamField block: a rich-text block
 # holds several <p> (or lists), and a reader's selection lies in one of them.

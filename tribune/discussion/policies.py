@@ -28,9 +28,9 @@ OPEN, CLOSED, HIDDEN = (
 
 
 def thread_state(page_mode: str, site_mode: str) -> SiteCommentsMode:
-    """Whether a report's comments are open, closed (readable) or hidden.
+    """Whether an article's comments are open, closed (readable) or hidden.
 
-    The report's own setting wins; "default" (or anything unknown) defers to
+    The article's own setting wins; "default" (or anything unknown) defers to
     the site-wide setting.
     """
     for mode in (page_mode, site_mode):
@@ -105,22 +105,36 @@ def ban_verdict(
     """
     verdict = None
     for ban in bans:
-        if ban.lifted_at is not None or (
-            ban.expires_at is not None and ban.expires_at <= now
-        ):
+        if not _in_force(ban, now):
             continue
-        proved = (
-            (ban.user_id is not None and ban.user_id == user_id)
-            or (bool(ban.guest_token) and ban.guest_token == guest_token)
-            or networks.contains(ban.network, ip)
-            or (bool(ban.email) and email_proved and ban.email == email)
-        )
-        typed = bool(ban.email) and bool(email) and ban.email == email
+        proved = _proved_match(
+            ban, user_id=user_id, guest_token=guest_token, ip=ip
+        ) or (email_proved and _email_match(ban, email))
         if proved and ban.mode == BanMode.REFUSE:
             return BanMode.REFUSE
-        if proved or typed:
+        if proved or _email_match(ban, email):
             verdict = BanMode.SHADOW
     return verdict
+
+
+def _in_force(ban: Ban, now: dt.datetime) -> bool:
+    """Neither lifted nor expired at `now`."""
+    return ban.lifted_at is None and (ban.expires_at is None or ban.expires_at > now)
+
+
+def _email_match(ban: Ban, email: str) -> bool:
+    return bool(ban.email) and bool(email) and ban.email == email
+
+
+def _proved_match(
+    ban: Ban, *, user_id: int | None, guest_token: str, ip: str | None
+) -> bool:
+    """Whether the ban targets the account, the browser or the network."""
+    return (
+        (ban.user_id is not None and ban.user_id == user_id)
+        or (bool(ban.guest_token) and ban.guest_token == guest_token)
+        or networks.contains(ban.network, ip)
+    )
 
 
 def report_counts(
@@ -196,7 +210,7 @@ def can_view_comment(
     """The one answer to "may this reader see this comment", for every route
     that shows or acts on a single comment (reports, edits, votes, the API).
 
-    `state` is the thread's thread_state; `page_public` says the report is live
+    `state` is the thread's thread_state; `page_public` says the article is live
     and outside any private section.  Staff see every status; other readers see
     approved comments and their own held ones (selectors.visible_to is the same
     rule for lists).

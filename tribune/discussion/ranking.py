@@ -49,17 +49,3 @@ def wilson_lower_bound(upvotes: int, downvotes: int, z: float = Z) -> float:
     centre = p + z * z / (2 * n)
     spread = z * math.sqrt((p * (1 - p) + z * z / (4 * n)) / n)
     return (centre - spread) / (1 + z * z / n)
-
-
-def sort_key(
-    order: Order, *, position: int, upvotes: int, downvotes: int
-) -> tuple[float, ...]:
-    """Key that sorts comments in `order`; `position` is the posting sequence (id)."""
-    if order is Order.NEWEST:
-        return (-position,)
-    rank = wilson_lower_bound(upvotes, downvotes)
-    if order is Order.VOTED:
-        return (-(upvotes - downvotes), -rank, position)
-    if order is Order.BEST:
-        return (-rank, -(upvotes - downvotes), position)
-    return (position,)

@@ -54,13 +54,9 @@ def render_markdown(text: str) -> str:
     return render_and_count_links(text)[0]
 
 
-def count_links(text: str) -> int:
-    """Links a body would render (Markdown links, autolinks and bare web addresses)."""
-    return render_and_count_links(text)[1]
-
-
 def render_and_count_links(text: str) -> tuple[str, int]:
-    """Both of the above from one parse (a new comment needs both)."""
+    """The sanitised HTML and the number of links in it, from one parse (a new
+    comment needs both)."""
     md = _parser()
     tokens = md.parse(text)
     html = nh3.clean(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from tribune.core import clock, generations, sites
@@ -37,11 +38,11 @@ _ORDERING = {
 }
 
 
-# Copies of reports kept per process for posting; bumped when a page is saved,
+# Copies of articles kept per process for posting; bumped when a page is saved,
 # deleted or moved, or a thread deleted (apps.py).
-REPORTS_GENERATION = "discussion:reports:generation"
+ARTICLES_GENERATION = "discussion:articles:generation"
 KEEP_SECONDS = 3600
-# The report's fields a post needs: its state, its address, its privacy.
+# The article's fields a post needs: its state, its address, its privacy.
 POST_FIELDS = ("title", "url_path", "path", "depth", "live", "comments")
 
 
@@ -114,7 +115,7 @@ def get_settings_for_request(request: HttpRequest) -> DiscussionSettings:
     """The discussion settings of the site serving the request (cached on it).
 
     A host no site answers (and no default site) gets the defaults, so the
-    pages that do not belong to a report (sign-up, the API) still answer.
+    pages that do not belong to an article (sign-up, the API) still answer.
     """
     try:
         return DiscussionSettings.for_request(request)
@@ -123,10 +124,10 @@ def get_settings_for_request(request: HttpRequest) -> DiscussionSettings:
 
 
 def thread_for_post(page_id: int) -> Thread | None:
-    """The thread of a live report, with the report's POST_FIELDS on `thread.page`.
+    """The thread of a live article, with the article's POST_FIELDS on `thread.page`.
 
     From this process's memory when it can be (no query); the copy's
-    `comment_count` may be behind. None when the report is not live or has no
+    `comment_count` may be behind. None when the article is not live or has no
     thread yet.
     """
 
@@ -140,22 +141,49 @@ def thread_for_post(page_id: int) -> Thread | None:
         return next(iter(found[:1]), None)
 
     return generations.remember(
-        REPORTS_GENERATION, f"discussion:post:{page_id}", load, KEEP_SECONDS
+        ARTICLES_GENERATION, f"discussion:post:{page_id}", load, KEEP_SECONDS
     )
 
 
-def forget_reports(sender: Any = None, **kwargs: Any) -> None:
-    """Retire every process's copies of reports (a page or thread changed)."""
-    generations.bump(REPORTS_GENERATION)
+def get_public_article(page_id: int, *, fields: Sequence[str] = ()) -> ArticlePage:
+    """The article readers may see: live and outside every private section.
+
+    Raises NotFoundError otherwise.  `fields` limits the columns loaded (a post
+    needs POST_FIELDS; the body loads on use).
+    """
+    pages = ArticlePage.objects.live()
+    if fields:
+        pages = pages.only(*fields)
+    return _public(pages.filter(pk=page_id).first())
+
+
+def _public(page: ArticlePage | None) -> ArticlePage:
+    if page is None or not page.live or sites.is_private(page):
+        raise NotFoundError(_("There is no such report."))
+    return page
+
+
+def get_public_thread(page_id: int) -> Thread | None:
+    """thread_for_post's thread when its article is public (NotFoundError when
+    not), or None when the article has no thread yet."""
+    thread = thread_for_post(page_id)
+    if thread is not None:
+        _public(thread.page)
+    return thread
+
+
+def forget_articles(sender: Any = None, **kwargs: Any) -> None:
+    """Retire every process's copies of articles (a page or thread changed)."""
+    generations.bump(ARTICLES_GENERATION)
 
 
 def get_state(page: ArticlePage, rules: DiscussionSettings) -> SiteCommentsMode:
-    """Whether the report's comments are open, closed or hidden."""
+    """Whether the article's comments are open, closed or hidden."""
     return policies.thread_state(page.comments, rules.comments)
 
 
 def has_stake(viewer: Viewer, page_ids: list[int]) -> bool:
-    """Whether a guest wrote or voted anything in the threads of these reports."""
+    """Whether a guest wrote or voted anything in the threads of these articles."""
     wrote = Comment.objects.filter(
         thread__page_id__in=page_ids, guest_token=viewer.guest_token
     )
@@ -339,7 +367,7 @@ def build_tree(
 def access_comment(
     *, comment_id: int, viewer: Viewer, rules: DiscussionSettings
 ) -> Comment:
-    """The comment with its thread and report, if policies.can_view_comment lets
+    """The comment with its thread and article, if policies.can_view_comment lets
     the reader see it; otherwise NotFoundError, the same answer as for an id
     that does not exist (ids are sequential, so any other answer would tell
     readers what the moderation queue holds).
@@ -359,7 +387,7 @@ def access_comment(
 
 
 def get_comment(comment_id: int) -> Comment | None:
-    """A comment with its thread and report, or None."""
+    """A comment with its thread and article, or None."""
     return (
         Comment.objects.select_related("thread", "thread__page")
         .filter(pk=comment_id)
@@ -368,7 +396,7 @@ def get_comment(comment_id: int) -> Comment | None:
 
 
 def count_comments(page_ids: Iterable[int]) -> dict[int, int]:
-    """Visible comment counts of many reports in one query (0 for no thread)."""
+    """Visible comment counts of many articles in one query (0 for no thread)."""
     ids = list(page_ids)
     found = dict(
         Thread.objects.filter(page_id__in=ids).values_list("page_id", "comment_count")
@@ -383,7 +411,7 @@ def list_moderation_queue(
     email: str | None = None,
     by_spam_score: bool = False,
 ) -> QuerySet[Comment]:
-    """Comments in one status for moderators, with their report: newest first,
+    """Comments in one status for moderators, with their article: newest first,
     or highest spam score first (unscored last)."""
     comments = Comment.objects.filter(status=status).select_related(
         "thread__page", "author"

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.db import transaction
 from django.dispatch import Signal
+
+from tribune.discussion.models import Comment
+
+logger = logging.getLogger(__name__)
 
 # Sent after the transaction commits when a comment becomes visible to readers:
 # posted approved, or approved later by a moderator. Argument: `comment`.
@@ -11,3 +18,18 @@ comment_visible = Signal()
 # Sent after the transaction commits when a reader posted a comment and asked
 # to be notified. Arguments: `comment`, `notify` ("replies" or "all").
 comment_posted = Signal()
+
+
+def send_on_commit(signal: Signal, **kwargs: object) -> None:
+    """Send a discussion signal once the transaction commits.
+
+    Receivers live in other apps; a failing one is logged and never undoes or
+    breaks the write that has already committed.
+    """
+
+    def send() -> None:
+        for receiver, result in signal.send_robust(sender=Comment, **kwargs):
+            if isinstance(result, Exception):
+                logger.error("receiver %r failed", receiver, exc_info=result)
+
+    transaction.on_commit(send)

@@ -17,15 +17,12 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tribune.core import clock, pagecache
 from tribune.discussion import (
     conf,
-    fragments,
     identity,
     policies,
+    presenters,
     selectors,
-    services,
-    tree,
     verification,
 )
 from tribune.discussion.errors import (
@@ -34,16 +31,19 @@ from tribune.discussion.errors import (
     SpamSuspectedError,
 )
 from tribune.discussion.forms import CommentForm, EditForm, ReportForm
-from tribune.discussion.models import Comment, SiteCommentsMode
-from tribune.discussion.ranking import Order, parse_order
+from tribune.discussion.models import Comment
+from tribune.discussion.presenters import comment_url
+from tribune.discussion.ranking import parse_order
+from tribune.discussion.services import moderation, posting, voting
+from tribune.discussion.submission import Fields, Submission, build_submission
 from tribune.newsroom.models import ArticlePage
 
 
 def _article(page_id: int) -> ArticlePage:
-    page = ArticlePage.objects.live().public().filter(pk=page_id).first()
-    if page is None:
-        raise Http404("No such report.")
-    return page
+    try:
+        return selectors.get_public_article(page_id)
+    except NotFoundError:
+        raise Http404("No such report.") from None
 
 
 def _comment(request: HttpRequest, comment_id: int) -> Comment:
@@ -56,12 +56,6 @@ def _comment(request: HttpRequest, comment_id: int) -> Comment:
         )
     except NotFoundError:
         raise Http404("No such comment.") from None
-
-
-def comment_url(page: ArticlePage, comment_id: int, request: HttpRequest) -> str:
-    """The permalink of a comment on its report's page."""
-    query = urlencode({"comment": comment_id})
-    return f"{page.get_url(request)}?{query}#comment-{comment_id}"
 
 
 def see_other(url: str) -> HttpResponseRedirect:
@@ -77,47 +71,57 @@ def _context_state(request: HttpRequest, page: ArticlePage) -> tuple[Any, str]:
 
 @require_POST
 def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
-    """Post a comment or reply; on a problem, show the report again with the form."""
+    """Post a comment or reply; on a problem, show the article again with the form."""
     page = _article(page_id)
-    viewer = identity.viewer_for(request)
-    signed_in = viewer.user_id is not None
+    signed_in = identity.viewer_for(request).user_id is not None
     form = CommentForm(request.POST, signed_in=signed_in)
-    rules, state = _context_state(request, page)
     if form.is_valid():
         data = form.cleaned_data
         try:
             form.check_bot_signals()
-            viewer = identity.ensure_guest(request, viewer)
-            comment = services.post_comment(
-                thread=services.get_or_create_thread(page=page),
-                state=state,
-                rules=rules,
-                viewer=viewer,
-                body=data["body"],
-                user=request.user if signed_in else None,  # type: ignore[arg-type]
-                guest=None
-                if signed_in
-                else services.Guest(data["name"], data["email"], data["website"]),
-                parent_id=data.get("parent"),
-                ip=identity.client_ip(request),
-                idempotency_key=data.get("key") or None,
-                notify=data.get("notify") or "",
+            submission = build_submission(
+                request,
+                thread=posting.get_or_create_thread(page=page),
+                fields=Fields(
+                    body=data["body"],
+                    name=data.get("name", ""),
+                    email=data.get("email", ""),
+                    website=data.get("website", ""),
+                    parent_id=data.get("parent"),
+                    key=data.get("key") or "",
+                    notify=data.get("notify") or "",
+                ),
             )
+            comment = posting.post_comment(submission)
         except DiscussionError as error:
             if isinstance(error, SpamSuspectedError) and error.code != "too_fast":
                 form.refresh_token()
             form.add_service_error(error)
         else:
-            if not signed_in and data.get("verify_email"):
-                ask_verification(comment)
-            response = see_other(comment_url(page, comment.pk, request))
-            identity.remember_guest(response, viewer)
-            return response
-    # Serve the report again, with this form and its errors in the comment section.
+            verify = bool(data.get("verify_email"))
+            return posted(request, page, comment, submission, verify=verify)
+    # Serve the article again, with this form and its errors in the comment section.
     form.focus_first_error()
-    request.discussion_form = form  # type: ignore[attr-defined]
     response = page.serve(request)
+    response.context_data["discussion_form"] = form
     response.status_code = 400
+    return response
+
+
+def posted(
+    request: HttpRequest,
+    page: ArticlePage,
+    comment: Comment,
+    submission: Submission,
+    *,
+    verify: bool,
+) -> HttpResponseBase:
+    """See the new comment; a guest who asked (`verify`) is mailed a link that
+    proves the address."""
+    if submission.user is None and verify:
+        ask_verification(comment)
+    response = see_other(comment_url(page, comment.pk, request))
+    identity.remember_guest(response, submission.viewer)
     return response
 
 
@@ -152,7 +156,7 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     rules, state = _context_state(request, page)
     try:
         viewer = identity.ensure_guest(request, identity.viewer_for(request))
-        services.vote(
+        voting.vote(
             comment=comment,
             viewer=viewer,
             value=value,
@@ -193,7 +197,7 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
         form = EditForm(request.POST)
         if form.is_valid():
             try:
-                services.edit_comment(
+                posting.edit_comment(
                     comment=comment,
                     viewer=viewer,
                     body=form.cleaned_data["body"],
@@ -230,7 +234,7 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     viewer = identity.viewer_for(request)
     if request.method == "POST":
         try:
-            services.delete_comment(comment=comment, viewer=viewer)
+            posting.delete_comment(comment=comment, viewer=viewer)
         except DiscussionError as error:
             return _problem(request, page, comment, error)
         return see_other(comment_url(page, comment.pk, request))
@@ -256,7 +260,7 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         try:
             viewer = identity.ensure_guest(request, identity.viewer_for(request))
-            services.report_comment(
+            moderation.report_comment(
                 comment=comment,
                 viewer=viewer,
                 rules=rules,
@@ -299,123 +303,23 @@ def sort(request: HttpRequest, page_id: int, order: str) -> HttpResponseBase:
     return response
 
 
-def chosen_order(request: HttpRequest) -> Order:
-    """The order asked for in the address, else remembered in the cookie."""
-    return parse_order(
-        request.GET.get("sort") or request.COOKIES.get(conf.get("SORT_COOKIE"))
-    )
-
-
-# Beyond what a database integer holds: such an id or page cannot exist.
-_LARGEST = 2**63 - 1
-# More comment pages than any thread has; a page number beyond is not found.
-MAX_COMMENT_PAGE = 2**31 - 1
-
-
-def _int(raw: str | None, default: int | None) -> int | None:
-    try:
-        value = int(raw) if raw else default
-    except ValueError:
-        return default
-    return value if value is None or abs(value) <= _LARGEST else default
-
-
-def _comment_page(request: HttpRequest) -> int:
-    """The `cpage` asked for (1 when absent or unreadable); 404 beyond any thread."""
-    try:
-        number = int(request.GET.get("cpage") or 1)
-    except ValueError:
-        return 1
-    if number > MAX_COMMENT_PAGE:
-        raise Http404("No such page of comments.")
-    return max(1, number)
-
-
-# The page-cache scope of a report's thread: this prefix and the page id.
-SCOPE = "discussion:"
-
-
 def shares_public_copy(request: HttpRequest, scopes: list[str]) -> bool:
     """pagecache sharer: whether a guest's copy of a page is the public one, i.e.
     they wrote nothing (held comments included) and voted nothing in its threads."""
-    page_ids = [int(s.removeprefix(SCOPE)) for s in scopes if s.startswith(SCOPE)]
+    page_ids = [
+        int(s.removeprefix(presenters.SCOPE))
+        for s in scopes
+        if s.startswith(presenters.SCOPE)
+    ]
     viewer = identity.viewer_for(request)
     if not page_ids or not viewer.guest_token:
         return True
     return not selectors.has_stake(viewer, page_ids)
 
 
-def thread_context(request: HttpRequest, page: ArticlePage) -> dict[str, Any]:
-    """Everything the comment section template needs, for the article page."""
-    pagecache.mark(request, f"{SCOPE}{page.pk}")
-    viewer = identity.viewer_for(request)
-    rules = selectors.get_settings_for_request(request)
-    thread_page = selectors.get_thread_page(
-        page=page,
-        viewer=viewer,
-        rules=rules,
-        order=chosen_order(request),
-        page_number=_comment_page(request),
-        show_all=request.GET.get("call") == "1",
-        focus=_int(request.GET.get("comment"), None),
-    )
-    annotate(thread_page, viewer)
-    fragments.render_boxes(
-        tree.walk(thread_page.roots),
-        state=thread_page.state,
-        request=request,
-        focus=thread_page.focus,
-    )
-    form = getattr(request, "discussion_form", None)
-    signed_in = viewer.user_id is not None
-    if form is None and thread_page.state == SiteCommentsMode.OPEN:
-        form = CommentForm(signed_in=signed_in, request=request)
-        reply_to = _int(request.GET.get("replyto"), None)
-        if reply_to is not None:
-            form.initial["parent"] = reply_to
-    parent_id = None
-    if form is not None:
-        parent_id = (
-            form.cleaned_data.get("parent")
-            if form.is_bound and hasattr(form, "cleaned_data")
-            else form.initial.get("parent")
-        )
-    reply_to = _int(str(parent_id) if parent_id else None, None)
-    reply_name = next(
-        (n.name for n in tree.walk(thread_page.roots) if n.id == reply_to), None
-    )
-    return {
-        "thread": thread_page,
-        "form": form,
-        "viewer": viewer,
-        "reply_to": reply_to,
-        "reply_name": reply_name,
-        "orders": list(Order),
-        "rows": tree.flatten(thread_page.roots, fold_after=conf.get("COLLAPSE_AFTER")),
-        "request": request,
-        "article": page,
-    }
-
-
-def annotate(thread_page: selectors.ThreadPage, viewer: identity.Viewer) -> None:
-    """Attach what each displayed comment offers this reader (for the templates)."""
-    now = clock.now()
-    for root in thread_page.roots:
-        root.item.holds_focus = False  # type: ignore[attr-defined]
-        for node in tree.walk([root]):
-            comment = node.item
-            comment.my_vote = thread_page.votes.get(node.id, 0)  # type: ignore[attr-defined]
-            comment.is_mine = policies.is_author(comment, viewer)  # type: ignore[attr-defined]
-            comment.may_edit = policies.can_edit(comment, viewer, now)  # type: ignore[attr-defined]
-            comment.may_vote = policies.can_vote(comment, viewer, thread_page.state)  # type: ignore[attr-defined]
-            comment.may_reply = policies.can_reply(comment, thread_page.state)  # type: ignore[attr-defined]
-            if node.id == thread_page.focus:
-                root.item.holds_focus = True  # type: ignore[attr-defined]
-
-
 @require_GET
 def fragment(request: HttpRequest, page_id: int) -> HttpResponseBase:
     """The list part of the comment section, for the script's sort and load-more."""
     page = _article(page_id)
-    context = thread_context(request, page)
+    context = presenters.thread_context(request, page)
     return TemplateResponse(request, "discussion/comment_list.html", context)

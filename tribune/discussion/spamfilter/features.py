@@ -82,6 +82,11 @@ def _bucket(value: float, edges: tuple[float, ...]) -> str:
 
 def meta_tokens(sample: Sample) -> list[str]:
     """Words for the links, shape, name, website and what the poster proved."""
+    return [*_text_tokens(sample), *_author_tokens(sample), *_record_tokens(sample)]
+
+
+def _text_tokens(sample: Sample) -> list[str]:
+    """Links, capitals, length, exclamation marks, phone numbers, addresses."""
     raw = sample.text.replace("\ufeff", "")
     text = clean_text(raw)
     links = hosts(text)
@@ -98,6 +103,12 @@ def meta_tokens(sample: Sample) -> list[str]:
         tokens.append("has:phone")
     if _EMAIL.search(text):
         tokens.append("has:email")
+    return tokens
+
+
+def _author_tokens(sample: Sample) -> list[str]:
+    """The shown name and the website."""
+    tokens = []
     name = sample.name.strip()
     if name:
         tokens.append(f"name:digits:{any(c.isdigit() for c in name)}")
@@ -106,6 +117,12 @@ def meta_tokens(sample: Sample) -> list[str]:
     if sample.website:
         site = hosts(sample.website.lower()) or [sample.website.lower()]
         tokens += ["website:yes", f"website:{site[0]}"]
+    return tokens
+
+
+def _record_tokens(sample: Sample) -> list[str]:
+    """What the poster proved and their history, where known."""
+    tokens = []
     if sample.has_account is not None:
         tokens.append(f"account:{sample.has_account}")
     if sample.email_verified is not None:

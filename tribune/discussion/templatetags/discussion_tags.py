@@ -1,4 +1,4 @@
-"""The comment section tag the site's article template places under a report."""
+"""The comment section tag the site's article template places under an article."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.urls import get_script_prefix, reverse
 
-from tribune.discussion import selectors, views
+from tribune.discussion import presenters, selectors
 from tribune.discussion.models import SiteCommentsMode
 
 register = template.Library()
@@ -16,8 +16,14 @@ register = template.Library()
 
 @register.inclusion_tag("discussion/thread.html", takes_context=True)
 def discussion_thread(context: template.Context, page: Any) -> dict[str, Any]:
-    """Render the comment section of `page` for the reader of this request."""
-    return views.thread_context(context["request"], page)
+    """Render the comment section of `page` for the reader of this request.
+
+    A refused comment form comes back in the page's context as
+    `discussion_form` (views.post_comment), to be shown with its errors.
+    """
+    return presenters.thread_context(
+        context["request"], page, form=context.get("discussion_form")
+    )
 
 
 @register.inclusion_tag("discussion/passage_link.html", takes_context=True)

@@ -17,6 +17,7 @@ from tribune.discussion.models import (
     ModerationPolicy,
     Thread,
 )
+from tribune.discussion.submission import Guest, Submission
 from tribune.newsroom.models import ArticlePage
 from tribune.newsroom.tests import factories as newsroom
 
@@ -68,13 +69,15 @@ def comment(
     n = next(_counter)
     target = in_thread or (parent.thread if parent else thread())
     return services.post_comment(
-        thread=target,
-        state=policies.OPEN,
-        rules=settings or rules(),
-        viewer=viewer or guest_viewer(),
-        body=body or f"Comment number {n}.",
-        guest=services.Guest(name=name or f"Guest {n}", email=f"guest{n}@example.org"),
-        parent_id=parent.pk if parent else None,
-        throttle=False,
-        **kwargs,
+        Submission(
+            thread=target,
+            state=policies.OPEN,
+            rules=settings or rules(),
+            viewer=viewer or guest_viewer(),
+            body=body or f"Comment number {n}.",
+            guest=Guest(name=name or f"Guest {n}", email=f"guest{n}@example.org"),
+            parent_id=parent.pk if parent else None,
+            throttle=False,
+            **kwargs,
+        )
     )

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tribune.core import clock
-from tribune.discussion import accounts, spam
+from tribune.discussion import spam
 from tribune.discussion.models import Comment
+from tribune.discussion.services import accounts
 from tribune.discussion.tests import factories
 from tribune.mailing.models import OutboundEmail
 from tribune.newsroom.tests import factories as newsroom

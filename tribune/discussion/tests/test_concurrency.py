@@ -6,6 +6,7 @@ from django.db import connection, connections
 from tribune.discussion import services
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, Vote
+from tribune.discussion.submission import Guest, Submission
 from tribune.discussion.tests import factories
 
 pytestmark = [
@@ -76,14 +77,16 @@ def test_double_submitted_form_at_once_makes_one_comment():
 
     def submit():
         services.post_comment(
-            thread=thread,
-            state="open",
-            rules=settings,
-            viewer=Viewer(guest_token="e" * 32),
-            body="Sent twice by a double click.",
-            guest=services.Guest("Ada", "ada@example.org"),
-            idempotency_key="double-click",
-            throttle=False,
+            Submission(
+                thread=thread,
+                state="open",
+                rules=settings,
+                viewer=Viewer(guest_token="e" * 32),
+                body="Sent twice by a double click.",
+                guest=Guest("Ada", "ada@example.org"),
+                idempotency_key="double-click",
+                throttle=False,
+            )
         )
 
     run_at_once([submit] * 4)

@@ -1,8 +1,8 @@
 import pytest
 
 from tribune.core import clock
-from tribune.discussion import importing
 from tribune.discussion.models import Thread, Vote
+from tribune.discussion.services import importing
 from tribune.discussion.tests import factories
 
 pytestmark = pytest.mark.django_db

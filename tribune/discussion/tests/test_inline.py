@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tribune.discussion import inline, passages, policies, services
+from tribune.discussion import inline_selectors, passages, policies, services
 from tribune.discussion.errors import InvalidCommentError
 from tribune.discussion.models import Comment, PassageState
+from tribune.discussion.submission import Guest, Quote, Submission
 from tribune.discussion.tests import factories
 from tribune.newsroom.tests import factories as newsroom
 
@@ -20,18 +21,19 @@ def _report(*paragraphs: str):
     return newsroom.article(title="Bridge report", paragraphs=paragraphs)
 
 
-def post(page, quote: inline.Quote, body: str = "Good point.", **extra) -> Comment:
-    return inline.post_inline_comment(
-        page=page,
-        quote=quote,
-        thread=services.get_or_create_thread(page=page),
-        state=policies.OPEN,
-        rules=factories.rules(),
-        viewer=factories.guest_viewer(),
-        body=body,
-        guest=services.Guest(name="Ada", email="ada@example.org"),
-        throttle=False,
-        **extra,
+def post(page, quote: Quote, body: str = "Good point.", **extra) -> Comment:
+    return services.post_comment(
+        Submission(
+            quote=quote,
+            thread=services.get_or_create_thread(page=page),
+            state=policies.OPEN,
+            rules=factories.rules(),
+            viewer=factories.guest_viewer(),
+            body=body,
+            guest=Guest(name="Ada", email="ada@example.org"),
+            throttle=False,
+            **extra,
+        )
     )
 
 
@@ -61,7 +63,7 @@ def test_paragraph_ids_count_top_level_elements_of_each_block() -> None:
 
 def test_posting_on_a_passage_stores_its_anchor() -> None:
     page = _report(FIRST, SECOND)
-    quote = inline.Quote(block_id(page, 1), "a footpath", "Residents asked for ", "")
+    quote = Quote(block_id(page, 1), "a footpath", "Residents asked for ", "")
     comment = post(page, quote)
     comment.refresh_from_db()
     assert comment.passage_state == PassageState.ANCHORED
@@ -74,7 +76,7 @@ def test_posting_on_a_passage_stores_its_anchor() -> None:
 def test_a_quote_not_in_the_report_is_refused_and_nothing_is_written() -> None:
     page = _report(FIRST)
     with pytest.raises(InvalidCommentError) as error:
-        post(page, inline.Quote(block_id(page), "a tunnel under the river"))
+        post(page, Quote(block_id(page), "a tunnel under the river"))
     assert error.value.field == "passage"
     assert "not in the current version" in error.value.message
     assert not Comment.objects.exists()
@@ -83,31 +85,32 @@ def test_a_quote_not_in_the_report_is_refused_and_nothing_is_written() -> None:
 def test_a_blank_quote_is_refused() -> None:
     page = _report(FIRST)
     with pytest.raises(InvalidCommentError, match="Select the words"):
-        post(page, inline.Quote(block_id(page), "   "))
+        post(page, Quote(block_id(page), "   "))
 
 
 def test_inline_comments_follow_the_rules_of_normal_comments() -> None:
     page = _report(FIRST)
     factories.rules(moderation="hold_all")
-    comment = inline.post_inline_comment(
-        page=page,
-        quote=inline.Quote(block_id(page), "river bridge"),
-        thread=services.get_or_create_thread(page=page),
-        state=policies.OPEN,
-        rules=factories.rules(moderation="hold_all"),
-        viewer=factories.guest_viewer(),
-        body="Held?",
-        guest=services.Guest(name="Ada", email="ada@example.org"),
-        throttle=False,
+    comment = services.post_comment(
+        Submission(
+            quote=Quote(block_id(page), "river bridge"),
+            thread=services.get_or_create_thread(page=page),
+            state=policies.OPEN,
+            rules=factories.rules(moderation="hold_all"),
+            viewer=factories.guest_viewer(),
+            body="Held?",
+            guest=Guest(name="Ada", email="ada@example.org"),
+            throttle=False,
+        )
     )
     assert comment.status == "pending"
     with pytest.raises(InvalidCommentError):
-        post(page, inline.Quote(block_id(page), "river bridge"), body="")
+        post(page, Quote(block_id(page), "river bridge"), body="")
 
 
 def test_a_resent_inline_form_returns_the_first_comment() -> None:
     page = _report(FIRST)
-    quote = inline.Quote(block_id(page), "river bridge")
+    quote = Quote(block_id(page), "river bridge")
     first = post(page, quote, idempotency_key="k1")
     again = post(page, quote, idempotency_key="k1")
     assert first.pk == again.pk
@@ -116,7 +119,7 @@ def test_a_resent_inline_form_returns_the_first_comment() -> None:
 
 def test_text_inserted_before_the_quote_keeps_it_attached() -> None:
     page = _report(FIRST, SECOND)
-    comment = post(page, inline.Quote(block_id(page, 1), "later buses"))
+    comment = post(page, Quote(block_id(page, 1), "later buses"))
     publish(page, FIRST, "After a long meeting, " + SECOND)
     comment.refresh_from_db()
     text = passages.blocks_of(page.body)[1].text
@@ -128,7 +131,7 @@ def test_text_inserted_before_the_quote_keeps_it_attached() -> None:
 def test_a_lightly_edited_quote_stays_attached() -> None:
     page = _report(FIRST, SECOND)
     quote = "reopen the old river bridge in the spring"
-    comment = post(page, inline.Quote(block_id(page), quote))
+    comment = post(page, Quote(block_id(page), quote))
     publish(page, FIRST.replace("old river", "old stone river"), SECOND)
     comment.refresh_from_db()
     assert comment.passage_state == PassageState.ANCHORED
@@ -138,7 +141,7 @@ def test_a_lightly_edited_quote_stays_attached() -> None:
 
 def test_a_deleted_passage_orphans_its_comments_and_they_keep_their_quote() -> None:
     page = _report(FIRST, SECOND)
-    comment = post(page, inline.Quote(block_id(page, 1), "a footpath"))
+    comment = post(page, Quote(block_id(page, 1), "a footpath"))
     publish(page, FIRST)
     comment.refresh_from_db()
     assert comment.passage_state == PassageState.ORPHANED
@@ -148,7 +151,7 @@ def test_a_deleted_passage_orphans_its_comments_and_they_keep_their_quote() -> N
 
 def test_an_orphan_whose_words_come_back_is_anchored_again() -> None:
     page = _report(FIRST, SECOND)
-    comment = post(page, inline.Quote(block_id(page, 1), "a footpath"))
+    comment = post(page, Quote(block_id(page, 1), "a footpath"))
     publish(page, FIRST)
     publish(page, FIRST, SECOND)
     comment.refresh_from_db()
@@ -157,7 +160,7 @@ def test_an_orphan_whose_words_come_back_is_anchored_again() -> None:
 
 def test_a_paragraph_moved_to_a_new_block_is_found_by_its_words() -> None:
     page = _report(FIRST, SECOND)
-    comment = post(page, inline.Quote(block_id(page, 1), "a footpath and later"))
+    comment = post(page, Quote(block_id(page, 1), "a footpath and later"))
     publish(page, "A new opening paragraph.", FIRST, SECOND, keep_ids=False)
     comment.refresh_from_db()
     assert comment.passage_state == PassageState.ANCHORED
@@ -166,20 +169,20 @@ def test_a_paragraph_moved_to_a_new_block_is_found_by_its_words() -> None:
 
 def test_whole_paragraph_quotes_the_paragraph() -> None:
     page = _report(FIRST, SECOND)
-    quote = inline.whole_paragraph(page=page, block=block_id(page, 1))
+    quote = inline_selectors.whole_paragraph(page=page, block=block_id(page, 1))
     assert quote.exact == SECOND
     with pytest.raises(InvalidCommentError):
-        inline.whole_paragraph(page=page, block="nope.0")
+        inline_selectors.whole_paragraph(page=page, block="nope.0")
 
 
 def test_list_passages_groups_comments_and_counts_replies() -> None:
     page = _report(FIRST, SECOND)
-    quote = inline.Quote(block_id(page), "river bridge")
+    quote = Quote(block_id(page), "river bridge")
     a = post(page, quote)
     post(page, quote)
     factories.comment(parent=a)
-    post(page, inline.Quote(block_id(page, 1), "footpath"))
-    found = inline.list_passages(page=page, viewer=factories.guest_viewer())
+    post(page, Quote(block_id(page, 1), "footpath"))
+    found = inline_selectors.list_passages(page=page, viewer=factories.guest_viewer())
     assert [(p.exact, p.count) for p in found] == [
         ("river bridge", 3),
         ("footpath", 1),
@@ -202,6 +205,6 @@ def test_an_editors_feedback_prompt_passage_takes_inline_comments() -> None:
     )
     prompt = passages.blocks_of(page.body)[1]
     assert prompt.text == "The works will end on time."
-    comment = post(page, inline.Quote(prompt.id, prompt.text))
+    comment = post(page, Quote(prompt.id, prompt.text))
     comment.refresh_from_db()
     assert comment.passage_block == prompt.id

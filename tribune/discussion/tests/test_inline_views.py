@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tribune.discussion import passages, spam
-from tribune.discussion.inline import Quote
 from tribune.discussion.models import Comment, PassageState
+from tribune.discussion.submission import Quote
 from tribune.discussion.tests import factories
 from tribune.discussion.tests.test_inline import FIRST, SECOND, post, publish
 from tribune.newsroom.tests import factories as newsroom

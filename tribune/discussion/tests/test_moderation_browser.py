@@ -13,6 +13,7 @@ from tribune.discussion.models import (
     ModerationPolicy,
     Status,
 )
+from tribune.discussion.submission import Guest, Submission
 from tribune.discussion.tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,19 +43,21 @@ def queue(home):
     made = []
     for n, spammer in enumerate([False, True, False, True, False, False]):
         guest = (
-            services.Guest(name="Spammer", email="spam@example.org")
+            Guest(name="Spammer", email="spam@example.org")
             if spammer
-            else services.Guest(name=f"Reader {n}", email=f"reader{n}@example.org")
+            else Guest(name=f"Reader {n}", email=f"reader{n}@example.org")
         )
         made.append(
             services.post_comment(
-                thread=thread,
-                state=factories.policies.OPEN,
-                rules=rules,
-                viewer=factories.guest_viewer(),
-                body=f"Queued comment {n}.",
-                guest=guest,
-                throttle=False,
+                Submission(
+                    thread=thread,
+                    state=factories.policies.OPEN,
+                    rules=rules,
+                    viewer=factories.guest_viewer(),
+                    body=f"Queued comment {n}.",
+                    guest=guest,
+                    throttle=False,
+                )
             )
         )
     assert all(c.status == Status.PENDING for c in made)

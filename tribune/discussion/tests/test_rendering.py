@@ -2,7 +2,15 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tribune.discussion.rendering import ALLOWED_TAGS, count_links, render_markdown
+from tribune.discussion.rendering import (
+    ALLOWED_TAGS,
+    render_and_count_links,
+    render_markdown,
+)
+
+
+def count_links(text: str) -> int:
+    return render_and_count_links(text)[1]
 
 
 class _Elements(HTMLParser):

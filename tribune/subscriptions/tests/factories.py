@@ -8,6 +8,7 @@ from typing import Any
 from tribune.discussion import policies
 from tribune.discussion import services as discussion
 from tribune.discussion.models import Comment, DiscussionSettings, Thread
+from tribune.discussion.submission import Guest, Submission
 from tribune.discussion.tests import factories as discussion_factories
 from tribune.subscriptions import services
 from tribune.subscriptions.models import Delivery, Scope, Subscription
@@ -28,17 +29,19 @@ def post(
     """A guest's comment through the discussion service (approved unless held)."""
     n = next(_counter)
     return discussion.post_comment(
-        thread=thread,
-        state=policies.OPEN,
-        rules=rules or discussion_factories.rules(),
-        viewer=discussion_factories.guest_viewer(),
-        body=body or f"Follow-up number {n}.",
-        guest=discussion.Guest(
-            name=name or f"Guest {n}", email=email or f"guest{n}@example.org"
-        ),
-        parent_id=parent.pk if parent else None,
-        throttle=False,
-        **kwargs,
+        Submission(
+            thread=thread,
+            state=policies.OPEN,
+            rules=rules or discussion_factories.rules(),
+            viewer=discussion_factories.guest_viewer(),
+            body=body or f"Follow-up number {n}.",
+            guest=Guest(
+                name=name or f"Guest {n}", email=email or f"guest{n}@example.org"
+            ),
+            parent_id=parent.pk if parent else None,
+            throttle=False,
+            **kwargs,
+        )
     )
 
 

@@ -1,4 +1,4 @@
-"""Bulk import of comments: the demo threads and exports from other comment systems."""
+"""Writes of bulk imports: the demo threads and exports from other comment systems."""
 
 from __future__ import annotations
 

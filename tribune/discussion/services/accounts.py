@@ -1,4 +1,5 @@
-"""Reader accounts: sign-up confirmed by email, as an alternative to guest comments.
+"""Writes of reader accounts: sign-up confirmed by email, as an alternative to
+guest comments.
 
 Sign-up asks only for the address; the name and password are set on the page
 the emailed link opens, so nothing typed by a stranger reaches the address or
@@ -13,6 +14,7 @@ from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -28,8 +30,6 @@ CONFIRM_EVERY_SECONDS = 600
 
 
 def _confirm_path(user: User) -> str:
-    from django.urls import reverse
-
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return reverse("discussion:account_confirm", args=[uid, token])
