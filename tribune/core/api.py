@@ -155,6 +155,8 @@ def invalid_input(exc: ValidationError) -> tuple[str, str, str | None]:
     """
     first = exc.errors[0]
     loc = [part for part in first.get("loc", ()) if isinstance(part, str)]
+    if len(loc) == 2 and loc[0] == "body":  # no body where one is needed
+        return "bad_json", _("The body must be a JSON object."), None
     names = loc[2:] if loc[:1] == ["body"] else loc[1:]
     field = names[-1] if names else None
     text = _MESSAGES.get(first.get("type", ""), _NOT_VALID)

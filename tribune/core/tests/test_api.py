@@ -121,6 +121,11 @@ def test_a_body_that_is_not_one_json_object_is_bad_json(rf, body):
     assert (status, data["error"]["code"]) == (400, "bad_json")
 
 
+def test_a_missing_body_where_one_is_needed_is_bad_json(rf):
+    status, data = answer(csrf_post(rf, b"", "application/json"))
+    assert (status, data["error"]["code"]) == (400, "bad_json")
+
+
 def test_a_body_that_is_not_json_is_415_before_the_csrf_check(rf):
     request = rf.post("/probe/notes", "text=x", content_type="text/plain")
     status, data = answer(view("notes")(request))
