@@ -3,7 +3,8 @@
 Loads the demo into a throw-away state folder (benchmark settings, SQLite unless
 DATABASE_URL is set), sets moderation to "publish at once", posts 400 comments through
 Django's test client with the JSON the site's script sends, and prints the time per
-POST of each phase. Phases nest: `_post` holds `post_comment`, which holds `_insert`.
+POST of each phase. Phases nest: `run` (the API operation, with its parsing and
+validation) holds `post_comment`, which holds `_insert`.
 
 Run: .venv/bin/python bench/post_phases.py
 """
@@ -28,6 +29,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db.backends.base import base as db  # noqa: E402
 from django.test import Client  # noqa: E402
+from ninja.operation import Operation  # noqa: E402
 
 from tribune.discussion import api, fragments, rendering, selectors, spam  # noqa: E402
 from tribune.discussion.models import ModerationPolicy  # noqa: E402
@@ -53,7 +55,9 @@ def timed(owner, name: str) -> None:
 
 
 for owner, names in [
-    (api, ["_post", "_thread_for_post", "render_to_string", "_single"]),
+    # Operation.run: the whole API operation, with ninja's parsing and validation.
+    (Operation, ["run"]),
+    (api, ["_thread_for_post", "_posted_html", "render_to_string", "_single"]),
     (posting, ["post_comment", "_insert"]),
     (fragments, ["render_boxes"]),
     (spam, ["check_rate", "check_form_token"]),

@@ -1,147 +1,77 @@
-"""The JSON API under /api/: thread pages, posting, editing, voting, counts."""
+"""The JSON API under /api/: thread pages, posting, editing, voting, counts.
+
+Operations on django-ninja (decision 0015): their types are in schemas.py, and
+/api/openapi.json is generated from both.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
+from dataclasses import asdict
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from ninja import Query
+from ninja.responses import Status as WithStatus
+from pydantic import WithJsonSchema
 from wagtail.models import Site
 
-from tribune.core.converters import MAX_ID
+from tribune.core.api import CSRF_HEADER, Error, JsonApi, error_response
 from tribune.discussion import (
     fragments,
     identity,
     inline_selectors,
-    openapi,
     policies,
     presenters,
+    schemas,
     selectors,
     spam,
     tree,
     verification,
 )
-from tribune.discussion.errors import (
-    BodyTooLargeError,
-    DiscussionError,
-    InvalidReplyError,
-    NotFoundError,
-    UnsupportedMediaError,
-)
+from tribune.discussion.errors import DiscussionError, NotFoundError
 from tribune.discussion.models import Comment, SiteCommentsMode, Status, Thread
-from tribune.discussion.ranking import parse_order
+from tribune.discussion.ranking import DEFAULT_ORDER, Order, parse_order
 from tribune.discussion.services import moderation, posting, voting
 from tribune.discussion.submission import Fields, Quote, build_submission
 from tribune.newsroom.models import ArticlePage
 
 CURSOR_SALT = "discussion.cursor"
-MAX_COUNT_URLS = 100
 
-View = Callable[..., HttpResponse]
-
-
-def error_response(
-    code: str, message: str, status: int, field: str | None = None
-) -> JsonResponse:
-    """The API's one error shape: {"error": {"code", "message"[, "field"]}}."""
-    body: dict[str, Any] = {"code": code, "message": str(message)}
-    if field:
-        body["field"] = field
-    return JsonResponse({"error": body}, status=status)
-
-
-def _csrf_failure(request: HttpRequest) -> HttpResponse | None:
-    """Run Django's CSRF check, answering a failure in the API's error shape."""
-    check = CsrfViewMiddleware(lambda r: HttpResponse())
-    rejected = check.process_view(request, lambda r: HttpResponse(), (), {})
-    if rejected is None:
-        return None
-    return error_response(
-        "csrf_failed",
-        _("The request lacks a valid CSRF token; reload the page and try again."),
-        403,
-    )
+api = JsonApi(
+    mount="/api/",
+    refusals=(DiscussionError,),
+    title="Tribune discussion API",
+    version="1.0.0",
+    description=(
+        "Comments under reports. Readers are identified by their session "
+        "(signed-in accounts) or by a signed guest cookie that the API sets "
+        "on the first write. Errors always have the shape "
+        '{"error": {"code": ..., "message": ...}}, with "field" when one '
+        "input is at fault."
+    ),
+    urls_namespace="discussion",
+)
 
 
-def endpoint(*methods: str) -> Callable[[View], View]:
-    """Allow `methods`, check CSRF on writes, and turn errors into JSON."""
-
-    def decorate(view: View) -> View:
-        @csrf_exempt
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if request.method not in methods:
-                response = error_response(
-                    "method_not_allowed",
-                    _("Use %(methods)s here.") % {"methods": ", ".join(methods)},
-                    405,
-                )
-                response["Allow"] = ", ".join(methods)
-                return response
-            try:
-                if request.method not in ("GET", "HEAD"):
-                    # Before the CSRF check, which parses form bodies (and
-                    # fails on a malformed multipart one).
-                    _check_body(request)
-                    failure = _csrf_failure(request)
-                    if failure is not None:
-                        return failure
-                return view(request, *args, **kwargs)
-            except DiscussionError as error:
-                return error_response(
-                    error.code, error.message, error.status, error.field
-                )
-
-        return wrapper
-
-    return decorate
+def _answers(ok: int, schema: Any, *errors: int) -> dict[int, Any]:
+    """An operation's documented answers: `ok` with `schema`, errors in the shape."""
+    return {ok: schema, **dict.fromkeys(errors, Error)}
 
 
-def _check_body(request: HttpRequest) -> None:
-    """A write's body, if any, is JSON and within DATA_UPLOAD_MAX_MEMORY_SIZE."""
-    try:
-        raw = request.body
-    except RequestDataTooBig:
-        raise BodyTooLargeError() from None
-    if raw and request.content_type != "application/json":
-        raise UnsupportedMediaError()
-
-
-def _json_body(request: HttpRequest) -> dict[str, Any]:
-    _check_body(request)
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        # RecursionError: arrays or objects nested thousands deep.
-        raise DiscussionError(
-            _("The body is not valid JSON."), code="bad_json"
-        ) from None
-    if not isinstance(data, dict):
-        raise DiscussionError(_("The body must be a JSON object."), code="bad_json")
-    return data
-
-
-def _text(data: dict[str, Any], name: str) -> str:
-    value = data.get(name, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise DiscussionError(
-            _("%(name)s must be a string.") % {"name": name},
-            field=name,
-            code="bad_type",
-        )
-    return value
+# Every write reads its body first: 413 and 415 come before any other check.
+_WRITE_ERRORS = (400, 403, 404, 413, 415)
+# Documented choices; any other order falls back to the default (parse_order).
+_ORDERS = {
+    "type": "string",
+    "enum": [o.value for o in Order],
+    "default": DEFAULT_ORDER.value,
+}
 
 
 def _article(page_id: int) -> ArticlePage:
@@ -204,61 +134,80 @@ def _cursor(order: str, page_number: int) -> str:
     return signing.dumps({"o": order, "p": page_number}, salt=CURSOR_SALT)
 
 
-@endpoint("GET", "POST")
-def thread_comments(request: HttpRequest, page_id: int) -> HttpResponse:
-    """GET a page of a thread (cursor paging), or POST a new comment to it."""
-    if request.method == "POST":
-        return _post(request, page_id)
+def _read_cursor(cursor: str) -> tuple[Order, int]:
+    try:
+        data = signing.loads(cursor, salt=CURSOR_SALT)
+        return parse_order(data["o"]), int(data["p"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise DiscussionError(
+            _("This cursor is not valid."), code="bad_cursor"
+        ) from None
+
+
+@api.get(
+    "/threads/{id:page_id}/comments",
+    response=_answers(200, schemas.ThreadPage, 400, 404),
+    operation_id="listThreadPage",
+    summary="One page of top-level comments with all their replies.",
+    url_name="api_thread",
+)
+def list_thread_page(
+    request: HttpRequest,
+    page_id: int,
+    sort: Annotated[str, WithJsonSchema(_ORDERS)] = DEFAULT_ORDER.value,
+    cursor: Annotated[
+        str | None, Query(description="next_cursor of the previous page.")
+    ] = None,
+) -> dict[str, Any]:
+    """A page of the thread in the order asked for (cursor paging)."""
     page = _article(page_id)
     viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
-    order = parse_order(request.GET.get("sort"))
-    page_number = 1
-    if request.GET.get("cursor"):
-        try:
-            data = signing.loads(request.GET["cursor"], salt=CURSOR_SALT)
-            order, page_number = parse_order(data["o"]), int(data["p"])
-        except (signing.BadSignature, KeyError, TypeError, ValueError):
-            raise DiscussionError(
-                _("This cursor is not valid."), code="bad_cursor"
-            ) from None
+    order, page_number = parse_order(sort), 1
+    if cursor:
+        order, page_number = _read_cursor(cursor)
     result = selectors.get_thread_page(
         page=page, viewer=viewer, rules=rules, order=order, page_number=page_number
     )
     if result.state == SiteCommentsMode.HIDDEN:
         raise NotFoundError(_("Comments on this report are hidden."), code="hidden")
-    return JsonResponse(
-        {
-            "page": page.pk,
-            "state": result.state.value,
-            "count": result.count,
-            "sort": order.value,
-            "comments": [
-                _serialise(node, viewer, result.votes, result.state)
-                for node in result.roots
-            ],
-            "next_cursor": _cursor(order.value, page_number + 1)
-            if result.has_more
-            else None,
-            "form_token": spam.issue_form_token(),
-        }
+    return {
+        "page": page.pk,
+        "state": result.state.value,
+        "count": result.count,
+        "sort": order.value,
+        "comments": [
+            _serialise(node, viewer, result.votes, result.state)
+            for node in result.roots
+        ],
+        "next_cursor": _cursor(order.value, page_number + 1)
+        if result.has_more
+        else None,
+        "form_token": spam.issue_form_token(),
+    }
+
+
+def _quote(passage: schemas.Quote | None) -> Quote | None:
+    """The optional "passage" of an inline comment: block, exact, prefix, suffix."""
+    if passage is None:
+        return None
+    return Quote(
+        passage.block or "",
+        passage.exact or "",
+        passage.prefix or "",
+        passage.suffix or "",
     )
 
 
-def _quote(data: dict[str, Any]) -> Quote | None:
-    """The optional "passage" of an inline comment: block, exact, prefix, suffix."""
-    raw = data.get("passage")
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        raise DiscussionError(
-            _("passage must be an object."), field="passage", code="bad_type"
-        )
-    return Quote(
-        _text(raw, "block"),
-        _text(raw, "exact"),
-        _text(raw, "prefix"),
-        _text(raw, "suffix"),
+def _fields(data: schemas.NewComment) -> Fields:
+    return Fields(
+        body=data.body or "",
+        name=data.name or "",
+        email=data.email or "",
+        website=data.website or "",
+        parent_id=data.parent,
+        key=data.key or "",
+        notify=data.notify or "",
     )
 
 
@@ -271,68 +220,71 @@ def _thread_for_post(page_id: int) -> Thread:
     return thread
 
 
-def _post(request: HttpRequest, page_id: int) -> HttpResponse:
-    thread = _thread_for_post(page_id)
-    data = _json_body(request)
-    if _text(data, "nickname"):
-        raise DiscussionError(code="honeypot")
-    spam.check_form_token(_text(data, "started"))
-    parent = data.get("parent")
-    if parent is not None and (not isinstance(parent, int) or isinstance(parent, bool)):
-        raise DiscussionError(
-            _("parent must be a comment id."), field="parent", code="bad_type"
-        )
-    verify = data.get("verify_email", False)
-    if not isinstance(verify, bool):
-        raise DiscussionError(
-            _("verify_email must be true or false."),
-            field="verify_email",
-            code="bad_type",
-        )
-    if parent is not None and not 0 < parent <= MAX_ID:
-        raise InvalidReplyError(field="parent")
-    fields = Fields(
-        body=_text(data, "body"),
-        name=_text(data, "name"),
-        email=_text(data, "email"),
-        website=_text(data, "website"),
-        parent_id=parent,
-        key=_text(data, "key"),
-        notify=_text(data, "notify"),
+def _posted_html(
+    request: HttpRequest, comment: Comment, viewer: identity.Viewer, state: str
+) -> str:
+    """The new comment as the thread shows it to its author."""
+    node = presenters.present_posted(comment, viewer, state)
+    fragments.render_boxes([node], state=state, request=request, focus=comment.pk)
+    return render_to_string(
+        "discussion/rows.html",
+        {"rows": tree.flatten([node], fold_after=0), "focus": comment.pk},
+        request=request,
     )
-    quote = _quote(data)
-    submission = build_submission(request, thread=thread, fields=fields, quote=quote)
+
+
+@api.post(
+    "/threads/{id:page_id}/comments",
+    response=_answers(201, schemas.Posted, *_WRITE_ERRORS, 429),
+    operation_id="postComment",
+    summary="Post a comment or a reply.",
+    url_name="api_thread",
+    openapi_extra=CSRF_HEADER,
+)
+def post_comment(
+    request: HttpRequest,
+    page_id: int,
+    data: schemas.NewComment,
+    response: HttpResponse,
+) -> WithStatus[dict[str, Any]]:
+    """The comment, approved or held, its HTML and the thread's new count."""
+    thread = _thread_for_post(page_id)
+    if data.nickname:
+        raise DiscussionError(code="honeypot")
+    spam.check_form_token(data.started or "")
+    submission = build_submission(
+        request, thread=thread, fields=_fields(data), quote=_quote(data.passage)
+    )
     comment = posting.post_comment(submission)
     viewer, state = submission.viewer, submission.state
-    if verify and submission.user is None:
+    if data.verify_email and submission.user is None:
         verification.request_email_verification(
             email=comment.author_email,
             guest_token=comment.guest_token,
             base_url=settings.WAGTAILADMIN_BASE_URL,
         )
-    node = presenters.present_posted(comment, viewer, state)
-    fragments.render_boxes([node], state=state, request=request, focus=comment.pk)
-    html = render_to_string(
-        "discussion/rows.html",
-        {"rows": tree.flatten([node], fold_after=0), "focus": comment.pk},
-        request=request,
-    )
-    response = JsonResponse(
+    identity.remember_guest(response, viewer)
+    return WithStatus(
+        201,
         {
             "comment": _single(comment, viewer, state),
-            "html": html,
+            "html": _posted_html(request, comment, viewer, state),
             "count": thread.comment_count,
             "held": policies.apparent_status(comment) == Status.PENDING,
         },
-        status=201,
     )
-    identity.remember_guest(response, viewer)
-    return response
 
 
-@endpoint("GET")
-def passages(request: HttpRequest, page_id: int) -> HttpResponse:
-    """GET the report's commented passages, for the highlights and markers."""
+@api.get(
+    "/threads/{id:page_id}/passages",
+    response=_answers(200, schemas.Passages, 404),
+    operation_id="listPassages",
+    summary="Commented passages of a report (inline feedback).",
+    url_name="api_passages",
+)
+def list_passages(request: HttpRequest, page_id: int) -> dict[str, Any]:
+    """Anchored passages with the comments the reader sees, for the highlights
+    and markers."""
     page = _article(page_id)
     rules = selectors.get_settings_for_request(request)
     if selectors.get_state(page, rules) == SiteCommentsMode.HIDDEN:
@@ -340,111 +292,138 @@ def passages(request: HttpRequest, page_id: int) -> HttpResponse:
     found = inline_selectors.list_passages(
         page=page, viewer=identity.viewer_for(request)
     )
-    return JsonResponse(
-        {
-            "passages": [
-                {
-                    "block": p.block,
-                    "exact": p.exact,
-                    "prefix": p.prefix,
-                    "suffix": p.suffix,
-                    "start": p.start,
-                    "end": p.end,
-                    "count": p.count,
-                    "comments": p.comments,
-                }
-                for p in found
-            ]
-        }
-    )
+    return {"passages": [asdict(p) for p in found]}
 
 
-@endpoint("PATCH", "DELETE")
-def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
-    """PATCH {"body"} to edit one's own comment, DELETE to delete it."""
+@api.patch(
+    "/comments/{id:comment_id}",
+    response=_answers(200, schemas.CommentEnvelope, *_WRITE_ERRORS),
+    operation_id="editComment",
+    summary="Edit one's own comment within the edit window.",
+    url_name="api_comment",
+    openapi_extra=CSRF_HEADER,
+)
+def edit_comment(
+    request: HttpRequest, comment_id: int, data: schemas.Edit
+) -> dict[str, Any]:
+    """The edited comment."""
     comment = _comment(request, comment_id)
     viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(comment.thread.page, rules)
-    if request.method == "DELETE":
-        comment = posting.delete_comment(comment=comment, viewer=viewer)
-    else:
-        data = _json_body(request)
-        comment = posting.edit_comment(
-            comment=comment, viewer=viewer, body=_text(data, "body"), rules=rules
-        )
-    return JsonResponse({"comment": _single(comment, viewer, state)})
+    comment = posting.edit_comment(
+        comment=comment, viewer=viewer, body=data.body or "", rules=rules
+    )
+    return {"comment": _single(comment, viewer, state)}
 
 
-@endpoint("POST")
-def vote(request: HttpRequest, comment_id: int) -> HttpResponse:
-    """POST {"value": 1 | -1 | 0} to vote up, down, or withdraw."""
+@api.delete(
+    "/comments/{id:comment_id}",
+    response=_answers(200, schemas.CommentEnvelope, 403, 404, 413, 415),
+    operation_id="deleteComment",
+    summary="Delete one's own comment within the edit window.",
+    url_name="api_comment",
+    openapi_extra=CSRF_HEADER,
+)
+def delete_comment(request: HttpRequest, comment_id: int) -> dict[str, Any]:
+    """The deleted comment (a placeholder when it has replies)."""
     comment = _comment(request, comment_id)
-    data = _json_body(request)
-    value = data.get("value")
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise DiscussionError(
-            _("value must be 1, -1 or 0."), field="value", code="bad_vote"
-        )
+    viewer = identity.viewer_for(request)
+    rules = selectors.get_settings_for_request(request)
+    state = selectors.get_state(comment.thread.page, rules)
+    comment = posting.delete_comment(comment=comment, viewer=viewer)
+    return {"comment": _single(comment, viewer, state)}
+
+
+@api.post(
+    "/comments/{id:comment_id}/vote",
+    response=_answers(200, schemas.CommentEnvelope, *_WRITE_ERRORS, 429),
+    operation_id="voteComment",
+    summary="Vote up (1), down (-1) or withdraw (0).",
+    url_name="api_vote",
+    openapi_extra=CSRF_HEADER,
+)
+def vote(
+    request: HttpRequest,
+    comment_id: int,
+    data: schemas.VoteValue,
+    response: HttpResponse,
+) -> dict[str, Any]:
+    """The comment with fresh counters."""
+    comment = _comment(request, comment_id)
     viewer = identity.ensure_guest(request, identity.viewer_for(request))
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(comment.thread.page, rules)
     comment = voting.vote(
         comment=comment,
         viewer=viewer,
-        value=value,
+        value=data.value,
         state=state,
         rules=rules,
         ip=identity.client_ip(request),
     )
-    response = JsonResponse({"comment": _single(comment, viewer, state, value)})
     identity.remember_guest(response, viewer)
-    return response
+    return {"comment": _single(comment, viewer, state, data.value)}
 
 
-@endpoint("POST")
-def report(request: HttpRequest, comment_id: int) -> HttpResponse:
-    """POST {"reason"} to report a comment to the moderators."""
+# The body is optional: no body is no reason.
+_NO_REASON = schemas.Report()
+
+
+@api.post(
+    "/comments/{id:comment_id}/report",
+    response=_answers(201, schemas.Reported, *_WRITE_ERRORS, 429),
+    operation_id="reportComment",
+    summary="Report a comment to the moderators.",
+    url_name="api_report",
+    openapi_extra=CSRF_HEADER,
+)
+def report(
+    request: HttpRequest,
+    comment_id: int,
+    response: HttpResponse,
+    data: schemas.Report = _NO_REASON,
+) -> WithStatus[dict[str, Any]]:
+    """Recorded for the moderators."""
     comment = _comment(request, comment_id)
-    data = _json_body(request)
     viewer = identity.ensure_guest(request, identity.viewer_for(request))
     rules = selectors.get_settings_for_request(request)
     moderation.report_comment(
         comment=comment,
         viewer=viewer,
         rules=rules,
-        reason=_text(data, "reason"),
+        reason=data.reason or "",
         ip=identity.client_ip(request),
     )
-    response = JsonResponse({"reported": comment.pk}, status=201)
     identity.remember_guest(response, viewer)
-    return response
+    return WithStatus(201, {"reported": comment.pk})
 
 
-@endpoint("GET")
-def counts(request: HttpRequest) -> HttpResponse:
-    """GET ?url=...&url=... (paths or full URLs): visible comment counts of reports."""
-    urls = request.GET.getlist("url")
-    if not urls:
-        raise DiscussionError(_("Give at least one url parameter."), code="no_urls")
-    if len(urls) > MAX_COUNT_URLS:
+def _report_path(url: str, root_path: str) -> str:
+    """The url_path of the report a path or full URL names."""
+    try:
+        path = urlsplit(url).path or "/"
+    except ValueError:
         raise DiscussionError(
-            _("At most %(n)d urls at once.") % {"n": MAX_COUNT_URLS},
-            code="too_many_urls",
-        )
+            _("%(url)s is not a URL.") % {"url": url[:200]},
+            field="url",
+            code="bad_url",
+        ) from None
+    return root_path + path.strip("/") + ("/" if path.strip("/") else "")
+
+
+@api.get(
+    "/counts",
+    response=_answers(200, schemas.Counts, 400),
+    operation_id="countComments",
+    summary="Visible comment counts for many report URLs at once.",
+    url_name="api_counts",
+)
+def counts(request: HttpRequest, query: Query[schemas.CountsQuery]) -> dict[str, Any]:
+    """Counts by the URL as given, in a fixed number of queries."""
     site = Site.find_for_request(request)
     root_path = site.root_page.url_path if site else "/"
-    wanted: dict[str, str] = {}
-    for url in urls:
-        try:
-            path = urlsplit(url).path or "/"
-        except ValueError:
-            raise DiscussionError(
-                _("%(url)s is not a URL.") % {"url": url[:200]},
-                field="url",
-                code="bad_url",
-            ) from None
-        wanted[url] = root_path + path.strip("/") + ("/" if path.strip("/") else "")
+    wanted = {given: _report_path(given, root_path) for given in query.url}
     pages = dict(
         ArticlePage.objects.live()
         .public()
@@ -452,23 +431,15 @@ def counts(request: HttpRequest) -> HttpResponse:
         .values_list("url_path", "pk")
     )
     found = selectors.count_comments(pages.values())
-    return JsonResponse(
-        {
-            "counts": {
-                url: found[pages[path]] if path in pages else None
-                for url, path in wanted.items()
-            }
+    return {
+        "counts": {
+            given: found[pages[path]] if path in pages else None
+            for given, path in wanted.items()
         }
-    )
-
-
-@endpoint("GET")
-def openapi_document(request: HttpRequest) -> HttpResponse:
-    """The OpenAPI 3.1 description of this API."""
-    return JsonResponse(openapi.DOCUMENT, json_dumps_params={"indent": 2})
+    }
 
 
 @csrf_exempt
-def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Unknown API paths answer in JSON too, whatever the method."""
     return error_response("not_found", _("There is no such API endpoint."), 404)

@@ -69,15 +69,3 @@ class RateLimitedError(DiscussionError):
 class SpamSuspectedError(DiscussionError):
     code = "spam_suspected"
     default_message = _("This form could not be accepted. Please send it again.")
-
-
-class BodyTooLargeError(DiscussionError):
-    code = "too_large"
-    status = 413
-    default_message = _("The request body is too large.")
-
-
-class UnsupportedMediaError(DiscussionError):
-    code = "unsupported_media_type"
-    status = 415
-    default_message = _("Send the body as application/json.")

@@ -1,12 +1,12 @@
 """Reader URLs of the comment section and the JSON API."""
 
-from django.urls import path, re_path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 
 from tribune.discussion import account_views, api, inline_views, views
 
 app_name = "discussion"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("comments/<id:page_id>/post/", views.post_comment, name="post"),
     path("comments/<id:page_id>/list/", views.fragment, name="fragment"),
     path("comments/<id:page_id>/sort/<str:order>/", views.sort, name="sort"),
@@ -40,13 +40,11 @@ urlpatterns = [
 ]
 
 urlpatterns += [
-    path("api/openapi.json", api.openapi_document, name="api_openapi"),
-    path("api/threads/<id:page_id>/comments", api.thread_comments, name="api_thread"),
-    path("api/threads/<id:page_id>/passages", api.passages, name="api_passages"),
-    path("api/comments/<id:comment_id>", api.comment_detail, name="api_comment"),
-    path("api/comments/<id:comment_id>/vote", api.vote, name="api_vote"),
-    path("api/comments/<id:comment_id>/report", api.report, name="api_report"),
-    path("api/counts", api.counts, name="api_counts"),
+    # The operations and openapi.json (api.py), then JSON 404s for the rest.
+    path(
+        "api/",
+        include(api.api.urlpatterns(document="openapi.json", name="api_openapi")),
+    ),
     # [\s\S]: <path:> stops at a newline, and the rest would reach Wagtail.
     re_path(r"^api/(?P<rest>[\s\S]*)\Z", api.not_found, name="api_not_found"),
 ]

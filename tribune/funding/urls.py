@@ -1,8 +1,8 @@
 """Funding URLs, all under /support/ (the site's default donate address)."""
 
-from django.urls import path
+from django.urls import include, path
 
-from tribune.funding import api, views, webhooks
+from tribune.funding import api, views
 
 app_name = "funding"
 
@@ -11,9 +11,9 @@ urlpatterns = [
     path("support/thanks/", views.thanks, name="thanks"),
     path("support/supporters/", views.wall, name="wall"),
     path("support/embed/", views.embed, name="embed"),
-    path("support/progress.json", api.progress_json, name="progress_json"),
-    path("support/openapi.json", api.openapi_document, name="openapi"),
-    path("support/webhooks/stripe/", webhooks.stripe_webhook, name="stripe_webhook"),
-    path("support/webhooks/paypal/", webhooks.paypal_webhook, name="paypal_webhook"),
-    path("support/webhooks/patreon/", webhooks.patreon_webhook, name="patreon_webhook"),
+    # progress.json, the providers' webhooks and openapi.json (api.py).
+    path(
+        "support/",
+        include(api.api.urlpatterns(document="openapi.json", name="openapi")),
+    ),
 ]

@@ -1,4 +1,7 @@
-"""Provider webhooks: verify the signature over the raw body, apply the event once."""
+"""Provider webhooks: verify the signature over the raw body, apply the event once.
+
+Routes, methods and the OpenAPI description are declared in api.py.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,6 @@ import logging
 
 import stripe
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
 from tribune.funding import money, services
 from tribune.funding.providers import patreon, paypal
@@ -32,8 +33,6 @@ def too_large(provider: str, event_id: object, exc: Exception) -> JsonResponse:
     return error("amount_too_large", str(exc), 400)
 
 
-@csrf_exempt
-@require_POST
 def stripe_webhook(request: HttpRequest) -> JsonResponse:
     """Stripe events: 400 for a bad signature or content, else 200."""
     if not stripe_provider.is_configured():
@@ -66,8 +65,6 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"received": True, "outcome": outcome})
 
 
-@csrf_exempt
-@require_POST
 def paypal_webhook(request: HttpRequest) -> JsonResponse:
     """PayPal events, verified by asking PayPal; 503 when PayPal cannot be asked."""
     if not paypal.is_configured():
@@ -92,8 +89,6 @@ def paypal_webhook(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"received": True, "outcome": outcome})
 
 
-@csrf_exempt
-@require_POST
 def patreon_webhook(request: HttpRequest) -> JsonResponse:
     """Patreon member events signed with X-Patreon-Signature."""
     if not patreon.is_configured():
