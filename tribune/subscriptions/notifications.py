@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -84,11 +83,10 @@ def request_confirmation(*, email: str) -> bool:
         "days": conf.confirm_days(),
         "email": email,
     }
-    mailing.queue_email(
+    mailing.queue_templated_email(
+        "subscriptions/mail/confirm",
         to=email,
-        subject=_("Please confirm your subscription"),
-        text=render_to_string("subscriptions/mail/confirm.txt", context),
-        html=render_to_string("subscriptions/mail/confirm.html", context),
+        context=context,
         dedupe_key=f"confirm:{now.isoformat()}",
     )
     return True
@@ -113,11 +111,10 @@ def send_manage_link(*, email: str) -> bool:
         "manage_link": manage_link(email),
         "days": conf.manage_link_days(),
     }
-    mailing.queue_email(
+    mailing.queue_templated_email(
+        "subscriptions/mail/manage",
         to=email,
-        subject=_("Your subscriptions"),
-        text=render_to_string("subscriptions/mail/manage.txt", context),
-        html=render_to_string("subscriptions/mail/manage.html", context),
+        context=context,
         dedupe_key=f"manage:{clock.now().isoformat()}",
     )
     return True
@@ -168,16 +165,10 @@ def _queue_notice(
         "unsubscribe_link": unsubscribe,
         "manage_link": manage_link(recipient.email),
     }
-    title = comment.thread.page.title
-    if recipient.replies:
-        subject = _("New reply to your comment on “%(title)s”") % {"title": title}
-    else:
-        subject = _("New comment on “%(title)s”") % {"title": title}
-    mailing.queue_email(
+    mailing.queue_templated_email(
+        "subscriptions/mail/comment",
         to=recipient.email,
-        subject=" ".join(subject.split()),
-        text=render_to_string("subscriptions/mail/comment.txt", context),
-        html=render_to_string("subscriptions/mail/comment.html", context),
+        context=context,
         headers=unsubscribe_headers(unsubscribe),
         dedupe_key=f"comment:{comment.pk}",
     )
@@ -259,11 +250,10 @@ def _queue_digest(email: str, day: dt.date, comments: Sequence[Comment]) -> None
         "unsubscribe_link": unsubscribe,
         "manage_link": manage_link(email),
     }
-    mailing.queue_email(
+    mailing.queue_templated_email(
+        "subscriptions/mail/digest",
         to=email,
-        subject=_("Today's new comments (%(n)d)") % {"n": len(comments)},
-        text=render_to_string("subscriptions/mail/digest.txt", context),
-        html=render_to_string("subscriptions/mail/digest.html", context),
+        context=context,
         headers=unsubscribe_headers(unsubscribe),
         dedupe_key=f"digest:{day.isoformat()}",
     )
