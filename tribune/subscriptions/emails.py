@@ -1,4 +1,9 @@
-"""The only module of the app that queues mail: confirmations, notices, digests."""
+"""This app's mails: build each from its templates and queue it through mailing.
+
+The only module of the app that queues mail (confirmations, manage links,
+comment notices, digests); it writes no rows of its own. The services decide
+when a mail is due (services.py, announcements.py).
+"""
 
 from __future__ import annotations
 
@@ -8,21 +13,16 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from tribune.core import clock
-from tribune.discussion.models import Comment, Status
+from tribune.discussion.models import Comment
 from tribune.mailing import services as mailing
 from tribune.mailing.addresses import unsubscribe_headers
 from tribune.subscriptions import conf, selectors, tokens
 from tribune.subscriptions.models import (
-    Announcement,
-    Digest,
-    DigestItem,
     Subscription,
 )
 
@@ -52,7 +52,7 @@ def manage_link(email: str) -> str:
     return _absolute(reverse("subscriptions:manage", args=[token]))
 
 
-def _comment_context(comment: Comment) -> dict[str, Any]:
+def comment_context(comment: Comment) -> dict[str, Any]:
     return {
         "comment": comment,
         "article": comment.thread.page,
@@ -64,7 +64,7 @@ def _comment_context(comment: Comment) -> dict[str, Any]:
     }
 
 
-def request_confirmation(*, email: str) -> bool:
+def queue_confirmation(*, email: str) -> bool:
     """Queue the confirmation mail for an address's pending subscriptions.
 
     At most one per address per SUBSCRIPTIONS_CONFIRM_INTERVAL, whatever is
@@ -92,7 +92,7 @@ def request_confirmation(*, email: str) -> bool:
     return True
 
 
-def send_manage_link(*, email: str) -> bool:
+def queue_manage_link(*, email: str) -> bool:
     """Mail an address the link to its subscriptions, if it has any.
 
     At most one per address per SUBSCRIPTIONS_CONFIRM_INTERVAL (mailing's
@@ -120,41 +120,13 @@ def send_manage_link(*, email: str) -> bool:
     return True
 
 
-def notify_comment(*, comment_id: int) -> int:
-    """Tell every subscriber about a comment that became visible.
-
-    Runs in the worker. Instant subscribers get one mail per comment (dedupe
-    key "comment:<id>", whatever number of their subscriptions match);
-    digest subscribers get a digest item. Nothing is sent if the comment is
-    no longer visible. Marks the comment's announcement done. Returns the
-    number of addresses reached.
-    """
-    comment = (
-        Comment.objects.select_related("thread__page", "parent", "author")
-        .filter(pk=comment_id)
-        .first()
-    )
-    if comment is None:
-        return 0
-    recipients = []
-    if comment.status == Status.APPROVED and comment.thread.page.live:
-        recipients = selectors.recipients_for(comment)
-        context = _comment_context(comment)
-        for recipient in recipients:
-            with transaction.atomic():
-                if recipient.instant:
-                    _queue_notice(comment, recipient, context)
-                else:
-                    DigestItem.objects.get_or_create(
-                        email=recipient.email, comment=comment
-                    )
-    Announcement.objects.filter(comment=comment).update(done_at=clock.now())
-    return len(recipients)
-
-
-def _queue_notice(
+def queue_comment_notice(
     comment: Comment, recipient: selectors.Recipient, base: dict[str, Any]
 ) -> None:
+    """Queue one instant notice of a comment (dedupe key "comment:<id>").
+
+    `base` is `comment_context(comment)`, built once for every recipient.
+    """
     token = tokens.unsubscribe_token(
         recipient.email, subscription_ids=tuple(recipient.subscription_ids)
     )
@@ -174,67 +146,8 @@ def _queue_notice(
     )
 
 
-def send_digests(*, now: dt.datetime) -> int:
-    """Queue today's digest for every address with waiting items.
-
-    From SUBSCRIPTIONS_DIGEST_HOUR (local time) on, each address gets one
-    digest a day (a unique Digest row per address and day) with the items
-    that waited since its last one; comments no longer visible, or no longer
-    matched by any of the address's subscriptions, are left out.
-    Items arriving after today's digest wait for tomorrow's. Returns the
-    number of digests queued.
-    """
-    local = timezone.localtime(now)
-    if local.hour < conf.digest_hour():
-        return 0
-    day = local.date()
-    emails = (
-        DigestItem.objects.filter(digest__isnull=True)
-        .values_list("email", flat=True)
-        .distinct()
-        .order_by("email")
-    )
-    sent = 0
-    # Comment id -> addresses whose confirmed subscriptions still match it.
-    wanted: dict[int, set[str]] = {}
-    for email in list(emails):
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    digest = Digest.objects.create(email=email, day=day)
-            except IntegrityError:
-                continue  # today's digest for this address exists already
-            items = list(
-                DigestItem.objects.select_for_update()
-                .filter(email=email, digest__isnull=True)
-                .order_by("created_at", "pk")
-            )
-            DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(
-                digest=digest
-            )
-            comments = [
-                comment
-                for comment in Comment.objects.select_related(
-                    "thread__page", "parent", "author"
-                )
-                .filter(pk__in=[i.comment_id for i in items], status=Status.APPROVED)
-                .order_by("thread_id", "created_at", "pk")
-                if email in _wanted_by(comment, wanted)
-            ]
-            if comments:
-                _queue_digest(email, day, comments)
-                sent += 1
-    return sent
-
-
-def _wanted_by(comment: Comment, cache: dict[int, set[str]]) -> set[str]:
-    """Addresses still subscribed to a comment (unsubscribed since: left out)."""
-    if comment.pk not in cache:
-        cache[comment.pk] = {r.email for r in selectors.recipients_for(comment)}
-    return cache[comment.pk]
-
-
-def _queue_digest(email: str, day: dt.date, comments: Sequence[Comment]) -> None:
+def queue_digest(email: str, day: dt.date, comments: Sequence[Comment]) -> None:
+    """Queue one address's digest of the day (dedupe key "digest:<day>")."""
     token = tokens.unsubscribe_token(email, digest=True)
     unsubscribe = _absolute(reverse("subscriptions:unsubscribe", args=[token]))
     articles: dict[int, dict[str, Any]] = {}
@@ -242,7 +155,7 @@ def _queue_digest(email: str, day: dt.date, comments: Sequence[Comment]) -> None
         entry = articles.setdefault(
             comment.thread_id, {"article": comment.thread.page, "comments": []}
         )
-        entry["comments"].append(_comment_context(comment))
+        entry["comments"].append(comment_context(comment))
     context = {
         "articles": list(articles.values()),
         "count": len(comments),
