@@ -18,11 +18,6 @@ def list_series(home: Page) -> QuerySet[SeriesPage]:
     return SeriesPage.objects.listed_under(home)
 
 
-def get_series_of(article: ArticlePage) -> SeriesPage | None:
-    """The series a report belongs to, if its parent is one."""
-    return SeriesPage.objects.parent_of(article)
-
-
 def list_articles_by_author(author: Author) -> QuerySet[ArticlePage]:
     """Live reports bylined by an author, newest first."""
     return ArticlePage.objects.listed().filter(authors=author)
