@@ -35,11 +35,12 @@ run: $(STAMP) ## load the demo and serve it on http://127.0.0.1:8000 (PORT=...) 
 test: $(STAMP) $(NODE_STAMP) ## run the whole test suite (set DATABASE_URL for PostgreSQL)
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff, mypy and import-linter
+lint: $(STAMP) ## ruff, mypy, import-linter and the code measures (complexity, length, cycles)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy tribune
 	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_code_measures.py tribune
 
 format: $(STAMP) ## format the code
 	$(BIN)/ruff format .

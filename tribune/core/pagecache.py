@@ -263,20 +263,26 @@ class PageCacheMiddleware:
             return self.get_response(request)
         response = self.get_response(request)
         if not sharers and _storable(request, response):
-            content = _punch_holes(request, response.content)
-            if _carries_csrf_token(request, content):
-                return response
-            parts = _split(content)
-            nonce = request.__dict__.get("_csp_nonce") or "\0"
-            headers = [
-                (name, value.replace(nonce, _NONCE_HOLE))
-                for name, value in response.items()
-                if name.lower() not in _NOT_STORED
-            ]
-            scopes = request.__dict__.get("_pagecache_scopes", [])
-            caches["local"].set(key, (parts, headers, scopes), seconds)
-            response["X-Page-Cache"] = "miss"
+            self._store(request, response, key, seconds)
         return response
+
+    def _store(
+        self, request: HttpRequest, response: HttpResponse, key: str, seconds: int
+    ) -> None:
+        """Keep a copy of a fresh response, its per-reader parts cut out as holes."""
+        content = _punch_holes(request, response.content)
+        if _carries_csrf_token(request, content):
+            return
+        parts = _split(content)
+        nonce = request.__dict__.get("_csp_nonce") or "\0"
+        headers = [
+            (name, value.replace(nonce, _NONCE_HOLE))
+            for name, value in response.items()
+            if name.lower() not in _NOT_STORED
+        ]
+        scopes = request.__dict__.get("_pagecache_scopes", [])
+        caches["local"].set(key, (parts, headers, scopes), seconds)
+        response["X-Page-Cache"] = "miss"
 
     def _serve(
         self, request: HttpRequest, parts: list[bytes], headers: list[tuple[str, str]]

@@ -13,7 +13,6 @@ import datetime as dt
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -59,10 +58,10 @@ def request_email_verification(
         "link": base_url.rstrip("/") + reverse("discussion:verify_email", args=[token]),
         "SITE_NAME": settings.SITE_NAME,
     }
-    mailing.queue_email(
+    mailing.queue_templated_email(
+        "discussion/mail/verify",
         to=address,
-        subject=render_to_string("discussion/mail/verify_subject.txt", context).strip(),
-        text=render_to_string("discussion/mail/verify.txt", context),
+        context=context,
         dedupe_key=f"guest-verify:{request.pk}",
     )
     return request

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Exists, F, Q, QuerySet
+from django_tasks import task
 
 from tribune.core import clock
 from tribune.mailing import backoff, conf, transport
@@ -35,6 +36,17 @@ class SweepResult:
     enqueued: list[int]
     failed: int = 0
     resent: int = 0
+
+
+@task()
+def deliver_email(email_id: int) -> str:
+    """The worker's task for one outbox row (see deliver).
+
+    It lives here, not in tasks.py, because a refused message enqueues it again
+    from this module: tasks.py importing delivery and delivery importing tasks
+    would be a cycle.
+    """
+    return deliver(email_id=email_id)
 
 
 def deliver(*, email_id: int) -> str:
@@ -298,13 +310,11 @@ def enqueue_on_commit(email_id: int) -> None:
 
 
 def _enqueue(email_id: int, run_after: dt.datetime | None = None) -> None:
-    from tribune.mailing import tasks
-
-    task = tasks.deliver_email
-    if run_after is not None and task.get_backend().supports_defer:
-        task = task.using(run_after=run_after)
+    delivery_task = deliver_email
+    if run_after is not None and delivery_task.get_backend().supports_defer:
+        delivery_task = delivery_task.using(run_after=run_after)
     try:
-        task.enqueue(email_id)
+        delivery_task.enqueue(email_id)
     except Exception:
         # The row stays queued; the sweeper enqueues it again.
         logger.exception("could not enqueue mail %s", email_id)

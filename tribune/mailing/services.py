@@ -1,7 +1,7 @@
 """Writes of the mailing app: queue mail, suppress and erase addresses, rate-limit.
 
-Other apps send mail only through `queue_email`; the worker delivers it
-(tribune/mailing/delivery.py).
+Other apps send mail only through `queue_templated_email` (or `queue_email`
+for text they already have); the worker delivers it (tribune/mailing/delivery.py).
 """
 
 from __future__ import annotations
@@ -9,10 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 
 from tribune.core import clock
 from tribune.mailing import conf, delivery, signals
@@ -110,6 +113,41 @@ def queue_email(
     if not suppressed:
         delivery.enqueue_on_commit(email.pk)
     return email
+
+
+def queue_templated_email(
+    template_prefix: str,
+    *,
+    to: str,
+    context: Mapping[str, Any],
+    dedupe_key: str,
+    headers: Mapping[str, str] | None = None,
+) -> OutboundEmail:
+    """Render a message from its templates and put it in the outbox (see queue_email).
+
+    `<prefix>_subject.txt` gives the subject (its whitespace runs, line breaks
+    included, become single spaces), `<prefix>.txt` the plain text and
+    `<prefix>.html`, when it exists, the HTML part. Text templates escape as
+    every Django template does unless they say `{% autoescape off %}`: mail
+    templates with text a visitor or editor typed do. Sends on commit.
+    """
+    context = dict(context)
+    subject = " ".join(
+        render_to_string(f"{template_prefix}_subject.txt", context).split()
+    )
+    text = render_to_string(f"{template_prefix}.txt", context)
+    try:
+        html = get_template(f"{template_prefix}.html").render(context)
+    except TemplateDoesNotExist:
+        html = ""
+    return queue_email(
+        to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        headers=headers,
+        dedupe_key=dedupe_key,
+    )
 
 
 @transaction.atomic

@@ -1,16 +1,17 @@
-"""Background tasks of the mailing app; they call into delivery and return a word."""
+"""Background tasks of the mailing app; they call into delivery and return a word.
+
+`deliver_email` is defined in delivery.py (it enqueues itself for a retry) and
+named here too, so jobs queued under this module's path before it moved still run.
+"""
 
 from __future__ import annotations
 
 from django_tasks import task
 
 from tribune.mailing import delivery
+from tribune.mailing.delivery import deliver_email
 
-
-@task()
-def deliver_email(email_id: int) -> str:
-    """Deliver one outbox row (see delivery.deliver)."""
-    return delivery.deliver(email_id=email_id)
+__all__ = ["deliver_email", "sweep_outbox"]
 
 
 @task()

@@ -14,12 +14,13 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from tribune.core import clock
 from tribune.newsroom.blocks import ArticleBodyBlock
+from tribune.newsroom.querysets import ArticlePageQuerySet, SeriesPageQuerySet
 
 PAGE_SIZE = 12
 
@@ -137,11 +138,9 @@ class HomePage(Page):
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        from tribune.newsroom import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["page_obj"] = paginate(request, selectors.list_latest_articles(self))
-        context["series_list"] = selectors.list_series(self)
+        context["page_obj"] = paginate(request, ArticlePage.objects.listed_under(self))
+        context["series_list"] = SeriesPage.objects.listed_under(self)
         return context
 
 
@@ -151,6 +150,7 @@ class SeriesPage(Page):
     description = RichTextField(blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("description")]
+    objects = PageManager.from_queryset(SeriesPageQuerySet)()
     parent_page_types = ["newsroom.HomePage"]
     subpage_types = ["newsroom.ArticlePage"]
     search_fields = [*Page.search_fields, index.SearchField("description")]
@@ -158,10 +158,8 @@ class SeriesPage(Page):
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        from tribune.newsroom import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["page_obj"] = paginate(request, selectors.list_latest_articles(self))
+        context["page_obj"] = paginate(request, ArticlePage.objects.listed_under(self))
         return context
 
 
@@ -200,6 +198,7 @@ class ArticlePage(Page):
     tags = ClusterTaggableManager(
         through=ArticlePageTag, blank=True, verbose_name=_("topics")
     )
+    objects = PageManager.from_queryset(ArticlePageQuerySet)()
     show_support = models.BooleanField(
         _("show Support us panels"),
         default=True,
@@ -245,12 +244,10 @@ class ArticlePage(Page):
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
-        from tribune.newsroom import selectors
-
         context = super().get_context(request, *args, **kwargs)
         context["byline"] = list(self.authors.select_related("photo").all())
         context["topics"] = list(self.tags.all())
-        context["series"] = selectors.get_series_of(self)
+        context["series"] = SeriesPage.objects.parent_of(self)
         return context
 
 

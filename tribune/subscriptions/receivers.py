@@ -7,14 +7,14 @@ from typing import Any
 
 from tribune.core import generations
 from tribune.discussion.models import Comment
-from tribune.subscriptions import selectors, services
+from tribune.subscriptions import announcements, selectors, services
 
 logger = logging.getLogger(__name__)
 
 
 def comment_became_visible(sender: Any, *, comment: Comment, **kwargs: Any) -> None:
     """Hand the notification fan-out to the worker; the request sends nothing."""
-    services.announce_comment(comment=comment)
+    announcements.announce_comment(comment=comment)
 
 
 def comment_posted(

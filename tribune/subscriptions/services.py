@@ -1,4 +1,8 @@
-"""Writes of the subscriptions app: subscribe, confirm, unsubscribe, erase."""
+"""Writes of the subscriptions app: subscribe, confirm, unsubscribe, erase.
+
+Telling subscribers about comments (announce, notify, digests) is in
+announcements.py; the mails themselves are built in emails.py.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +18,8 @@ from django.utils.translation import gettext as _
 from tribune.core import clock, generations
 from tribune.discussion.models import Comment, Thread
 from tribune.mailing.addresses import normalize_address
-from tribune.subscriptions import conf, notifications, selectors
+from tribune.subscriptions import conf, emails, selectors
 from tribune.subscriptions.models import (
-    Announcement,
     Delivery,
     Digest,
     DigestItem,
@@ -26,8 +29,6 @@ from tribune.subscriptions.models import (
 from tribune.subscriptions.tokens import Unsubscribe
 
 logger = logging.getLogger(__name__)
-# An undone announcement older than this has lost its task (see requeue).
-ANNOUNCEMENT_GRACE = dt.timedelta(minutes=2)
 
 
 class SubscriptionError(ValueError):
@@ -108,7 +109,7 @@ def subscribe(
         subscription.delivery = delivery
         subscription.save(update_fields=["created_at", "delivery"])
     if subscription.confirmed_at is None:
-        notifications.request_confirmation(email=address)
+        emails.queue_confirmation(email=address)
     return subscription
 
 
@@ -217,10 +218,10 @@ def purge_unconfirmed(*, now: dt.datetime) -> int:
 def request_manage_link(*, email: str) -> bool:
     """Mail the "manage my subscriptions" link to an address that has subscriptions.
 
-    Rate-limited per address; see notifications.send_manage_link. Raises
+    Rate-limited per address; see emails.queue_manage_link. Raises
     SubscriptionError for something that is not an address.
     """
-    return notifications.send_manage_link(email=_valid_address(email))
+    return emails.queue_manage_link(email=_valid_address(email))
 
 
 def subscribe_author(*, comment: Comment, notify: str) -> Subscription | None:
@@ -241,54 +242,3 @@ def subscribe_author(*, comment: Comment, notify: str) -> Subscription | None:
     if notify == "replies":
         return subscribe(email=email, scope=Scope.COMMENT, comment=comment, user=user)
     return None
-
-
-def _enqueue_notify(comment_id: int) -> None:
-    from tribune.subscriptions import tasks
-
-    try:
-        tasks.notify_comment.enqueue(comment_id)
-    except Exception:
-        # The announcement stays undone; requeue_announcements tries again.
-        logger.exception("could not enqueue notices for comment %s", comment_id)
-
-
-def announce_comment(*, comment: Comment) -> Announcement | None:
-    """Record that a comment became visible and enqueue telling its subscribers.
-
-    Called (after discussion's commit) for every comment that becomes
-    visible; returns None, writing nothing, when no confirmed subscription
-    matches it (most comments: one read instead of two writes and a task).
-    The task runs on this transaction's commit; if it is lost, the undone row
-    lets requeue_announcements enqueue it again. Telling twice is harmless:
-    notices and digest items are unique per address and comment.
-    """
-    # Read before the transaction: on SQLite a transaction takes the write lock.
-    if not selectors.has_recipients(comment):
-        return None
-    with transaction.atomic():
-        announcement, _created = Announcement.objects.update_or_create(
-            comment=comment, defaults={"enqueued_at": clock.now(), "done_at": None}
-        )
-        transaction.on_commit(lambda: _enqueue_notify(comment.pk))
-    return announcement
-
-
-def requeue_announcements(*, now: dt.datetime) -> int:
-    """Enqueue the task again for announcements left undone past the grace time.
-
-    Also forgets announcements done more than a week ago. Returns the number
-    re-enqueued.
-    """
-    Announcement.objects.filter(done_at__lt=now - dt.timedelta(days=7)).delete()
-    stale = list(
-        Announcement.objects.filter(
-            done_at__isnull=True, enqueued_at__lte=now - ANNOUNCEMENT_GRACE
-        ).values_list("comment_id", flat=True)
-    )
-    Announcement.objects.filter(comment_id__in=stale, done_at__isnull=True).update(
-        enqueued_at=now
-    )
-    for comment_id in stale:
-        _enqueue_notify(comment_id)
-    return len(stale)

@@ -1,13 +1,11 @@
-"""Background tasks of the subscriptions app; they call into notifications."""
+"""Background tasks of the subscriptions app.
+
+`notify_comment` is defined in announcements.py (which enqueues it) and named
+here too, so jobs queued under this module's path before it moved still run.
+"""
 
 from __future__ import annotations
 
-from django_tasks import task
+from tribune.subscriptions.announcements import notify_comment
 
-from tribune.subscriptions import notifications
-
-
-@task()
-def notify_comment(comment_id: int) -> int:
-    """Tell subscribers about a visible comment (see notifications.notify_comment)."""
-    return notifications.notify_comment(comment_id=comment_id)
+__all__ = ["notify_comment"]

@@ -29,9 +29,9 @@ from tribune.discussion import services as discussion_services
 from tribune.discussion.models import SiteCommentsMode
 from tribune.newsroom.models import ArticlePage
 from tribune.subscriptions import conf, selectors, services, throttle, tokens
+from tribune.subscriptions.emails import describe
 from tribune.subscriptions.forms import ManageLinkForm, SubscribeForm
 from tribune.subscriptions.models import Scope
-from tribune.subscriptions.notifications import describe
 
 _TOO_MANY = _(
     "Too many requests from your network in the last hour. Please try again later."

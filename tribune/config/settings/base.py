@@ -45,7 +45,6 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "csp",
-    "template_partials",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -211,9 +210,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "tribune.core.staticfiles.StaticFilesStorage"},
 }
 # Hashed file names are safe to cache for a year.
 WHITENOISE_MAX_AGE = 31536000

@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
@@ -93,12 +92,10 @@ def _send_confirmation(user: User, base_url: str, rules: DiscussionSettings) -> 
         "SITE_NAME": settings.SITE_NAME,
     }
     window = int(clock.now().timestamp()) // CONFIRM_EVERY_SECONDS
-    mailing.queue_email(
+    mailing.queue_templated_email(
+        "discussion/mail/confirm",
         to=user.email,
-        subject=render_to_string(
-            "discussion/mail/confirm_subject.txt", context
-        ).strip(),
-        text=render_to_string("discussion/mail/confirm.txt", context),
+        context=context,
         dedupe_key=f"account-confirm:{user.pk}:{window}",
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 from django.urls import get_script_prefix, reverse
 
-from tribune.discussion import presenters, selectors
+from tribune.discussion import conf, presenters, selectors
 from tribune.discussion.models import SiteCommentsMode
 
 register = template.Library()
@@ -35,6 +35,12 @@ def passage_link(context: template.Context, page: Any, block_id: str) -> dict[st
         rules = selectors.get_settings_for_request(request)
         show = selectors.get_state(page, rules) == SiteCommentsMode.OPEN
     return {"show": show, "page": page, "block_id": block_id}
+
+
+@register.simple_tag
+def sort_cookie_name() -> str:
+    """The cookie that remembers a reader's comment order (DISCUSSION_SORT_COOKIE)."""
+    return str(conf.get("SORT_COOKIE"))
 
 
 # A comment id no real comment has, swapped for the real one in a reversed address.

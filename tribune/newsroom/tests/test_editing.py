@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from tribune.core.management.commands.core_worker import _publish_scheduled_forever
+from tribune.core.management.commands.core_worker import _run_periodically
 from tribune.newsroom.models import ArticlePage
 from tribune.newsroom.tests import factories
 
@@ -99,7 +99,9 @@ def test_scheduled_report_goes_live_when_the_worker_clock_ticks(
     assert not article.live
     with time_machine.travel(go_live + dt.timedelta(minutes=1), tick=True):
         stop = threading.Event()
-        clock = threading.Thread(target=_publish_scheduled_forever, args=(0.05, stop))
+        clock = threading.Thread(
+            target=_run_periodically, args=({"publish_scheduled": 0.05}, stop)
+        )
         clock.start()
         try:
             for _ in range(200):

@@ -15,7 +15,7 @@ from tribune.discussion.submission import Submission
 from tribune.discussion.tests import factories as discussion_factories
 from tribune.mailing import services as mailing
 from tribune.mailing.models import OutboundEmail
-from tribune.subscriptions import notifications, services
+from tribune.subscriptions import announcements, services
 from tribune.subscriptions.models import (
     Announcement,
     Delivery,
@@ -297,7 +297,7 @@ def test_digest_leaves_out_comments_whose_subscription_was_removed(thread, commi
     mail.outbox.clear()
     morning = timezone.localtime().replace(hour=9)
     with time_machine.travel(morning, tick=False):
-        assert commit(notifications.send_digests, now=morning) == 1
+        assert commit(announcements.send_digests, now=morning) == 1
     [digest] = mail.outbox
     assert "Still wanted." in digest.body
     assert "No longer wanted." not in digest.body

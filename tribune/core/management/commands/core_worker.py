@@ -54,11 +54,6 @@ def _every(name: str, period: float, stop: threading.Event) -> None:
     connections.close_all()
 
 
-def _publish_scheduled_forever(interval: float, stop: threading.Event) -> None:
-    """The scheduled-publishing clock alone (tests drive it directly)."""
-    _run_periodically({"publish_scheduled": interval}, stop)
-
-
 def _uses_rq() -> bool:
     backend = settings.TASKS.get("default", {}).get("BACKEND", "")
     return str(backend).startswith("django_tasks_rq.")

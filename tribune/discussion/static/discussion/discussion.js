@@ -1,46 +1,7 @@
 // Enhances the server-rendered comment section: post, reply, vote, sort and load in place.
 // Without this script every action still works as a plain form or link.
 
-const SORT_COOKIE = "tribune_comment_sort";
-
-function csrfToken(root) {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  if (match) return decodeURIComponent(match[1]);
-  const input = root.querySelector("input[name=csrfmiddlewaretoken]");
-  return input ? input.value : "";
-}
-
-function newKey() {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function fragment(html) {
-  const template = document.createElement("template");
-  template.innerHTML = html;
-  return template.content;
-}
-
-async function send(section, url, method, payload) {
-  const response = await fetch(url, {
-    method,
-    credentials: "same-origin",
-    headers: {
-      "Content-Type": "application/json",
-      Accept: "application/json",
-      "X-CSRFToken": csrfToken(section),
-    },
-    body: payload === undefined ? undefined : JSON.stringify(payload),
-  });
-  let data = {};
-  try {
-    data = await response.json();
-  } catch {
-    data = { error: { code: "bad_response", message: "Something went wrong. Please try again." } };
-  }
-  return { ok: response.ok, status: response.status, data };
-}
+import { commentPayload, forId, fragment, newKey, sendJson, showError } from "./common.js";
 
 async function fetchList(section, params) {
   const url = new URL(section.dataset.listUrl, location.href);
@@ -53,23 +14,6 @@ async function fetchList(section, params) {
 function currentSort(section) {
   const current = section.querySelector("[data-sort][aria-current]");
   return current ? current.dataset.sort : "oldest";
-}
-
-function showErrors(form, error) {
-  for (const span of form.querySelectorAll("[data-error-for]")) span.textContent = "";
-  for (const field of form.querySelectorAll(".field--error")) field.classList.remove("field--error");
-  const status = form.querySelector("[data-form-status]");
-  status.textContent = "";
-  if (!error) return;
-  const span = error.field && form.querySelector(`[data-error-for="${error.field}"]`);
-  if (span) {
-    span.textContent = error.message;
-    span.closest(".field").classList.add("field--error");
-    const input = form.elements[error.field];
-    if (input && input.focus) input.focus();
-  } else {
-    status.textContent = error.message;
-  }
 }
 
 function moveFormTo(section, form, home, commentItem, name) {
@@ -130,7 +74,11 @@ function updateCount(section, count) {
   // Grouped as the page's language writes numbers ("1,455"), like the server.
   badge.textContent = count.toLocaleString(document.documentElement.lang || undefined);
   const text = bubble.querySelector(".discussion-bubble__text");
-  if (text) text.textContent = count === 1 ? bubble.dataset.textOne : bubble.dataset.textMany;
+  const word = count === 1 ? bubble.dataset.textOne : bubble.dataset.textMany;
+  if (text) text.textContent = word;
+  // Screen readers hear the new count once; the bubble itself is not a live region.
+  const status = section.querySelector("[data-discussion-count-status]");
+  if (status) status.textContent = `${badge.textContent} ${word}`;
 }
 
 // Every copy of the comment: the list's, and an inline-feedback panel's.
@@ -157,7 +105,8 @@ async function onSubmit(section, home, event) {
     const value = { up: 1, down: -1, none: 0 }[button.value];
     const id = form.closest("[data-comment]").dataset.comment;
     form.classList.add("is-busy");
-    const { ok, data } = await send(section, `/api/comments/${id}/vote`, "POST", { value });
+    const url = forId(section.dataset.apiVote, id);
+    const { ok, data } = await sendJson(section, url, "POST", { value }, section.dataset.textFailed);
     form.classList.remove("is-busy");
     if (!ok) {
       form.querySelector("[data-score]").title = data.error.message;
@@ -168,21 +117,17 @@ async function onSubmit(section, home, event) {
   }
   if (!form.matches("[data-comment-form]")) return;
   event.preventDefault();
-  const payload = Object.fromEntries(new FormData(form).entries());
-  delete payload.csrfmiddlewaretoken;
-  payload.parent = payload.parent ? Number(payload.parent) : null;
-  // A ticked checkbox sends "on"; the API takes a boolean.
-  payload.verify_email = payload.verify_email === "on";
+  const payload = commentPayload(form);
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   form.classList.add("is-busy");
   try {
-    const { ok, data } = await send(section, `/api/threads/${section.dataset.page}/comments`, "POST", payload);
+    const { ok, data } = await sendJson(section, section.dataset.apiComments, "POST", payload, section.dataset.textFailed);
     if (!ok) {
-      showErrors(form, data.error);
+      showError(form, data.error);
       return;
     }
-    showErrors(form, null);
+    showError(form, null);
     const item = insertComment(section, data.html, payload.parent);
     if (typeof data.count === "number") updateCount(section, data.count);
     form.elements.body.value = "";
@@ -222,7 +167,8 @@ async function onClick(section, form, home, event) {
   } else if (target.matches("[data-sort]")) {
     event.preventDefault();
     const sort = target.dataset.sort;
-    document.cookie = `${SORT_COOKIE}=${sort}; path=/; max-age=31536000; samesite=lax`;
+    const { sortCookie, cookiePath } = section.dataset;
+    document.cookie = `${sortCookie}=${sort}; path=${cookiePath}; max-age=31536000; samesite=lax`;
     if (await replaceList(section, { sort })) {
       const url = new URL(location.href);
       url.searchParams.set("sort", sort);

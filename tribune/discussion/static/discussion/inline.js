@@ -3,22 +3,11 @@
 // Reader text only ever enters the page as text (textContent, DOM nodes), never as HTML;
 // the only HTML inserted is the server's own rendering of comments.
 
+import { commentPayload, newKey, sendJson, showError } from "./common.js";
+
 const CONTEXT = 32;
 const section = document.querySelector("[data-discussion]");
 const texts = document.querySelector("[data-inline-texts]");
-
-function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  if (match) return decodeURIComponent(match[1]);
-  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-  return input ? input.value : "";
-}
-
-function newKey() {
-  const bytes = new Uint8Array(16);
-  crypto.getRandomValues(bytes);
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 function say(name, count) {
   const raw = texts.dataset[name] || "";
@@ -111,7 +100,7 @@ function clearHighlights() {
 let passages = [];
 
 async function loadPassages() {
-  const response = await fetch(`/api/threads/${section.dataset.page}/passages`, {
+  const response = await fetch(section.dataset.apiPassages, {
     credentials: "same-origin",
     headers: { Accept: "application/json" },
   });
@@ -195,35 +184,16 @@ function compactForm(quote, parentId) {
   return form;
 }
 
-function showError(form, error) {
-  for (const span of form.querySelectorAll("[data-error-for]")) span.textContent = "";
-  const status = form.querySelector("[data-form-status]");
-  status.textContent = "";
-  const span = error.field && form.querySelector(`[data-error-for="${error.field}"]`);
-  if (span) span.textContent = error.message;
-  else status.textContent = error.message;
-}
-
 async function submitCompact(event, form, quote) {
   event.preventDefault();
-  const payload = Object.fromEntries(new FormData(form).entries());
-  delete payload.csrfmiddlewaretoken;
-  payload.parent = payload.parent ? Number(payload.parent) : null;
-  // A ticked checkbox sends "on"; the API takes a boolean.
-  payload.verify_email = payload.verify_email === "on";
+  const payload = commentPayload(form);
   if (quote && !payload.parent) payload.passage = quote;
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   try {
-    const response = await fetch(`/api/threads/${section.dataset.page}/comments`, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify(payload),
-    });
-    const data = await response.json().catch(() => ({ error: { message: say("failed") } }));
-    if (!response.ok) {
-      showError(form, data.error);
+    const { ok, data } = await sendJson(section, section.dataset.apiComments, "POST", payload, say("failed"));
+    if (!ok) {
+      showError(form, data.error, false);
       return;
     }
     const detail = { id: data.comment.id, html: data.html, parent: payload.parent, count: data.count };
@@ -245,7 +215,7 @@ async function showPassage(key) {
   const el = marker.closest("[data-passage]");
   const panel = openPanel(el, marker.getAttribute("aria-label"));
   marker.setAttribute("aria-expanded", "true");
-  const url = new URL(`/comments/${section.dataset.page}/passage-comments/`, location.href);
+  const url = new URL(section.dataset.passageCommentsUrl, location.href);
   for (const id of passage.comments) url.searchParams.append("c", String(id));
   const response = await fetch(url, { credentials: "same-origin" });
   if (!response.ok) return;

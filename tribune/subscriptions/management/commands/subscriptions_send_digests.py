@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from tribune.core import clock
-from tribune.subscriptions import notifications, services
+from tribune.subscriptions import announcements, services
 
 
 class Command(BaseCommand):
@@ -20,8 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = clock.now()
-        requeued = services.requeue_announcements(now=now)
-        sent = notifications.send_digests(now=now)
+        requeued = announcements.requeue_announcements(now=now)
+        sent = announcements.send_digests(now=now)
         purged = services.purge_unconfirmed(now=now)
         if options["verbosity"]:
             self.stdout.write(

@@ -1,0 +1,69 @@
+"""The comment section hands its scripts every address and cookie name it needs.
+
+discussion.js and inline.js write no path of their own, so a site served under a
+script prefix (a proxy's /news/) posts, votes and lists where the server answers.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import get_script_prefix, resolve, set_script_prefix
+
+from tribune.discussion.tests import factories
+from tribune.newsroom.tests import factories as newsroom
+
+pytestmark = pytest.mark.django_db
+PREFIX = "/news"
+
+
+def _section(page: str) -> dict[str, str]:
+    tag = re.search(r"<section [^>]*data-discussion[ >][^>]*>", page)
+    assert tag is not None
+    return dict(re.findall(r'data-([a-z-]+)="([^"]*)"', tag.group(0)))
+
+
+def test_under_a_script_prefix_every_address_carries_it(settings) -> None:
+    settings.CSRF_COOKIE_NAME = "newsroom_csrf"
+    settings.DISCUSSION_SORT_COOKIE = "newsroom_sort"
+    factories.rules()
+    article = newsroom.article()
+    # What WSGIHandler does for a request with SCRIPT_NAME (the test client does not).
+    before = get_script_prefix()
+    set_script_prefix(PREFIX)
+    try:
+        response = Client().get(article.url.removeprefix(PREFIX))
+    finally:
+        set_script_prefix(before)
+    assert response.status_code == 200
+    data = _section(response.content.decode())
+    assert data["csrf-cookie"] == "newsroom_csrf"
+    assert data["sort-cookie"] == "newsroom_sort"
+    assert data["cookie-path"] == f"{PREFIX}/"
+    addresses = {
+        "api-comments": "api_thread",
+        "api-passages": "api_passages",
+        "passage-comments-url": "passage_comments",
+        "list-url": "fragment",
+    }
+    for attribute, name in addresses.items():
+        assert data[attribute].startswith(f"{PREFIX}/"), attribute
+        match = resolve(data[attribute].removeprefix(PREFIX))
+        assert match.url_name == name
+        assert match.kwargs == {"page_id": article.pk}
+    # The vote address is made for id 0; the script puts the comment's id there.
+    vote = data["api-vote"].removeprefix(PREFIX).replace("/0/", "/4711/")
+    match = resolve(vote)
+    assert (match.url_name, match.kwargs) == ("api_vote", {"comment_id": 4711})
+
+
+def test_the_comment_count_has_a_live_region(client: Client) -> None:
+    factories.rules()
+    article = newsroom.article()
+    page = client.get(article.url).content.decode()
+    assert re.search(
+        r'<p class="visually-hidden" role="status" data-discussion-count-status>',
+        page,
+    )
