@@ -10,11 +10,11 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from tribune.core.text import clean_reader_text
-from tribune.discussion import anchoring, passages
+from tribune.discussion import anchoring, passages, tree
 from tribune.discussion.errors import InvalidCommentError
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, PassageState, Status
-from tribune.discussion.selectors import visible_to
+from tribune.discussion.selectors import build_tree, visible_to
 from tribune.discussion.submission import Quote
 from tribune.newsroom.models import ArticlePage
 
@@ -140,6 +140,29 @@ def list_passages(*, page: ArticlePage, viewer: Viewer) -> list[Passage]:
         passage.comments.append(c.pk)
         passage.count += 1 + replies.get(c.pk, 0)
     return list(found.values())
+
+
+def list_conversations(
+    *, page: ArticlePage, comment_ids: list[int], viewer: Viewer
+) -> list[tree.Node[Comment]]:
+    """The named inline comments of an article that the viewer sees, oldest
+    first, each with all its replies, nested for display.  Two queries."""
+    top = list(
+        Comment.objects.filter(
+            pk__in=comment_ids,
+            thread__page_id=page.pk,
+            root__isnull=True,
+            passage_state=PassageState.ANCHORED,
+        )
+        .filter(visible_to(viewer))
+        .order_by("created_at", "id")
+    )
+    replies = list(
+        Comment.objects.filter(root_id__in=[c.pk for c in top]).order_by(
+            "created_at", "id"
+        )
+    )
+    return build_tree(top, replies, viewer)
 
 
 def list_orphans() -> Any:

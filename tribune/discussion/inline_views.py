@@ -24,7 +24,7 @@ from tribune.discussion import (
 )
 from tribune.discussion.errors import DiscussionError, SpamSuspectedError
 from tribune.discussion.forms import CommentForm
-from tribune.discussion.models import Comment, PassageState, SiteCommentsMode
+from tribune.discussion.models import SiteCommentsMode
 from tribune.discussion.services import posting
 from tribune.discussion.submission import Fields, build_submission
 from tribune.newsroom.models import ArticlePage
@@ -102,7 +102,7 @@ def _post_paragraph(
 @require_http_methods(["GET", "POST"])
 def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponseBase:
     """Comment on a paragraph without JavaScript: pick it, write, post."""
-    page = views._article(page_id)
+    page = views.article_or_404(page_id)
     choices = _paragraphs(page, block)
     signed_in = identity.viewer_for(request).user_id is not None
     if request.method == "POST":
@@ -132,7 +132,7 @@ def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponse
 @require_GET
 def passage_comments(request: HttpRequest, page_id: int) -> HttpResponseBase:
     """The conversations of one passage (`?c=<id>&c=<id>`), for the marker's panel."""
-    page = views._article(page_id)
+    page = views.article_or_404(page_id)
     ids = [
         i
         for i in (parse_id(raw) for raw in request.GET.getlist("c")[:MAX_IDS])
@@ -143,24 +143,10 @@ def passage_comments(request: HttpRequest, page_id: int) -> HttpResponseBase:
     state = selectors.get_state(page, rules)
     if state == SiteCommentsMode.HIDDEN:
         raise Http404("Comments are hidden.")
-    top = list(
-        Comment.objects.filter(
-            pk__in=ids,
-            thread__page_id=page.pk,
-            root__isnull=True,
-            passage_state=PassageState.ANCHORED,
-        )
-        .filter(selectors.visible_to(viewer))
-        .order_by("created_at", "id")
+    conversations = inline_selectors.list_conversations(
+        page=page, comment_ids=ids, viewer=viewer
     )
-    replies = list(
-        Comment.objects.filter(root_id__in=[c.pk for c in top]).order_by(
-            "created_at", "id"
-        )
-    )
-    roots = presenters.present(
-        selectors.build_tree(top, replies, viewer), viewer, state=state, votes={}
-    )
+    roots = presenters.present(conversations, viewer, state=state, votes={})
     fragments.render_boxes(tree.walk(roots), state=state, request=request)
     return TemplateResponse(
         request,

@@ -39,7 +39,8 @@ from tribune.discussion.submission import Fields, Submission, build_submission
 from tribune.newsroom.models import ArticlePage
 
 
-def _article(page_id: int) -> ArticlePage:
+def article_or_404(page_id: int) -> ArticlePage:
+    """The public article (selectors.get_public_article), else 404."""
     try:
         return selectors.get_public_article(page_id)
     except NotFoundError:
@@ -72,7 +73,7 @@ def _context_state(request: HttpRequest, page: ArticlePage) -> tuple[Any, str]:
 @require_POST
 def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
     """Post a comment or reply; on a problem, show the article again with the form."""
-    page = _article(page_id)
+    page = article_or_404(page_id)
     signed_in = identity.viewer_for(request).user_id is not None
     form = CommentForm(request.POST, signed_in=signed_in)
     if form.is_valid():
@@ -288,7 +289,7 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 @require_GET
 def sort(request: HttpRequest, page_id: int, order: str) -> HttpResponseBase:
     """Remember the reader's sort order in a cookie and show the comments in it."""
-    page = _article(page_id)
+    page = article_or_404(page_id)
     chosen = parse_order(order)
     response = HttpResponseRedirect(
         f"{page.get_url(request)}?{urlencode({'sort': chosen.value})}#comments"
@@ -320,6 +321,6 @@ def shares_public_copy(request: HttpRequest, scopes: list[str]) -> bool:
 @require_GET
 def fragment(request: HttpRequest, page_id: int) -> HttpResponseBase:
     """The list part of the comment section, for the script's sort and load-more."""
-    page = _article(page_id)
+    page = article_or_404(page_id)
     context = presenters.thread_context(request, page)
     return TemplateResponse(request, "discussion/comment_list.html", context)

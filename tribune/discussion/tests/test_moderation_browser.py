@@ -88,6 +88,31 @@ def statuses(comments: list[Comment]) -> list[str]:
     return [Comment.objects.get(pk=c.pk).status for c in comments]
 
 
+def moves_and_toggles_help(page, c: list[Comment]) -> None:
+    """j and k move between comments; ? hides and shows the help line."""
+    page.keyboard.press("j")
+    assert focused(page) == c[1].pk
+    page.keyboard.press("k")
+    assert focused(page) == c[0].pk
+    page.keyboard.press("?")
+    page.wait_for_selector("#moderation-keys", state="hidden")
+    page.keyboard.press("?")
+    page.wait_for_selector("#moderation-keys", state="visible")
+
+
+def logged_by(moderator, comment: Comment) -> None:
+    """The spammer's comment was deleted, brought back, then filed as spam."""
+    log = list(
+        ModerationAction.objects.filter(comment=comment).order_by("created_at", "id")
+    )
+    assert [(a.action, a.from_status, a.to_status) for a in log] == [
+        (Action.DELETE, Status.PENDING, Status.DELETED),
+        (Action.HOLD, Status.DELETED, Status.PENDING),
+        (Action.SPAM, Status.PENDING, Status.SPAM),
+    ]
+    assert all(a.moderator_id == moderator.pk for a in log)
+
+
 def test_moderator_clears_the_queue_with_the_keyboard(
     page, live_server, moderator, queue
 ):
@@ -101,18 +126,7 @@ def test_moderator_clears_the_queue_with_the_keyboard(
     assert order == [x.pk for x in c]
     assert focused(page) == c[0].pk
 
-    # j and k move between comments.
-    page.keyboard.press("j")
-    assert focused(page) == c[1].pk
-    page.keyboard.press("k")
-    assert focused(page) == c[0].pk
-
-    # ? hides and shows the help line.
-    page.keyboard.press("?")
-    page.wait_for_selector("#moderation-keys", state="hidden")
-    page.keyboard.press("?")
-    page.wait_for_selector("#moderation-keys", state="visible")
-
+    moves_and_toggles_help(page, c)
     press(page, "a", gone=[c[0].pk])
     assert focused(page) == c[1].pk
     press(page, "s", gone=[c[1].pk])
@@ -151,15 +165,7 @@ def test_moderator_clears_the_queue_with_the_keyboard(
         Status.APPROVED,
     ]
     assert not Comment.objects.filter(status=Status.PENDING).exists()
-    log = list(
-        ModerationAction.objects.filter(comment=c[2]).order_by("created_at", "id")
-    )
-    assert [(a.action, a.from_status, a.to_status) for a in log] == [
-        (Action.DELETE, Status.PENDING, Status.DELETED),
-        (Action.HOLD, Status.DELETED, Status.PENDING),
-        (Action.SPAM, Status.PENDING, Status.SPAM),
-    ]
-    assert all(a.moderator_id == moderator.pk for a in log)
+    logged_by(moderator, c[2])
     # With the page cleared the queue reloads and shows it is empty.
     page.wait_for_selector("text=No comments here.")
     assert page.errors == []

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tribune.discussion import services as discussion
 from tribune.discussion.models import Action, ModerationPolicy, Status
+from tribune.discussion.submission import Submission
 from tribune.discussion.tests import factories as discussion_factories
 from tribune.mailing import services as mailing
 from tribune.mailing.models import OutboundEmail
@@ -239,13 +240,15 @@ def test_notify_all_on_the_form_subscribes_a_member_to_the_report(thread, commit
     user = discussion_factories.user(email="member@example.org")
     commit(
         discussion.post_comment,
-        thread=thread,
-        state="open",
-        rules=discussion_factories.rules(),
-        viewer=discussion_factories.guest_viewer(),
-        body="Following this one.",
-        user=user,
-        notify="all",
+        Submission(
+            thread=thread,
+            state="open",
+            rules=discussion_factories.rules(),
+            viewer=discussion_factories.guest_viewer(),
+            body="Following this one.",
+            user=user,
+            notify="all",
+        ),
     )
     subscription = Subscription.objects.get()
     assert (subscription.scope, subscription.thread_id) == (Scope.THREAD, thread.pk)
