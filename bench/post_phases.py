@@ -72,6 +72,7 @@ call_command("collectstatic", interactive=False, verbosity=0)  # hashed names
 call_command("demo_load", verbosity=0)
 rules = selectors.get_settings(None)
 rules.moderation = ModerationPolicy.PUBLISH
+rules.new_guests_per_ip_per_hour = 0  # every post is a new guest from 127.0.0.1
 rules.save()
 page = ArticlePage.objects.live().order_by("pk").first()
 client = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)

@@ -74,10 +74,6 @@ _ORDERS = {
 }
 
 
-def _article(page_id: int) -> ArticlePage:
-    return selectors.get_public_article(page_id)
-
-
 def _comment(request: HttpRequest, comment_id: int) -> Comment:
     """The comment if policies.can_view_comment lets the reader see it, else 404."""
     return selectors.access_comment(
@@ -160,7 +156,7 @@ def list_thread_page(
     ] = None,
 ) -> dict[str, Any]:
     """A page of the thread in the order asked for (cursor paging)."""
-    page = _article(page_id)
+    page = selectors.get_public_article(page_id)
     viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     order, page_number = parse_order(sort), 1
@@ -285,7 +281,7 @@ def post_comment(
 def list_passages(request: HttpRequest, page_id: int) -> dict[str, Any]:
     """Anchored passages with the comments the reader sees, for the highlights
     and markers."""
-    page = _article(page_id)
+    page = selectors.get_public_article(page_id)
     rules = selectors.get_settings_for_request(request)
     if selectors.get_state(page, rules) == SiteCommentsMode.HIDDEN:
         raise NotFoundError(_("Comments on this report are hidden."), code="hidden")

@@ -169,3 +169,14 @@ def test_the_document_answers_other_methods_with_405(rf):
 
 def test_ninjas_root_route_is_left_to_the_apps_catch_all():
     assert "" not in {str(p.pattern) for p in PATTERNS}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/api/", "/api/openapi.json/x", "/support/openapi.json/"]
+)
+def test_the_mount_points_themselves_are_no_endpoint(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    if path.startswith("/api/"):
+        assert response.json()["error"]["code"] == "not_found"
