@@ -238,20 +238,23 @@ def record(request: HttpRequest) -> HttpResponse:
             else dt.datetime.combine(day, dt.time(12), tzinfo=tz)
         )
         try:
-            donation = services.record_donation(
-                provider=Provider.MANUAL,
-                transaction_id=data["reference"] or f"manual-{uuid.uuid4().hex[:12]}",
-                amount=data["amount"],
-                currency=data["currency"],
-                exchange_rate=data["exchange_rate"],
-                received_at=received_at,
-                method=data["method"],
-                public_name=data["public_name"],
-                email=data["email"],
-                message=data["message"],
-                show_on_wall=data["show_on_wall"],
-                note=data["note"],
-                recorded_by=request.user,
+            donation = services.record_payment(
+                services.Payment(
+                    provider=Provider.MANUAL,
+                    transaction_id=data["reference"]
+                    or f"manual-{uuid.uuid4().hex[:12]}",
+                    amount=data["amount"],
+                    currency=data["currency"],
+                    exchange_rate=data["exchange_rate"],
+                    received_at=received_at,
+                    method=data["method"],
+                    public_name=data["public_name"],
+                    email=data["email"],
+                    message=data["message"],
+                    show_on_wall=data["show_on_wall"],
+                    note=data["note"],
+                    recorded_by=request.user,
+                )
             )
         except services.LedgerError as exc:
             form.add_error(None, str(exc))

@@ -19,6 +19,7 @@ from tribune.funding import conf, display, selectors
 from tribune.funding.forms import DonateForm, parse_presets
 from tribune.funding.models import FundingSettings
 from tribune.funding.providers import stripe as stripe_provider
+from tribune.funding.providers import stripe_api
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def donate(request: HttpRequest) -> HttpResponse:
         if choice == "bank":
             return HttpResponseRedirect(reverse("funding:donate") + "#other-ways")
         try:
-            url = stripe_provider.create_checkout_session(
+            url = stripe_api.create_checkout_session(
                 amount=form.cleaned_data["value"],
                 currency=currency,
                 recurring=form.cleaned_data["frequency"] == "monthly",
