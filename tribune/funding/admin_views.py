@@ -26,7 +26,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tribune.core import clock
-from tribune.funding import charts, display, money, progress, selectors, services
+from tribune.funding import (
+    charts,
+    display,
+    donor_selectors,
+    money,
+    progress,
+    selectors,
+    services,
+)
 from tribune.funding.admin_forms import (
     LedgerFilterForm,
     ManualDonationForm,
@@ -35,6 +43,8 @@ from tribune.funding.admin_forms import (
 from tribune.funding.models import Donation, Provider, SupporterMessage
 
 PAGE_SIZE = 50
+# The dashboard lists declined monthly charges of this many past days.
+FAILED_DAYS = 30
 View = Callable[..., HttpResponseBase]
 
 
@@ -126,6 +136,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "campaign": campaign,
             "reports": reports,
             "rule": progress.RULE,
+            "failed_monthly": list(
+                donor_selectors.list_failed_monthly(
+                    since=clock.now() - dt.timedelta(days=FAILED_DAYS)
+                )[:50]
+            ),
+            "failed_days": FAILED_DAYS,
             "embed_script": request.build_absolute_uri("/static/funding/embed.js"),
         },
     )

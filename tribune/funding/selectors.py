@@ -182,10 +182,16 @@ def forget_bar_progress() -> None:
 
 
 def list_wall_messages(*, limit: int = 100) -> QuerySet[SupporterMessage]:
-    """Approved supporters' names and messages, newest first."""
-    return SupporterMessage.objects.filter(
-        status=SupporterMessage.Status.APPROVED
-    ).order_by("-created_at", "-id")[:limit]
+    """Approved supporters' names and messages, newest first.
+
+    Only donors who gave a name: the wall is of readers who chose to be named,
+    so a message left without one is not shown under "Anonymous".
+    """
+    return (
+        SupporterMessage.objects.filter(status=SupporterMessage.Status.APPROVED)
+        .exclude(public_name="")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 @dataclass(frozen=True)

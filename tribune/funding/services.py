@@ -18,7 +18,7 @@ from django.db.models import Sum
 
 from tribune.core import clock, pagecache
 from tribune.core.text import clean_reader_text
-from tribune.funding import conf, imports, money, progress, selectors
+from tribune.funding import conf, imports, money, notifications, progress, selectors
 from tribune.funding.models import (
     Adjustment,
     Campaign,
@@ -160,6 +160,8 @@ class Payment:
     show_on_wall: bool = False
     note: str = ""
     recorded_by: Any = None
+    covered_fee: Decimal | None = None
+    customer_ref: str = ""
 
 
 def _checked(payment: Payment) -> Payment:
@@ -174,8 +176,9 @@ def _checked(payment: Payment) -> Payment:
         raise LedgerError(f"unknown status {payment.status!r}")
     currency = payment.currency.upper()
     check_amount(payment.amount, currency)
-    if payment.fee is not None:
-        check_amount(payment.fee, currency)
+    for part in (payment.fee, payment.covered_fee):
+        if part is not None:
+            check_amount(part, currency)
     # Donor text reaches the wall from forms, webhooks and CSV files alike.
     return replace(
         payment,
@@ -204,6 +207,9 @@ def _insert(payment: Payment) -> tuple[Donation, bool]:
     try:
         gross = money.convert(payment.amount, rate)
         fee = money.convert(payment.fee, rate) if payment.fee else payment.fee
+        covered = (
+            money.convert(payment.covered_fee, rate) if payment.covered_fee else None
+        )
     except money.AmountTooLargeError as exc:
         raise AmountTooLargeError(str(exc)) from None
     check_amount(gross, target)
@@ -225,6 +231,8 @@ def _insert(payment: Payment) -> tuple[Donation, bool]:
             "received_at": payment.received_at,
             "month": progress.month_of(payment.received_at, selectors.site_tz()),
             "recurring": payment.recurring,
+            "covered_fee": covered if covered and covered < gross else None,
+            "customer_ref": payment.customer_ref[:200],
             "public_name": payment.public_name,
             "email": payment.email,
             "message": payment.message,
@@ -253,7 +261,7 @@ def _update(donation: Donation, payment: Payment) -> tuple[Donation, list[str]]:
     if payment.status in _FORWARD[Donation.Status(donation.payment_status)]:
         donation.payment_status = payment.status
         changed.append("payment_status")
-    for field in ("public_name", "email", "message"):
+    for field in ("public_name", "email", "message", "customer_ref"):
         value = getattr(payment, field)
         if value and not getattr(donation, field):
             setattr(donation, field, value)
@@ -286,10 +294,14 @@ def record_payment(payment: Payment) -> Donation:
         donation, created = _insert(payment)
         if created:
             _forget_on_commit()
+            if donation.payment_status == Donation.Status.SUCCEEDED:
+                notifications.thank_donor(donation)
             return donation
     donation, changed = _update(donation, payment)
     if changed:
         _forget_on_commit()
+    if "payment_status" in changed and payment.status == Donation.Status.SUCCEEDED:
+        notifications.thank_donor(donation)
     return donation
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import stripe
 from django.core.cache import cache
 
-from tribune.funding import conf, money, services, tasks
+from tribune.funding import conf, fees, money, notifications, services, tasks
 from tribune.funding.models import Adjustment, Donation, Provider
 from tribune.funding.providers import base, stripe_api
 
@@ -158,7 +158,59 @@ def _donor(obj: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
         "message": str(metadata.get("message", ""))[:1000],
         "show_on_wall": metadata.get("show_on_wall") == "1",
         "email": str(email)[:254],
+        "customer_ref": _id(obj.get("customer")) or "",
+        "covered_fee": _covered(metadata),
     }
+
+
+def _covered(metadata: dict[str, Any]) -> Decimal | None:
+    """What the donor added to cover the fees, as the donate page sent it."""
+    try:
+        value = money.parse_amount(str(metadata.get("cover_fee") or ""))
+    except money.MoneyError:
+        return None
+    return value if value > 0 else None
+
+
+def _fee(amount: Decimal, currency: str, at: dt.datetime) -> Decimal | None:
+    """Stripe's fee by the configured rule; events do not carry the real one.
+
+    Only for payments in the ledger's currency, in which the rule's fixed part is.
+    """
+    rule = conf.fees().get(PROVIDER)
+    if rule is None or currency != services.ledger_currency(at=at):
+        return None
+    return fees.fee_for(amount, fees.FeeRule(*rule), places=money.exponent(currency))
+
+
+def _invoice_failed(event: dict[str, Any]) -> None:
+    """A declined monthly charge: a failed ledger row, and a mail to update the card."""
+    invoice = _get(event, "data", "object")
+    amount, currency = _amount(invoice, "amount_due")
+    if amount <= 0:
+        return
+    metadata = (
+        _get(invoice, "subscription_details", "metadata", required=False)
+        or _get(invoice, "parent", "subscription_details", "metadata", required=False)
+        or {}
+    )
+    donation = services.record_payment(
+        services.Payment(
+            provider=PROVIDER,
+            transaction_id=f"{_get(invoice, 'id')}:failed",
+            amount=amount,
+            currency=currency,
+            received_at=_at(event.get("created")),
+            status=Donation.Status.FAILED,
+            method=Donation.Method.CARD,
+            recurring=True,
+            exchange_rate=Decimal(1),
+            **_donor(invoice, metadata),
+        )
+    )
+    notifications.card_failed(
+        donation, update_url=str(invoice.get("hosted_invoice_url") or "")
+    )
 
 
 def _session(event: dict[str, Any], status: str | None) -> None:
@@ -185,6 +237,7 @@ def _session(event: dict[str, Any], status: str | None) -> None:
             received_at=received_at,
             status=status,
             method=Donation.Method.CARD,
+            fee=_fee(amount, currency, received_at),
             exchange_rate=_exchange_rate(
                 currency, received_at, payment_intent=payment_intent
             ),
@@ -227,6 +280,7 @@ def _invoice_paid(event: dict[str, Any]) -> None:
             status=Donation.Status.SUCCEEDED,
             method=Donation.Method.CARD,
             recurring=True,
+            fee=_fee(amount, currency, received_at),
             exchange_rate=_exchange_rate(
                 currency, received_at, payment_intent=payment_intent
             ),
@@ -304,6 +358,7 @@ HANDLERS: dict[str, base.Handler] = {
         e, Donation.Status.FAILED
     ),
     "invoice.paid": _invoice_paid,
+    "invoice.payment_failed": _invoice_failed,
     "charge.refunded": _charge_refunded,
     "charge.dispute.created": lambda e: _dispute(e, closed=False),
     "charge.dispute.closed": lambda e: _dispute(e, closed=True),

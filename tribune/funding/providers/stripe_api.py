@@ -33,6 +33,17 @@ def client() -> stripe.StripeClient:
     )
 
 
+def _line(name: str, amount: Decimal, currency: str, recurring: bool) -> dict[str, Any]:
+    price_data: dict[str, Any] = {
+        "currency": currency.lower(),
+        "unit_amount": money.to_minor(amount, currency),
+        "product_data": {"name": name},
+    }
+    if recurring:
+        price_data["recurring"] = {"interval": "month"}
+    return {"price_data": price_data, "quantity": 1}
+
+
 def create_checkout_session(
     *,
     amount: Decimal,
@@ -41,27 +52,41 @@ def create_checkout_session(
     success_url: str,
     cancel_url: str,
     metadata: dict[str, str],
+    cover_fee: Decimal = Decimal(0),
 ) -> str:
-    """Open a Checkout Session for a one-off or monthly donation; returns its URL."""
-    price_data: dict[str, Any] = {
-        "currency": currency.lower(),
-        "unit_amount": money.to_minor(amount, currency),
-        "product_data": {"name": "Donation"},
-    }
+    """Open a Checkout Session for a one-off or monthly donation; returns its URL.
+
+    A fee the donor covers is a second line, so Stripe's page shows it (and the
+    total) before the donor pays; the metadata carries it to the ledger.
+    """
+    lines = [_line("Donation", amount, currency, recurring)]
+    if cover_fee > 0:
+        lines.append(_line("Covering the fees", cover_fee, currency, recurring))
+        metadata = {**metadata, "cover_fee": str(cover_fee)}
     params: dict[str, Any] = {
         "mode": "subscription" if recurring else "payment",
-        "line_items": [{"price_data": price_data, "quantity": 1}],
+        "line_items": lines,
         "success_url": success_url,
         "cancel_url": cancel_url,
         "metadata": metadata,
     }
     if recurring:
-        price_data["recurring"] = {"interval": "month"}
         params["subscription_data"] = {"metadata": metadata}
     else:
         params["submit_type"] = "donate"
         params["payment_intent_data"] = {"metadata": metadata}
     session = client().v1.checkout.sessions.create(params=params)  # type: ignore[arg-type]
+    return str(session.url)
+
+
+def create_portal_session(*, customer: str, return_url: str) -> str:
+    """Open Stripe's customer portal for a donor (update the card, stop the gift).
+
+    Raises stripe.StripeError when Stripe refuses or cannot be reached.
+    """
+    session = client().v1.billing_portal.sessions.create(
+        params={"customer": customer, "return_url": return_url}
+    )
     return str(session.url)
 
 
