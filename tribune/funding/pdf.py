@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+from fpdf.fonts import FontFace
 
 from tribune.funding.donor_selectors import Gift, Statement
 
@@ -68,7 +69,10 @@ class _Document:
     def table(self, rows: Sequence[Sequence[str]]) -> None:
         self.pdf.set_font(self.family, size=9)
         self.pdf.ln(3)
-        with self.pdf.table(first_row_as_headings=True) as table:
+        with self.pdf.table(
+            first_row_as_headings=True,
+            headings_style=FontFace(emphasis="UNDERLINE", fill_color=(235, 235, 235)),
+        ) as table:
             for row in rows:
                 cells = table.row()
                 for value in row:
