@@ -44,3 +44,13 @@ def paypal_link(url: str, amount: Decimal, currency: str) -> str:
     return urlunsplit(
         (parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment)
     )
+
+
+def origins(*urls: str) -> list[str]:
+    """The https origins of the given links, for the page's CSP form-action."""
+    found = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme == "https" and parts.netloc:
+            found.append(f"https://{parts.netloc}")
+    return sorted(set(found))

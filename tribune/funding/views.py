@@ -177,7 +177,13 @@ def donate(request: HttpRequest) -> HttpResponse:
         "fee_quotes": _fee_quotes(amount, currency, providers),
         "currency": currency,
     }
-    return render(request, "funding/donate.html", context)
+    response = render(request, "funding/donate.html", context)
+    # The form's answer may redirect to the editor's PayPal or Patreon link:
+    # the browser follows it only when form-action names that origin.
+    origins = paylinks.origins(site_settings.paypal_url, site_settings.patreon_url)
+    if origins:
+        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
+    return response
 
 
 def _initial(form: DonateForm) -> Decimal | None:

@@ -176,3 +176,10 @@ def test_the_wall_names_only_donors_who_chose_to_be_named(client, home):
     assert "Mira" in html
     assert "Anonymous" not in html
     assert "A message without a name" not in html
+
+
+def test_the_page_lets_the_form_lead_to_the_editors_links(client, every_way):
+    policy = client.get("/support/")["Content-Security-Policy"]
+    form_action = next(p for p in policy.split(";") if "form-action" in p)
+    assert "https://paypal.me" in form_action
+    assert "https://patreon.example" in form_action
