@@ -256,3 +256,55 @@ def test_paypal_and_patreon_gifts_say_plainly_how_to_stop(client, provider, word
     assert words in html
     assert "manage/" not in html
     assert client.post(receipts.receipt_url(gift) + "manage/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_monthly_stripe_payment_keeps_the_customer_and_the_fee_by_rule(
+    client, stripe_keys
+):
+    factories.campaign()
+    event = se.invoice_paid("in_1", "pi_monthly", 2500)
+    event["data"]["object"]["customer"] = "cus_monthly"
+    assert se.deliver(client, event).status_code == 200
+    row = Donation.objects.get(transaction_id="pi_monthly")
+    assert (row.customer_ref, row.fee, row.net) == (
+        "cus_monthly",
+        Decimal("1.03"),
+        Decimal("23.97"),
+    )
+    [gift] = donor_selectors.list_gifts_for_email("monthly@example.org")
+    assert gift.manage == donor_selectors.MANAGE_STRIPE_PORTAL
+    html = client.get(gift.receipt_url).content.decode()
+    assert "Update the card or stop the gift" in html
+
+
+@pytest.mark.django_db
+def test_manual_entries_and_imports_send_no_thanks_but_webhook_gifts_do(
+    client, stripe_keys
+):
+    from tribune.mailing.models import OutboundEmail
+
+    factories.campaign()
+    factories.donation("25", email="manual@example.org")
+    factories.donation("25", provider="import", email="import@example.org")
+    assert not OutboundEmail.objects.exists()
+    factories.donation(
+        "25", provider="paypal", status="pending", email="pp@example.org",
+        transaction_id="cap-1",
+    )  # fmt: skip
+    assert not OutboundEmail.objects.exists()  # not confirmed yet
+    factories.donation("25", provider="paypal", transaction_id="cap-1")
+    assert list(OutboundEmail.objects.values_list("recipient", flat=True)) == [
+        "pp@example.org"
+    ]
+
+
+@pytest.mark.django_db
+def test_listing_a_donors_gifts_costs_two_queries(django_assert_num_queries):
+    factories.campaign()
+    for n in range(12):
+        factories.donation(str(n + 1), email="many@example.org")
+    with django_assert_num_queries(2):
+        gifts = donor_selectors.list_gifts_for_email("many@example.org")
+    assert len(gifts) == 12
+    assert sum((g.kept for g in gifts), Decimal(0)) == Decimal("78")
