@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from tribune.funding import progress, receipts
 from tribune.funding.models import Adjustment, Donation, Provider
@@ -21,6 +22,15 @@ from tribune.funding.selectors import readable_adjustments, readable_donations, 
 # How a monthly gift is changed or stopped, by provider.
 MANAGE_STRIPE_PORTAL = "stripe_portal"
 MANAGE_AT_PROVIDER = {Provider.PAYPAL: "paypal", Provider.PATREON: "patreon"}
+# A gift's state (progress.payment_state) as its donor reads it.
+STATUS_LABELS = {
+    "pending": _("Pending"),
+    "succeeded": _("Paid"),
+    "partially_refunded": _("Partly refunded"),
+    "refunded": _("Refunded"),
+    "disputed": _("Disputed"),
+    "failed": _("Failed"),
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +52,10 @@ class Gift:
     email: str
     receipt_url: str
     manage: str
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
 
     @property
     def kept(self) -> Decimal:

@@ -101,7 +101,7 @@ def receipt(gift: Gift, *, issuer: str) -> bytes:
         doc.line(_("Refunded"), _money(gift.refunded, gift.currency))
     doc.line(_("Paid with"), gift.method)
     doc.line(_("Frequency"), _("Monthly") if gift.recurring else _("Once"))
-    doc.line(_("Status"), gift.status)
+    doc.line(_("Status"), gift.status_label)
     doc.line(_("Reference"), f"{gift.provider}:{gift.transaction_id}")
     if gift.public_name:
         doc.line(_("Donor"), gift.public_name)
