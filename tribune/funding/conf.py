@@ -118,3 +118,9 @@ def base_url() -> str:
 def organisation() -> str:
     # The name receipts are issued in (defaults to the site's name).
     return str(_get("FUNDING_RECEIPT_ISSUER", _get("SITE_NAME", "Tribune")))
+
+
+def setup_help() -> bool:
+    # Show every reader how to set up card payments (the demo turns it on; staff
+    # always see it).
+    return bool(_get("FUNDING_SETUP_HELP", False))

@@ -171,7 +171,9 @@ def donate(request: HttpRequest) -> HttpResponse:
         "providers": providers,
         "offered": {name for name, _label in providers},
         "stripe_missing": stripe_provider.missing_settings(),
-        "show_setup_help": request.user.is_staff or django_settings.DEBUG,
+        "show_setup_help": request.user.is_staff
+        or django_settings.DEBUG
+        or conf.setup_help(),
         "campaign": campaign,
         "chosen": chosen,
         "fee_quotes": _fee_quotes(amount, currency, providers),

@@ -98,10 +98,13 @@ def test_patreon_leads_to_the_editors_page(client, every_way):
     assert response["Location"] == "https://patreon.example/valleyledger"
 
 
-def test_the_demo_explains_stripe_test_keys_to_staff_only(
-    client, every_way, admin_user
+def test_the_demo_explains_stripe_test_keys_to_staff_and_demo_readers(
+    client, every_way, admin_user, settings
 ):
     assert "4242 4242 4242 4242" not in client.get("/support/").content.decode()
+    settings.FUNDING_SETUP_HELP = True  # as the demo's settings (dev.py) set it
+    assert "4242 4242 4242 4242" in client.get("/support/").content.decode()
+    settings.FUNDING_SETUP_HELP = False
     client.force_login(admin_user)
     html = client.get("/support/").content.decode()
     assert "4242 4242 4242 4242" in html and "sk_test_" in html
