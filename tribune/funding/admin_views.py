@@ -26,7 +26,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tribune.core import clock
-from tribune.funding import charts, display, money, progress, selectors, services
+from tribune.funding import (
+    charts,
+    display,
+    donor_selectors,
+    money,
+    progress,
+    selectors,
+    services,
+)
 from tribune.funding.admin_forms import (
     LedgerFilterForm,
     ManualDonationForm,
@@ -35,6 +43,8 @@ from tribune.funding.admin_forms import (
 from tribune.funding.models import Donation, Provider, SupporterMessage
 
 PAGE_SIZE = 50
+# The dashboard lists declined monthly charges of this many past days.
+FAILED_DAYS = 30
 View = Callable[..., HttpResponseBase]
 
 
@@ -126,6 +136,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "campaign": campaign,
             "reports": reports,
             "rule": progress.RULE,
+            "failed_monthly": list(
+                donor_selectors.list_failed_monthly(
+                    since=clock.now() - dt.timedelta(days=FAILED_DAYS)
+                )[:50]
+            ),
+            "failed_days": FAILED_DAYS,
             "embed_script": request.build_absolute_uri("/static/funding/embed.js"),
         },
     )
@@ -238,20 +254,23 @@ def record(request: HttpRequest) -> HttpResponse:
             else dt.datetime.combine(day, dt.time(12), tzinfo=tz)
         )
         try:
-            donation = services.record_donation(
-                provider=Provider.MANUAL,
-                transaction_id=data["reference"] or f"manual-{uuid.uuid4().hex[:12]}",
-                amount=data["amount"],
-                currency=data["currency"],
-                exchange_rate=data["exchange_rate"],
-                received_at=received_at,
-                method=data["method"],
-                public_name=data["public_name"],
-                email=data["email"],
-                message=data["message"],
-                show_on_wall=data["show_on_wall"],
-                note=data["note"],
-                recorded_by=request.user,
+            donation = services.record_payment(
+                services.Payment(
+                    provider=Provider.MANUAL,
+                    transaction_id=data["reference"]
+                    or f"manual-{uuid.uuid4().hex[:12]}",
+                    amount=data["amount"],
+                    currency=data["currency"],
+                    exchange_rate=data["exchange_rate"],
+                    received_at=received_at,
+                    method=data["method"],
+                    public_name=data["public_name"],
+                    email=data["email"],
+                    message=data["message"],
+                    show_on_wall=data["show_on_wall"],
+                    note=data["note"],
+                    recorded_by=request.user,
+                )
             )
         except services.LedgerError as exc:
             form.add_error(None, str(exc))

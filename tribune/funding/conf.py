@@ -83,3 +83,44 @@ def max_minor_units() -> dict[str, int]:
     # a currency not named gets 99,999,999 (Stripe's own ceiling, $999,999.99).
     limits = _get("FUNDING_MAX_MINOR_UNITS", {})
     return {str(code).upper(): int(value) for code, value in limits.items()}
+
+
+# Each provider's fee as a percentage of the gross plus a fixed part in the
+# ledger currency; "cover the fees" is offered for the providers named here.
+# The defaults are Stripe's and PayPal's published standard rates for cards and
+# donations in 2026; set FUNDING_FEES = {} to offer no fee cover.
+DEFAULT_FEES = {
+    "stripe": {"percent": "2.9", "fixed": "0.30"},
+    "paypal": {"percent": "3.49", "fixed": "0.49"},
+}
+
+
+def fees() -> dict[str, tuple[Decimal, Decimal]]:
+    """Per provider: (percent, fixed) as Decimals."""
+    configured = _get("FUNDING_FEES", DEFAULT_FEES)
+    return {
+        str(name): (Decimal(str(rule["percent"])), Decimal(str(rule.get("fixed", 0))))
+        for name, rule in configured.items()
+    }
+
+
+def receipt_max_age() -> int:
+    # Seconds a signed receipt or statement link stays valid (default: 3 years,
+    # long enough for a tax year and its filing).
+    return int(_get("FUNDING_RECEIPT_MAX_AGE", 3 * 365 * 24 * 3600))
+
+
+def base_url() -> str:
+    # Links in mails are absolute, built from the site's public address.
+    return str(_get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")).rstrip("/")
+
+
+def organisation() -> str:
+    # The name receipts are issued in (defaults to the site's name).
+    return str(_get("FUNDING_RECEIPT_ISSUER", _get("SITE_NAME", "Tribune")))
+
+
+def setup_help() -> bool:
+    # Show every reader how to set up card payments (the demo turns it on; staff
+    # always see it).
+    return bool(_get("FUNDING_SETUP_HELP", False))

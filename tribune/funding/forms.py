@@ -41,6 +41,10 @@ class DonateForm(forms.Form):
         widget=forms.RadioSelect,
     )
     provider = forms.ChoiceField(label=_("Pay with"), widget=forms.RadioSelect)
+    cover_fees = forms.BooleanField(
+        label=_("Add the payment fees, so all of my gift reaches the newsroom"),
+        required=False,
+    )
     public_name = forms.CharField(
         label=_("Name on the supporters' wall"), required=False, max_length=80
     )

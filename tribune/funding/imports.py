@@ -28,6 +28,7 @@ PAYPAL_REQUIRED = (
     "Status",
     "Transaction ID",
 )
+PROVIDERS = {"import", "manual", "paypal", "stripe", "patreon"}
 METHODS = {"bank_transfer", "cheque", "crypto", "cash", "card", "paypal", "other"}
 
 
@@ -100,12 +101,7 @@ def _zone(name: str, default: ZoneInfo) -> dt.tzinfo:
         raise RowError(f"unknown time zone {name!r}") from None
 
 
-def parse_generic(record: dict[str, str], line: int, tz: ZoneInfo) -> Row:
-    """The generic layout: date, amount, currency, transaction_id.
-
-    Optional: fee, exchange_rate, method, recurring, name, email, message, provider.
-    A date without a zone is in the site's time zone.
-    """
+def _generic_date(record: dict[str, str], tz: ZoneInfo) -> dt.datetime:
     raw_date = (record.get("date") or "").strip()
     try:
         parsed = dt.datetime.fromisoformat(raw_date)
@@ -113,18 +109,46 @@ def parse_generic(record: dict[str, str], line: int, tz: ZoneInfo) -> Row:
         raise RowError(
             f"date {raw_date!r} is not ISO 8601 (2026-11-17 or 2026-11-17T10:00)"
         ) from None
-    received = parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
-    method = (record.get("method") or "other").strip().lower()
-    if method not in METHODS:
-        raise RowError(f"method {method!r} is not one of {', '.join(sorted(METHODS))}")
-    provider = (record.get("provider") or "import").strip().lower()
-    if provider not in {"import", "manual", "paypal", "stripe", "patreon"}:
-        raise RowError(f"provider {provider!r} is unknown")
-    transaction_id = (record.get("transaction_id") or "").strip()
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def _one_of(record: dict[str, str], name: str, default: str, allowed: set[str]) -> str:
+    value = (record.get(name) or default).strip().lower()
+    if value not in allowed:
+        if name == "method":
+            raise RowError(
+                f"method {value!r} is not one of {', '.join(sorted(allowed))}"
+            )
+        raise RowError(f"{name} {value!r} is unknown")
+    return value
+
+
+def _text(record: dict[str, str], name: str, limit: int | None = None) -> str:
+    return (record.get(name) or "").strip()[:limit]
+
+
+def _optional_decimal(record: dict[str, str], name: str) -> Decimal | None:
+    raw = (record.get(name) or "").strip()
+    return _decimal(raw, name) if raw else None
+
+
+def _fee(record: dict[str, str]) -> Decimal | None:
+    fee = _optional_decimal(record, "fee")
+    return abs(fee) if fee is not None else None
+
+
+def parse_generic(record: dict[str, str], line: int, tz: ZoneInfo) -> Row:
+    """The generic layout: date, amount, currency, transaction_id.
+
+    Optional: fee, exchange_rate, method, recurring, name, email, message, provider.
+    A date without a zone is in the site's time zone.
+    """
+    received = _generic_date(record, tz)
+    method = _one_of(record, "method", "other", METHODS)
+    provider = _one_of(record, "provider", "import", PROVIDERS)
+    transaction_id = _text(record, "transaction_id")
     if not transaction_id:
         raise RowError("transaction_id is empty")
-    rate = (record.get("exchange_rate") or "").strip()
-    fee = (record.get("fee") or "").strip()
     return Row(
         line=line,
         provider=provider,
@@ -132,14 +156,13 @@ def parse_generic(record: dict[str, str], line: int, tz: ZoneInfo) -> Row:
         amount=_amount(record.get("amount") or ""),
         currency=_currency(record.get("currency") or ""),
         received_at=received,
-        fee=abs(_decimal(fee, "fee")) if fee else None,
-        exchange_rate=_decimal(rate, "exchange_rate") if rate else None,
+        fee=_fee(record),
+        exchange_rate=_optional_decimal(record, "exchange_rate"),
         method=method,
-        recurring=(record.get("recurring") or "").strip().lower()
-        in {"1", "yes", "true"},
-        public_name=(record.get("name") or "").strip()[:80],
-        email=(record.get("email") or "").strip()[:254],
-        message=(record.get("message") or "").strip()[:1000],
+        recurring=_text(record, "recurring", 10).lower() in {"1", "yes", "true"},
+        public_name=_text(record, "name", 80),
+        email=_text(record, "email", 254),
+        message=_text(record, "message", 1000),
     )
 
 

@@ -158,6 +158,20 @@ class Donation(models.Model):
         help_text=_("The campaign month it counts towards, in the site's time zone."),
     )
     recurring = models.BooleanField(default=False)
+    covered_fee = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("What the donor added to cover the fees (part of the gross)."),
+    )
+    customer_ref = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The provider's customer id, for managing a monthly gift."),
+    )
     public_name = models.CharField(max_length=80, blank=True)
     email = models.EmailField(blank=True)
     message = models.TextField(blank=True, max_length=1000)

@@ -182,10 +182,16 @@ def forget_bar_progress() -> None:
 
 
 def list_wall_messages(*, limit: int = 100) -> QuerySet[SupporterMessage]:
-    """Approved supporters' names and messages, newest first."""
-    return SupporterMessage.objects.filter(
-        status=SupporterMessage.Status.APPROVED
-    ).order_by("-created_at", "-id")[:limit]
+    """Approved supporters' names and messages, newest first.
+
+    Only donors who gave a name: the wall is of readers who chose to be named,
+    so a message left without one is not shown under "Anonymous".
+    """
+    return (
+        SupporterMessage.objects.filter(status=SupporterMessage.Status.APPROVED)
+        .exclude(public_name="")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 @dataclass(frozen=True)
@@ -204,18 +210,63 @@ class WindowReport:
     days: int
 
 
+_ReportRow = tuple[str, str, str, Decimal, Decimal, dt.datetime, bool, str]
+
+
+def _report_window(
+    campaign: Campaign, month: dt.date | None, now: dt.datetime
+) -> tuple[dt.datetime, dt.datetime, Decimal]:
+    """The window's [start, end) and its goal: a given month, or the current one."""
+    if month is not None:
+        start, end = progress.month_window(month, site_tz())
+        return start, end, get_month_goal(campaign=campaign, month=month)
+    start, end, _ = window_of(campaign, now)
+    return start, end, campaign.goal
+
+
+def _payments_by_day(
+    rows: list[_ReportRow], first_day: dt.date
+) -> dict[int, list[progress.Payment]]:
+    tz = site_tz()
+    by_day: dict[int, list[progress.Payment]] = {}
+    for provider, txn, status, amount, rate, received, _, _ in rows:
+        index = (received.astimezone(tz).date() - first_day).days
+        by_day.setdefault(index, []).append(
+            progress.Payment(f"{provider}:{txn}", status, amount, rate)
+        )
+    return by_day
+
+
+def _new_monthly(rows: list[_ReportRow], start: dt.datetime) -> int:
+    """Monthly donors of the window who gave no monthly gift before it."""
+    monthly_emails = {
+        r[7].lower() for r in rows if r[6] and r[7] and r[2] == progress.SUCCEEDED
+    }
+    returning = {
+        email.lower()
+        for email in Donation.objects.filter(
+            recurring=True, received_at__lt=start, email__in=monthly_emails
+        ).values_list("email", flat=True)
+    }
+    return len(monthly_emails - returning)
+
+
+def _pace(
+    goal: Decimal, start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> Decimal:
+    length = int((end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds())
+    gone = int((now - start).total_seconds())
+    share = Decimal(max(0, min(gone, length))) / Decimal(max(length, 1))
+    return (goal * share).quantize(Decimal("0.01"))
+
+
 def get_window_report(
     *, campaign: Campaign, month: dt.date | None, now: dt.datetime
 ) -> WindowReport:
     """Progress, pace and daily figures of a month or fixed window. Four queries."""
     tz = site_tz()
-    if month is not None:
-        start, end = progress.month_window(month, tz)
-        goal = get_month_goal(campaign=campaign, month=month)
-    else:
-        start, end, _ = window_of(campaign, now)
-        goal = campaign.goal
-    rows = list(
+    start, end, goal = _report_window(campaign, month, now)
+    rows: list[_ReportRow] = list(
         window_donations(
             currency=campaign.currency, start=start, end=end, month=month
         ).values_list(
@@ -231,43 +282,25 @@ def get_window_report(
     ]
     first_day = start.astimezone(tz).date()
     days = (end.astimezone(tz).date() - first_day).days or 1
-    by_day: dict[int, list[progress.Payment]] = {}
-    for provider, txn, status, amount, rate, received, _, _ in rows:
-        index = (received.astimezone(tz).date() - first_day).days
-        by_day.setdefault(index, []).append(
-            progress.Payment(f"{provider}:{txn}", status, amount, rate)
-        )
+    by_day = _payments_by_day(rows, first_day)
     elapsed_days = min(days, max(0, (now.astimezone(tz).date() - first_day).days + 1))
-    daily = [
-        progress.raised(by_day.get(i, []), reductions) for i in range(elapsed_days)
-    ]
     counted = {f"{r[0]}:{r[1]}" for r in rows if r[2] == progress.SUCCEEDED}
     taken = [
         r for r in reductions
         if r.transaction_id in counted and r.kind in progress.REDUCING_KINDS
     ]  # fmt: skip
-    monthly_emails = {
-        r[7].lower() for r in rows if r[6] and r[7] and r[2] == progress.SUCCEEDED
-    }
-    returning = {
-        email.lower()
-        for email in Donation.objects.filter(
-            recurring=True, received_at__lt=start, email__in=monthly_emails
-        ).values_list("email", flat=True)
-    }
-    length = int((end.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds())
-    gone = int((now - start).total_seconds())
-    share = Decimal(max(0, min(gone, length))) / Decimal(max(length, 1))
     return WindowReport(
         label=month,
         goal=goal,
         raised=progress.raised([p for day in by_day.values() for p in day], reductions),
-        pace=(goal * share).quantize(Decimal("0.01")),
+        pace=_pace(goal, start, end, now),
         donors=len(counted),
-        new_monthly=len(monthly_emails - returning),
+        new_monthly=_new_monthly(rows, start),
         reversals=len(taken),
         reversed_amount=sum((r.amount for r in taken), Decimal(0)),
-        daily=daily,
+        daily=[
+            progress.raised(by_day.get(i, []), reductions) for i in range(elapsed_days)
+        ],
         days=days,
     )
 

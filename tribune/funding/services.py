@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Any
@@ -18,7 +18,7 @@ from django.db.models import Sum
 
 from tribune.core import clock, pagecache
 from tribune.core.text import clean_reader_text
-from tribune.funding import conf, imports, money, progress, selectors
+from tribune.funding import conf, imports, money, notifications, progress, selectors
 from tribune.funding.models import (
     Adjustment,
     Campaign,
@@ -136,132 +136,178 @@ _FORWARD = {
 }
 
 
-@transaction.atomic
-def record_donation(
-    *,
-    provider: str,
-    transaction_id: str,
-    amount: Decimal,
-    currency: str,
-    received_at: dt.datetime,
-    status: str = Donation.Status.SUCCEEDED,
-    method: str = Donation.Method.CARD,
-    fee: Decimal | None = None,
-    exchange_rate: Decimal | None = None,
-    recurring: bool = False,
-    public_name: str = "",
-    email: str = "",
-    message: str = "",
-    show_on_wall: bool = False,
-    note: str = "",
-    recorded_by: Any = None,
-) -> Donation:
-    """Add a payment to the ledger once; a replay returns the existing row.
+@dataclass(frozen=True)
+class Payment:
+    """A payment as a provider, an editor or a file reports it, before the ledger.
 
     `amount` is the gross in `currency`; another currency than the ledger's needs
-    the `exchange_rate` the provider (or the editor) reports. A replay may only move
-    the status forward (pending to succeeded or failed) and fill donor details
-    left blank; amounts are never changed. Clears the cached bar on commit.
-    Raises AmountTooLargeError for an amount (or fee, or converted gross) beyond
-    its currency's maximum.
+    the `exchange_rate` the provider (or the editor) reports.
     """
-    if not transaction_id:
+
+    provider: str
+    transaction_id: str
+    amount: Decimal
+    currency: str
+    received_at: dt.datetime
+    status: str = Donation.Status.SUCCEEDED
+    method: str = Donation.Method.CARD
+    fee: Decimal | None = None
+    exchange_rate: Decimal | None = None
+    recurring: bool = False
+    public_name: str = ""
+    email: str = ""
+    message: str = ""
+    show_on_wall: bool = False
+    note: str = ""
+    recorded_by: Any = None
+    covered_fee: Decimal | None = None
+    customer_ref: str = ""
+
+
+def _checked(payment: Payment) -> Payment:
+    """The payment with donor text cleaned and trimmed; raises LedgerError."""
+    if not payment.transaction_id:
         raise LedgerError("a transaction id is required")
-    # Donor text reaches the wall from forms, webhooks and CSV files alike.
-    public_name, message = clean_reader_text(public_name), clean_reader_text(message)
-    if received_at.tzinfo is None:
+    if payment.received_at.tzinfo is None:
         raise LedgerError("received_at must be aware")
-    if amount <= 0:
+    if payment.amount <= 0:
         raise LedgerError("the amount must be positive")
-    if status not in Donation.Status.values:
-        raise LedgerError(f"unknown status {status!r}")
-    currency = currency.upper()
-    check_amount(amount, currency)
-    if fee is not None:
-        check_amount(fee, currency)
-    donation = Donation.objects.filter(
-        provider=provider, transaction_id=transaction_id
-    ).first()
-    created = False
-    if donation is None:
-        target = ledger_currency(at=received_at)
-        if currency == target:
-            rate = Decimal(1)
-        elif exchange_rate is None:
-            raise LedgerError(f"{currency} needs an exchange rate to {target}")
-        elif not 0 < exchange_rate <= MAX_EXCHANGE_RATE:
-            raise LedgerError(f"the exchange rate {exchange_rate} is out of range")
-        else:
-            rate = exchange_rate
-        try:
-            gross = money.convert(amount, rate)
-            fee_in_ledger = (
-                money.convert(fee, rate) if fee else (Decimal(0) if fee == 0 else None)
-            )
-        except money.AmountTooLargeError as exc:
-            raise AmountTooLargeError(str(exc)) from None
-        check_amount(gross, target)
-        month = progress.month_of(received_at, selectors.site_tz())
-        # A concurrent delivery may insert the same row first: get_or_create then
-        # reads it instead (the unique constraint decides).
-        donation, created = Donation.objects.get_or_create(
-            provider=provider,
-            transaction_id=transaction_id,
-            defaults={
-                "payment_status": status,
-                "method": method,
-                "amount": gross,
-                "fee": fee_in_ledger,
-                "net": gross - fee_in_ledger if fee_in_ledger is not None else None,
-                "currency": target,
-                "original_amount": amount,
-                "original_currency": currency,
-                "exchange_rate": rate,
-                "received_at": received_at,
-                "month": month,
-                "recurring": recurring,
-                "public_name": public_name.strip(),
-                "email": email.strip(),
-                "message": message.strip(),
-                "note": note,
-                "recorded_by": recorded_by,
-            },
+    if payment.status not in Donation.Status.values:
+        raise LedgerError(f"unknown status {payment.status!r}")
+    currency = payment.currency.upper()
+    check_amount(payment.amount, currency)
+    for part in (payment.fee, payment.covered_fee):
+        if part is not None:
+            check_amount(part, currency)
+    # Donor text reaches the wall from forms, webhooks and CSV files alike.
+    return replace(
+        payment,
+        currency=currency,
+        public_name=clean_reader_text(payment.public_name).strip(),
+        message=clean_reader_text(payment.message).strip(),
+        email=payment.email.strip(),
+    )
+
+
+def _rate_to(payment: Payment, target: str) -> Decimal:
+    if payment.currency == target:
+        return Decimal(1)
+    rate = payment.exchange_rate
+    if rate is None:
+        raise LedgerError(f"{payment.currency} needs an exchange rate to {target}")
+    if not 0 < rate <= MAX_EXCHANGE_RATE:
+        raise LedgerError(f"the exchange rate {rate} is out of range")
+    return rate
+
+
+def _insert(payment: Payment) -> tuple[Donation, bool]:
+    """The insert half: convert to the ledger's currency and add the row once."""
+    target = ledger_currency(at=payment.received_at)
+    rate = _rate_to(payment, target)
+    try:
+        gross = money.convert(payment.amount, rate)
+        fee = money.convert(payment.fee, rate) if payment.fee else payment.fee
+        covered = (
+            money.convert(payment.covered_fee, rate) if payment.covered_fee else None
         )
+    except money.AmountTooLargeError as exc:
+        raise AmountTooLargeError(str(exc)) from None
+    check_amount(gross, target)
+    # A concurrent delivery may insert the same row first: get_or_create then
+    # reads it instead (the unique constraint decides).
+    donation, created = Donation.objects.get_or_create(
+        provider=payment.provider,
+        transaction_id=payment.transaction_id,
+        defaults={
+            "payment_status": payment.status,
+            "method": payment.method,
+            "amount": gross,
+            "fee": fee,
+            "net": gross - fee if fee is not None else None,
+            "currency": target,
+            "original_amount": payment.amount,
+            "original_currency": payment.currency,
+            "exchange_rate": rate,
+            "received_at": payment.received_at,
+            "month": progress.month_of(payment.received_at, selectors.site_tz()),
+            "recurring": payment.recurring,
+            "covered_fee": covered if covered and covered < gross else None,
+            "customer_ref": payment.customer_ref[:200],
+            "public_name": payment.public_name,
+            "email": payment.email,
+            "message": payment.message,
+            "note": payment.note,
+            "recorded_by": payment.recorded_by,
+        },
+    )
     if created:
         _keep_month_goal(donation.month)
-        if show_on_wall and (public_name.strip() or message.strip()):
+        if payment.show_on_wall and (payment.public_name or payment.message):
             SupporterMessage.objects.create(
                 donation=donation,
-                public_name=public_name.strip(),
-                message=message.strip(),
+                public_name=payment.public_name,
+                message=payment.message,
             )
-        _forget_on_commit()
-        return donation
+    return donation, created
+
+
+def _update(donation: Donation, payment: Payment) -> tuple[Donation, list[str]]:
+    """The update half: move the status forward, fill blank donor details.
+
+    Amounts are never changed. Returns the locked row and the fields it changed.
+    """
     donation = Donation.objects.select_for_update().get(pk=donation.pk)
     changed = []
-    if status in _FORWARD[Donation.Status(donation.payment_status)]:
-        donation.payment_status = status
+    if payment.status in _FORWARD[Donation.Status(donation.payment_status)]:
+        donation.payment_status = payment.status
         changed.append("payment_status")
-    for field, value in (
-        ("public_name", public_name),
-        ("email", email),
-        ("message", message),
-    ):
-        if value.strip() and not getattr(donation, field):
-            setattr(donation, field, value.strip())
+    for field in ("public_name", "email", "message", "customer_ref"):
+        value = getattr(payment, field)
+        if value and not getattr(donation, field):
+            setattr(donation, field, value)
             changed.append(field)
+    if not changed:
+        return donation, changed
+    donation.save(update_fields=changed)
+    if payment.show_on_wall and (donation.public_name or donation.message):
+        SupporterMessage.objects.get_or_create(
+            donation=donation,
+            defaults={"public_name": donation.public_name, "message": donation.message},
+        )
+    return donation, changed
+
+
+@transaction.atomic
+def record_payment(payment: Payment) -> Donation:
+    """Add a payment to the ledger once; a replay returns the existing row.
+
+    A replay may only move the status forward (pending to succeeded or failed)
+    and fill donor details left blank; amounts are never changed. Clears the
+    cached bar on commit. Raises AmountTooLargeError for an amount (or fee, or
+    converted gross) beyond its currency's maximum.
+    """
+    payment = _checked(payment)
+    donation = Donation.objects.filter(
+        provider=payment.provider, transaction_id=payment.transaction_id
+    ).first()
+    if donation is None:
+        donation, created = _insert(payment)
+        if created:
+            _forget_on_commit()
+            if donation.payment_status == Donation.Status.SUCCEEDED:
+                notifications.thank_donor(donation)
+            return donation
+    donation, changed = _update(donation, payment)
     if changed:
-        donation.save(update_fields=changed)
-        if show_on_wall and (donation.public_name or donation.message):
-            SupporterMessage.objects.get_or_create(
-                donation=donation,
-                defaults={
-                    "public_name": donation.public_name,
-                    "message": donation.message,
-                },
-            )
         _forget_on_commit()
+    if "payment_status" in changed and payment.status == Donation.Status.SUCCEEDED:
+        notifications.thank_donor(donation)
     return donation
+
+
+def record_donation(**fields: Any) -> Donation:
+    """`record_payment` with the Payment's fields as keyword arguments."""
+    return record_payment(Payment(**fields))
 
 
 @transaction.atomic
@@ -398,20 +444,22 @@ def import_donations(
             else:
                 try:
                     with transaction.atomic():
-                        record_donation(
-                            provider=row.provider,
-                            transaction_id=row.transaction_id,
-                            amount=row.amount,
-                            currency=row.currency,
-                            received_at=row.received_at,
-                            method=row.method,
-                            fee=row.fee,
-                            exchange_rate=row.exchange_rate,
-                            recurring=row.recurring,
-                            public_name=row.public_name,
-                            email=row.email,
-                            message=row.message,
-                            recorded_by=recorded_by,
+                        record_payment(
+                            Payment(
+                                provider=row.provider,
+                                transaction_id=row.transaction_id,
+                                amount=row.amount,
+                                currency=row.currency,
+                                received_at=row.received_at,
+                                method=row.method,
+                                fee=row.fee,
+                                exchange_rate=row.exchange_rate,
+                                recurring=row.recurring,
+                                public_name=row.public_name,
+                                email=row.email,
+                                message=row.message,
+                                recorded_by=recorded_by,
+                            )
                         )
                 except (LedgerError, money.MoneyError) as exc:
                     report.rejected.append((row.line, str(exc)))

@@ -5,3 +5,5 @@ from tribune.config.settings.base import *  # noqa: F403
 
 DEBUG = env.get_bool("DEBUG", False)
 SECRET_KEY = env.get("SECRET_KEY") or env.demo_secret_key()
+# The demo's donate page explains how to try card payments with Stripe test keys.
+FUNDING_SETUP_HELP = True

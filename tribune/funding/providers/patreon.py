@@ -10,10 +10,9 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
 from tribune.funding import conf, money, services
 from tribune.funding.models import Adjustment, Donation, Provider
+from tribune.funding.providers import base
 
 PROVIDER = Provider.PATREON
 EVENTS = {
@@ -63,18 +62,10 @@ def _charge_time(raw: Any) -> dt.datetime:
     return parsed
 
 
-def apply_event(event_type: str, body: dict[str, Any], raw: bytes) -> str:
-    """Record the member's last charge once: "applied", "replay" or "ignored".
-
-    Patreon sends no event id; the body's digest stands in for one.
-    """
-    if event_type not in EVENTS:
-        return "ignored"
-    data = body["data"]
+def _record_charge(event: dict[str, Any]) -> None:
+    """Record the member's last charge (and its refund) from a verified body."""
+    data = event["body"]["data"]
     attributes = data.get("attributes") or {}
-    status = attributes.get("last_charge_status")
-    if status not in {"Paid", "Refunded"} or not attributes.get("last_charge_date"):
-        return "ignored"
     member = data.get("id")
     cents = attributes.get("currently_entitled_amount_cents")
     if not isinstance(member, str) or not isinstance(cents, int) or cents <= 0:
@@ -83,13 +74,8 @@ def apply_event(event_type: str, body: dict[str, Any], raw: bytes) -> str:
     currency = services.ledger_currency(at=charged_at)
     amount = money.from_minor(cents, currency)
     transaction_id = f"{member}:{charged_at.date().isoformat()}"
-    with transaction.atomic():
-        digest = hashlib.sha256(event_type.encode() + b"\n" + raw).hexdigest()
-        if not services.claim_event(
-            provider=PROVIDER, event_id=digest, event_type=event_type
-        ):
-            return "replay"
-        services.record_donation(
+    services.record_payment(
+        services.Payment(
             provider=PROVIDER,
             transaction_id=transaction_id,
             amount=amount,
@@ -99,14 +85,36 @@ def apply_event(event_type: str, body: dict[str, Any], raw: bytes) -> str:
             recurring=True,
             email=str(attributes.get("email") or "")[:254],
         )
-        if status == "Refunded":
-            services.record_adjustment(
-                provider=PROVIDER,
-                reference=f"{transaction_id}:refund",
-                transaction_id=transaction_id,
-                kind=Adjustment.Kind.REFUND,
-                amount=Decimal(amount),
-                currency=currency,
-                occurred_at=charged_at,
-            )
-    return "applied"
+    )
+    if attributes.get("last_charge_status") == "Refunded":
+        services.record_adjustment(
+            provider=PROVIDER,
+            reference=f"{transaction_id}:refund",
+            transaction_id=transaction_id,
+            kind=Adjustment.Kind.REFUND,
+            amount=Decimal(amount),
+            currency=currency,
+            occurred_at=charged_at,
+        )
+
+
+HANDLERS: dict[str, base.Handler] = dict.fromkeys(EVENTS, _record_charge)
+
+
+def apply_event(event_type: str, body: dict[str, Any], raw: bytes) -> str:
+    """Record the member's last charge once: "applied", "replay" or "ignored".
+
+    Patreon sends no event id; the body's digest stands in for one.
+    """
+    attributes = body["data"].get("attributes") or {}
+    if attributes.get("last_charge_status") not in {"Paid", "Refunded"} or not (
+        attributes.get("last_charge_date")
+    ):
+        return "ignored"
+    return base.apply_once(
+        provider=PROVIDER,
+        event_id=hashlib.sha256(event_type.encode() + b"\n" + raw).hexdigest(),
+        event_type=event_type,
+        handlers=HANDLERS,
+        event={"body": body},
+    )

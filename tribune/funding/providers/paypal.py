@@ -7,15 +7,15 @@ import datetime as dt
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 
 from tribune.funding import conf, services
 from tribune.funding.models import Adjustment, Donation, Provider
+from tribune.funding.providers import base
 
 PROVIDER = Provider.PAYPAL
 TIMEOUT = 10
@@ -157,17 +157,19 @@ def _capture(event: dict[str, Any], status: str) -> None:
             rate = Decimal(str(breakdown["exchange_rate"]["value"]))
         except InvalidOperation:
             raise PayloadError("malformed exchange rate") from None
-    services.record_donation(
-        provider=PROVIDER,
-        transaction_id=capture_id,
-        amount=amount,
-        currency=currency,
-        received_at=_time(resource, event),
-        status=status,
-        method=Donation.Method.PAYPAL,
-        fee=fee,
-        exchange_rate=rate,
-        email=str((resource.get("payer") or {}).get("email_address", ""))[:254],
+    services.record_payment(
+        services.Payment(
+            provider=PROVIDER,
+            transaction_id=capture_id,
+            amount=amount,
+            currency=currency,
+            received_at=_time(resource, event),
+            status=status,
+            method=Donation.Method.PAYPAL,
+            fee=fee,
+            exchange_rate=rate,
+            email=str((resource.get("payer") or {}).get("email_address", ""))[:254],
+        )
     )
 
 
@@ -196,7 +198,7 @@ def _reversal(event: dict[str, Any], kind: str) -> None:
     )
 
 
-HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
+HANDLERS: dict[str, base.Handler] = {
     "PAYMENT.CAPTURE.COMPLETED": lambda e: _capture(e, Donation.Status.SUCCEEDED),
     "PAYMENT.CAPTURE.PENDING": lambda e: _capture(e, Donation.Status.PENDING),
     "PAYMENT.CAPTURE.DENIED": lambda e: _capture(e, Donation.Status.FAILED),
@@ -207,13 +209,10 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
 
 def apply_event(event: dict[str, Any]) -> str:
     """Apply a verified event once: "applied", "replay" or "ignored"."""
-    handler = HANDLERS.get(str(event.get("event_type")))
-    if handler is None:
-        return "ignored"
-    with transaction.atomic():
-        if not services.claim_event(
-            provider=PROVIDER, event_id=event["id"], event_type=event["event_type"]
-        ):
-            return "replay"
-        handler(event)
-    return "applied"
+    return base.apply_once(
+        provider=PROVIDER,
+        event_id=event["id"],
+        event_type=str(event.get("event_type")),
+        handlers=HANDLERS,
+        event=event,
+    )

@@ -5,16 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import stripe
 from django.core.cache import cache
-from django.db import transaction
 
-from tribune.funding import conf, money, services
+from tribune.funding import conf, fees, money, notifications, services, tasks
 from tribune.funding.models import Adjustment, Donation, Provider
+from tribune.funding.providers import base, stripe_api
 
 PROVIDER = Provider.STRIPE
 
@@ -23,17 +22,8 @@ class PayloadError(ValueError):
     """A verified event whose content cannot be applied."""
 
 
-class UnreachableError(RuntimeError):
-    """Stripe's API could not be asked; the delivery should be retried."""
-
-
 class RatePendingError(RuntimeError):
     """A payment's exchange rate is being fetched; the delivery should be retried."""
-
-
-# Stripe retries an event for up to three days; a rate fetched for it is kept
-# as long. Source: https://docs.stripe.com/webhooks#retries
-RATE_CACHE_SECONDS = 3 * 24 * 3600
 
 
 def is_configured() -> bool:
@@ -51,47 +41,6 @@ def missing_settings() -> list[str]:
         )
         if not value
     ]
-
-
-def client() -> stripe.StripeClient:
-    """A Stripe client with the configured key (and API base, for tests)."""
-    return stripe.StripeClient(
-        conf.stripe_secret_key(),
-        base_addresses={"api": conf.stripe_api_base()},
-        max_network_retries=1,
-    )
-
-
-def create_checkout_session(
-    *,
-    amount: Decimal,
-    currency: str,
-    recurring: bool,
-    success_url: str,
-    cancel_url: str,
-    metadata: dict[str, str],
-) -> str:
-    """Open a Checkout Session for a one-off or monthly donation; returns its URL."""
-    price_data: dict[str, Any] = {
-        "currency": currency.lower(),
-        "unit_amount": money.to_minor(amount, currency),
-        "product_data": {"name": "Donation"},
-    }
-    params: dict[str, Any] = {
-        "mode": "subscription" if recurring else "payment",
-        "line_items": [{"price_data": price_data, "quantity": 1}],
-        "success_url": success_url,
-        "cancel_url": cancel_url,
-        "metadata": metadata,
-    }
-    if recurring:
-        price_data["recurring"] = {"interval": "month"}
-        params["subscription_data"] = {"metadata": metadata}
-    else:
-        params["submit_type"] = "donate"
-        params["payment_intent_data"] = {"metadata": metadata}
-    session = client().v1.checkout.sessions.create(params=params)  # type: ignore[arg-type]
-    return str(session.url)
 
 
 def verify(payload: bytes, signature: str) -> dict[str, Any]:
@@ -161,45 +110,6 @@ def _at(timestamp: Any) -> dt.datetime:
     return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
 
 
-def _rate_key(reference: str) -> str:
-    return f"funding:stripe-rate:{reference}"
-
-
-def fetch_exchange_rate(
-    *, payment_intent: str = "", balance_transaction: str = ""
-) -> None:
-    """Ask Stripe for a payment's balance transaction and remember its rate.
-
-    Runs in a task, never in a webhook request. Raises UnreachableError when
-    Stripe cannot be asked; the event's next delivery enqueues a new attempt.
-    """
-    try:
-        if balance_transaction:
-            balance: Any = client().v1.balance_transactions.retrieve(
-                balance_transaction
-            )
-        else:
-            intent = client().v1.payment_intents.retrieve(
-                payment_intent, params={"expand": ["latest_charge.balance_transaction"]}
-            )
-            balance = intent["latest_charge"]["balance_transaction"]
-        found = {
-            "currency": str(balance["currency"]),
-            "exchange_rate": str(balance["exchange_rate"]),
-        }
-    except stripe.StripeError as exc:
-        raise UnreachableError(
-            f"Stripe did not give the exchange rate: {exc}"
-        ) from None
-    except (KeyError, TypeError):
-        found = {"currency": "", "exchange_rate": ""}
-    cache.set(
-        _rate_key(balance_transaction or payment_intent),
-        found,
-        RATE_CACHE_SECONDS,
-    )
-
-
 def _exchange_rate(
     currency: str,
     at: dt.datetime,
@@ -223,11 +133,9 @@ def _exchange_rate(
     elif balance is None and payment_intent:
         ask = {"payment_intent": payment_intent}
     if ask:
-        key = _rate_key(next(iter(ask.values())))
+        key = stripe_api.rate_key(next(iter(ask.values())))
         balance = cache.get(key)
         if balance is None:
-            from tribune.funding import tasks
-
             tasks.fetch_stripe_rate.enqueue(**ask)
             # A backend that runs tasks at once has the answer already.
             balance = cache.get(key)
@@ -250,7 +158,59 @@ def _donor(obj: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
         "message": str(metadata.get("message", ""))[:1000],
         "show_on_wall": metadata.get("show_on_wall") == "1",
         "email": str(email)[:254],
+        "customer_ref": _id(obj.get("customer")) or "",
+        "covered_fee": _covered(metadata),
     }
+
+
+def _covered(metadata: dict[str, Any]) -> Decimal | None:
+    """What the donor added to cover the fees, as the donate page sent it."""
+    try:
+        value = money.parse_amount(str(metadata.get("cover_fee") or ""))
+    except money.MoneyError:
+        return None
+    return value if value > 0 else None
+
+
+def _fee(amount: Decimal, currency: str, at: dt.datetime) -> Decimal | None:
+    """Stripe's fee by the configured rule; events do not carry the real one.
+
+    Only for payments in the ledger's currency, in which the rule's fixed part is.
+    """
+    rule = conf.fees().get(PROVIDER)
+    if rule is None or currency != services.ledger_currency(at=at):
+        return None
+    return fees.fee_for(amount, fees.FeeRule(*rule), places=money.exponent(currency))
+
+
+def _invoice_failed(event: dict[str, Any]) -> None:
+    """A declined monthly charge: a failed ledger row, and a mail to update the card."""
+    invoice = _get(event, "data", "object")
+    amount, currency = _amount(invoice, "amount_due")
+    if amount <= 0:
+        return
+    metadata = (
+        _get(invoice, "subscription_details", "metadata", required=False)
+        or _get(invoice, "parent", "subscription_details", "metadata", required=False)
+        or {}
+    )
+    donation = services.record_payment(
+        services.Payment(
+            provider=PROVIDER,
+            transaction_id=f"{_get(invoice, 'id')}:failed",
+            amount=amount,
+            currency=currency,
+            received_at=_at(event.get("created")),
+            status=Donation.Status.FAILED,
+            method=Donation.Method.CARD,
+            recurring=True,
+            exchange_rate=Decimal(1),
+            **_donor(invoice, metadata),
+        )
+    )
+    notifications.card_failed(
+        donation, update_url=str(invoice.get("hosted_invoice_url") or "")
+    )
 
 
 def _session(event: dict[str, Any], status: str | None) -> None:
@@ -268,18 +228,21 @@ def _session(event: dict[str, Any], status: str | None) -> None:
     payment_intent = _id(session.get("payment_intent"))
     metadata = session.get("metadata") or {}
     received_at = _at(event.get("created"))
-    services.record_donation(
-        provider=PROVIDER,
-        transaction_id=payment_intent or _get(session, "id"),
-        amount=amount,
-        currency=currency,
-        received_at=received_at,
-        status=status,
-        method=Donation.Method.CARD,
-        exchange_rate=_exchange_rate(
-            currency, received_at, payment_intent=payment_intent
-        ),
-        **_donor(session, metadata),
+    services.record_payment(
+        services.Payment(
+            provider=PROVIDER,
+            transaction_id=payment_intent or _get(session, "id"),
+            amount=amount,
+            currency=currency,
+            received_at=received_at,
+            status=status,
+            method=Donation.Method.CARD,
+            fee=_fee(amount, currency, received_at),
+            exchange_rate=_exchange_rate(
+                currency, received_at, payment_intent=payment_intent
+            ),
+            **_donor(session, metadata),
+        )
     )
 
 
@@ -307,19 +270,22 @@ def _invoice_paid(event: dict[str, Any]) -> None:
     )
     payment_intent = _invoice_payment_intent(invoice)
     received_at = _at(event.get("created"))
-    services.record_donation(
-        provider=PROVIDER,
-        transaction_id=payment_intent or _get(invoice, "id"),
-        amount=amount,
-        currency=currency,
-        received_at=received_at,
-        status=Donation.Status.SUCCEEDED,
-        method=Donation.Method.CARD,
-        recurring=True,
-        exchange_rate=_exchange_rate(
-            currency, received_at, payment_intent=payment_intent
-        ),
-        **_donor(invoice, metadata),
+    services.record_payment(
+        services.Payment(
+            provider=PROVIDER,
+            transaction_id=payment_intent or _get(invoice, "id"),
+            amount=amount,
+            currency=currency,
+            received_at=received_at,
+            status=Donation.Status.SUCCEEDED,
+            method=Donation.Method.CARD,
+            recurring=True,
+            fee=_fee(amount, currency, received_at),
+            exchange_rate=_exchange_rate(
+                currency, received_at, payment_intent=payment_intent
+            ),
+            **_donor(invoice, metadata),
+        )
     )
 
 
@@ -333,17 +299,19 @@ def _charge_refunded(event: dict[str, Any]) -> None:
     known = Donation.objects.filter(
         provider=PROVIDER, transaction_id=transaction_id
     ).exists()
-    services.record_donation(
-        provider=PROVIDER,
-        transaction_id=transaction_id,
-        amount=amount,
-        currency=currency,
-        received_at=received_at,
-        status=Donation.Status.SUCCEEDED,
-        exchange_rate=None
-        if known
-        else _exchange_rate(currency, received_at, charge=charge),
-        **_donor(charge, charge.get("metadata") or {}),
+    services.record_payment(
+        services.Payment(
+            provider=PROVIDER,
+            transaction_id=transaction_id,
+            amount=amount,
+            currency=currency,
+            received_at=received_at,
+            status=Donation.Status.SUCCEEDED,
+            exchange_rate=None
+            if known
+            else _exchange_rate(currency, received_at, charge=charge),
+            **_donor(charge, charge.get("metadata") or {}),
+        )
     )
     if refunded > 0:
         services.record_refund_total(
@@ -381,7 +349,7 @@ def _dispute(event: dict[str, Any], closed: bool) -> None:
         )
 
 
-HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
+HANDLERS: dict[str, base.Handler] = {
     "checkout.session.completed": lambda e: _session(e, None),
     "checkout.session.async_payment_succeeded": lambda e: _session(
         e, Donation.Status.SUCCEEDED
@@ -390,6 +358,7 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
         e, Donation.Status.FAILED
     ),
     "invoice.paid": _invoice_paid,
+    "invoice.payment_failed": _invoice_failed,
     "charge.refunded": _charge_refunded,
     "charge.dispute.created": lambda e: _dispute(e, closed=False),
     "charge.dispute.closed": lambda e: _dispute(e, closed=True),
@@ -399,16 +368,12 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], None]] = {
 def apply_event(event: dict[str, Any]) -> str:
     """Apply a verified event once: "applied", "replay" or "ignored" (unknown type).
 
-    Runs in one transaction: the event is marked processed only with its effects.
     Raises PayloadError (or services.LedgerError) for content it cannot apply.
     """
-    handler = HANDLERS.get(str(event.get("type")))
-    if handler is None:
-        return "ignored"
-    with transaction.atomic():
-        if not services.claim_event(
-            provider=PROVIDER, event_id=event["id"], event_type=event["type"]
-        ):
-            return "replay"
-        handler(event)
-    return "applied"
+    return base.apply_once(
+        provider=PROVIDER,
+        event_id=event["id"],
+        event_type=str(event.get("type")),
+        handlers=HANDLERS,
+        event=event,
+    )

@@ -7,6 +7,11 @@ import pytest
 from django.core.cache import cache
 
 from tribune.funding.tests import stripe_events
+from tribune.mailing.tests.conftest import (  # noqa: F401 (fixtures)
+    run_worker,
+    smtp_server,
+    smtp_settings,
+)
 
 
 @pytest.fixture(autouse=True)
