@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from tribune.core import clock
 from tribune.mailing import conf, delivery, signals
 from tribune.mailing.addresses import normalize_address
+from tribune.mailing.footer import add_footer
 from tribune.mailing.models import OutboundEmail, SendAllowance, Suppression
 
 Status = OutboundEmail.Status
@@ -71,11 +72,14 @@ def queue_email(
     with the same recipient and key changes nothing and returns the first row.
     The delivery task is enqueued when the caller's transaction commits, so a
     rolled-back request sends nothing. A suppressed recipient gets a row in
-    status "suppressed" and no task.
+    status "suppressed" and no task. Both bodies get the footer linking to
+    the reader's own page (mailing/footer.py).
     """
     address = _valid_address(to)
     # Lazy translations become plain strings before they are stored.
     subject, text, html = str(subject), str(text), str(html)
+    # Every message links to the reader's own page (issue 16).
+    text, html = add_footer(text, html)
     if not dedupe_key or len(dedupe_key) > 200:
         raise MailingError("dedupe_key must be 1 to 200 characters")
     existing = OutboundEmail.objects.filter(
