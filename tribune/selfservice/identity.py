@@ -4,6 +4,7 @@ signed-in account's own address."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 
@@ -40,7 +41,7 @@ def person_for(request: HttpRequest) -> Person | None:
     address was proved and the account has one.
     """
     proved = request.session.get(SESSION_KEY, "") if hasattr(request, "session") else ""
-    user = getattr(request, "user", None)
+    user: Any = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     own = normalize_address(user.email) if signed_in and user.email else ""
     if proved:
