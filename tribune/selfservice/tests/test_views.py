@@ -33,7 +33,9 @@ SCHEMA = Path(__file__).resolve().parents[1] / "schema" / "your-data.schema.json
 START = "/me/"
 
 
-def ada_comment(thread=None, body: str = "The bridge closes at nine.", **kwargs) -> Comment:
+def ada_comment(
+    thread=None, body: str = "The bridge closes at nine.", **kwargs
+) -> Comment:
     return discussion.post_comment(
         thread=thread or d.thread(),
         state="open",
@@ -75,7 +77,9 @@ def test_a_bad_address_is_a_form_error(home) -> None:
     assert not OutboundEmail.objects.exists()
 
 
-def test_links_are_limited_per_address_silently_and_per_network_openly(home, settings) -> None:
+def test_links_are_limited_per_address_silently_and_per_network_openly(
+    home, settings
+) -> None:
     settings.SELFSERVICE_LINKS_PER_ADDRESS_PER_HOUR = 2
     settings.SELFSERVICE_LINKS_PER_IP_PER_HOUR = 4
     for _ in range(3):
@@ -86,7 +90,9 @@ def test_links_are_limited_per_address_silently_and_per_network_openly(home, set
     assert refused.status_code == 429
     assert not OutboundEmail.objects.filter(recipient="carla@example.org").exists()
     # Another network is not refused.
-    other = Client(REMOTE_ADDR="198.51.100.9").post(START, {"email": "carla@example.org"})
+    other = Client(REMOTE_ADDR="198.51.100.9").post(
+        START, {"email": "carla@example.org"}
+    )
     assert other.status_code == 200
     with time_machine.travel(clock.now() + dt.timedelta(hours=1, minutes=1)):
         assert Client().post(START, {"email": ADA}).status_code == 200
@@ -126,7 +132,9 @@ def test_a_link_expires_after_an_hour(home) -> None:
         response = Client().post(url)
     assert response.status_code == 400
     assert b"expired" in response.content
-    assert Client().post(reverse("selfservice:link", args=["made-up"])).status_code == 400
+    assert (
+        Client().post(reverse("selfservice:link", args=["made-up"])).status_code == 400
+    )
 
 
 def test_the_page_lists_only_the_readers_comments_subscriptions_and_gifts(home) -> None:
@@ -136,7 +144,11 @@ def test_the_page_lists_only_the_readers_comments_subscriptions_and_gifts(home) 
     s.confirmed(email=ADA, thread=thread)
     gift = f.donation("40", email=ADA, method="paypal", provider="paypal")
     funding.record_refund_total(
-        provider="paypal", transaction_id=gift.transaction_id, refunded_total=Decimal("10"), currency="USD", occurred_at=clock.now()
+        provider="paypal",
+        transaction_id=gift.transaction_id,
+        refunded_total=Decimal("10"),
+        currency="USD",
+        occurred_at=clock.now(),
     )
     f.donation("15", email="bert@example.org")
     page = proved_client(ADA).get(START).content.decode()
@@ -153,8 +165,15 @@ def test_someone_elses_comment_cannot_be_edited_or_deleted(home) -> None:
     ada_comment()
     client = proved_client(ADA)
     assert client.get(reverse("selfservice:edit", args=[other.pk])).status_code == 404
-    assert client.post(reverse("selfservice:edit", args=[other.pk]), {"body": "Mine now"}).status_code == 404
-    assert client.post(reverse("selfservice:delete", args=[other.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("selfservice:edit", args=[other.pk]), {"body": "Mine now"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("selfservice:delete", args=[other.pk])).status_code == 404
+    )
     other.refresh_from_db()
     assert other.status == Status.APPROVED and other.body_markdown == "Not Ada's."
 
@@ -162,14 +181,22 @@ def test_someone_elses_comment_cannot_be_edited_or_deleted(home) -> None:
 def test_a_comment_can_be_changed_within_the_window_and_deleted_after_it(home) -> None:
     mine = ada_comment()
     client = proved_client(ADA)
-    response = client.post(reverse("selfservice:edit", args=[mine.pk]), {"body": "The bridge closes at ten."})
+    response = client.post(
+        reverse("selfservice:edit", args=[mine.pk]),
+        {"body": "The bridge closes at ten."},
+    )
     assert response.status_code == 302
     mine.refresh_from_db()
     assert mine.body_markdown == "The bridge closes at ten." and mine.edited_at
     with time_machine.travel(clock.now() + dt.timedelta(hours=2)):
-        late = client.post(reverse("selfservice:edit", args=[mine.pk]), {"body": "Too late"})
+        late = client.post(
+            reverse("selfservice:edit", args=[mine.pk]), {"body": "Too late"}
+        )
         assert late.status_code == 400
-        assert client.post(reverse("selfservice:delete", args=[mine.pk])).status_code == 302
+        assert (
+            client.post(reverse("selfservice:delete", args=[mine.pk])).status_code
+            == 302
+        )
     mine.refresh_from_db()
     assert mine.status == Status.DELETED
     assert Thread.objects.get(pk=mine.thread_id).comment_count == 0
@@ -178,7 +205,15 @@ def test_a_comment_can_be_changed_within_the_window_and_deleted_after_it(home) -
 def test_a_signed_in_account_sees_its_own_comments(home) -> None:
     user = d.user(email="carla@example.org", first_name="Carla")
     thread = d.thread()
-    discussion.post_comment(thread=thread, state="open", rules=d.rules(), viewer=d.guest_viewer(), body="From my account.", user=user, throttle=False)
+    discussion.post_comment(
+        thread=thread,
+        state="open",
+        rules=d.rules(),
+        viewer=d.guest_viewer(),
+        body="From my account.",
+        user=user,
+        throttle=False,
+    )
     client = Client()
     client.force_login(user)
     assert b"From my account." in client.get(START).content
@@ -204,7 +239,12 @@ def test_the_export_matches_the_documented_schema(home) -> None:
     mine = ada_comment(thread)
     reply = ada_comment(thread, body="And a reply.", parent_id=mine.pk)
     other = d.comment(in_thread=thread)
-    discussion.vote(comment=other, viewer=Viewer(guest_token=mine.guest_token), value=-1, state="open")
+    discussion.vote(
+        comment=other,
+        viewer=Viewer(guest_token=mine.guest_token),
+        value=-1,
+        state="open",
+    )
     s.confirmed(email=ADA, thread=thread)
     f.donation("40", email=ADA, fee=Decimal("1.50"), recurring=True)
     Client().post(START, {"email": ADA})
@@ -216,7 +256,9 @@ def test_the_export_matches_the_documented_schema(home) -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
     assert {c["id"] for c in data["comments"]} == {mine.pk, reply.pk}
-    assert data["votes"] == [{"comment_id": other.pk, "value": -1, "at": data["votes"][0]["at"]}]
+    assert data["votes"] == [
+        {"comment_id": other.pk, "value": -1, "at": data["votes"][0]["at"]}
+    ]
     assert data["gifts"][0]["amount"] == "40.00" and data["gifts"][0]["monthly"] is True
     assert "Your link to your page" in {m["subject"] for m in data["mail"]}
     # A wrong file fails the schema: the test can fail.
@@ -231,7 +273,9 @@ def test_pages_without_a_proved_address_send_the_reader_to_the_form(home) -> Non
         assert response.status_code == 302 and response["Location"] == START
 
 
-def test_the_page_costs_the_same_queries_for_one_or_many_comments(home, django_assert_num_queries) -> None:
+def test_the_page_costs_the_same_queries_for_one_or_many_comments(
+    home, django_assert_num_queries
+) -> None:
     thread = d.thread()
     ada_comment(thread)
     s.confirmed(email=ADA, thread=thread)
@@ -260,7 +304,9 @@ def test_erasing_asks_for_confirmation_then_hides_the_reader_everywhere(home) ->
     unconfirmed = client.post(reverse("selfservice:erase"), {"comments": "anonymise"})
     assert unconfirmed.status_code == 400
     assert not Erasure.objects.exists()
-    response = client.post(reverse("selfservice:erase"), {"comments": "anonymise", "confirm": "on"})
+    response = client.post(
+        reverse("selfservice:erase"), {"comments": "anonymise", "confirm": "on"}
+    )
     assert response.status_code == 302
     assert b"Ada Lovegood" not in guest.get(article_url).content
     assert b"The bridge closes at nine." in guest.get(article_url).content
