@@ -61,7 +61,11 @@ def _comment_rows(person: Person, now: dt.datetime) -> list[CommentRow]:
     ):
         page = comment.thread.page
         within = now < policies.edit_deadline(comment)
-        live = comment.status in ("approved", "pending")
+        # The discussion knows an author by account or browser token; a
+        # comment with neither (imported) can only be deleted.
+        live = comment.status in ("approved", "pending") and bool(
+            comment.author_id or comment.guest_token
+        )
         rows.append(
             CommentRow(
                 comment=comment,

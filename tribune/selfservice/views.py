@@ -189,6 +189,9 @@ def erase(request: HttpRequest, person: Person) -> HttpResponse:
             services.erase_person(person=person, comments=form.cleaned_data["comments"])
         except SelfServiceError as error:
             return _refused(request, error)
+        # A closed account signs nobody in: the session keeps the address, so
+        # this browser can still undo.
+        identity.remember(request, person.email)
         messages.success(request, _("Your data was erased."))
         return redirect("selfservice:start")
     status = 400 if form.errors else 200

@@ -219,6 +219,49 @@ def test_a_signed_in_account_sees_its_own_comments(home) -> None:
     assert b"From my account." in client.get(START).content
 
 
+def test_an_account_that_erases_itself_is_closed_and_can_still_undo_here(home) -> None:
+    user = d.user(email="carla@example.org", first_name="Carla")
+    discussion.post_comment(
+        thread=d.thread(),
+        state="open",
+        rules=d.rules(),
+        viewer=d.guest_viewer(),
+        body="From my account.",
+        user=user,
+        throttle=False,
+    )
+    client = Client()
+    client.force_login(user)
+    client.post(reverse("selfservice:erase"), {"comments": "remove", "confirm": "on"})
+    user.refresh_from_db()
+    assert (user.is_active, user.email, user.first_name) == (False, "", "")
+    assert not user.has_usable_password()
+    assert not Comment.objects.filter(author=user).exists()
+    assert b"Undo the erasure" in client.get(START).content
+    client.post(reverse("selfservice:undo"))
+    user.refresh_from_db()
+    assert (user.is_active, user.email, user.first_name) == (
+        True,
+        "carla@example.org",
+        "Carla",
+    )
+    assert Comment.objects.get().author_id == user.pk
+    assert Comment.objects.get().body_markdown == "From my account."
+
+
+def test_a_staff_account_is_refused_and_nothing_changes(home) -> None:
+    user = d.user(email="editor@example.org", is_staff=True)
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        reverse("selfservice:erase"), {"comments": "remove", "confirm": "on"}
+    )
+    assert response.status_code == 403
+    user.refresh_from_db()
+    assert user.is_active and user.email == "editor@example.org"
+    assert not Erasure.objects.exists()
+
+
 def test_subscriptions_stop_one_by_one_and_all_mail_stops_in_one_click(home) -> None:
     thread = d.thread()
     first = s.confirmed(email=ADA, thread=thread)
