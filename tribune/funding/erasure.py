@@ -14,7 +14,13 @@ from django.db import transaction
 
 from tribune.funding.models import Donation, SupporterMessage
 
-_DONOR_FIELDS = ("email", "public_name", "message", "note")
+# The provider's customer id (arriving with receipts, issue 16) names the person
+# at the provider; it goes too where the ledger has it.
+_DONOR_FIELDS = tuple(
+    name
+    for name in ("email", "public_name", "message", "note", "customer_ref")
+    if name in {field.name for field in Donation._meta.concrete_fields}
+)
 _WALL_FIELDS = ("public_name", "message", "status")
 
 
@@ -48,7 +54,7 @@ def forget_donor(*, email: str) -> dict[str, Any]:
         ],
     }
     Donation.objects.filter(pk__in=[d.pk for d in donations]).update(
-        email="", public_name="", message="", note=""
+        **dict.fromkeys(_DONOR_FIELDS, "")
     )
     SupporterMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
         public_name="", message="", status=SupporterMessage.Status.REJECTED

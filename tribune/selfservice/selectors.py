@@ -10,8 +10,8 @@ from typing import Any
 from tribune.core import clock
 from tribune.discussion import authored, policies
 from tribune.discussion.models import Comment
-from tribune.funding import donors
-from tribune.funding.donors import Gift
+from tribune.funding import donor_selectors
+from tribune.funding.donor_selectors import Gift
 from tribune.mailing import selectors as mailing
 from tribune.mailing.models import Suppression
 from tribune.selfservice.identity import Person
@@ -90,7 +90,7 @@ def get_overview(person: Person) -> Overview:
             SubscriptionRow(subscription=s, text=describe(s))
             for s in subscriptions.list_subscriptions(person.email)
         ],
-        gifts=donors.list_gifts(email=person.email),
+        gifts=donor_selectors.list_gifts_for_email(person.email),
         suppression=mailing.get_suppression(person.email),
         erasures=list_pending_erasures(person),
     )
@@ -135,31 +135,18 @@ def _export_comment(comment: Comment) -> dict[str, Any]:
 
 
 def _export_gift(gift: Gift) -> dict[str, Any]:
-    d = gift.donation
     return {
-        "provider": d.provider,
-        "transaction_id": d.transaction_id,
-        "method": d.method,
-        "status": gift.state,
-        "amount": _money(d.amount),
-        "fee": _money(d.fee),
-        "net": _money(d.net),
-        "currency": d.currency,
-        "original_amount": _money(d.original_amount),
-        "original_currency": d.original_currency,
-        "received_at": _when(d.received_at),
-        "monthly": d.recurring,
-        "public_name": d.public_name,
-        "message": d.message,
-        "adjustments": [
-            {
-                "kind": a.kind,
-                "amount": _money(a.amount),
-                "currency": a.currency,
-                "occurred_at": _when(a.occurred_at),
-            }
-            for a in gift.adjustments
-        ],
+        "provider": gift.provider,
+        "transaction_id": gift.transaction_id,
+        "method": gift.method,
+        "status": gift.status,
+        "amount": _money(gift.amount),
+        "currency": gift.currency,
+        "covered_fee": _money(gift.covered_fee),
+        "refunded": _money(gift.refunded),
+        "received_at": _when(gift.received_at),
+        "monthly": gift.recurring,
+        "public_name": gift.public_name,
     }
 
 
@@ -197,7 +184,9 @@ def build_export(person: Person) -> dict[str, Any]:
             }
             for s in subscriptions.list_subscriptions(person.email)
         ],
-        "gifts": [_export_gift(g) for g in donors.list_gifts(email=person.email)],
+        "gifts": [
+            _export_gift(g) for g in donor_selectors.list_gifts_for_email(person.email)
+        ],
         "mail": [
             {
                 "subject": m.subject,
