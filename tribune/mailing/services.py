@@ -65,6 +65,7 @@ def queue_email(
     dedupe_key: str,
     html: str = "",
     headers: Mapping[str, str] | None = None,
+    asked_for: bool = False,
 ) -> OutboundEmail:
     """Put one message in the outbox, or return the one already queued for the key.
 
@@ -72,8 +73,11 @@ def queue_email(
     with the same recipient and key changes nothing and returns the first row.
     The delivery task is enqueued when the caller's transaction commits, so a
     rolled-back request sends nothing. A suppressed recipient gets a row in
-    status "suppressed" and no task. Both bodies get the footer linking to
-    the reader's own page (mailing/footer.py).
+    status "suppressed" and no task, except that a message the reader has
+    just `asked_for` (a sign-in link) still goes to an address suppressed by
+    hand (their own "stop all mail"), never to one that bounced or complained.
+    Both bodies get the footer linking to the reader's own page
+    (mailing/footer.py).
     """
     address = _valid_address(to)
     # Lazy translations become plain strings before they are stored.
@@ -92,7 +96,10 @@ def queue_email(
     clean_headers = {str(k): str(v) for k, v in (headers or {}).items()}
     for name, value in clean_headers.items():
         _check_header(name, value)
-    suppressed = Suppression.objects.filter(email=address).exists()
+    blocking = Suppression.objects.filter(email=address)
+    if asked_for:
+        blocking = blocking.exclude(reason=Suppression.Reason.MANUAL)
+    suppressed = blocking.exists()
     now = clock.now()
     try:
         with transaction.atomic():

@@ -28,4 +28,6 @@ def send_link(*, email: str, secret: str, link_id: int) -> None:
         text=render_to_string("selfservice/mail/link.txt", context),
         html=render_to_string("selfservice/mail/link.html", context),
         dedupe_key=f"selfservice.link:{link_id}",
+        # A reader who stopped all mail must still be able to come back here.
+        asked_for=True,
     )

@@ -39,3 +39,22 @@ def test_an_empty_path_leaves_the_footer_out(settings) -> None:
         to="ada@example.org", subject="Hi", text="Hi", html="", dedupe_key="k"
     )
     assert (email.text_body, email.html_body) == ("Hi", "")
+
+
+def test_a_message_asked_for_passes_the_readers_own_stop_but_not_a_bounce() -> None:
+    services.suppress_address(email="ada@example.org")
+    services.record_bounce(email="bert@example.org", reason="bounce")
+    asked = services.queue_email(
+        to="ada@example.org", subject="Link", text="x", dedupe_key="a", asked_for=True
+    )
+    bounced = services.queue_email(
+        to="bert@example.org", subject="Link", text="x", dedupe_key="a", asked_for=True
+    )
+    notice = services.queue_email(
+        to="ada@example.org", subject="News", text="x", dedupe_key="n"
+    )
+    assert (asked.status, bounced.status, notice.status) == (
+        "queued",
+        "suppressed",
+        "suppressed",
+    )

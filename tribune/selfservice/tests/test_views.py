@@ -273,6 +273,11 @@ def test_subscriptions_stop_one_by_one_and_all_mail_stops_in_one_click(home) -> 
     assert not Subscription.objects.filter(email=ADA).exists()
     assert Suppression.objects.filter(email=ADA).exists()
     assert b"sends no mail" in client.get(START).content
+    # The reader can still ask for a link back to this page.
+    Client().post(START, {"email": ADA})
+    assert (
+        OutboundEmail.objects.get(recipient=ADA).status == OutboundEmail.Status.QUEUED
+    )
     client.post(reverse("selfservice:mail"), {"action": "resume"})
     assert not Suppression.objects.filter(email=ADA).exists()
 
