@@ -9,7 +9,7 @@ from typing import Any
 
 from tribune.core import clock
 from tribune.discussion import authored, policies
-from tribune.discussion.models import Comment
+from tribune.discussion.models import Action, Comment, ModerationAction
 from tribune.funding import donor_selectors
 from tribune.funding.donor_selectors import Gift
 from tribune.mailing import selectors as mailing
@@ -208,4 +208,14 @@ def get_own_comment(person: Person, comment_id: int) -> Comment | None:
     """One of the person's comments, or None (someone else's, or no such)."""
     return authored.get_authored_comment(
         comment_id=comment_id, email=person.email, user_id=person.user_id
+    )
+
+
+def list_erasure_log(*, limit: int = 200) -> list[dt.datetime]:
+    """When readers erased their data, newest first: the moderators' log
+    records that it happened, never who or what."""
+    return list(
+        ModerationAction.objects.filter(action=Action.ERASE)
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", flat=True)[:limit]
     )
