@@ -152,7 +152,7 @@ def _export_gift(gift: Gift) -> dict[str, Any]:
 
 def build_export(person: Person) -> dict[str, Any]:
     """Everything held about the person, as the documented JSON
-    (selfservice/schema/your-data.schema.json, docs/reference/your-data.md)."""
+    (selfservice/your-data.schema.json, docs/reference/your-data.md)."""
     keys = authored.voter_keys(email=person.email, user_id=person.user_id)
     suppression = mailing.get_suppression(person.email)
     return {

@@ -29,7 +29,7 @@ from tribune.subscriptions.tests import factories as s
 
 pytestmark = pytest.mark.django_db
 ADA = "ada@example.org"
-SCHEMA = Path(__file__).resolve().parents[1] / "schema" / "your-data.schema.json"
+SCHEMA = Path(__file__).resolve().parents[1] / "your-data.schema.json"
 START = "/me/"
 
 
