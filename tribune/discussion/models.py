@@ -226,6 +226,8 @@ class Action(models.TextChoices):
     BAN = "ban", _("Banned")
     BAN_EDIT = "ban_edit", _("Ban changed")
     UNBAN = "unban", _("Ban lifted")
+    # A reader erased their own data; the log says that it happened, not what.
+    ERASE = "erase", _("A reader erased their data")
 
 
 class ModerationAction(models.Model):

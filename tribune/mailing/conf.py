@@ -48,3 +48,13 @@ def message_id_domain() -> str:
         return domain
     sender = str(_get("DEFAULT_FROM_EMAIL", "newsroom@localhost"))
     return sender.rpartition("@")[2].strip("> ") or "localhost"
+
+
+def your_page_url() -> str:
+    # Every mail ends with a link to the reader's own page ("Your page", the
+    # self-service app at /me/); "" leaves the footer out.
+    path = str(_get("MAILING_YOUR_PAGE_PATH", "/me/"))
+    if not path:
+        return ""
+    base = str(_get("WAGTAILADMIN_BASE_URL", "")).rstrip("/")
+    return f"{base}{path}"

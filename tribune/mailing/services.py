@@ -20,6 +20,7 @@ from django.template.loader import get_template, render_to_string
 from tribune.core import clock
 from tribune.mailing import conf, delivery, signals
 from tribune.mailing.addresses import normalize_address
+from tribune.mailing.footer import add_footer
 from tribune.mailing.models import OutboundEmail, SendAllowance, Suppression
 
 Status = OutboundEmail.Status
@@ -67,6 +68,7 @@ def queue_email(
     dedupe_key: str,
     html: str = "",
     headers: Mapping[str, str] | None = None,
+    asked_for: bool = False,
 ) -> OutboundEmail:
     """Put one message in the outbox, or return the one already queued for the key.
 
@@ -74,11 +76,17 @@ def queue_email(
     with the same recipient and key changes nothing and returns the first row.
     The delivery task is enqueued when the caller's transaction commits, so a
     rolled-back request sends nothing. A suppressed recipient gets a row in
-    status "suppressed" and no task.
+    status "suppressed" and no task, except that a message the reader has
+    just `asked_for` (a sign-in link) still goes to an address suppressed by
+    hand (their own "stop all mail"), never to one that bounced or complained.
+    Both bodies get the footer linking to the reader's own page
+    (mailing/footer.py).
     """
     address = _valid_address(to)
     # Lazy translations become plain strings before they are stored.
     subject, text, html = str(subject), str(text), str(html)
+    # Every message links to the reader's own page (issue 16).
+    text, html = add_footer(text, html)
     if not dedupe_key or len(dedupe_key) > 200:
         raise MailingError("dedupe_key must be 1 to 200 characters")
     existing = OutboundEmail.objects.filter(
@@ -91,7 +99,10 @@ def queue_email(
     clean_headers = {str(k): str(v) for k, v in (headers or {}).items()}
     for name, value in clean_headers.items():
         _check_header(name, value)
-    suppressed = Suppression.objects.filter(email=address).exists()
+    blocking = Suppression.objects.filter(email=address)
+    if asked_for:
+        blocking = blocking.exclude(reason=Suppression.Reason.MANUAL)
+    suppressed = blocking.exists()
     now = clock.now()
     try:
         with transaction.atomic():

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "tribune.funding",
     "tribune.discussion",
     "tribune.subscriptions",
+    "tribune.selfservice",
     "tribune.moving",
     "tribune.demo",
     "wagtail.contrib.forms",
@@ -177,6 +178,8 @@ WORKER_PERIODIC_COMMANDS = {
     "subscriptions_send_digests": 600.0,
     # Trains the first spam model, then retrains after enough moderator decisions.
     "spam_train": 600.0,
+    # Purges erasures past their undo days and commenters' old IP addresses.
+    "selfservice_purge": 3600.0,
 }
 
 _VALIDATORS = "django.contrib.auth.password_validation"
