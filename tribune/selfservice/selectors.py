@@ -17,8 +17,8 @@ from tribune.mailing.models import Suppression
 from tribune.selfservice.identity import Person
 from tribune.selfservice.models import Erasure
 from tribune.subscriptions import selectors as subscriptions
+from tribune.subscriptions.emails import describe
 from tribune.subscriptions.models import Subscription
-from tribune.subscriptions.notifications import describe
 
 EXPORT_FORMAT = "tribune-your-data/1"
 

@@ -15,7 +15,7 @@ from tribune.core import clock, pagecache, ratelimit
 from tribune.discussion import authored, policies
 from tribune.discussion import erasure as discussion_erasure
 from tribune.discussion import services as discussion
-from tribune.discussion.clients import Viewer
+from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, DiscussionSettings
 from tribune.funding import erasure as funding_erasure
 from tribune.mailing import services as mailing

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from tribune.discussion import clients
+from tribune.discussion import identity as reader_identity
 from tribune.discussion import selectors as discussion_selectors
 from tribune.discussion.errors import DiscussionError
 from tribune.selfservice import conf, identity, selectors, services
@@ -72,7 +72,7 @@ def your_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         try:
-            services.request_link(email=email, ip=clients.client_ip(request))
+            services.request_link(email=email, ip=reader_identity.client_ip(request))
         except TooManyRequestsError as error:
             form.add_error(None, error.message)
             return render(request, "selfservice/start.html", {"form": form}, status=429)

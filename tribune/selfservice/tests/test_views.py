@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from tribune.core import clock
 from tribune.discussion import services as discussion
-from tribune.discussion.clients import Viewer
+from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, Status, Thread
 from tribune.discussion.tests import factories as d
 from tribune.funding import services as funding
