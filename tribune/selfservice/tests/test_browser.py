@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tribune.discussion import services as discussion
 from tribune.discussion.models import Comment
+from tribune.discussion.submission import Guest, Submission
 from tribune.discussion.tests import factories as d
 from tribune.funding.tests import factories as f
 from tribune.mailing.models import OutboundEmail
@@ -25,13 +26,15 @@ def test_from_the_footer_to_the_mailed_link_to_export_erase_and_undo(
 ) -> None:
     thread = d.thread()
     discussion.post_comment(
-        thread=thread,
-        state="open",
-        rules=d.rules(),
-        viewer=d.guest_viewer(),
-        body="Will the market move to the square?",
-        guest=discussion.Guest(name="Ada Lovegood", email="ada@example.org"),
-        throttle=False,
+        Submission(
+            thread=thread,
+            state="open",
+            rules=d.rules(),
+            viewer=d.guest_viewer(),
+            body="Will the market move to the square?",
+            guest=Guest(name="Ada Lovegood", email="ada@example.org"),
+            throttle=False,
+        )
     )
     f.donation("30", email="ada@example.org")
     context = browser.new_context(viewport=viewport, accept_downloads=True)

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from tribune.discussion import services as discussion
+from tribune.discussion.submission import Guest, Submission
 from tribune.discussion.tests import factories as d
 from tribune.mailing.tests.conftest import SMTPServer
 from tribune.selfservice.tests.conftest import SITE
@@ -28,13 +29,15 @@ def test_a_reader_gets_a_link_by_mail_that_opens_their_page_once(
     smtp_settings: SMTPServer, run_worker: Callable[[], int]
 ) -> None:
     discussion.post_comment(
-        thread=d.thread(),
-        state="open",
-        rules=d.rules(),
-        viewer=d.guest_viewer(),
-        body="Is the library open on Sunday?",
-        guest=discussion.Guest(name="Ada", email="ada@example.org"),
-        throttle=False,
+        Submission(
+            thread=d.thread(),
+            state="open",
+            rules=d.rules(),
+            viewer=d.guest_viewer(),
+            body="Is the library open on Sunday?",
+            guest=Guest(name="Ada", email="ada@example.org"),
+            throttle=False,
+        )
     )
     assert Client().post("/me/", {"email": "Ada@Example.org"}).status_code == 200
     assert Client().post("/me/", {"email": "nobody@example.org"}).status_code == 200

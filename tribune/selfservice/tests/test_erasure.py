@@ -23,6 +23,7 @@ from tribune.discussion.models import (
     Thread,
     Vote,
 )
+from tribune.discussion.submission import Guest, Submission
 from tribune.discussion.tests import factories as d
 from tribune.funding.models import Donation, SupporterMessage
 from tribune.funding.tests import factories as f
@@ -45,16 +46,18 @@ def _world():
     thread = d.thread()
     ada = d.guest_viewer()
     mine = discussion.post_comment(
-        thread=thread,
-        state="open",
-        rules=rules,
-        viewer=ada,
-        body="The bridge closes at nine.",
-        guest=discussion.Guest(
-            name="Ada Lovegood", email=ADA, website="https://ada.example.org"
-        ),
-        ip="203.0.113.7",
-        throttle=False,
+        Submission(
+            thread=thread,
+            state="open",
+            rules=rules,
+            viewer=ada,
+            body="The bridge closes at nine.",
+            guest=Guest(
+                name="Ada Lovegood", email=ADA, website="https://ada.example.org"
+            ),
+            ip="203.0.113.7",
+            throttle=False,
+        )
     )
     other = d.comment(in_thread=thread, body="Thanks for the tip.")
     reply = d.comment(parent=mine, body="It opens at six.")

@@ -13,6 +13,7 @@ from django.urls import reverse
 from tribune.core import clock
 from tribune.core.testing import axe_violations, html5_errors
 from tribune.discussion import services as discussion
+from tribune.discussion.submission import Guest, Submission
 from tribune.discussion.tests import factories as d
 from tribune.funding import services as funding
 from tribune.funding.tests import factories as f
@@ -26,13 +27,15 @@ ADA = "ada@example.org"
 def _ada() -> int:
     thread = d.thread()
     comment = discussion.post_comment(
-        thread=thread,
-        state="open",
-        rules=d.rules(),
-        viewer=d.guest_viewer(),
-        body="Is the *ferry* running <b>today</b>?",
-        guest=discussion.Guest(name="Ada <Lovegood>", email=ADA),
-        throttle=False,
+        Submission(
+            thread=thread,
+            state="open",
+            rules=d.rules(),
+            viewer=d.guest_viewer(),
+            body="Is the *ferry* running <b>today</b>?",
+            guest=Guest(name="Ada <Lovegood>", email=ADA),
+            throttle=False,
+        )
     )
     s.confirmed(email=ADA, thread=thread)
     gift = f.donation("40", email=ADA, recurring=True)

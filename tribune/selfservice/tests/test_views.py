@@ -17,6 +17,7 @@ from tribune.core import clock
 from tribune.discussion import services as discussion
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, Status, Thread
+from tribune.discussion.submission import Guest, Submission
 from tribune.discussion.tests import factories as d
 from tribune.funding import services as funding
 from tribune.funding.tests import factories as f
@@ -37,15 +38,17 @@ def ada_comment(
     thread=None, body: str = "The bridge closes at nine.", **kwargs
 ) -> Comment:
     return discussion.post_comment(
-        thread=thread or d.thread(),
-        state="open",
-        rules=d.rules(),
-        viewer=d.guest_viewer(),
-        body=body,
-        guest=discussion.Guest(name="Ada Lovegood", email=ADA),
-        ip="203.0.113.7",
-        throttle=False,
-        **kwargs,
+        Submission(
+            thread=thread or d.thread(),
+            state="open",
+            rules=d.rules(),
+            viewer=d.guest_viewer(),
+            body=body,
+            guest=Guest(name="Ada Lovegood", email=ADA),
+            ip="203.0.113.7",
+            throttle=False,
+            **kwargs,
+        )
     )
 
 
@@ -206,13 +209,15 @@ def test_a_signed_in_account_sees_its_own_comments(home) -> None:
     user = d.user(email="carla@example.org", first_name="Carla")
     thread = d.thread()
     discussion.post_comment(
-        thread=thread,
-        state="open",
-        rules=d.rules(),
-        viewer=d.guest_viewer(),
-        body="From my account.",
-        user=user,
-        throttle=False,
+        Submission(
+            thread=thread,
+            state="open",
+            rules=d.rules(),
+            viewer=d.guest_viewer(),
+            body="From my account.",
+            user=user,
+            throttle=False,
+        )
     )
     client = Client()
     client.force_login(user)
@@ -222,13 +227,15 @@ def test_a_signed_in_account_sees_its_own_comments(home) -> None:
 def test_an_account_that_erases_itself_is_closed_and_can_still_undo_here(home) -> None:
     user = d.user(email="carla@example.org", first_name="Carla")
     discussion.post_comment(
-        thread=d.thread(),
-        state="open",
-        rules=d.rules(),
-        viewer=d.guest_viewer(),
-        body="From my account.",
-        user=user,
-        throttle=False,
+        Submission(
+            thread=d.thread(),
+            state="open",
+            rules=d.rules(),
+            viewer=d.guest_viewer(),
+            body="From my account.",
+            user=user,
+            throttle=False,
+        )
     )
     client = Client()
     client.force_login(user)
