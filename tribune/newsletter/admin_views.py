@@ -49,7 +49,7 @@ def report(request: HttpRequest, page_id: int) -> HttpResponse:
 
 @require_GET
 @xframe_options_sameorigin
-@csp(_PREVIEW_POLICY)
+@csp(_PREVIEW_POLICY)  # type: ignore[arg-type]  # typed for views without URL arguments
 def preview(request: HttpRequest, page_id: int) -> HttpResponse:
     article = _article(request, page_id)
     mail = notifications.preview(article)

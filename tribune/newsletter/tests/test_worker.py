@@ -81,8 +81,12 @@ def test_a_worker_killed_mid_send_leaves_everyone_mailed_exactly_once(
         )
     finally:
         stderr_text = stop_process(second)
+    check_everyone_once(smtp_server, dispatch, stderr_text)
+
+
+def check_everyone_once(smtp_server: SMTPServer, dispatch: Dispatch, log: str) -> None:
     counts = Counter(r.rcpt_tos[0] for r in smtp_server.received)
-    assert len(counts) == READERS, stderr_text
+    assert len(counts) == READERS, log
     assert set(counts.values()) == {1}, counts.most_common(3)
     dispatch.refresh_from_db()
     assert dispatch.state == Dispatch.State.DONE
