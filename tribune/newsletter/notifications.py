@@ -178,23 +178,15 @@ def wanted_by(
     return wanted
 
 
-def queue_edition(
-    edition: Edition, *, subscriber: Subscriber, wanted: Any = None
-) -> bool:
-    """Queue one recipient's mail of a send; False when there was nothing for them.
+def queue_mail(dispatch: Dispatch, *, email: str, mail: dict[str, Any]) -> None:
+    """Queue one recipient's rendered mail of a send.
 
     The outbox's key (one per send) makes a second call for the same
     recipient a no-op, so a batch redone after a crash mails nobody twice.
     """
-    mail = render(edition, email=subscriber.email, wanted=wanted)
-    if mail is None or edition.dispatch is None:
-        return False
     mailing.queue_email(
-        to=subscriber.email,
-        dedupe_key=f"{selectors.DEDUPE_PREFIX}{edition.dispatch.pk}",
-        **mail,
+        to=email, dedupe_key=f"{selectors.DEDUPE_PREFIX}{dispatch.pk}", **mail
     )
-    return True
 
 
 def preview(article: ArticlePage) -> dict[str, Any] | None:

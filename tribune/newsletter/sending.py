@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -102,45 +103,70 @@ def _finish_if_done(dispatch: Dispatch) -> bool:
     )
 
 
+def _render_batch(
+    dispatch: Dispatch, rows: list[Delivery]
+) -> dict[int, dict[str, Any] | None]:
+    """Each row's mail, or None for a row to skip (suppressed, or a digest with
+    nothing the reader follows). Reads only: runs outside any transaction."""
+    edition = notifications.build_edition(dispatch)
+    digest = dispatch.kind in (Dispatch.Kind.DAILY, Dispatch.Kind.WEEKLY)
+    emails = [row.subscriber.email for row in rows]
+    suppressed = set(
+        Suppression.objects.filter(email__in=emails).values_list("email", flat=True)
+    )
+    choices = _choices([row.subscriber_id for row in rows]) if digest else {}
+    mails: dict[int, dict[str, Any] | None] = {}
+    for row in rows:
+        subscriber = row.subscriber
+        wanted = None
+        if digest:
+            series_ids, topic_ids = choices.get(subscriber.pk, ([], []))
+            wanted = notifications.wanted_by(subscriber, series_ids, topic_ids)
+        if subscriber.email in suppressed:
+            mails[row.pk] = None
+        else:
+            mails[row.pk] = notifications.render(
+                edition, email=subscriber.email, wanted=wanted
+            )
+    return mails
+
+
 def _send_batch(dispatch: Dispatch, *, limit: int) -> tuple[int, int]:
     """Hand up to `limit` pending recipients of a send to the outbox.
 
-    Returns (queued, skipped). Suppressed addresses and digest readers with
-    nothing they follow in the period are skipped.
+    The mail is rendered before the write transaction, so the transaction
+    (which on SQLite holds the one writer lock) only inserts rows. Rows another
+    worker handed over meanwhile are left out. Returns (queued, skipped).
     """
-    edition = notifications.build_edition(dispatch)
-    digest = dispatch.kind in (Dispatch.Kind.DAILY, Dispatch.Kind.WEEKLY)
+    rows = list(
+        Delivery.objects.filter(dispatch=dispatch, state=Delivery.State.PENDING)
+        .select_related("subscriber")
+        .order_by("pk")[:limit]
+    )
+    if not rows:
+        return 0, 0
+    mails = _render_batch(dispatch, rows)
+    queued: list[int] = []
+    skipped: list[int] = []
     with transaction.atomic():
-        rows = list(
-            Delivery.objects.filter(dispatch=dispatch, state=Delivery.State.PENDING)
-            .select_related("subscriber")
-            .select_for_update(skip_locked=True, of=("self",))
-            .order_by("pk")[:limit]
+        still = set(
+            Delivery.objects.filter(
+                pk__in=[row.pk for row in rows], state=Delivery.State.PENDING
+            )
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
         )
-        if not rows:
-            return 0, 0
-        emails = [row.subscriber.email for row in rows]
-        suppressed = set(
-            Suppression.objects.filter(email__in=emails).values_list("email", flat=True)
-        )
-        choices = _choices([row.subscriber_id for row in rows]) if digest else {}
-        queued: list[int] = []
-        skipped: list[int] = []
         for row in rows:
-            subscriber = row.subscriber
-            wanted = None
-            if digest:
-                series_ids, topic_ids = choices.get(subscriber.pk, ((), ()))
-                wanted = notifications.wanted_by(subscriber, series_ids, topic_ids)
-            if subscriber.email in suppressed or not notifications.queue_edition(
-                edition, subscriber=subscriber, wanted=wanted
-            ):
+            if row.pk not in still:
+                continue
+            mail = mails[row.pk]
+            if mail is None:
                 skipped.append(row.pk)
-            else:
-                queued.append(row.pk)
-        now = clock.now()
+                continue
+            notifications.queue_mail(dispatch, email=row.subscriber.email, mail=mail)
+            queued.append(row.pk)
         Delivery.objects.filter(pk__in=queued).update(
-            state=Delivery.State.QUEUED, queued_at=now
+            state=Delivery.State.QUEUED, queued_at=clock.now()
         )
         Delivery.objects.filter(pk__in=skipped).update(state=Delivery.State.SKIPPED)
     return len(queued), len(skipped)
