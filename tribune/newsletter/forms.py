@@ -53,9 +53,10 @@ class SignupForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Set here: Wagtail's public() reads view restrictions when called.
+        # Set here, and without public(): Wagtail's public() reads the view
+        # restrictions when called, a query on every page that shows the box.
         self.fields["series"].queryset = (  # type: ignore[attr-defined]
-            SeriesPage.objects.live().public().order_by("path")
+            SeriesPage.objects.live().order_by("path")
         )
 
     def clean(self) -> dict[str, Any]:

@@ -176,6 +176,8 @@ def announce_report(*, article: ArticlePage) -> Dispatch | None:
     """
     if not article.newsletter or not is_first_publication(article):
         return None
+    if not ArticlePage.objects.public().filter(pk=article.pk).exists():
+        return None  # a report behind a password or login is not mailed
     try:
         with transaction.atomic():
             dispatch, _ = Dispatch.objects.get_or_create(
