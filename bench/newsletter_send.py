@@ -26,17 +26,17 @@ import time
 from pathlib import Path
 
 TMP = tempfile.mkdtemp(prefix="tribune-nlbench-")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tribune.config.settings.test")
+# The dev settings, like the worker's: tasks go to the database queue, so the
+# mid-send sign-up below is delivered by the worker, through the SMTP server.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tribune.config.settings.dev")
 os.environ.setdefault("DATABASE_URL", f"sqlite:///{TMP}/bench.sqlite3")
+os.environ.setdefault("TRIBUNE_VAR_DIR", TMP)
+os.environ.setdefault("SECRET_KEY", "bench-only")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 import django  # noqa: E402
 
 django.setup()
-
-from django.conf import settings  # noqa: E402
-
-# The mid-send sign-up below is queued here and delivered by the worker.
-settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 from aiosmtpd.controller import Controller  # noqa: E402
 from django.core.management import call_command  # noqa: E402
