@@ -7,6 +7,7 @@ link); each shows a page with one button that POSTs.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -20,10 +21,20 @@ from tribune.core import ratelimit
 from tribune.discussion import clients
 from tribune.newsletter import conf, services, tokens
 from tribune.newsletter.forms import WHAT_ALL, SignupForm
+from tribune.newsroom.models import SeriesPage
 
 _TOO_MANY = _(
     "Too many sign-ups from your network in the last hour. Please try again later."
 )
+
+
+def _form(data: Any = None) -> SignupForm:
+    """The full form of the sign-up page: it lists only public series."""
+    form = SignupForm(data, auto_id="nl_%s")
+    form.fields["series"].queryset = (  # type: ignore[attr-defined]
+        SeriesPage.objects.live().public().order_by("path")
+    )
+    return form
 
 
 def _allow(request: HttpRequest) -> bool:
@@ -44,9 +55,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         return render(
             request,
             "newsletter/signup.html",
-            {"form": SignupForm(auto_id="nl_%s"), "sent": "sent" in request.GET},
+            {"form": _form(), "sent": "sent" in request.GET},
         )
-    form = SignupForm(request.POST, auto_id="nl_%s")
+    form = _form(request.POST)
     if not _allow(request):
         form.is_valid()
         form.add_error(None, _TOO_MANY)
