@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("tribune.discussion.urls")),
     path("", include("tribune.subscriptions.urls")),
     path("", include("tribune.selfservice.urls")),
+    path("", include("tribune.newsletter.urls")),
 ]
 
 if settings.DEBUG:

@@ -295,3 +295,21 @@ def prune_outbox(*, days: int, dry_run: bool = False) -> int:
         return old.count()
     deleted, _ = old.delete()
     return deleted
+
+
+@transaction.atomic
+def withdraw_queued(*, email: str, dedupe_prefix: str) -> int:
+    """Stop the queued messages to an address whose dedupe key starts with
+    `dedupe_prefix` (a reader left a list while a send to it runs).
+
+    They end as "suppressed" (not sent at the reader's wish) and no worker
+    claims them any more; a message already being handed over may still
+    arrive. Other mail to the address is untouched. Returns rows withdrawn.
+    """
+    if not dedupe_prefix:
+        raise MailingError("dedupe_prefix must not be empty")
+    return OutboundEmail.objects.filter(
+        recipient=normalize_address(email),
+        dedupe_key__startswith=dedupe_prefix,
+        status=Status.QUEUED,
+    ).update(status=Status.SUPPRESSED)

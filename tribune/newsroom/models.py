@@ -209,6 +209,14 @@ class ArticlePage(Page):
     comments = models.CharField(
         max_length=10, choices=CommentsMode.choices, default=CommentsMode.DEFAULT
     )
+    newsletter = models.BooleanField(
+        _("send to newsletter"),
+        default=True,
+        help_text=_(
+            "Mail this report to the newsletter's subscribers when it is first "
+            "published (once; later edits are not sent)."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -227,6 +235,7 @@ class ArticlePage(Page):
         *Page.settings_panels,
         FieldPanel("show_support"),
         FieldPanel("comments"),
+        FieldPanel("newsletter"),
     ]
     parent_page_types = ["newsroom.SeriesPage"]
     subpage_types: list[str] = []

@@ -7,36 +7,15 @@ from dataclasses import dataclass
 
 from django.core import signing
 
+from tribune.core import links
+from tribune.core.links import LinkError as LinkError  # re-exported
+
 _CONFIRM = "tribune.subscriptions.confirm"
 _UNSUBSCRIBE = "tribune.subscriptions.unsubscribe"
 _MANAGE = "tribune.subscriptions.manage"
 
-
-class LinkError(ValueError):
-    """A link that was tampered with, or has expired (`expired` tells which)."""
-
-    def __init__(self, *, expired: bool) -> None:
-        super().__init__("expired" if expired else "invalid")
-        self.expired = expired
-
-
-def _load(token: str, salt: str, max_age: dt.timedelta | None) -> dict[str, object]:
-    try:
-        value = signing.loads(token, salt=salt, max_age=max_age)
-    except signing.SignatureExpired:
-        raise LinkError(expired=True) from None
-    except signing.BadSignature:
-        raise LinkError(expired=False) from None
-    if not isinstance(value, dict):
-        raise LinkError(expired=False)
-    return value
-
-
-def _email(value: dict[str, object]) -> str:
-    email = value.get("e")
-    if not isinstance(email, str) or not email:
-        raise LinkError(expired=False)
-    return email
+_load = links.load
+_email = links.email_of
 
 
 def confirm_token(email: str) -> str:

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "tribune.discussion",
     "tribune.subscriptions",
     "tribune.selfservice",
+    "tribune.newsletter",
     "tribune.moving",
     "tribune.demo",
     "wagtail.contrib.forms",
@@ -176,6 +177,8 @@ WORKER_PERIODIC_COMMANDS = {
     "mailing_deliver_due": 5.0,
     "mailing_sweep": 15.0,
     "subscriptions_send_digests": 600.0,
+    # Starts digests and hands the next batch of newsletter mail to the outbox.
+    "newsletter_send": 5.0,
     # Trains the first spam model, then retrains after enough moderator decisions.
     "spam_train": 600.0,
     # Purges erasures past their undo days and commenters' old IP addresses.
