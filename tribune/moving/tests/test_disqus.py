@@ -112,14 +112,20 @@ def test_parse_date_accepts_disqus_dates_and_refuses_nonsense():
 
 def test_isso_export_imports_threads_by_title_and_old_address(isso_pages):
     hello, redacted = isso_pages
-    report = import_disqus(str(isso_export()))
-
+    import_disqus(str(isso_export()))
     found = comments_of(hello)
     assert sorted(found) == ["11", "4", "5", "9"]
     assert found["5"].parent_id == found["4"].pk
     assert found["11"].parent_id == found["9"].pk
     assert found["5"].body_markdown == "Hello, World."
     assert found["5"].body_html == "<p>Hello, World.</p>"
+    assert list(comments_of(redacted)) == ["8"]
+
+
+def test_isso_export_keeps_authors_dates_and_statuses(isso_pages):
+    hello, _ = isso_pages
+    import_disqus(str(isso_export()))
+    found = comments_of(hello)
     assert found["4"].author_name == "peter"
     assert found["4"].author_email == "foo@bar.com"
     assert found["4"].created_at == dt.datetime(2013, 10, 10, 19, 20, 29, tzinfo=dt.UTC)
@@ -127,8 +133,10 @@ def test_isso_export_imports_threads_by_title_and_old_address(isso_pages):
     assert found["9"].deleted_at is not None
     assert {found[k].status for k in ("4", "5", "11")} == {Status.APPROVED}
     assert Thread.objects.get(page=hello).comment_count == 3
-    assert list(comments_of(redacted)) == ["8"]
 
+
+def test_isso_export_report_counts_matches_and_skips(isso_pages):
+    report = import_disqus(str(isso_export()))
     assert report.counts["comments added"] == 5
     assert report.counts["threads matched by title"] == 1
     assert report.counts["threads matched by redirect"] == 1
