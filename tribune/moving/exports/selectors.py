@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from django.db.models import QuerySet
 from taggit.models import Tag
 from wagtail.models import Page, PageViewRestriction
 
 from tribune.discussion.models import Comment, Thread
+from tribune.funding.models import Adjustment, Campaign, CampaignMonth, Donation
 from tribune.newsroom.models import ArticlePage, Author, HomePage, SeriesPage
+from tribune.subscriptions.models import Subscription
 
 CHUNK = 200
 
@@ -76,3 +79,52 @@ def iter_thread_comments(thread_id: int) -> Iterator[Comment]:
         .order_by("depth", "created_at", "pk")
         .iterator(chunk_size=CHUNK * 5)
     )
+
+
+def iter_values(
+    queryset: QuerySet[Any], fields: Sequence[str]
+) -> Iterator[dict[str, Any]]:
+    """Rows of `queryset` as dicts of `fields`, by id, a chunk at a time."""
+    return queryset.order_by("pk").values(*fields).iterator(chunk_size=CHUNK * 5)
+
+
+def list_campaign_months() -> dict[int, list[dict[str, Any]]]:
+    """Each campaign's monthly goals, by campaign id (a handful per campaign)."""
+    months: dict[int, list[dict[str, Any]]] = {}
+    for row in CampaignMonth.objects.order_by("campaign_id", "month").values(
+        "campaign_id", "month", "goal"
+    ):
+        months.setdefault(row["campaign_id"], []).append(
+            {"month": row["month"], "goal": row["goal"]}
+        )
+    return months
+
+
+def thread_pages() -> dict[int, int]:
+    """Report id of every thread, by thread id."""
+    return dict(Thread.objects.values_list("pk", "page_id"))
+
+
+def iter_comments() -> Iterator[Comment]:
+    """Every comment, thread by thread, parents before replies."""
+    return (
+        Comment.objects.select_related("thread")
+        .order_by("thread_id", "depth", "created_at", "pk")
+        .iterator(chunk_size=CHUNK * 5)
+    )
+
+
+def list_donations() -> QuerySet[Donation]:
+    return Donation.objects.select_related("wall_message")
+
+
+def list_adjustments() -> QuerySet[Adjustment]:
+    return Adjustment.objects.all()
+
+
+def list_campaigns() -> QuerySet[Campaign]:
+    return Campaign.objects.all()
+
+
+def list_subscriptions() -> QuerySet[Subscription]:
+    return Subscription.objects.all()

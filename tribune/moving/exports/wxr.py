@@ -38,7 +38,7 @@ NAMESPACES = {
     "xmlns:dc": "http://purl.org/dc/elements/1.1/",
     "xmlns:wp": "http://wordpress.org/export/1.2/",
 }
-COMMENT_APPROVED = {
+COMMENT_APPROVED: dict[str, str] = {
     Status.APPROVED: "1",
     Status.PENDING: "0",
     Status.SPAM: "spam",
