@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from markdownify import markdownify
 
 from tribune.core import clock
-from tribune.discussion import imported_comments, services
-from tribune.discussion.imported_comments import LegacyComment
+from tribune.discussion import import_services, services
+from tribune.discussion.import_services import ImportedEntry
 from tribune.discussion.models import Comment, Status, Thread
 from tribune.moving import records
 from tribune.moving.disqus.matching import PageFinder
@@ -97,11 +97,11 @@ def _email(post: DisqusPost) -> str:
     return post.author_email
 
 
-def legacy_comment(post: DisqusPost) -> LegacyComment:
+def legacy_comment(post: DisqusPost) -> ImportedEntry:
     """The comment a Disqus post becomes: Markdown body, private email, status."""
     name = post.author_name or post.author_username or _("Anonymous")
     body = markdownify(post.message, heading_style="ATX", strip=["img"]).strip()
-    return LegacyComment(
+    return ImportedEntry(
         name=name,
         email=_email(post),
         body=body,
@@ -110,7 +110,7 @@ def legacy_comment(post: DisqusPost) -> LegacyComment:
     )
 
 
-def _fingerprint(item: LegacyComment, parent_id: str) -> str:
+def _fingerprint(item: ImportedEntry, parent_id: str) -> str:
     text = "\x1f".join(
         [
             item.name,
@@ -146,14 +146,14 @@ def _import_post(
         if record is not None and record.fingerprint == fingerprint:
             report.counts["comments unchanged"] += 1
             return
-        made[post.dsq_id] = imported_comments.update_imported_comment(
-            comment=existing, item=item
+        made[post.dsq_id] = import_services.import_entry(
+            thread=thread, entry=item, existing=existing
         )
         report.counts["comments updated"] += 1
     else:
-        made[post.dsq_id] = imported_comments.add_imported_comment(
+        made[post.dsq_id] = import_services.import_entry(
             thread=thread,
-            item=item,
+            entry=item,
             parent=made.get(parent_key) if parent_key else None,
         )
         report.counts["comments added"] += 1
@@ -204,7 +204,7 @@ def _import_thread(
             made=made,
             report=report,
         )
-    imported_comments.recount_imported_thread(thread=thread)
+    import_services.finish_thread_import(thread=thread)
 
 
 def import_disqus(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from email.utils import format_datetime
 from typing import Any, TextIO
 from urllib.parse import urljoin
@@ -28,6 +28,7 @@ from tribune.core import clock
 from tribune.discussion.models import Comment, Status
 from tribune.moving.exports import selectors
 from tribune.moving.exports.xmlwriter import XmlWriter
+from tribune.newsroom.blocks import clean_html
 from tribune.newsroom.models import ArticlePage, CommentsMode
 
 WXR_VERSION = "1.2"
@@ -76,27 +77,56 @@ def _inner_html(rich: Any) -> str:
     return html
 
 
+def _heading(value: Any, base_url: str) -> dict[str, Any]:
+    return {"tag": "h3" if value["level"] == "h3" else "h2"}
+
+
+def _figure(value: Any, base_url: str) -> dict[str, Any]:
+    image = value["image"]
+    if image is None:
+        return {"type": "skip"}
+    return {"src": urljoin(base_url, image.file.url), "alt": image.title}
+
+
+def _embed(value: Any, base_url: str) -> dict[str, Any]:
+    if value is None:
+        return {"type": "skip"}
+    return {
+        "url": value.url,
+        "attrs": mark_safe(gutenberg_attrs({"url": value.url})),  # noqa: S308
+    }
+
+
+def _table(value: Any, base_url: str) -> dict[str, Any]:
+    rows = list((value or {}).get("data") or [])
+    head = []
+    if value and value.get("first_row_is_table_header") and rows:
+        head, rows = rows[0], rows[1:]
+    return {"head": head, "rows": rows, "caption": (value or {}).get("table_caption")}
+
+
+def _html(value: Any, base_url: str) -> dict[str, Any]:
+    # Cleaned again as the site shows it (newsroom.blocks.HTMLBlock).
+    return {"html": mark_safe(clean_html(str(value or "")))}  # noqa: S308
+
+
+_BLOCKS: dict[str, Callable[[Any, str], dict[str, Any]]] = {
+    "heading": _heading,
+    "figure": _figure,
+    "embed": _embed,
+    "table": _table,
+    "html": _html,
+}
+
+
 def _block_context(block: Any, base_url: str) -> dict[str, Any]:
     item: dict[str, Any] = {"type": block.block_type, "value": block.value}
-    value = block.value
-    if block.block_type == "heading":
-        item["tag"] = "h3" if value["level"] == "h3" else "h2"
-    elif block.block_type == "figure" and value["image"] is not None:
-        item["src"] = urljoin(base_url, value["image"].file.url)
-        item["alt"] = value["image"].title
-    elif block.block_type == "embed" and value is not None:
-        item["url"] = value.url
-        item["attrs"] = mark_safe(gutenberg_attrs({"url": value.url}))  # noqa: S308
-    elif block.block_type == "table" and value:
-        rows = list(value.get("data") or [])
-        if value.get("first_row_is_table_header") and rows:
-            item["head"], rows = rows[0], rows[1:]
-        item["rows"] = rows
-        item["caption"] = value.get("table_caption", "")
+    if block.block_type in _BLOCKS:
+        item.update(_BLOCKS[block.block_type](block.value, base_url))
     elif block.block_type == "feedback_prompt":
         item["key"] = (block.id or "")[:8]
         # The editor's own rich text, already cleaned by Wagtail.
-        item["passage"] = mark_safe(_inner_html(value["passage"]))  # noqa: S308
+        item["passage"] = mark_safe(_inner_html(block.value["passage"]))  # noqa: S308
     return item
 
 

@@ -113,6 +113,8 @@ def test_body_is_block_markup_with_everything_escaped(exported):
     assert "<td>North</td><td>4.2 m</td>" in content
     assert 'question="Was it &quot;safe&quot;?"' in content
     assert "]The dam held.[/wpdiscuz-feedback]" in content
+    assert "<!-- wp:html -->\n<dl><dt>Gauge</dt><dd>North</dd></dl>" in content
+    assert "<script>" not in content
     # The vertical tab XML cannot carry is gone.
     assert "Odd text: ]]&gt; and  gone." in content
 

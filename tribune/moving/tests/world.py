@@ -9,8 +9,9 @@ from decimal import Decimal
 from wagtail.embeds.blocks import EmbedValue
 from wagtail.rich_text import RichText
 
+from tribune.discussion import import_services
 from tribune.discussion import services as discussion
-from tribune.discussion.imported_comments import LegacyComment, add_imported_comment
+from tribune.discussion.import_services import ImportedEntry, import_entry
 from tribune.discussion.models import Action, Comment, Status
 from tribune.discussion.tests import factories as discussion_factories
 from tribune.funding.tests import factories as funding
@@ -58,6 +59,7 @@ def body() -> list[tuple[str, object]]:
             {"passage": RichText("<p>The dam held.</p>"), "question": 'Was it "safe"?'},
         ),
         ("paragraph", RichText("<p>Odd text: ]]&gt; and \x0b gone.</p>")),
+        ("html", "<dl><dt>Gauge</dt><dd>North</dd></dl><script>alert(1)</script>"),
     ]
 
 
@@ -84,9 +86,9 @@ def build() -> World:
         in_series=series, title="Bridge reopens", comments=CommentsMode.CLOSED
     )
     thread = discussion_factories.thread(flood)
-    top = add_imported_comment(
+    top = import_entry(
         thread=thread,
-        item=LegacyComment(
+        entry=ImportedEntry(
             name="Kit <b>",
             email="kit@example.org",
             body="First *word*",
@@ -95,12 +97,13 @@ def build() -> World:
             downvotes=1,
         ),
     )
+    import_services.finish_thread_import(thread=thread)
     reply = discussion_factories.comment(
         in_thread=thread, parent=top, body="A reply ]]>"
     )
-    spam = add_imported_comment(
+    spam = import_entry(
         thread=thread,
-        item=LegacyComment(
+        entry=ImportedEntry(
             name="Seller", email="", body="buy now", created_at=WHEN, status=Status.SPAM
         ),
     )
