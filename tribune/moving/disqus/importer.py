@@ -1,18 +1,21 @@
 """The Disqus import: threads matched to reports, their posts written as comments.
 
-Every comment goes through the discussion's import services, and every imported
-object is keyed by its Disqus id in a LegacyRecord, so a rerun of the same export
-changes nothing and a newer export updates only what changed.  Each thread is
-written in one transaction.
+Two passes over the file, both streamed.  The first keeps only each thread and each
+post's ids (thread, parent), so threads can be matched and replies ordered after their
+parents whatever the file order; a file that cannot be read stops here, before any
+write.  The second writes post by post, each in one transaction with its
+LegacyRecord, holding a post's text only while it waits for a parent further down
+the file.  Every comment goes through the discussion's import services, keyed by its
+Disqus id, so a rerun changes nothing and a newer export updates what changed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO
 
 from django.core.exceptions import ValidationError
@@ -28,57 +31,105 @@ from tribune.discussion.models import Comment, Status, Thread
 from tribune.moving import records
 from tribune.moving.disqus.matching import PageFinder
 from tribune.moving.disqus.reader import DisqusPost, DisqusThread, read_export
+from tribune.moving.disqus.report import ImportReport
 from tribune.moving.disqus.tree import parents_first
 from tribune.moving.models import Source
-from tribune.newsroom.models import ArticlePage
 
 # The site key of threads whose export names no forum.
 NO_FORUM = "disqus"
 
-
-@dataclass
-class ImportReport:
-    """What an import did: counts by kind, and one line per thing skipped or noted."""
-
-    counts: Counter[str] = field(default_factory=Counter)
-    skipped: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    dry_run: bool = False
-
-    def lines(self) -> list[str]:
-        head = [_("Disqus import (dry run: nothing was saved)")] if self.dry_run else []
-        counts = [f"{kind}: {n}" for kind, n in sorted(self.counts.items())]
-        skipped = [f"skipped {line}" for line in self.skipped]
-        notes = [f"note {line}" for line in self.notes]
-        return [*head, *counts, *skipped, *notes]
+Progress = Callable[[int, int], None]
+SourceFile = str | Path | IO[bytes]
 
 
 @dataclass
-class _Export:
+class _Plan:
+    """What the first pass learnt: threads, and each post's place."""
+
     threads: dict[str, DisqusThread] = field(default_factory=dict)
-    posts: dict[str, list[DisqusPost]] = field(default_factory=dict)
+    # thread id -> [(post id, parent id)] in file order
+    skeleton: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # post id -> parent id once missing parents and cycles are cut
+    parent_of: dict[str, str] = field(default_factory=dict)
+    # post ids that have replies (their comments are kept for the replies)
+    parents: set[str] = field(default_factory=set)
+    # thread id -> (its comment thread here, site key)
+    matched: dict[str, tuple[Thread, str]] = field(default_factory=dict)
+    posts: int = 0
 
 
-def _collect(
-    items: Iterable[DisqusThread | DisqusPost], report: ImportReport
-) -> _Export:
-    export = _Export()
-    for item in items:
+def _read(source: SourceFile) -> Iterator[DisqusThread | DisqusPost]:
+    if isinstance(source, str | Path):
+        with Path(source).open("rb") as handle:
+            yield from read_export(handle)
+    else:
+        source.seek(0)
+        yield from read_export(source)
+
+
+def _survey(source: SourceFile, report: ImportReport) -> _Plan:
+    plan = _Plan()
+    for item in _read(source):
         if isinstance(item, DisqusThread):
-            export.threads[item.dsq_id] = item
+            plan.threads[item.dsq_id] = item
             report.counts["threads in file"] += 1
-        else:
-            export.posts.setdefault(item.thread_id, []).append(item)
-            report.counts["posts in file"] += 1
-    for thread_id, posts in export.posts.items():
-        if thread_id not in export.threads:
-            for post in posts:
-                report.skipped.append(
-                    f"post {post.dsq_id}: its thread {thread_id or '?'} "
+            continue
+        report.counts["posts in file"] += 1
+        if not item.dsq_id:
+            report.skip(f"a post in thread {item.thread_id or '?'}: it has no dsq:id")
+            continue
+        plan.skeleton.setdefault(item.thread_id, []).append(
+            (item.dsq_id, item.parent_id)
+        )
+        plan.posts += 1
+    return plan
+
+
+def _plan_threads(plan: _Plan, report: ImportReport) -> None:
+    finder = PageFinder()
+    for thread_id, posts in plan.skeleton.items():
+        source = plan.threads.get(thread_id)
+        if source is None:
+            for post_id, _parent in posts:
+                report.skip(
+                    f"post {post_id}: its thread {thread_id or '?'} "
                     "is not in the export"
                 )
-                report.counts["posts skipped"] += 1
-    return export
+            continue
+        match = finder.find(source)
+        if match.page is None:
+            label = source.link or source.title or thread_id
+            report.skip(
+                f"thread {thread_id} ({label}): {match.how}; "
+                f"its {len(posts)} posts were not imported",
+                posts=len(posts),
+            )
+            report.counts["threads skipped"] += 1
+            continue
+        report.counts[f"threads matched by {match.how}"] += 1
+        site_key = source.forum or NO_FORUM
+        with transaction.atomic():
+            thread = services.get_or_create_thread(page=match.page)
+            records.remember_import(
+                source=Source.DISQUS,
+                site_key=site_key,
+                kind="thread",
+                legacy_id=thread_id,
+                target=thread,
+            )
+        plan.matched[thread_id] = (thread, site_key)
+        ordered, orphans = parents_first(posts)
+        plan.parent_of.update(ordered)
+        plan.parents.update(parent for _key, parent in ordered if parent)
+        given = dict(posts)
+        for key in orphans:
+            report.notes.append(
+                f"post {key}: its parent {given[key]} is not in the thread; "
+                "kept as a top-level comment"
+            )
+    report.counts["threads without posts"] += len(
+        set(plan.threads) - set(plan.skeleton)
+    )
 
 
 def _status(post: DisqusPost) -> str:
@@ -111,155 +162,128 @@ def legacy_comment(post: DisqusPost) -> ImportedEntry:
 
 
 def _fingerprint(item: ImportedEntry, parent_id: str) -> str:
-    text = "\x1f".join(
-        [
-            item.name,
-            item.email,
-            item.body,
-            item.created_at.isoformat(),
-            item.status,
-            parent_id,
-        ]
-    )
+    parts = [item.name, item.email, item.body, item.created_at.isoformat()]
+    text = "\x1f".join([*parts, item.status, parent_id])
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _import_post(
-    post: DisqusPost,
-    parent_key: str,
-    *,
-    thread: Thread,
-    site_key: str,
-    made: dict[str, Comment],
-    report: ImportReport,
-) -> None:
-    item = legacy_comment(post)
-    if post.created_at is None:
-        report.notes.append(f"post {post.dsq_id}: no date, given the time of import")
-    fingerprint = _fingerprint(item, parent_key)
-    record = records.find_record(
-        source=Source.DISQUS, site_key=site_key, kind="post", legacy_id=post.dsq_id
-    )
-    existing = Comment.objects.filter(pk=record.object_id).first() if record else None
-    if existing is not None:
-        made[post.dsq_id] = existing
-        if record is not None and record.fingerprint == fingerprint:
-            report.counts["comments unchanged"] += 1
+class _Writer:
+    """The second pass: posts written one transaction each, parents first."""
+
+    def __init__(self, plan: _Plan, report: ImportReport, progress: Progress | None):
+        self.plan = plan
+        self.report = report
+        self.progress = progress
+        self.done = 0
+        # Comments of posts that have replies, by post id.
+        self.made: dict[str, Comment] = {}
+        # Posts whose parent comes later in the file, by that parent's id.
+        self.waiting: dict[str, list[DisqusPost]] = {}
+
+    def post(self, post: DisqusPost) -> None:
+        if post.thread_id not in self.plan.matched or post.dsq_id not in (
+            self.plan.parent_of
+        ):
             return
-        made[post.dsq_id] = import_services.import_entry(
-            thread=thread, entry=item, existing=existing
+        parent = self.plan.parent_of[post.dsq_id]
+        if parent and parent not in self.made:
+            self.waiting.setdefault(parent, []).append(post)
+            return
+        self._release(post)
+
+    def _release(self, post: DisqusPost) -> None:
+        """Write `post`, then the replies that were waiting for it."""
+        stack = [post]
+        while stack:
+            current = stack.pop()
+            self._write(current, self.plan.parent_of[current.dsq_id])
+            stack.extend(reversed(self.waiting.pop(current.dsq_id, [])))
+
+    def finish(self) -> None:
+        """Replies whose parent failed become top-level comments, noted; then the
+        threads are recounted."""
+        while self.waiting:
+            parent, posts = next(iter(self.waiting.items()))
+            del self.waiting[parent]
+            for post in posts:
+                self.report.notes.append(
+                    f"post {post.dsq_id}: its parent {parent} was not imported; "
+                    "kept as a top-level comment"
+                )
+                self.plan.parent_of[post.dsq_id] = ""
+                self._release(post)
+        for thread, _site_key in self.plan.matched.values():
+            import_services.finish_thread_import(thread=thread)
+
+    def _write(self, post: DisqusPost, parent_key: str) -> None:
+        thread, site_key = self.plan.matched[post.thread_id]
+        try:
+            with transaction.atomic():
+                comment = self._import(post, parent_key, thread, site_key)
+        except (DatabaseError, ValueError) as error:
+            self.report.skip(f"post {post.dsq_id}: not imported ({error})")
+            return
+        if post.dsq_id in self.plan.parents:
+            self.made[post.dsq_id] = comment
+        self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.plan.posts)
+
+    def _import(
+        self, post: DisqusPost, parent_key: str, thread: Thread, site_key: str
+    ) -> Comment:
+        item = legacy_comment(post)
+        if post.created_at is None:
+            self.report.notes.append(
+                f"post {post.dsq_id}: no date, given the time of import"
+            )
+        fingerprint = _fingerprint(item, parent_key)
+        record = records.find_record(
+            source=Source.DISQUS, site_key=site_key, kind="post", legacy_id=post.dsq_id
         )
-        report.counts["comments updated"] += 1
-    else:
-        made[post.dsq_id] = import_services.import_entry(
+        existing = (
+            Comment.objects.filter(pk=record.object_id).first() if record else None
+        )
+        if existing is not None and record and record.fingerprint == fingerprint:
+            self.report.counts["comments unchanged"] += 1
+            return existing
+        comment = import_services.import_entry(
             thread=thread,
             entry=item,
-            parent=made.get(parent_key) if parent_key else None,
+            parent=self.made.get(parent_key) if parent_key else None,
+            existing=existing,
         )
-        report.counts["comments added"] += 1
-    records.remember_import(
-        source=Source.DISQUS,
-        site_key=site_key,
-        kind="post",
-        legacy_id=post.dsq_id,
-        target=made[post.dsq_id],
-        fingerprint=fingerprint,
-    )
-
-
-@transaction.atomic
-def _import_thread(
-    source: DisqusThread,
-    page: ArticlePage,
-    posts: list[DisqusPost],
-    report: ImportReport,
-) -> None:
-    site_key = source.forum or NO_FORUM
-    thread = services.get_or_create_thread(page=page)
-    records.remember_import(
-        source=Source.DISQUS,
-        site_key=site_key,
-        kind="thread",
-        legacy_id=source.dsq_id,
-        target=thread,
-    )
-    by_id = {post.dsq_id: post for post in posts if post.dsq_id}
-    for post in posts:
-        if not post.dsq_id:
-            report.skipped.append(f"a post in thread {source.dsq_id}: it has no dsq:id")
-            report.counts["posts skipped"] += 1
-    ordered, orphans = parents_first([(p.dsq_id, p.parent_id) for p in by_id.values()])
-    for key in orphans:
-        report.notes.append(
-            f"post {key}: its parent {by_id[key].parent_id} is not in the thread; "
-            "kept as a top-level comment"
-        )
-    made: dict[str, Comment] = {}
-    for key, parent_key in ordered:
-        _import_post(
-            by_id[key],
-            parent_key,
-            thread=thread,
+        self.report.counts["comments updated" if existing else "comments added"] += 1
+        records.remember_import(
+            source=Source.DISQUS,
             site_key=site_key,
-            made=made,
-            report=report,
+            kind="post",
+            legacy_id=post.dsq_id,
+            target=comment,
+            fingerprint=fingerprint,
         )
-    import_services.finish_thread_import(thread=thread)
+        return comment
 
 
 def import_disqus(
-    source: str | IO[bytes],
-    *,
-    dry_run: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    source: SourceFile, *, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportReport:
-    """Import a Disqus export; returns the report.
+    """Import a Disqus export (a path or a seekable binary file); returns the report.
 
     Raises reader.DisqusReadError before writing anything when the file cannot
     be read.  With `dry_run`, everything is done and then rolled back.
     """
     report = ImportReport(dry_run=dry_run)
-    export = _collect(read_export(source), report)
-    finder = PageFinder()
+    plan = _survey(source, report)
     # A dry run does everything in one transaction and rolls it back; a real
-    # run commits thread by thread.
+    # run commits post by post.
     with transaction.atomic() if dry_run else contextlib.nullcontext():
-        total = len(export.threads)
-        for n, thread in enumerate(export.threads.values(), start=1):
-            posts = export.posts.get(thread.dsq_id, [])
-            _match_and_import(thread, posts, finder, report)
-            if progress is not None:
-                progress(n, total)
+        _plan_threads(plan, report)
+        writer = _Writer(plan, report, progress)
+        for item in _read(source):
+            if isinstance(item, DisqusPost):
+                writer.post(item)
+        writer.finish()
         if dry_run:
             transaction.set_rollback(True)
     return report
-
-
-def _match_and_import(
-    thread: DisqusThread,
-    posts: list[DisqusPost],
-    finder: PageFinder,
-    report: ImportReport,
-) -> None:
-    if not posts:
-        report.counts["threads without posts"] += 1
-        return
-    match = finder.find(thread)
-    if match.page is None:
-        label = thread.link or thread.title or thread.dsq_id
-        report.skipped.append(
-            f"thread {thread.dsq_id} ({label}): {match.how}; "
-            f"its {len(posts)} posts were not imported"
-        )
-        report.counts["threads skipped"] += 1
-        report.counts["posts skipped"] += len(posts)
-        return
-    try:
-        _import_thread(thread, match.page, posts, report)
-    except (DatabaseError, ValueError) as error:
-        # The thread's transaction was rolled back: none of its posts are in.
-        report.skipped.append(f"thread {thread.dsq_id}: not imported ({error})")
-        report.counts["threads skipped"] += 1
-        report.counts["posts skipped"] += len(posts)
-        return
-    report.counts[f"threads matched by {match.how}"] += 1

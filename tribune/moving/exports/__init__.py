@@ -1,1 +1,1 @@
-"""Exports of the whole site: WordPress's WXR (`wxr`) and documented JSON (`json_export`)."""
+"""Exports of the whole site: WordPress WXR (`wxr`) and documented JSON."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -311,3 +312,42 @@ def test_command_exits_non_zero_for_a_missing_file(tmp_path):
     )
     assert done.returncode != 0
     assert "no such file" in done.stderr
+
+
+def test_reply_before_its_parent_in_the_file_waits_for_it(home, tmp_path):
+    page = newsroom.article(in_series=newsroom.series(), title="Order")
+    path = write_export(
+        tmp_path,
+        post_xml("12", "1", "Deepest", parent="11")
+        + post_xml("11", "1", "Reply", parent="10")
+        + thread_xml("1", "", "Order")
+        + post_xml("10", "1", "Top"),
+    )
+    report = import_disqus(str(path))
+    found = comments_of(page)
+    assert found["11"].parent_id == found["10"].pk
+    assert found["12"].parent_id == found["11"].pk
+    assert found["12"].depth == 2
+    assert report.counts["comments added"] == 3
+    assert not report.notes
+
+
+def test_the_reader_streams_a_large_export_in_bounded_memory(tmp_path):
+    path = tmp_path / "large.xml"
+    message = "<p>" + "A long comment about the river. " * 150 + "</p>"
+    with path.open("w", encoding="utf-8") as out:
+        out.write(HEAD + thread_xml("1", "https://old.example/a/", "A"))
+        for n in range(4000):
+            out.write(
+                post_xml(str(n + 10), "1", message, parent=str(n + 9) if n else "")
+            )
+        out.write("</disqus>\n")
+    assert path.stat().st_size > 18_000_000
+    tracemalloc.start()
+    try:
+        posts = sum(isinstance(i, DisqusPost) for i in read_export(str(path)))
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert posts == 4000
+    assert peak < 2_000_000
