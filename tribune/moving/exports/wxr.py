@@ -26,6 +26,7 @@ from wagtail.rich_text import RichText, expand_db_html
 
 from tribune.core import clock
 from tribune.discussion.models import Comment, Status
+from tribune.moving import conf
 from tribune.moving.exports import selectors
 from tribune.moving.exports.xmlwriter import XmlWriter
 from tribune.newsroom.blocks import clean_html
@@ -139,13 +140,19 @@ def render_body(page: Any, base_url: str) -> str:
     return render_to_string("moving/wxr/body.html", {"blocks": blocks}).strip()
 
 
+def _parent_path(page: Page) -> str:
+    """The tree path of a page's parent, without a query (treebeard paths)."""
+    return page.path[: -page.steplen]
+
+
 class WxrExport:
     """Writes one WXR file; terms get WordPress ids in the order they are written."""
 
     def __init__(self, out: TextIO, *, base_url: str) -> None:
         self.xml = XmlWriter(out)
         self.base_url = base_url.rstrip("/") + "/"
-        self.series_terms: dict[int, tuple[str, str]] = {}
+        self.series_terms: dict[str, tuple[str, str]] = {}
+        self.series_slugs: dict[str, str] = {}
         self.restricted: list[str] = []
         self.counts = {
             "authors": 0,
@@ -179,8 +186,11 @@ class WxrExport:
         self._authors()
         self._terms()
         self.restricted = selectors.restricted_paths()
+        pages_slug = conf.pages_series()[0]
         for article in selectors.iter_articles():
-            self._item(article, post_type="post")
+            # The WordPress import files pages as reports of one series.
+            in_pages = self.series_slugs.get(_parent_path(article)) == pages_slug
+            self._item(article, post_type="page" if in_pages else "post")
         for page in selectors.iter_plain_pages():
             self._item(page, post_type="page")
         x.end("channel")
@@ -216,9 +226,13 @@ class WxrExport:
     def _terms(self) -> None:
         x = self.xml
         term_id = 0
+        pages_slug = conf.pages_series()[0]
         for series in selectors.list_series():
+            self.series_slugs[series.path] = series.slug
+            if series.slug == pages_slug:
+                continue
             term_id += 1
-            self.series_terms[series.pk] = (series.slug, series.title)
+            self.series_terms[series.path] = (series.slug, series.title)
             x.start("wp:category")
             x.text("wp:term_id", term_id)
             x.cdata("wp:category_nicename", series.slug)
@@ -299,14 +313,16 @@ class WxrExport:
 
     @staticmethod
     def _comment_status(page: Any) -> str:
+        """open, closed, or empty for the site default (WordPress then applies
+        its own `default_comment_status`)."""
         mode = getattr(page, "comments", CommentsMode.CLOSED)
-        return (
-            "closed" if mode in (CommentsMode.CLOSED, CommentsMode.HIDDEN) else "open"
-        )
+        if mode == CommentsMode.DEFAULT:
+            return ""
+        return "open" if mode == CommentsMode.OPEN else "closed"
 
     def _article_terms(self, page: ArticlePage, authors: Iterable[Any]) -> None:
         x = self.xml
-        series = self.series_terms.get(page.get_parent().pk) if page.depth > 1 else None
+        series = self.series_terms.get(_parent_path(page))
         if series:
             x.cdata(
                 "category", series[1], {"domain": "category", "nicename": series[0]}

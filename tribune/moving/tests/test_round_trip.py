@@ -4,8 +4,7 @@ WXR has no place for some of Tribune's fields; what does not come back is listed
 docs/reference/cli.md (export_wordpress) and left out of the comparison here:
 further bylines (written the Co-Authors Plus way), the dateline (post meta
 `_tribune_dateline`), a table's caption (it comes back as a paragraph after the
-table), "site default" comments (WordPress knows open or closed) and times below
-the second.
+table) and times below the second.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from taggit.models import Tag
 
 from tribune.discussion.models import Comment, Status, Thread
 from tribune.moving.tests import world as world_module
-from tribune.newsroom.models import ArticlePage, Author, CommentsMode, SeriesPage
+from tribune.newsroom.models import ArticlePage, Author, SeriesPage
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +55,6 @@ def snapshot() -> dict[str, dict[str, Any]]:
     for page in ArticlePage.objects.live().order_by("path"):
         thread = Thread.objects.filter(page=page).first()
         comments = thread.comments.select_related("parent") if thread else []
-        mode = page.comments
         shown[page.url] = {
             "title": page.title,
             "date": page.date,
@@ -64,9 +62,9 @@ def snapshot() -> dict[str, dict[str, Any]]:
             "series": page.get_parent().title,
             "first author": [a.name for a in page.authors.all()][:1],
             "topics": sorted(t.name for t in page.tags.all()),
-            "comments open": mode in (CommentsMode.DEFAULT, CommentsMode.OPEN),
+            "comments": page.comments,
             "comment_count": thread.comment_count if thread else 0,
-            "comments": sorted(_comment(c) for c in comments),
+            "thread": sorted(_comment(c) for c in comments),
             "body": [
                 _block(b)
                 for b in page.body

@@ -81,7 +81,8 @@ def test_report_item_fields(exported, world):
     assert post["post_author"] == "ana-reyes"
     assert post["post_date"].startswith("2026-03-14")
     assert post["post_excerpt"] == world.flood.lead
-    assert post["comment_status"] == "open"
+    # The site default: WordPress applies its own default_comment_status.
+    assert post["comment_status"] == ""
     assert post["postmeta"]["_tribune_dateline"] == "Riverside"
 
 
@@ -95,6 +96,15 @@ def test_report_terms_and_closed_threads(exported, world):
     closed = posts_by_title(parsed)["Bridge reopens"]
     assert closed["comment_status"] == "closed"
     assert closed["postmeta"]["wpdiscuz_closed"] == "1"
+
+
+def test_reports_of_the_pages_series_are_pages(exported, world):
+    _, parsed = exported
+    about = posts_by_title(parsed)["About us"]
+    assert about["post_type"] == "page"
+    assert about["comment_status"] == "open"
+    assert not [t for t in about["terms"] if t["domain"] == "category"]
+    assert "pages" not in [c["category_nicename"] for c in parsed["categories"]]
 
 
 def test_body_is_block_markup_with_everything_escaped(exported):

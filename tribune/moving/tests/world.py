@@ -15,6 +15,7 @@ from tribune.discussion.import_services import ImportedEntry, import_entry
 from tribune.discussion.models import Action, Comment, Status
 from tribune.discussion.tests import factories as discussion_factories
 from tribune.funding.tests import factories as funding
+from tribune.newsroom import services as newsroom_services
 from tribune.newsroom.models import ArticlePage, Author, CommentsMode
 from tribune.newsroom.tests import factories as newsroom
 from tribune.subscriptions.tests import factories as subscriptions
@@ -26,6 +27,7 @@ WHEN = dt.datetime(2026, 3, 14, 9, 30, tzinfo=dt.UTC)
 class World:
     flood: ArticlePage
     closed: ArticlePage
+    about: ArticlePage
     authors: list[Author]
     top: Comment
     reply: Comment
@@ -85,6 +87,13 @@ def build() -> World:
     closed = newsroom.article(
         in_series=series, title="Bridge reopens", comments=CommentsMode.CLOSED
     )
+    # The WordPress import files WordPress pages under this series.
+    pages = newsroom_services.create_series(
+        home=newsroom.home_page(), title="Pages", slug="pages"
+    )
+    about = newsroom.article(
+        in_series=pages, title="About us", slug="about", comments=CommentsMode.OPEN
+    )
     thread = discussion_factories.thread(flood)
     top = import_entry(
         thread=thread,
@@ -115,4 +124,4 @@ def build() -> World:
     subscriptions.confirmed(email="follower@example.org", thread=thread)
     funding.campaign(title="Spring drive", goal=Decimal("1200"))
     funding.donation("30", public_name="A neighbour", email="giver@example.org")
-    return World(flood, closed, authors, top, reply, spam, deleted)
+    return World(flood, closed, about, authors, top, reply, spam, deleted)
