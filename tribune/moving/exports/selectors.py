@@ -77,7 +77,7 @@ def iter_thread_comments(thread_id: int) -> Iterator[Comment]:
     return (
         Comment.objects.filter(thread_id=thread_id)
         .order_by("depth", "created_at", "pk")
-        .iterator(chunk_size=CHUNK * 5)
+        .iterator(chunk_size=CHUNK)
     )
 
 
@@ -110,7 +110,7 @@ def iter_comments() -> Iterator[Comment]:
     return (
         Comment.objects.select_related("thread")
         .order_by("thread_id", "depth", "created_at", "pk")
-        .iterator(chunk_size=CHUNK * 5)
+        .iterator(chunk_size=CHUNK)
     )
 
 
