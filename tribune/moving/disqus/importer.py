@@ -107,6 +107,11 @@ def _plan_threads(plan: _Plan, report: ImportReport) -> None:
             report.counts["threads skipped"] += 1
             continue
         report.counts[f"threads matched by {match.how}"] += 1
+        if source.closed:
+            report.notes.append(
+                f"thread {thread_id} was closed on Disqus; the comment setting of "
+                f"{match.page.title!r} is left as it is"
+            )
         site_key = source.forum or NO_FORUM
         with transaction.atomic():
             thread = services.get_or_create_thread(page=match.page)

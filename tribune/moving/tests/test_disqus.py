@@ -351,3 +351,23 @@ def test_the_reader_streams_a_large_export_in_bounded_memory(tmp_path):
         tracemalloc.stop()
     assert posts == 4000
     assert peak < 2_000_000
+
+
+def test_markup_in_messages_is_made_harmless(home, tmp_path):
+    page = newsroom.article(in_series=newsroom.series(), title="Tricks")
+    path = write_export(
+        tmp_path,
+        thread_xml("1", "", "Tricks")
+        + post_xml(
+            "10",
+            "1",
+            '<script>alert(1)</script><a href="javascript:alert(2)">x</a>'
+            '<img src="x" onerror="alert(3)"><p>Fine <a href="https://a.example/">link</a></p>',
+        ),
+    )
+    import_disqus(str(path))
+    html = comments_of(page)["10"].body_html
+    assert "<script" not in html
+    assert 'href="javascript' not in html
+    assert "onerror" not in html
+    assert '<a href="https://a.example/" rel="nofollow ugc noopener">link</a>' in html
