@@ -186,9 +186,7 @@ def test_old_addresses_answer_301(home: Any, client: Any) -> None:
     assert client.get("/?unrelated=1").status_code == 200  # the home page
 
 
-def test_an_unreadable_file_keeps_nothing_and_fails(
-    home: Any, tmp_path: Path
-) -> None:
+def test_an_unreadable_file_keeps_nothing_and_fails(home: Any, tmp_path: Path) -> None:
     broken = tmp_path / "broken.xml"
     broken.write_text(EXPORT.read_text()[:-400])  # cut inside the last item
     report = import_wordpress(path=broken)
