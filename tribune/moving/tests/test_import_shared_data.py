@@ -23,21 +23,40 @@ def _target(kind: str, legacy_id: str) -> int:
     return LegacyRecord.objects.get(kind=kind, legacy_id=legacy_id).object_id
 
 
-def test_theme_test_data_imports_everything(
-    home: Any, uploads: Path, client: Any
-) -> None:
-    path = wordpress_file("themeunittestdata.wordpress.xml")
+def _content_of(path: Path) -> tuple[list[wxr.Record], list[wxr.Item]]:
     records = list(wxr.read(str(path)))
     items = [r for r in records if isinstance(r, wxr.Item)]
     content = [
         i for i in items if i.post_type in ("post", "page") and i.status != "trash"
     ]
-    comments = [
-        c
-        for i in content
-        for c in i.comments
-        if c.comment_type not in ("pingback", "trackback")
-    ]
+    return records, content
+
+
+def _check_threads(comments: list[wxr.Comment]) -> None:
+    """Every reply's parent is the comment its WordPress parent became."""
+    for comment in comments:
+        made = Comment.objects.get(pk=_target("comment", comment.comment_id))
+        expected = _target("comment", comment.parent) if comment.parent != "0" else None
+        assert made.parent_id == expected, comment.comment_id
+
+
+def _check_terms(records: list[wxr.Record]) -> None:
+    """Every category and tag is a series or a topic."""
+    terms = [r for r in records if isinstance(r, wxr.Term)]
+    for term in terms:
+        if term.taxonomy in ("category", "post_tag"):
+            assert LegacyRecord.objects.filter(
+                kind=term.taxonomy, legacy_id=term.slug
+            ).exists(), term.slug
+
+
+def test_theme_test_data_imports_everything(
+    home: Any, uploads: Path, client: Any
+) -> None:
+    path = wordpress_file("themeunittestdata.wordpress.xml")
+    records, content = _content_of(path)
+    pings = ("pingback", "trackback")
+    comments = [c for i in content for c in i.comments if c.comment_type not in pings]
 
     report = import_wordpress(path=path, uploads=uploads)
 
@@ -47,22 +66,15 @@ def test_theme_test_data_imports_everything(
     assert report.created["page"] == kinds["page"]
     assert ArticlePage.objects.count() == len(content)
     assert report.created["comment"] == len(comments) == Comment.objects.count()
-    # Threading intact: every reply's parent is the comment its WordPress parent became.
-    for comment in comments:
-        made = Comment.objects.get(pk=_target("comment", comment.comment_id))
-        if comment.parent != "0":
-            assert made.parent_id == _target("comment", comment.parent)
-        else:
-            assert made.parent_id is None
-    # Every category and tag is a series or a topic.
-    for term in (r for r in records if isinstance(r, wxr.Term)):
-        if term.taxonomy in ("category", "post_tag"):
-            assert LegacyRecord.objects.filter(
-                kind=term.taxonomy, legacy_id=term.slug
-            ).exists(), term.slug
+    _check_threads(comments)
+    _check_terms(records)
     # The four pictures present in the uploads copy are images; the rest are listed.
     assert get_image_model().objects.count() == 4
     assert "file missing" in report.render()
+    _check_pages(client)
+
+
+def _check_pages(client: Any) -> None:
     # Nothing that renders a page breaks on imported bodies.
     for page in ArticlePage.objects.live().public()[:40]:
         assert client.get(page.url).status_code == 200, page.url

@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.files.uploadedfile import UploadedFile
 
 from tribune.moving import tasks
@@ -34,7 +34,7 @@ def start_run(
         for chunk in upload.chunks():
             out.write(chunk)
     run = ImportRun.objects.create(
-        user=user if user is not None and user.is_authenticated else None,
+        user=user if isinstance(user, User) else None,
         file_name=(upload.name or "export.xml")[:255],
         path=str(path),
         dry_run=dry_run,
