@@ -221,3 +221,26 @@ def test_the_command_prints_and_writes_the_report(home: Any, tmp_path: Path) -> 
     text = out.read_text()
     assert "post: 1 new, 0 updated, 0 unchanged" in text
     assert "comment: 5 new" in text
+
+
+def test_the_command_shows_progress_and_refuses_a_missing_file(
+    home: Any, tmp_path: Path
+) -> None:
+    from io import StringIO
+
+    err = StringIO()
+    call_command(
+        "import_wordpress",
+        str(EXPORT),
+        "--report",
+        str(tmp_path / "r.txt"),
+        "--dry-run",
+        stdout=StringIO(),
+        stderr=err,
+    )
+    assert " 50% (1/2)" in err.getvalue()
+    assert "100% (2/2)" in err.getvalue()
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_wordpress", str(tmp_path / "nope.xml"))
+    with pytest.raises(CommandError, match="No such folder"):
+        call_command("import_wordpress", str(EXPORT), "--uploads", str(tmp_path / "x"))
