@@ -193,6 +193,8 @@ def test_old_addresses_answer_301(home: Any, client: Any) -> None:
         "/category/river-towns/feed/": "/feed/river-towns/rss/",
         "/tag/ferry/": "/topics/ferry/",
         "/feed/": "/feed/rss/",
+        "/author/mhollis/": "/authors/mhollis/",
+        "/?author=2": "/authors/mhollis/",
         "/comments/feed/": "/feed/rss/",
     }
     for old, new in expected.items():
