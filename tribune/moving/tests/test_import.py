@@ -246,3 +246,15 @@ def test_the_command_shows_progress_and_refuses_a_missing_file(
         call_command("import_wordpress", str(tmp_path / "nope.xml"))
     with pytest.raises(CommandError, match="No such folder"):
         call_command("import_wordpress", str(EXPORT), "--uploads", str(tmp_path / "x"))
+
+
+def test_imported_reports_are_valid_html5(home: Any, client: Any) -> None:
+    from tribune.core.testing import html5_errors
+
+    _import()
+    pages = [
+        (page.url, client.get(page.url).content)
+        for page in ArticlePage.objects.live().order_by("pk")
+    ]
+    assert len(pages) == 2
+    assert html5_errors(pages) == []
