@@ -39,6 +39,7 @@ def test_classic_structures() -> None:
         "html",
     ]
     assert out.blocks[0]["value"] == {"text": "Big", "level": "h2"}
+    assert out.blocks[2]["value"] == "<ul><li>a</li></ul>"
     assert out.blocks[1]["value"]["level"] == "h3"
     assert out.blocks[3]["value"] == {"quote": "Said.", "attribution": "Someone"}
     assert out.blocks[4]["value"]["data"] == [["A", "B"], ["1", ""]]

@@ -38,6 +38,19 @@ def _comment(legacy_id: str) -> Comment:
 def test_a_wpdiscuz_post_imports_whole(home: Any) -> None:
     report = _import(subscriptions=SUBSCRIPTIONS)
     page = ArticlePage.objects.get(slug="old-ferry-runs-again")
+    _check_report_page(page)
+    _check_comments(page)
+    _check_subscriptions()
+    about = ArticlePage.objects.get(slug="about")
+    assert about.get_parent().slug == "pages"
+    assert about.comments == CommentsMode.CLOSED
+    text = report.render()
+    assert "shortcode [poll] kept as text" in text
+    assert "comment 506: pingback" in text
+    assert "subscription 4: not confirmed" in text
+
+
+def _check_report_page(page: ArticlePage) -> None:
     assert page.live
     assert page.get_parent().slug == "river-towns"
     assert page.date == dt.date(2026, 3, 14)
@@ -58,15 +71,24 @@ def test_a_wpdiscuz_post_imports_whole(home: Any) -> None:
     ]
     assert "[poll id=&quot;3&quot;]" in page.body[6].value.source
 
+
+def _check_comments(page: ArticlePage) -> None:
     first, reply, reply_to_reply = _comment("501"), _comment("502"), _comment("503")
     assert (first.upvotes, first.downvotes, first.score) == (6, 1, 5)
     assert Vote.objects.filter(comment=first).count() == 7
     assert first.author_email == "ines.p@example.net"
     assert first.author_website == "https://ines.example.net/"
-    assert reply.parent == first and reply_to_reply.parent == reply
-    assert reply_to_reply.depth == 2 and reply_to_reply.root == first
+    assert reply.parent == first
+    assert reply_to_reply.parent == reply
+    assert reply_to_reply.depth == 2
+    assert reply_to_reply.root == first
+    _check_more_comments(page, reply)
+
+
+def _check_more_comments(page: ArticlePage, reply: Comment) -> None:
     assert reply.edited_at == dt.datetime(2026, 3, 14, 11, 31, tzinfo=dt.UTC)
-    assert reply.author is not None and not reply.author.has_usable_password()
+    assert reply.author is not None
+    assert not reply.author.has_usable_password()
     assert not reply.author.is_active
     feedback = _comment("504")
     assert feedback.passage_state == PassageState.ANCHORED
@@ -76,6 +98,9 @@ def test_a_wpdiscuz_post_imports_whole(home: Any) -> None:
     assert not LegacyRecord.objects.filter(kind="comment", legacy_id="506").exists()
     assert page_thread_count(page) == 4
 
+
+def _check_subscriptions() -> None:
+    first = _comment("501")
     subscriptions = Subscription.objects.order_by("email")
     assert [(s.email, s.scope) for s in subscriptions] == [
         ("ines.p@example.net", Scope.THREAD),
@@ -83,14 +108,6 @@ def test_a_wpdiscuz_post_imports_whole(home: Any) -> None:
     ]
     assert all(s.confirmed_at for s in subscriptions)
     assert subscriptions[1].comment == first
-
-    about = ArticlePage.objects.get(slug="about")
-    assert about.get_parent().slug == "pages"
-    assert about.comments == CommentsMode.CLOSED
-    text = report.render()
-    assert "shortcode [poll] kept as text" in text
-    assert "comment 506: pingback" in text
-    assert "subscription 4: not confirmed" in text
 
 
 def page_thread_count(page: ArticlePage) -> int:
@@ -176,6 +193,8 @@ def test_old_addresses_answer_301(home: Any, client: Any) -> None:
         "/category/river-towns/feed/": "/feed/river-towns/rss/",
         "/tag/ferry/": "/topics/ferry/",
         "/feed/": "/feed/rss/",
+        "/author/mhollis/": "/authors/mhollis/",
+        "/?author=2": "/authors/mhollis/",
         "/comments/feed/": "/feed/rss/",
     }
     for old, new in expected.items():
@@ -204,3 +223,38 @@ def test_the_command_prints_and_writes_the_report(home: Any, tmp_path: Path) -> 
     text = out.read_text()
     assert "post: 1 new, 0 updated, 0 unchanged" in text
     assert "comment: 5 new" in text
+
+
+def test_the_command_shows_progress_and_refuses_a_missing_file(
+    home: Any, tmp_path: Path
+) -> None:
+    from io import StringIO
+
+    err = StringIO()
+    call_command(
+        "import_wordpress",
+        str(EXPORT),
+        "--report",
+        str(tmp_path / "r.txt"),
+        "--dry-run",
+        stdout=StringIO(),
+        stderr=err,
+    )
+    assert " 50% (1/2)" in err.getvalue()
+    assert "100% (2/2)" in err.getvalue()
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_wordpress", str(tmp_path / "nope.xml"))
+    with pytest.raises(CommandError, match="No such folder"):
+        call_command("import_wordpress", str(EXPORT), "--uploads", str(tmp_path / "x"))
+
+
+def test_imported_reports_are_valid_html5(home: Any, client: Any) -> None:
+    from tribune.core.testing import html5_errors
+
+    _import()
+    pages = [
+        (page.url, client.get(page.url).content)
+        for page in ArticlePage.objects.live().order_by("pk")
+    ]
+    assert len(pages) == 2
+    assert html5_errors(pages) == []

@@ -21,6 +21,10 @@ def test_theme_data_reads_every_item_and_comment() -> None:
     assert isinstance(site, wxr.Site)
     assert site.wxr_version == "1.2"
     assert site.key == "https://wpthemetestdata.wordpress.com"
+    _check_items(records)
+
+
+def _check_items(records: list[wxr.Record]) -> None:
     items = [r for r in records if isinstance(r, wxr.Item)]
     assert len(items) == 186
     comments = [c for i in items for c in i.comments]
@@ -28,8 +32,8 @@ def test_theme_data_reads_every_item_and_comment() -> None:
     replies = [c for c in comments if c.parent != "0"]
     assert len(replies) == 10
     assert {c.parent for c in replies} <= {c.comment_id for c in comments}
-    terms = [r for r in records if isinstance(r, wxr.Term)]
-    assert {t.taxonomy for t in terms} >= {"category", "post_tag"}
+    taxonomies = {r.taxonomy for r in records if isinstance(r, wxr.Term)}
+    assert taxonomies >= {"category", "post_tag"}
 
 
 @pytest.mark.parametrize(
@@ -101,10 +105,9 @@ def test_only_wordpress_namespaces_count() -> None:
     logins = [r.login for r in records if isinstance(r, wxr.Author)]
     # Not the fake namespace nor the custom one; WordPress's own 1.1 one counts.
     assert logins == ["real_user", "version_conflict"]
-    items = [r for r in records if isinstance(r, wxr.Item)]
-    hijacked = [i for i in items if i.title == "Hijacked Namespace"]
-    assert hijacked[0].post_id == ""  # its wp: prefix points elsewhere
-    mixed = next(i for i in items if i.title == "Mixed Namespaces")
+    items = {r.title: r for r in records if isinstance(r, wxr.Item)}
+    assert items["Hijacked Namespace"].post_id == ""  # its wp: prefix points elsewhere
+    mixed = items["Mixed Namespaces"]
     assert "malicious_key" not in mixed.meta
     assert mixed.meta["normal_key"] == "normal_value"
 

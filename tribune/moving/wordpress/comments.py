@@ -13,6 +13,7 @@ from tribune.discussion import import_services
 from tribune.discussion.models import Comment, Status
 from tribune.discussion.services import get_or_create_thread
 from tribune.moving import conf
+from tribune.moving.models import LegacyRecord
 from tribune.moving.wordpress import dates, wxr
 from tribune.moving.wordpress.context import Run
 from tribune.moving.wordpress.ledger import fingerprint
@@ -135,11 +136,16 @@ def import_comments(item: wxr.Item, imported: Imported, run: Run) -> None:
         return
     thread = get_or_create_thread(page=imported.page)
     made: dict[str, Comment] = {}
+    # What earlier imports made of these comments, in two queries for the post.
+    known = run.ledger.records("comment", [c.comment_id for c in item.comments])
+    comments = Comment.objects.in_bulk([r.object_id for r in known.values()])
     for comment in _ordered(item.comments, run, item.post_id):
         if comment.comment_type in PINGS and not conf.keep_pingbacks():
             run.report.skip("comment", comment.comment_id, comment.comment_type)
             continue
-        _one(comment, run, thread, made, imported)
+        record = known.get(comment.comment_id)
+        existing = comments.get(record.object_id) if record else None
+        _one(comment, run, thread, made, imported, (record, existing))
     import_services.finish_thread_import(thread=thread)
 
 
@@ -149,12 +155,10 @@ def _one(
     thread: Any,
     made: dict[str, Comment],
     imported: Imported,
+    before: tuple[LegacyRecord | None, Comment | None],
 ) -> None:
     print_ = fingerprint(comment)
-    record = run.ledger.record("comment", comment.comment_id)
-    existing = (
-        run.ledger.target("comment", comment.comment_id, Comment) if record else None
-    )
+    record, existing = before
     if existing is not None and record is not None and record.fingerprint == print_:
         made[comment.comment_id] = existing
         run.report.count("comment", "unchanged")

@@ -254,9 +254,9 @@ class _Builder:
         if node.find("img"):
             self.block_container(node)
             return
-        self.flush()
-        self.inline.append(str(node))
-        self.flush()
+        rich = _RICH.to_database_format(str(node))
+        if text_of(rich):
+            self.add("paragraph", rich)
 
     def quote(self, node: Tag) -> None:
         cite = node.find(["cite", "footer"])

@@ -73,6 +73,9 @@ def _import_item(item: wxr.Item, run: Run) -> None:
     if item.post_type in posts.NOT_CONTENT:
         run.report.skip(item.post_type or "item", item.post_id, "not content")
         return
+    if not item.post_type and not item.post_id:
+        run.report.skip("item", "?", f"not a WordPress item: {item.title[:60]!r}")
+        return
     if item.post_type not in ("post", "page"):
         run.report.skip("item", item.post_id, f"unknown post type {item.post_type!r}")
         return

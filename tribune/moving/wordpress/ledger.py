@@ -36,6 +36,16 @@ class Ledger:
             legacy_id=str(legacy_id)[:64],
         ).first()
 
+    def records(self, kind: str, legacy_ids: list[str]) -> dict[str, LegacyRecord]:
+        """The records of many ids of a kind, by legacy id (one query)."""
+        found = LegacyRecord.objects.filter(
+            source=Source.WORDPRESS,
+            site_key=self.site_key,
+            kind=kind,
+            legacy_id__in=[str(i)[:64] for i in legacy_ids],
+        )
+        return {r.legacy_id: r for r in found}
+
     def target(self, kind: str, legacy_id: str, model: type[models.Model]) -> Any:
         """The object an earlier import made for this id, if it still exists."""
         found = self.record(kind, legacy_id)

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from tribune.moving import conf
+from tribune.moving import conf, redirects
 from tribune.moving.wordpress import wxr
 from tribune.moving.wordpress.context import Run
 from tribune.moving.wordpress.ledger import fingerprint
@@ -52,6 +52,10 @@ def import_author(author: wxr.Author, run: Run) -> None:
         run.report.count("author", "unchanged")
     run.ledger.remember("author", author.login, byline, print_)
     run.authors[author.login] = byline
+    old = [f"/author/{author.login}/"]
+    if author.author_id:
+        old.append(f"/?author={author.author_id}")
+    redirects.point_to_link(old, byline.get_absolute_url())
 
 
 def is_series(slug: str) -> bool:

@@ -217,38 +217,50 @@ def _raw_text(elem: Element, wp_name: str) -> str:
     return ""
 
 
+# Item fields read from the WordPress namespace: attribute -> element name.
+_ITEM_FIELDS = {
+    "post_date": "post_date",
+    "post_date_gmt": "post_date_gmt",
+    "status": "status",
+    "post_type": "post_type",
+    "post_name": "post_name",
+    "comment_status": "comment_status",
+    "password": "post_password",
+    "attachment_url": "attachment_url",
+}
+
+
+def _item_child(item: Item, child: Element) -> None:
+    ns, name = _local(child.tag)
+    text = child.text or ""
+    if ns == "":
+        if name in ("title", "link", "guid"):
+            setattr(item, name, text.strip())
+        elif name == "category" and child.get("nicename"):
+            item.terms.append(
+                (child.get("domain", "category"), child.get("nicename", ""), text)
+            )
+    elif ns == _CONTENT_NS and name == "encoded":
+        item.content = text
+    elif ns == _DC_NS and name == "creator":
+        item.creator = text.strip()
+    elif _EXCERPT_NS.match(ns) and name == "encoded":
+        item.excerpt = text.strip()
+    elif _is_wp(ns) and name == "comment":
+        comment = _comment(child)
+        if comment is not None:
+            item.comments.append(comment)
+
+
 def _item(elem: Element) -> Item:
     v = _wp_children(elem)
     item = Item(post_id=v.get("post_id", ""))
     for child in elem:
-        ns, name = _local(child.tag)
-        text = child.text or ""
-        if ns == "" and name in ("title", "link", "guid"):
-            setattr(item, name, text.strip())
-        elif ns == _CONTENT_NS and name == "encoded":
-            item.content = text
-        elif _EXCERPT_NS.match(ns) and name == "encoded":
-            item.excerpt = text.strip()
-        elif ns == _DC_NS and name == "creator":
-            item.creator = text.strip()
-        elif ns == "" and name == "category" and child.get("nicename"):
-            item.terms.append(
-                (child.get("domain", "category"), child.get("nicename", ""), text)
-            )
-        elif _is_wp(ns) and name == "comment":
-            comment = _comment(child)
-            if comment is not None:
-                item.comments.append(comment)
-    item.post_date = v.get("post_date", "")
-    item.post_date_gmt = v.get("post_date_gmt", "")
-    item.status = v.get("status", "")
-    item.post_type = v.get("post_type", "")
-    item.post_name = v.get("post_name", "")
+        _item_child(item, child)
+    for attribute, name in _ITEM_FIELDS.items():
+        setattr(item, attribute, v.get(name, ""))
     item.post_parent = v.get("post_parent", "0") or "0"
-    item.comment_status = v.get("comment_status", "")
     item.is_sticky = v.get("is_sticky", "0") == "1"
-    item.password = v.get("post_password", "")
-    item.attachment_url = v.get("attachment_url", "")
     item.meta = _meta(elem, "postmeta")
     return item
 
