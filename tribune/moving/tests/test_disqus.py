@@ -22,6 +22,7 @@ from tribune.moving.disqus.reader import (
 )
 from tribune.moving.models import LegacyRecord, Source
 from tribune.moving.tests.shared_data import shared_data
+from tribune.newsroom.models import ArticlePage
 from tribune.newsroom.tests import factories as newsroom
 
 pytestmark = pytest.mark.django_db
@@ -77,17 +78,14 @@ def isso_pages(home):
 
 
 def comments_of(page) -> dict[str, Comment]:
+    """The thread's comments that came from Disqus, by their Disqus id."""
     thread = Thread.objects.get(page=page)
-    found = {}
-    for comment in thread.comments.all():
-        record = LegacyRecord.objects.get(
-            source=Source.DISQUS,
-            kind="post",
-            object_id=comment.pk,
-            content_type__model="comment",
-        )
-        found[record.legacy_id] = comment
-    return found
+    ids = dict(
+        LegacyRecord.objects.filter(
+            source=Source.DISQUS, kind="post", content_type__model="comment"
+        ).values_list("object_id", "legacy_id")
+    )
+    return {ids[c.pk]: c for c in thread.comments.all() if c.pk in ids}
 
 
 def test_reader_streams_threads_and_posts_with_ids_parents_and_flags():
@@ -371,3 +369,25 @@ def test_markup_in_messages_is_made_harmless(home, tmp_path):
     assert 'href="javascript' not in html
     assert "onerror" not in html
     assert '<a href="https://a.example/" rel="nofollow ugc noopener">link</a>' in html
+
+
+def test_threads_find_reports_the_wordpress_import_made_by_their_old_links(
+    home, tmp_path
+):
+    riverside = Path(__file__).resolve().parents[1] / "data" / "riverside-wordpress.xml"
+    call_command("import_wordpress", str(riverside), report=tmp_path / "wp.txt")
+    path = write_export(
+        tmp_path,
+        thread_xml("1", "https://courier.example.org/2026/03/old-ferry-runs-again/", "")
+        + thread_xml("2", "https://courier.example.org/?p=101", "")
+        + thread_xml("3", "http://courier.example.org/about/", "")
+        + post_xml("10", "1", "By the old permalink")
+        + post_xml("11", "2", "By the post id")
+        + post_xml("12", "3", "On a page"),
+    )
+    report = import_disqus(str(path))
+    ferry = ArticlePage.objects.get(title__startswith="The old ferry runs again")
+    about = ArticlePage.objects.get(title="About the Courier")
+    assert {"10", "11"} <= set(comments_of(ferry))
+    assert "12" in comments_of(about)
+    assert report.counts["posts skipped"] == 0
