@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("tribune.subscriptions.urls")),
     path("", include("tribune.selfservice.urls")),
     path("", include("tribune.newsletter.urls")),
+    path("", include("tribune.moving.urls")),
 ]
 
 if settings.DEBUG:

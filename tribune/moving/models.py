@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from tribune.core import clock
 
 
 class Source(models.TextChoices):
@@ -42,3 +45,47 @@ class LegacyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.kind}:{self.legacy_id}"
+
+
+class RunState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportRun(models.Model):
+    """One import started from the admin: its file, its progress, its report."""
+
+    created_at = models.DateTimeField(default=clock.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file_name = models.CharField(max_length=255)
+    # Where the uploaded export is kept (outside the public media folder).
+    path = models.CharField(max_length=500)
+    dry_run = models.BooleanField(default=False)
+    state = models.CharField(
+        max_length=10, choices=RunState.choices, default=RunState.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    report = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("WordPress import")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.state})"
+
+    @property
+    def percent(self) -> int:
+        if self.state == RunState.DONE:
+            return 100
+        return self.done * 100 // self.total if self.total else 0

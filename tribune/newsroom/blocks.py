@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import nh3
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
@@ -63,6 +65,30 @@ class FeedbackPromptBlock(blocks.StructBlock):
         label = _("Feedback prompt")
 
 
+# Markup kept from an import: no scripts, styles, forms, frames or outside images.
+_HTML_TAGS = nh3.ALLOWED_TAGS - {"img", "map", "area"}
+
+
+def clean_html(markup: str) -> str:
+    """`markup` with only harmless tags and attributes left (nh3)."""
+    return nh3.clean(markup, tags=_HTML_TAGS, link_rel="noopener noreferrer nofollow")
+
+
+class HTMLBlock(blocks.RawHTMLBlock):
+    """Markup with no block of its own (an imported table of contents, code,
+    a definition list), cleaned when saved and again when shown."""
+
+    def get_prep_value(self, value: str) -> str:
+        return clean_html(str(value or ""))
+
+    def render_basic(self, value: str, context: object = None) -> SafeString:
+        return mark_safe(clean_html(str(value or "")))  # noqa: S308 - cleaned by nh3
+
+    class Meta:
+        icon = "code"
+        label = _("HTML (cleaned)")
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
         features=["bold", "italic", "link", "ol", "ul", "superscript", "subscript"],
@@ -84,3 +110,4 @@ class ArticleBodyBlock(blocks.StreamBlock):
         label=_("Goal bar"),
         template="newsroom/blocks/goal_bar.html",
     )
+    html = HTMLBlock()

@@ -14,6 +14,7 @@ from tribune.config import env
 from tribune.demo import (
     discussion_content,
     funding_content,
+    import_content,
     inline_content,
     newsroom_content,
     subscriptions_content,
@@ -46,6 +47,12 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Demo subscriptions: {subscriptions_content.load().subscriptions}."
+        )
+        # Last: the imported report must not change which reports the others pick.
+        imported = import_content.load()
+        self.stdout.write(
+            f"Demo WordPress import: {imported.reports} reports and pages, "
+            f"{imported.comments} comments{' - ' + imported.error if imported.error else ''}."
         )
         self._admin()
 

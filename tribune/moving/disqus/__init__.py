@@ -1,0 +1,1 @@
+"""The Disqus import: `reader` parses, `matching` finds reports, `importer` writes."""

@@ -1,0 +1,1 @@
+"""Exports of the whole site: WordPress WXR (`wxr`) and documented JSON."""

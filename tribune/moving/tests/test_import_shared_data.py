@@ -1,0 +1,153 @@
+"""The import on WordPress's own test exports (../shared/data/wordpress/)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from wagtail.images import get_image_model
+
+from tribune.discussion.models import Comment
+from tribune.moving.models import LegacyRecord
+from tribune.moving.tests.conftest import wordpress_file
+from tribune.moving.wordpress import wxr
+from tribune.moving.wordpress.importer import import_wordpress
+from tribune.newsroom.models import ArticlePage
+
+pytestmark = pytest.mark.django_db
+
+
+def _target(kind: str, legacy_id: str) -> int:
+    return LegacyRecord.objects.get(kind=kind, legacy_id=legacy_id).object_id
+
+
+def _content_of(path: Path) -> tuple[list[wxr.Record], list[wxr.Item]]:
+    records = list(wxr.read(str(path)))
+    items = [r for r in records if isinstance(r, wxr.Item)]
+    content = [
+        i for i in items if i.post_type in ("post", "page") and i.status != "trash"
+    ]
+    return records, content
+
+
+def _check_threads(comments: list[wxr.Comment]) -> None:
+    """Every reply's parent is the comment its WordPress parent became."""
+    for comment in comments:
+        made = Comment.objects.get(pk=_target("comment", comment.comment_id))
+        expected = _target("comment", comment.parent) if comment.parent != "0" else None
+        assert made.parent_id == expected, comment.comment_id
+
+
+def _check_terms(records: list[wxr.Record]) -> None:
+    """Every category and tag is a series or a topic."""
+    terms = [r for r in records if isinstance(r, wxr.Term)]
+    for term in terms:
+        if term.taxonomy in ("category", "post_tag"):
+            assert LegacyRecord.objects.filter(
+                kind=term.taxonomy, legacy_id=term.slug
+            ).exists(), term.slug
+
+
+def test_theme_test_data_imports_everything(
+    home: Any, uploads: Path, client: Any
+) -> None:
+    path = wordpress_file("themeunittestdata.wordpress.xml")
+    records, content = _content_of(path)
+    pings = ("pingback", "trackback")
+    comments = [c for i in content for c in i.comments if c.comment_type not in pings]
+
+    report = import_wordpress(path=path, uploads=uploads)
+
+    assert report.ok, report.render()
+    kinds = Counter(i.post_type for i in content)
+    assert report.created["post"] == kinds["post"]
+    assert report.created["page"] == kinds["page"]
+    assert ArticlePage.objects.count() == len(content)
+    assert report.created["comment"] == len(comments) == Comment.objects.count()
+    _check_threads(comments)
+    _check_terms(records)
+    # The four pictures present in the uploads copy are images; the rest are listed.
+    assert get_image_model().objects.count() == 4
+    assert "file missing" in report.render()
+    _check_pages(client)
+
+
+def _check_pages(client: Any) -> None:
+    # Nothing that renders a page breaks on imported bodies.
+    for page in ArticlePage.objects.live().public()[:40]:
+        assert client.get(page.url).status_code == 200, page.url
+    # Posts with a caption shortcode point at the images that were there.
+    images = {
+        b.value["image"].pk
+        for page in ArticlePage.objects.all()
+        for b in page.body
+        if b.block_type == "figure"
+    }
+    assert images == set(get_image_model().objects.values_list("pk", flat=True))
+
+
+SMALL_FILES = [
+    "authors-multiline.xml",
+    "backslashes.xml",
+    "blank-lines.xml",
+    "cdata-edge.xml",
+    "chunked-meta.xml",
+    "crazy-cdata-escaped.xml",
+    "large-authors.xml",
+    "missing-tags.xml",
+    "multiple-cdata.xml",
+    "namespace-edge-cases.xml",
+    "post-content-blank-lines.xml",
+    "small-export.xml",
+    "term-formats.xml",
+    "term-meta.xml",
+    "test-serialized-comment-meta.xml",
+    "test-serialized-postmeta-no-cdata.xml",
+    "test-serialized-postmeta-with-cdata.xml",
+    "test-serialized-term-meta.xml",
+    "test-utw-post-meta-import.xml",
+    "valid-wxr-1.1.xml",
+    "wxr-css-urls.xml",
+    "wxr-flat-attachment-different-site.xml",
+    "wxr-flat-attachment-same-site.xml",
+    "wxr-simple.xml",
+    "wxr-with-sub-data.xml",
+]
+
+
+@pytest.mark.parametrize("name", SMALL_FILES)
+def test_edge_case_fixtures_import(home: Any, name: str) -> None:
+    path = wordpress_file(name)
+    report = import_wordpress(path=path)
+    assert report.ok, report.render()
+    items = [
+        r
+        for r in wxr.read(str(path))
+        if isinstance(r, wxr.Item) and r.post_type in ("post", "page")
+    ]
+    imported = report.created["post"] + report.created["page"]
+    skipped = [s for s in report.skipped if s.kind in ("post", "page")]
+    assert imported + len(skipped) == len(items), report.render()
+    assert ArticlePage.objects.count() == imported
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "malformed-simple.xml",
+        "crazy-cdata.xml",
+        "missing-version-tag.xml",
+        "invalid-version-tag.xml",
+        "isso-wordpress.xml",
+    ],
+)
+def test_unreadable_fixtures_fail_clearly_and_keep_nothing(
+    home: Any, name: str
+) -> None:
+    report = import_wordpress(path=wordpress_file(name))
+    assert report.error
+    assert report.error in report.render()
+    assert not LegacyRecord.objects.exists()
+    assert not ArticlePage.objects.exists()

@@ -1,0 +1,127 @@
+"""A small newsroom with one of everything the exports write, made through services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from wagtail.embeds.blocks import EmbedValue
+from wagtail.rich_text import RichText
+
+from tribune.discussion import import_services
+from tribune.discussion import services as discussion
+from tribune.discussion.import_services import ImportedEntry, import_entry
+from tribune.discussion.models import Action, Comment, Status
+from tribune.discussion.tests import factories as discussion_factories
+from tribune.funding.tests import factories as funding
+from tribune.newsroom import services as newsroom_services
+from tribune.newsroom.models import ArticlePage, Author, CommentsMode
+from tribune.newsroom.tests import factories as newsroom
+from tribune.subscriptions.tests import factories as subscriptions
+
+WHEN = dt.datetime(2026, 3, 14, 9, 30, tzinfo=dt.UTC)
+
+
+@dataclass
+class World:
+    flood: ArticlePage
+    closed: ArticlePage
+    about: ArticlePage
+    authors: list[Author]
+    top: Comment
+    reply: Comment
+    spam: Comment
+    deleted: Comment
+
+
+def body() -> list[tuple[str, object]]:
+    return [
+        ("paragraph", RichText("<p>The river rose <b>two metres</b> &amp; more.</p>")),
+        ("heading", {"text": "What <we> know", "level": "h3"}),
+        (
+            "quote",
+            {
+                "quote": "It came fast.\nThen it stopped.",
+                "attribution": "A ferry pilot",
+            },
+        ),
+        ("embed", EmbedValue("https://video.example.org/watch?v=1&t=2")),
+        (
+            "table",
+            {
+                "data": [["Gauge", "Level"], ["North", "4.2 m"]],
+                "first_row_is_table_header": True,
+                "first_col_is_header": False,
+                "table_caption": "Levels at noon",
+            },
+        ),
+        (
+            "feedback_prompt",
+            {"passage": RichText("<p>The dam held.</p>"), "question": 'Was it "safe"?'},
+        ),
+        ("paragraph", RichText("<p>Odd text: ]]&gt; and \x0b gone.</p>")),
+        ("html", "<dl><dt>Gauge</dt><dd>North</dd></dl><script>alert(1)</script>"),
+    ]
+
+
+def build() -> World:
+    """Two reports in a series, bylines, topics, a thread in every status, a
+    confirmed subscription, a campaign and a donation."""
+    newsroom.home_page()
+    series = newsroom.series("Valley news")
+    authors = [
+        newsroom.AuthorFactory(name="Ana Reyes", slug="ana-reyes"),
+        newsroom.AuthorFactory(name="Bo Lind", slug="bo-lind"),
+    ]
+    flood = newsroom.article(
+        in_series=series,
+        title="Flood <defences> & the dam",
+        date=dt.date(2026, 3, 14),
+        body=body(),
+        authors=authors,
+        tags=["floods", "river levels"],
+        dateline="Riverside",
+        lead="Water ]]> walls, for a CDATA section to hold.",
+    )
+    closed = newsroom.article(
+        in_series=series, title="Bridge reopens", comments=CommentsMode.CLOSED
+    )
+    # The WordPress import files WordPress pages under this series.
+    pages = newsroom_services.create_series(
+        home=newsroom.home_page(), title="Pages", slug="pages"
+    )
+    about = newsroom.article(
+        in_series=pages, title="About us", slug="about", comments=CommentsMode.OPEN
+    )
+    thread = discussion_factories.thread(flood)
+    top = import_entry(
+        thread=thread,
+        entry=ImportedEntry(
+            name="Kit <b>",
+            email="kit@example.org",
+            body="First *word*",
+            created_at=WHEN,
+            upvotes=3,
+            downvotes=1,
+        ),
+    )
+    import_services.finish_thread_import(thread=thread)
+    reply = discussion_factories.comment(
+        in_thread=thread, parent=top, body="A reply ]]>"
+    )
+    spam = import_entry(
+        thread=thread,
+        entry=ImportedEntry(
+            name="Seller", email="", body="buy now", created_at=WHEN, status=Status.SPAM
+        ),
+    )
+    deleted = discussion_factories.comment(in_thread=thread, body="Regret")
+    editor = discussion_factories.user(is_staff=True)
+    [deleted] = discussion.moderate_comments(
+        comment_ids=[deleted.pk], action=Action.DELETE, moderator=editor
+    )
+    subscriptions.confirmed(email="follower@example.org", thread=thread)
+    funding.campaign(title="Spring drive", goal=Decimal("1200"))
+    funding.donation("30", public_name="A neighbour", email="giver@example.org")
+    return World(flood, closed, about, authors, top, reply, spam, deleted)

@@ -1,0 +1,26 @@
+"""Reader-facing addresses of the moving app."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect
+from django.views.decorators.http import require_GET
+
+from tribune.moving.selectors import find_moved_comment
+from tribune.newsroom.models import ArticlePage
+
+
+@require_GET
+def moved_comment(
+    request: HttpRequest, page_id: int, legacy_id: str
+) -> HttpResponsePermanentRedirect:
+    """An old "#comment-ID" link of a report: to the comment's permalink, or to
+    the report's comments when it is not shown."""
+    page = ArticlePage.objects.live().public().filter(pk=page_id).first()
+    if page is None or not page.url:
+        raise Http404
+    comment = find_moved_comment(page_id=page_id, legacy_id=legacy_id)
+    if comment is None:
+        return HttpResponsePermanentRedirect(f"{page.url}#comments")
+    return HttpResponsePermanentRedirect(
+        f"{page.url}?comment={comment.pk}#comment-{comment.pk}"
+    )

@@ -1,0 +1,247 @@
+"""A WordPress post or page to a report (ArticlePage), with its redirects."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.text import slugify
+from wagtail.models import PageViewRestriction
+
+from tribune.core import clock
+from tribune.moving import conf, redirects
+from tribune.moving.wordpress import content, dates, wxr
+from tribune.moving.wordpress.context import Run
+from tribune.moving.wordpress.ledger import fingerprint
+from tribune.moving.wordpress.taxonomy import is_series, series_for
+from tribune.newsroom.models import ArticlePage, CommentsMode, SeriesPage
+
+LEAD_LENGTH = 300
+# Post types that hold no reader-facing content of their own.
+NOT_CONTENT = {
+    "nav_menu_item",
+    "wp_navigation",
+    "revision",
+    "custom_css",
+    "customize_changeset",
+    "oembed_cache",
+    "user_request",
+    "wp_block",
+    "wp_template",
+    "wp_template_part",
+    "wp_global_styles",
+    "wp_font_family",
+    "wp_font_face",
+}
+SKIPPED_STATUSES = {"trash": "in the trash", "auto-draft": "an unsaved auto-draft"}
+
+
+@dataclass
+class Imported:
+    """A post as it became here: its page, its body's feedback prompts."""
+
+    page: ArticlePage
+    prompts: dict[str, str]  # wpDiscuz feedback form id -> stream block id
+    outcome: str
+
+
+def _lead(item: wxr.Item, body: list[dict[str, Any]]) -> str:
+    lead = content.text_of(item.excerpt)
+    if not lead:
+        first = next((b for b in body if b["type"] == "paragraph"), None)
+        lead = content.text_of(first["value"]) if first else ""
+    lead = lead or item.title or "…"
+    if len(lead) > LEAD_LENGTH:
+        lead = lead[: LEAD_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    return lead
+
+
+def _with_ids(item: wxr.Item, blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Stable block ids (so a rerun of the same post writes the same body)."""
+    for n, block in enumerate(blocks):
+        block["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, f"wp:{item.post_id}:{n}"))
+    return blocks
+
+
+def _comments_mode(item: wxr.Item) -> str:
+    if item.meta.get("wpdiscuz_closed") in ("1", "yes", "true"):
+        return CommentsMode.CLOSED
+    if item.comment_status == "closed":
+        return CommentsMode.CLOSED
+    return CommentsMode.OPEN if item.comment_status == "open" else CommentsMode.DEFAULT
+
+
+def _parent(item: wxr.Item, run: Run) -> SeriesPage:
+    if item.post_type == "page":
+        slug, title = conf.pages_series()
+        return series_for(run, slug, title)
+    for domain, nicename, _name in item.terms:
+        if domain == "category" and is_series(nicename) and nicename in run.series:
+            return run.series[nicename]
+    slug, title = conf.default_series()
+    return series_for(run, slug, title)
+
+
+def _topics(item: wxr.Item, run: Run, parent: SeriesPage) -> list[Any]:
+    found = []
+    for domain, nicename, _name in item.terms:
+        if nicename in run.topics and domain in ("category", "post_tag"):
+            found.append(run.topics[nicename])
+        elif domain == "category" and run.series.get(nicename) not in (None, parent):
+            series = run.series[nicename]
+            run.report.note("post", item.post_id, f"also in category {series.title!r}")
+    return found
+
+
+def _slug(
+    item: wxr.Item, parent: SeriesPage, page: ArticlePage | None, run: Run
+) -> str:
+    wanted = (slugify(item.post_name) or slugify(item.title) or f"post-{item.post_id}")[
+        :240
+    ]
+    siblings = parent.get_children().exclude(pk=page.pk if page else None)
+    slug, n = wanted, 1
+    while siblings.filter(slug=slug).exists():
+        n += 1
+        slug = f"{wanted}-{n}"
+    if slug != wanted:
+        run.report.note(
+            "post", item.post_id, f"duplicate slug {wanted!r}, now {slug!r}"
+        )
+    return slug
+
+
+def _fields(item: wxr.Item, run: Run, body: list[dict[str, Any]]) -> dict[str, Any]:
+    when = dates.parse(item.post_date, item.post_date_gmt, run.zone) or clock.now()
+    return {
+        "title": (item.title or f"({item.post_type} {item.post_id})")[:255],
+        "date": when.astimezone(dt.UTC).astimezone(_zone(run)).date(),
+        "lead": _lead(item, body),
+        "body": body,
+        "comments": _comments_mode(item),
+        "first_published_at": when,
+        "go_live_at": when if item.status == "future" else None,
+        "seo_title": "",
+    }
+
+
+def _zone(run: Run) -> dt.tzinfo:
+    import zoneinfo
+
+    return zoneinfo.ZoneInfo(run.zone)
+
+
+def _restrict(page: ArticlePage, item: wxr.Item) -> None:
+    PageViewRestriction.objects.filter(page=page).delete()
+    if item.password:
+        PageViewRestriction.objects.create(
+            page=page,
+            restriction_type=PageViewRestriction.PASSWORD,
+            password=item.password[:255],
+        )
+    elif item.status == "private":
+        PageViewRestriction.objects.create(
+            page=page, restriction_type=PageViewRestriction.LOGIN
+        )
+
+
+def _publish(page: ArticlePage, item: wxr.Item) -> None:
+    revision = page.save_revision()
+    if item.status in ("publish", "private", "future"):
+        revision.publish()
+        if item.status != "future":
+            ArticlePage.objects.filter(pk=page.pk).update(
+                first_published_at=page.first_published_at,
+                last_published_at=page.first_published_at,
+            )
+
+
+def import_post(item: wxr.Item, run: Run) -> Imported | None:
+    """Make or update the report of a post or page.  The caller holds the
+    transaction; None when the item is not imported (the report says why)."""
+    converted = content.convert(
+        item.content,
+        resolve=run.images.resolve,
+        gallery=run.images.children.get(item.post_id, ()),
+    )
+    body = _with_ids(item, converted.blocks)
+    for name in dict.fromkeys(converted.unknown_shortcodes):
+        run.report.note(
+            item.post_type, item.post_id, f"shortcode [{name}] kept as text"
+        )
+    for address in converted.missing_images:
+        run.report.note(item.post_type, item.post_id, f"image missing: {address}")
+    for name in dict.fromkeys(converted.dropped_blocks):
+        run.report.note(
+            item.post_type, item.post_id, f"block wp:{name} has no equivalent"
+        )
+    print_ = fingerprint(
+        [
+            item.title,
+            item.post_name,
+            item.status,
+            item.excerpt,
+            item.content,
+            item.comment_status,
+            item.terms,
+            item.creator,
+            item.password,
+            item.post_date,
+            item.meta.get("wpdiscuz_closed", ""),
+            body,
+        ]
+    )
+    record = run.ledger.record(item.post_type, item.post_id)
+    page = (
+        run.ledger.target(item.post_type, item.post_id, ArticlePage) if record else None
+    )
+    if page is not None and record is not None and record.fingerprint == print_:
+        outcome = "unchanged"
+    else:
+        page, outcome = _save(item, run, body, page)
+        run.ledger.remember(item.post_type, item.post_id, page, print_)
+    if item.is_sticky:
+        run.report.note(item.post_type, item.post_id, "sticky: not kept (no such flag)")
+    prompts = {form: body[index]["id"] for form, index in converted.prompts.items()}
+    _redirect(item, run, page)
+    return Imported(page, prompts, outcome)
+
+
+def _save(
+    item: wxr.Item, run: Run, body: list[dict[str, Any]], page: ArticlePage | None
+) -> tuple[ArticlePage, str]:
+    fields = _fields(item, run, body)
+    authors = [run.authors[item.creator]] if item.creator in run.authors else []
+    if page is None:
+        parent = _parent(item, run)
+        page = ArticlePage(slug=_slug(item, parent, None, run), live=False, **fields)
+        page.authors.set(authors)
+        page.tags.set(_topics(item, run, parent))
+        parent.add_child(instance=page)
+        outcome = "created"
+    else:
+        parent = page.get_parent().specific
+        for name, value in fields.items():
+            setattr(page, name, value)
+        page.slug = _slug(item, parent, page, run)
+        page.authors.set(authors)
+        page.tags.set(_topics(item, run, parent))
+        outcome = "updated"
+    _restrict(page, item)
+    _publish(page, item)
+    page.refresh_from_db()
+    return page, outcome
+
+
+def _redirect(item: wxr.Item, run: Run, page: ArticlePage) -> None:
+    key = "page_id" if item.post_type == "page" else "p"
+    paths = [f"/?{key}={item.post_id}"]
+    for link in (item.link, item.guid):
+        path = redirects.old_path(link, run.site.link) if link else None
+        if path and "?" not in path:
+            paths += [path, f"{path}/feed"]
+        elif path:
+            paths.append(path)
+    redirects.point_to_page([p for p in paths if p], page)
