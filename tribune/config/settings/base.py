@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
-    # WordPress's "/?p=12" addresses of imported posts, before a cached home page answers.
+    # WordPress's "/?p=12" of imported posts, before a cached home page answers.
     "tribune.moving.middleware.LegacyQueryRedirectMiddleware",
     # Before everything that only matters when a page is rendered (core/pagecache.py).
     "tribune.core.pagecache.PageCacheMiddleware",

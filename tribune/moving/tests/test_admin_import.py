@@ -108,3 +108,16 @@ def test_only_superusers_import(home: Any, client: Any, imports_dir: Path) -> No
         assert response.status_code == 302
         assert response["Location"] == "/admin/"
     assert not ImportRun.objects.exists()
+
+
+def test_the_progress_page_and_json_take_few_queries(
+    home: Any, client: Any, imports_dir: Path, django_assert_num_queries: Any
+) -> None:
+    _superuser(client)
+    client.post(URL, {"export": _upload(), "dry_run": "on"})
+    run = ImportRun.objects.get()
+    client.get(f"{URL}{run.pk}/")  # warm Wagtail's per-process caches
+    with django_assert_num_queries(4):  # session, user, its Wagtail profile, run
+        client.get(f"{URL}{run.pk}/progress/")
+    with django_assert_num_queries(7):  # the same, and the admin menu's checks
+        client.get(f"{URL}{run.pk}/")

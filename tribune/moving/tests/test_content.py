@@ -146,3 +146,15 @@ def test_shortcode_attributes() -> None:
         "question": "b & c",
         "n": "3",
     }
+
+
+def test_an_old_gallery_list_gives_its_pictures_not_an_empty_list() -> None:
+    out = content.convert(
+        "<dl class='gallery-item'><dt><img class='wp-image-5' src='a.jpg'></dt></dl>",
+        resolve=lambda a, s: 9 if a == "5" else None,
+    )
+    assert out.blocks == [
+        {"type": "figure", "value": {"image": 9, "caption": "", "credit": ""}}
+    ]
+    empty = "<dl class='wp-caption'><dt></dt></dl>"
+    assert content.convert(empty, resolve=_none).blocks == []

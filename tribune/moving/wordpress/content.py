@@ -220,10 +220,10 @@ class _Builder:
             return
         elif name in _HEADINGS:
             self.heading(node, _HEADINGS[name])
+        elif name in _CONTAINERS or node.find(["img", "tribune-feedback"]):
+            self.block_container(node)  # pictures inside become figures
         elif name in _HTML_KEPT:
             self.raw_html(str(node))
-        elif name in _CONTAINERS or node.find(["img", "tribune-feedback"]):
-            self.block_container(node)
         else:
             self.inline.append(str(node))
 
@@ -247,7 +247,7 @@ class _Builder:
 
     def raw_html(self, markup: str) -> None:
         cleaned = clean_html(markup).strip()
-        if cleaned:
+        if text_of(cleaned):  # an empty <dl></dl> is left of a lost picture
             self.add("html", cleaned)
 
     def listing(self, node: Tag) -> None:

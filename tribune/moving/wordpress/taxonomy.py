@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import Resolver404, resolve
 from django.utils.text import slugify
 from taggit.models import Tag
 
@@ -63,8 +64,27 @@ def is_series(slug: str) -> bool:
     return chosen is None or slug in chosen
 
 
+def _taken_by_route(slug: str) -> bool:
+    """Whether addresses below "/<slug>/" belong to a view, not to pages
+    ("/media/...", "/topics/...", "/feed/rss/")."""
+    for probe in (f"/{slug}/", f"/{slug}/x/", f"/{slug}/rss/"):
+        try:
+            match = resolve(probe)
+        except Resolver404:
+            continue
+        if match.url_name != "wagtail_serve":
+            return True
+    return False
+
+
 def series_for(run: Run, slug: str, title: str) -> SeriesPage:
-    """The series page of a slug under the home page, made when missing."""
+    """The series page of a slug under the home page, made when missing.  A
+    slug whose addresses the site's own views answer gets "-section" added."""
+    if _taken_by_route(slug):
+        run.report.note(
+            "series", slug, f"address taken by the site, now {slug}-section"
+        )
+        slug = f"{slug}-section"
     found = SeriesPage.objects.child_of(run.home).filter(slug=slug).first()
     if found is None:
         found = newsroom.create_series(home=run.home, title=title[:255], slug=slug)
