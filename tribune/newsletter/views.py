@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from tribune.core import ratelimit
-from tribune.discussion import clients
+from tribune.discussion import identity
 from tribune.newsletter import conf, services, tokens
 from tribune.newsletter.forms import WHAT_ALL, SignupForm
 from tribune.newsroom.models import SeriesPage
@@ -40,7 +40,7 @@ def _form(data: Any = None) -> SignupForm:
 def _allow(request: HttpRequest) -> bool:
     return ratelimit.hit(
         scope="newsletter.signup.ip",
-        key=ratelimit.client_key(clients.client_ip(request)),
+        key=ratelimit.client_key(identity.client_ip(request)),
         limit=conf.signups_per_ip_per_hour(),
         window=3600,
     )

@@ -18,6 +18,11 @@ def list_series(home: Page) -> QuerySet[SeriesPage]:
     return SeriesPage.objects.listed_under(home)
 
 
+def get_series_of(article: ArticlePage) -> SeriesPage | None:
+    """The series a report belongs to, if its parent is one."""
+    return SeriesPage.objects.filter(path=article.path[: -article.steplen]).first()
+
+
 def list_articles_by_author(author: Author) -> QuerySet[ArticlePage]:
     """Live reports bylined by an author, newest first."""
     return ArticlePage.objects.listed().filter(authors=author)

@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 from markdownify import markdownify
 
 from tribune.core import clock
-from tribune.discussion import import_services, services
-from tribune.discussion.import_services import ImportedEntry
+from tribune.discussion import services
 from tribune.discussion.models import Comment, Status, Thread
+from tribune.discussion.services import importing
+from tribune.discussion.services.importing import ImportedEntry
 from tribune.moving import records
 from tribune.moving.disqus.matching import PageFinder
 from tribune.moving.disqus.reader import DisqusPost, DisqusThread, read_export
@@ -218,7 +219,7 @@ class _Writer:
                 self.plan.parent_of[post.dsq_id] = ""
                 self._release(post)
         for thread, _site_key in self.plan.matched.values():
-            import_services.finish_thread_import(thread=thread)
+            importing.finish_thread_import(thread=thread)
 
     def _write(self, post: DisqusPost, parent_key: str) -> None:
         thread, site_key = self.plan.matched[post.thread_id]
@@ -252,7 +253,7 @@ class _Writer:
         if existing is not None and record and record.fingerprint == fingerprint:
             self.report.counts["comments unchanged"] += 1
             return existing
-        comment = import_services.import_entry(
+        comment = importing.import_entry(
             thread=thread,
             entry=item,
             parent=self.made.get(parent_key) if parent_key else None,

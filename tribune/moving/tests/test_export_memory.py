@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tribune.discussion.importing import ImportedComment, import_comments
+from tribune.discussion.services.importing import ImportedComment, import_comments
 from tribune.discussion.tests import factories as discussion_factories
 from tribune.moving.exports.json_export import export_json
 from tribune.moving.exports.wxr import export_wordpress

@@ -9,10 +9,10 @@ from decimal import Decimal
 from wagtail.embeds.blocks import EmbedValue
 from wagtail.rich_text import RichText
 
-from tribune.discussion import import_services
 from tribune.discussion import services as discussion
-from tribune.discussion.import_services import ImportedEntry, import_entry
 from tribune.discussion.models import Action, Comment, Status
+from tribune.discussion.services import importing
+from tribune.discussion.services.importing import ImportedEntry, import_entry
 from tribune.discussion.tests import factories as discussion_factories
 from tribune.funding.tests import factories as funding
 from tribune.newsroom import services as newsroom_services
@@ -106,7 +106,7 @@ def build() -> World:
             downvotes=1,
         ),
     )
-    import_services.finish_thread_import(thread=thread)
+    importing.finish_thread_import(thread=thread)
     reply = discussion_factories.comment(
         in_thread=thread, parent=top, body="A reply ]]>"
     )

@@ -9,9 +9,8 @@ from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
-from tribune.discussion import import_services
 from tribune.discussion.models import Comment, Status
-from tribune.discussion.services import get_or_create_thread
+from tribune.discussion.services import get_or_create_thread, importing
 from tribune.moving import conf
 from tribune.moving.models import LegacyRecord
 from tribune.moving.wordpress import dates, wxr
@@ -104,17 +103,17 @@ def _ordered(comments: list[wxr.Comment], run: Run, post_id: str) -> list[wxr.Co
     return ordered
 
 
-def _entry(comment: wxr.Comment, run: Run) -> import_services.ImportedEntry:
+def _entry(comment: wxr.Comment, run: Run) -> importing.ImportedEntry:
     when = dates.parse(comment.date, comment.date_gmt, run.zone)
     up, down = _votes(comment.meta)
     email = _valid_email(comment.email.strip().lower())
     author = None
     if comment.user_id not in ("", "0") and email:
-        author = import_services.import_reader(email=email, name=comment.author)
+        author = importing.import_reader(email=email, name=comment.author)
     body = body_text(comment.content)
     if comment.comment_type in PINGS:
         body = f"{comment.comment_type.title()}: {body}"
-    return import_services.ImportedEntry(
+    return importing.ImportedEntry(
         name=comment.author or "Anonymous",
         email=email,
         body=body,
@@ -146,7 +145,7 @@ def import_comments(item: wxr.Item, imported: Imported, run: Run) -> None:
         record = known.get(comment.comment_id)
         existing = comments.get(record.object_id) if record else None
         _one(comment, run, thread, made, imported, (record, existing))
-    import_services.finish_thread_import(thread=thread)
+    importing.finish_thread_import(thread=thread)
 
 
 def _one(
@@ -166,7 +165,7 @@ def _one(
     if comment.parent not in ("0", "") and comment.parent not in made:
         run.report.skip("comment", comment.comment_id, "its parent was not imported")
         return
-    saved = import_services.import_entry(
+    saved = importing.import_entry(
         thread=thread,
         entry=_entry(comment, run),
         parent=made.get(comment.parent),
@@ -174,7 +173,7 @@ def _one(
     )
     form = comment.meta.get("wpdiscuz_feedback_form_id", "")
     if form and form in imported.prompts:
-        import_services.attach_to_passage(
+        importing.attach_to_passage(
             comment=saved, body=imported.page.body, stream_id=imported.prompts[form]
         )
     elif form:

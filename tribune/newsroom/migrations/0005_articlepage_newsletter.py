@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsroom', '0003_feedback_prompt_block'),
+        ('newsroom', '0004_alter_articlepage_body'),
     ]
 
     operations = [
