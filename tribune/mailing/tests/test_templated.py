@@ -18,6 +18,7 @@ def mail_templates(settings: Any, tmp_path: Path) -> Path:
     templates = copy.deepcopy(settings.TEMPLATES)
     templates[0]["DIRS"] = [tmp_path, *templates[0]["DIRS"]]
     settings.TEMPLATES = templates
+    settings.MAILING_YOUR_PAGE_PATH = ""  # no footer: the body is what was rendered
     (tmp_path / "note").mkdir()
     return tmp_path / "note"
 
