@@ -76,14 +76,7 @@ def _post_paragraph(
         submission = build_submission(
             request,
             thread=posting.get_or_create_thread(page=page),
-            fields=Fields(
-                body=data["body"],
-                name=data.get("name", ""),
-                email=data.get("email", ""),
-                website=data.get("website", ""),
-                key=data.get("key") or "",
-                notify=data.get("notify") or "",
-            ),
+            fields=Fields.from_form(data),
             quote=inline_selectors.whole_paragraph(
                 page=page, block=data.get("paragraph", "")
             ),

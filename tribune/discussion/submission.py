@@ -7,8 +7,9 @@ builds a `Submission` with `build_submission` and hands it to
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tribune.discussion import identity, selectors
 from tribune.discussion.identity import Viewer
@@ -78,6 +79,19 @@ class Fields:
     parent_id: int | None = None
     key: str = ""
     notify: str = ""
+
+    @classmethod
+    def from_form(cls, data: Mapping[str, Any]) -> Fields:
+        """The fields of a valid comment or paragraph form's cleaned data."""
+        return cls(
+            body=data["body"],
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+            website=data.get("website", ""),
+            parent_id=data.get("parent"),
+            key=data.get("key") or "",
+            notify=data.get("notify") or "",
+        )
 
 
 def build_submission(

@@ -83,15 +83,7 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
             submission = build_submission(
                 request,
                 thread=posting.get_or_create_thread(page=page),
-                fields=Fields(
-                    body=data["body"],
-                    name=data.get("name", ""),
-                    email=data.get("email", ""),
-                    website=data.get("website", ""),
-                    parent_id=data.get("parent"),
-                    key=data.get("key") or "",
-                    notify=data.get("notify") or "",
-                ),
+                fields=Fields.from_form(data),
             )
             comment = posting.post_comment(submission)
         except DiscussionError as error:

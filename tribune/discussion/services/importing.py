@@ -17,7 +17,14 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 
-from tribune.discussion import anchoring, caching, passages, ranking, rendering
+from tribune.discussion import (
+    anchoring,
+    caching,
+    inline_selectors,
+    passages,
+    ranking,
+    rendering,
+)
 from tribune.discussion.models import Comment, PassageState, Status, Thread, Vote
 
 
@@ -185,23 +192,12 @@ def attach_to_passage(*, comment: Comment, body: object, stream_id: str) -> Comm
     comment.passage_state = PassageState.ANCHORED
     comment.passage_block = anchor.block_id
     comment.passage_exact = anchor.exact
-    comment.passage_prefix = anchor.prefix[-64:]
-    comment.passage_suffix = anchor.suffix[:64]
+    comment.passage_prefix = anchor.prefix[-inline_selectors.CONTEXT :]
+    comment.passage_suffix = anchor.suffix[: inline_selectors.CONTEXT]
     comment.passage_start = anchor.start
     comment.passage_end = anchor.end
     comment.passage_method = ""
-    comment.save(
-        update_fields=[
-            "passage_state",
-            "passage_block",
-            "passage_exact",
-            "passage_prefix",
-            "passage_suffix",
-            "passage_start",
-            "passage_end",
-            "passage_method",
-        ]
-    )
+    comment.save(update_fields=inline_selectors.PASSAGE_FIELDS)
     return comment
 
 
