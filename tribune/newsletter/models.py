@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
@@ -48,7 +49,7 @@ class Dispatch(models.Model):
     """One newsletter send: a report, a correction of one, or a digest."""
 
     class Kind(models.TextChoices):
-        REPORT = "report", _("Report")
+        REPORT = "report", pgettext_lazy("the article", "Report")
         CORRECTION = "correction", _("Correction")
         DAILY = "daily", _("Daily digest")
         WEEKLY = "weekly", _("Weekly digest")

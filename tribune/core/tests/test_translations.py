@@ -72,10 +72,17 @@ def test_compiled_catalogue_matches_its_source(language):
     def flat(value):
         return tuple(value) if isinstance(value, list | tuple) else value
 
+    # Keyed by context too: "Report" the article and "Report" the verb are two entries.
     source = {
-        flat(m.id): flat(m.string) for m in _catalogue(language) if m.id and not m.fuzzy
+        (m.context, flat(m.id)): flat(m.string)
+        for m in _catalogue(language)
+        if m.id and not m.fuzzy
     }
-    compiled = {flat(m.id): flat(m.string) for m in _catalogue(language, "mo") if m.id}
+    compiled = {
+        (m.context, flat(m.id)): flat(m.string)
+        for m in _catalogue(language, "mo")
+        if m.id
+    }
     assert compiled == source, (
         f"run: cd tribune && tribune compilemessages -l {language}"
     )
