@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
+from babel import Locale
 from django import template
 from django.urls import get_script_prefix, reverse
+from django.utils import translation
 
 from tribune.discussion import conf, presenters, selectors
 from tribune.discussion.models import SiteCommentsMode
@@ -63,3 +66,19 @@ def _action_address(action: str, script_prefix: str) -> str:
     return reverse(f"discussion:{action}", args=[_SENTINEL]).replace(
         str(_SENTINEL), "{}"
     )
+
+
+@register.simple_tag
+def comment_word_forms() -> str:
+    """The bubble's word for each plural category of the page's language, as JSON.
+
+    The script picks one with Intl.PluralRules when the count changes: Ukrainian
+    says 1 коментар, 3 коментарі, 5 коментарів, not just "one" and "many".
+    """
+    locale = Locale.parse(translation.to_locale(translation.get_language() or "en"))
+    forms: dict[str, str] = {}
+    for n in range(200):  # every CLDR category has a member below 200
+        forms.setdefault(
+            locale.plural_form(n), translation.ngettext("comment", "comments", n)
+        )
+    return json.dumps(forms, ensure_ascii=False, sort_keys=True)

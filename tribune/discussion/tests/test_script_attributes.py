@@ -6,12 +6,15 @@ script prefix (a proxy's /news/) posts, votes and lists where the server answers
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from django.test import Client
 from django.urls import get_script_prefix, resolve, set_script_prefix
+from django.utils import translation
 
+from tribune.discussion.templatetags.discussion_tags import comment_word_forms
 from tribune.discussion.tests import factories
 from tribune.newsroom.tests import factories as newsroom
 
@@ -67,3 +70,22 @@ def test_the_comment_count_has_a_live_region(client: Client) -> None:
         r'<p class="visually-hidden" role="status" data-discussion-count-status>',
         page,
     )
+
+
+def test_the_bubble_carries_the_word_for_every_plural_category_of_the_language() -> (
+    None
+):
+    with translation.override("uk"):
+        forms = json.loads(comment_word_forms())
+        expected = {
+            "one": translation.ngettext("comment", "comments", 1),
+            "few": translation.ngettext("comment", "comments", 3),
+            "many": translation.ngettext("comment", "comments", 5),
+        }
+    assert {k: forms[k] for k in expected} == expected
+    assert len(set(expected.values())) == 3  # three words, not one and "many"
+    with translation.override("en"):
+        assert json.loads(comment_word_forms()) == {
+            "one": "comment",
+            "other": "comments",
+        }

@@ -74,7 +74,10 @@ function updateCount(section, count) {
   // Grouped as the page's language writes numbers ("1,455"), like the server.
   badge.textContent = count.toLocaleString(document.documentElement.lang || undefined);
   const text = bubble.querySelector(".discussion-bubble__text");
-  const word = count === 1 ? bubble.dataset.textOne : bubble.dataset.textMany;
+  // The word in the page language's plural category (1 comment, 3 коментарі, 5 коментарів).
+  const forms = JSON.parse(bubble.dataset.textForms || "{}");
+  const category = new Intl.PluralRules(document.documentElement.lang || undefined).select(count);
+  const word = forms[category] || forms.other || "";
   if (text) text.textContent = word;
   // Screen readers hear the new count once; the bubble itself is not a live region.
   const status = section.querySelector("[data-discussion-count-status]");
