@@ -64,7 +64,7 @@ def is_series(slug: str) -> bool:
     return chosen is None or slug in chosen
 
 
-def _taken_by_route(slug: str) -> bool:
+def taken_by_route(slug: str) -> bool:
     """Whether addresses below "/<slug>/" belong to a view, not to pages
     ("/media/...", "/topics/...", "/feed/rss/")."""
     for probe in (f"/{slug}/", f"/{slug}/x/", f"/{slug}/rss/"):
@@ -80,7 +80,7 @@ def _taken_by_route(slug: str) -> bool:
 def series_for(run: Run, slug: str, title: str) -> SeriesPage:
     """The series page of a slug under the home page, made when missing.  A
     slug whose addresses the site's own views answer gets "-section" added."""
-    if _taken_by_route(slug):
+    if taken_by_route(slug):
         run.report.note(
             "series", slug, f"address taken by the site, now {slug}-section"
         )
