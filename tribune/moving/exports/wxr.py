@@ -217,7 +217,7 @@ class WxrExport:
             x.start("wp:author")
             x.text("wp:author_id", author.pk)
             x.cdata("wp:author_login", author.slug)
-            x.cdata("wp:author_email", getattr(author, "email", "") or "")
+            x.cdata("wp:author_email", author.email)
             x.cdata("wp:author_display_name", author.name)
             x.cdata("wp:author_first_name", first)
             x.cdata("wp:author_last_name", last)

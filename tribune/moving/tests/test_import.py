@@ -15,7 +15,7 @@ from wagtail.models import Page
 from tribune.discussion.models import Comment, PassageState, Status, Vote
 from tribune.moving.models import LegacyRecord
 from tribune.moving.wordpress.importer import import_wordpress
-from tribune.newsroom.models import ArticlePage, CommentsMode, StandardPage
+from tribune.newsroom.models import ArticlePage, Author, CommentsMode, StandardPage
 from tribune.subscriptions.models import Scope, Subscription
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -44,6 +44,7 @@ def test_a_wpdiscuz_post_imports_whole(home: Any) -> None:
     _check_subscriptions()
     about = StandardPage.objects.get(slug="about")
     assert about.get_parent().pk == home.pk and about.live
+    assert page.pinned  # WordPress's sticky list
     text = report.render()
     assert "shortcode [poll] kept as text" in text
     assert "comment 506: pingback" in text
@@ -118,6 +119,17 @@ def page_thread_count(page: ArticlePage) -> int:
     from tribune.discussion.models import Thread
 
     return Thread.objects.get(page_id=page.pk).comment_count
+
+
+def test_the_author_email_is_kept_private(home: Any, client: Any) -> None:
+    _import()
+    author = Author.objects.get(slug="mhollis")
+    assert author.email == "m.hollis@courier.example.org"
+    page = ArticlePage.objects.get(slug="old-ferry-runs-again")
+    for address in (page.url, author.get_absolute_url(), "/feed/rss/", "/feed/atom/"):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        assert b"m.hollis@" not in response.content, address
 
 
 def test_a_rerun_changes_nothing(home: Any) -> None:
