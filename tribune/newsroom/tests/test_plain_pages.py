@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from wagtail.models import Page
 
@@ -56,6 +57,9 @@ def test_plain_pages_are_in_the_sitemap_and_search_index(client: Client, home) -
     assert "/imprint/</loc>" in sitemap
     found = Page.objects.live().type(StandardPage).search("co-op")
     assert [p.title for p in found] == ["Imprint"]
+    call_command("update_index", verbosity=0)
+    html = client.get("/search/", {"q": "co-op"}).content.decode()
+    assert 'href="/imprint/"' in html and "No reports match" in html
 
 
 def test_the_home_page_lists_pinned_reports_first(client: Client, home) -> None:
