@@ -246,6 +246,7 @@ def load() -> DemoNewsroom:
         slug="town-hall",
         description="<p>Council decisions, budgets and planning, explained.</p>",
     )
+    _plain_pages(home)
     today = clock.today()
     articles: list[ArticlePage] = []
     pictures_made = [
@@ -283,6 +284,45 @@ def load() -> DemoNewsroom:
             )
         )
     return DemoNewsroom(home, authors, articles)
+
+
+def _plain_pages(home: HomePage) -> None:
+    """An "About us" plain page with a page below it."""
+    about = services.create_plain_page(
+        parent=home,
+        title="About us",
+        slug="about-us",
+        body=[
+            (
+                "paragraph",
+                RichText(
+                    "<p>A small newsroom covering the Aldern Valley, owned by no one "
+                    "and paid for by its readers.</p>"
+                ),
+            ),
+            ("heading", {"text": "How we work", "level": "h2"}),
+            (
+                "paragraph",
+                RichText(
+                    "<p>We publish what we can check, and we say what we could not.</p>"
+                ),
+            ),
+        ],
+    )
+    services.create_plain_page(
+        parent=about,
+        title="Corrections",
+        slug="corrections",
+        body=[
+            (
+                "paragraph",
+                RichText(
+                    "<p>Found a mistake? Tell us; corrections are noted at the end "
+                    "of the report.</p>"
+                ),
+            )
+        ],
+    )
 
 
 def _publish(

@@ -32,6 +32,14 @@ class Author(index.Indexed, models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     role = models.CharField(max_length=120, blank=True)
     bio = RichTextField(blank=True, features=["bold", "italic", "link"])
+    email = models.EmailField(
+        _("email (private)"),
+        blank=True,
+        help_text=_(
+            "For the newsroom only: never shown on pages, feeds or the API. "
+            "Kept from an import."
+        ),
+    )
     photo = models.ForeignKey(
         "wagtailimages.Image",
         null=True,
@@ -46,6 +54,7 @@ class Author(index.Indexed, models.Model):
         FieldPanel("role"),
         FieldPanel("bio"),
         FieldPanel("photo"),
+        FieldPanel("email"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
@@ -139,7 +148,9 @@ class HomePage(Page):
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        context["page_obj"] = paginate(request, ArticlePage.objects.listed_under(self))
+        context["page_obj"] = paginate(
+            request, ArticlePage.objects.listed_under(self).pinned_first()
+        )
         context["series_list"] = SeriesPage.objects.listed_under(self)
         return context
 
@@ -209,6 +220,11 @@ class ArticlePage(Page):
     comments = models.CharField(
         max_length=10, choices=CommentsMode.choices, default=CommentsMode.DEFAULT
     )
+    pinned = models.BooleanField(
+        _("pinned"),
+        default=False,
+        help_text=_("Shown first on the home page, before newer reports."),
+    )
     newsletter = models.BooleanField(
         _("send to newsletter"),
         default=True,
@@ -234,6 +250,7 @@ class ArticlePage(Page):
     settings_panels = [
         *Page.settings_panels,
         FieldPanel("show_support"),
+        FieldPanel("pinned"),
         FieldPanel("comments"),
         FieldPanel("newsletter"),
     ]
@@ -257,6 +274,28 @@ class ArticlePage(Page):
         context["byline"] = list(self.authors.select_related("photo").all())
         context["topics"] = list(self.tags.all())
         context["series"] = SeriesPage.objects.parent_of(self)
+        return context
+
+
+class StandardPage(Page):
+    """A plain page (about us, contact, imprint): a title and a body, no byline,
+    date or discussion; may hold further plain pages."""
+
+    body = StreamField(ArticleBodyBlock(), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    parent_page_types = ["newsroom.HomePage", "newsroom.StandardPage"]
+    subpage_types = ["newsroom.StandardPage"]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+
+    class Meta:
+        verbose_name = _("plain page")
+
+    def get_context(
+        self, request: HttpRequest, *args: Any, **kwargs: Any
+    ) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["subpages"] = self.get_children().live().public().order_by("path")
         return context
 
 

@@ -21,6 +21,10 @@ class ArticlePageQuerySet(PageQuerySet):
     def newest_first(self) -> ArticlePageQuerySet:
         return self.order_by("-date", "-first_published_at", "-pk")
 
+    def pinned_first(self) -> ArticlePageQuerySet:
+        """Pinned reports before the others, each group newest first."""
+        return self.order_by("-pinned", "-date", "-first_published_at", "-pk")
+
     def with_listing_data(self) -> ArticlePageQuerySet:
         # Author's Meta.ordering sorts each byline by name.
         return self.select_related("image").prefetch_related(

@@ -12,7 +12,13 @@ from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
-from tribune.newsroom.models import ArticlePage, Author, HomePage, SeriesPage
+from tribune.newsroom.models import (
+    ArticlePage,
+    Author,
+    HomePage,
+    SeriesPage,
+    StandardPage,
+)
 
 
 @transaction.atomic
@@ -113,3 +119,22 @@ def create_article(
     if publish:
         revision.publish()
     return article
+
+
+def create_plain_page(
+    *,
+    parent: Page,
+    title: str,
+    body: Sequence[tuple[str, Any]] = (),
+    slug: str = "",
+    publish: bool = True,
+) -> StandardPage:
+    """Add a plain page under the home page or another plain page."""
+    page = StandardPage(
+        title=title, body=list(body), live=publish, **({"slug": slug} if slug else {})
+    )
+    parent.add_child(instance=page)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+    return page

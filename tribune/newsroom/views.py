@@ -9,9 +9,10 @@ from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
 from tribune.newsroom import selectors
-from tribune.newsroom.models import ArticlePage, Author, paginate
+from tribune.newsroom.models import ArticlePage, Author, StandardPage, paginate
 
 SEARCH_MAX_QUERY = 200
+SEARCH_MAX_PLAIN_PAGES = 5
 
 
 @require_GET
@@ -34,11 +35,16 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:SEARCH_MAX_QUERY]
     page_obj = None
+    plain_pages: list[StandardPage] = []
     if query:
         results = ArticlePage.objects.live().public().search(query)
         page_obj = paginate(request, results)
+        found = StandardPage.objects.live().public().search(query)
+        plain_pages = list(found[:SEARCH_MAX_PLAIN_PAGES])
     return render(
-        request, "newsroom/search.html", {"query": query, "page_obj": page_obj}
+        request,
+        "newsroom/search.html",
+        {"query": query, "page_obj": page_obj, "plain_pages": plain_pages},
     )
 
 

@@ -102,6 +102,7 @@ class _Exporter:
                 "slug": author.slug,
                 "role": author.role,
                 "bio": author.bio,
+                "email": author.email,
                 "photo": self.image(author.photo),
             }
 

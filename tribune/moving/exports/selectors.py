@@ -58,6 +58,11 @@ def iter_plain_pages() -> Iterator[Page]:
     )
 
 
+def home_paths() -> list[str]:
+    """Tree paths of the root and home pages (pages below them have no parent)."""
+    return list(Page.objects.filter(depth__lte=2).values_list("path", flat=True))
+
+
 def restricted_paths() -> list[str]:
     """Tree paths of pages readers cannot open freely (password, login, groups)."""
     return list(

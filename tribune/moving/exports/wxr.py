@@ -154,6 +154,7 @@ class WxrExport:
         self.series_terms: dict[str, tuple[str, str]] = {}
         self.series_slugs: dict[str, str] = {}
         self.restricted: list[str] = []
+        self.roots = set(selectors.home_paths())
         self.counts = {
             "authors": 0,
             "series": 0,
@@ -216,7 +217,7 @@ class WxrExport:
             x.start("wp:author")
             x.text("wp:author_id", author.pk)
             x.cdata("wp:author_login", author.slug)
-            x.cdata("wp:author_email", getattr(author, "email", "") or "")
+            x.cdata("wp:author_email", author.email)
             x.cdata("wp:author_display_name", author.name)
             x.cdata("wp:author_first_name", first)
             x.cdata("wp:author_last_name", last)
@@ -299,17 +300,24 @@ class WxrExport:
         x.cdata("wp:ping_status", "closed")
         x.cdata("wp:post_name", page.slug)
         x.cdata("wp:status", self._status(page))
-        x.text("wp:post_parent", 0)
+        x.text("wp:post_parent", self._post_parent(page, is_article))
         x.text("wp:menu_order", 0)
         x.cdata("wp:post_type", post_type)
         x.cdata("wp:post_password", "")
-        x.text("wp:is_sticky", 0)
+        x.text("wp:is_sticky", int(bool(getattr(page, "pinned", False))))
         if is_article:
             self._article_terms(page, authors)
         self.counts["items"] += 1
         if is_article:
             self._comments(page)
         x.end("item")
+
+    def _post_parent(self, page: Page, is_article: bool) -> int:
+        """The parent's id for a page below another plain page, else 0."""
+        path = _parent_path(page)
+        if is_article or path in self.roots:
+            return 0
+        return Page.objects.filter(path=path).values_list("pk", flat=True).first() or 0
 
     @staticmethod
     def _comment_status(page: Any) -> str:

@@ -8,13 +8,14 @@ from typing import Any
 
 import pytest
 from wagtail.images import get_image_model
+from wagtail.models import Page
 
 from tribune.discussion.models import Comment
 from tribune.moving.models import LegacyRecord
 from tribune.moving.tests.conftest import wordpress_file
 from tribune.moving.wordpress import wxr
 from tribune.moving.wordpress.importer import import_wordpress
-from tribune.newsroom.models import ArticlePage
+from tribune.newsroom.models import ArticlePage, HomePage, StandardPage
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,10 @@ def test_theme_test_data_imports_everything(
     path = wordpress_file("themeunittestdata.wordpress.xml")
     records, content = _content_of(path)
     pings = ("pingback", "trackback")
-    comments = [c for i in content for c in i.comments if c.comment_type not in pings]
+    posts = [i for i in content if i.post_type == "post"]
+    comments = [c for i in posts for c in i.comments if c.comment_type not in pings]
+    # Plain pages have no discussion: their comments are listed, not imported.
+    on_pages = [c for i in content if i.post_type == "page" for c in i.comments]
 
     report = import_wordpress(path=path, uploads=uploads)
 
@@ -64,9 +68,14 @@ def test_theme_test_data_imports_everything(
     kinds = Counter(i.post_type for i in content)
     assert report.created["post"] == kinds["post"]
     assert report.created["page"] == kinds["page"]
-    assert ArticlePage.objects.count() == len(content)
+    assert ArticlePage.objects.count() == kinds["post"]
+    assert StandardPage.objects.count() == kinds["page"]
     assert report.created["comment"] == len(comments) == Comment.objects.count()
+    assert {s.legacy_id for s in report.skipped if s.reason == "on a plain page"} == {
+        c.comment_id for c in on_pages
+    }
     _check_threads(comments)
+    _check_page_tree(content)
     _check_terms(records)
     # The four pictures present in the uploads copy are images; the rest are listed.
     assert get_image_model().objects.count() == 4
@@ -74,12 +83,25 @@ def test_theme_test_data_imports_everything(
     _check_pages(client)
 
 
+def _check_page_tree(content: list[wxr.Item]) -> None:
+    """Every WordPress page sits under the plain page its parent became."""
+    for item in content:
+        if item.post_type != "page":
+            continue
+        page = StandardPage.objects.get(pk=_target("page", item.post_id))
+        parent = page.get_parent()
+        if item.post_parent == "0":
+            assert parent.specific_class is HomePage, item.post_id
+        else:
+            assert parent.pk == _target("page", item.post_parent), item.post_id
+
+
 def _check_pages(client: Any) -> None:
     # Nothing that renders a page breaks on imported bodies, and they stay valid HTML.
     from tribune.core.testing import html5_errors
 
     pages = []
-    for page in ArticlePage.objects.live().public():
+    for page in Page.objects.type(ArticlePage, StandardPage).live().public():
         response = client.get(page.url)
         assert response.status_code == 200, page.url
         pages.append((page.url, response.content))
@@ -136,7 +158,7 @@ def test_edge_case_fixtures_import(home: Any, name: str) -> None:
     imported = report.created["post"] + report.created["page"]
     skipped = [s for s in report.skipped if s.kind in ("post", "page")]
     assert imported + len(skipped) == len(items), report.render()
-    assert ArticlePage.objects.count() == imported
+    assert Page.objects.type(ArticlePage, StandardPage).count() == imported
 
 
 @pytest.mark.parametrize(

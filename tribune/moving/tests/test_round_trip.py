@@ -18,7 +18,7 @@ from taggit.models import Tag
 
 from tribune.discussion.models import Comment, Status, Thread
 from tribune.moving.tests import world as world_module
-from tribune.newsroom.models import ArticlePage, Author, SeriesPage
+from tribune.newsroom.models import ArticlePage, Author, SeriesPage, StandardPage
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +63,7 @@ def snapshot() -> dict[str, dict[str, Any]]:
             "first author": [a.name for a in page.authors.all()][:1],
             "topics": sorted(t.name for t in page.tags.all()),
             "comments": page.comments,
+            "pinned": page.pinned,
             "comment_count": thread.comment_count if thread else 0,
             "thread": sorted(_comment(c) for c in comments),
             "body": [
@@ -71,12 +72,20 @@ def snapshot() -> dict[str, dict[str, Any]]:
                 if b.block_type != "paragraph" or "noon" not in str(b.value)
             ],
         }
+    for plain in StandardPage.objects.live().order_by("path"):
+        shown[plain.url] = {
+            "title": plain.title,
+            "parent": plain.get_parent().url,
+            "body": [_block(b) for b in plain.body],
+        }
     return shown
 
 
 def empty_the_site() -> None:
     for series in SeriesPage.objects.all():
         series.delete()
+    for plain in StandardPage.objects.filter(depth=3):
+        plain.delete()
     Author.objects.all().delete()
     Tag.objects.all().delete()
 
@@ -88,7 +97,7 @@ def round_trip(tmp_path):
     export = tmp_path / "site.xml"
     call_command("export_wordpress", output=export, base_url=BASE)
     empty_the_site()
-    assert not ArticlePage.objects.exists()
+    assert not ArticlePage.objects.exists() and not StandardPage.objects.exists()
     assert not Comment.objects.exists()
     call_command("import_wordpress", str(export), report=tmp_path / "report.txt")
     return made, before, snapshot()

@@ -96,15 +96,19 @@ def test_report_terms_and_closed_threads(exported, world):
     closed = posts_by_title(parsed)["Bridge reopens"]
     assert closed["comment_status"] == "closed"
     assert closed["postmeta"]["wpdiscuz_closed"] == "1"
+    # Pinned reports are WordPress's sticky posts.
+    assert closed["is_sticky"] == "1" and post["is_sticky"] == "0"
 
 
-def test_reports_of_the_pages_series_are_pages(exported, world):
+def test_plain_pages_are_pages_with_their_parents(exported, world):
     _, parsed = exported
     about = posts_by_title(parsed)["About us"]
-    assert about["post_type"] == "page"
-    assert about["comment_status"] == "open"
+    contact = posts_by_title(parsed)["Contact"]
+    assert about["post_type"] == contact["post_type"] == "page"
+    assert about["comment_status"] == "closed"
     assert not [t for t in about["terms"] if t["domain"] == "category"]
-    assert "pages" not in [c["category_nicename"] for c in parsed["categories"]]
+    assert about["post_parent"] == 0
+    assert contact["post_parent"] == about["post_id"] == world.about.pk
 
 
 def test_body_is_block_markup_with_everything_escaped(exported):

@@ -15,8 +15,7 @@ from tribune.discussion.services import importing
 from tribune.discussion.services.importing import ImportedEntry, import_entry
 from tribune.discussion.tests import factories as discussion_factories
 from tribune.funding.tests import factories as funding
-from tribune.newsroom import services as newsroom_services
-from tribune.newsroom.models import ArticlePage, Author, CommentsMode
+from tribune.newsroom.models import ArticlePage, Author, CommentsMode, StandardPage
 from tribune.newsroom.tests import factories as newsroom
 from tribune.subscriptions.tests import factories as subscriptions
 
@@ -27,7 +26,7 @@ WHEN = dt.datetime(2026, 3, 14, 9, 30, tzinfo=dt.UTC)
 class World:
     flood: ArticlePage
     closed: ArticlePage
-    about: ArticlePage
+    about: StandardPage
     authors: list[Author]
     top: Comment
     reply: Comment
@@ -85,15 +84,13 @@ def build() -> World:
         lead="Water ]]> walls, for a CDATA section to hold.",
     )
     closed = newsroom.article(
-        in_series=series, title="Bridge reopens", comments=CommentsMode.CLOSED
+        in_series=series,
+        title="Bridge reopens",
+        comments=CommentsMode.CLOSED,
+        pinned=True,
     )
-    # The WordPress import files WordPress pages under this series.
-    pages = newsroom_services.create_series(
-        home=newsroom.home_page(), title="Pages", slug="pages"
-    )
-    about = newsroom.article(
-        in_series=pages, title="About us", slug="about", comments=CommentsMode.OPEN
-    )
+    about = newsroom.plain_page(title="About us", slug="about", text="Who we are.")
+    newsroom.plain_page(parent=about, title="Contact", slug="contact", text="Write.")
     thread = discussion_factories.thread(flood)
     top = import_entry(
         thread=thread,

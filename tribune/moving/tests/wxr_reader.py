@@ -82,6 +82,7 @@ def _post(item: Element, wp: str, excerpt: str) -> dict[str, Any]:
         "status": w("status"),
         "post_type": w("post_type"),
         "is_sticky": w("is_sticky"),
+        "post_parent": int(w("post_parent") or 0),
         "terms": [
             {"domain": c.get("domain"), "slug": c.get("nicename"), "name": c.text or ""}
             for c in item.findall("category")

@@ -17,6 +17,7 @@ from tribune.moving.wordpress import dates, wxr
 from tribune.moving.wordpress.context import Run
 from tribune.moving.wordpress.ledger import fingerprint
 from tribune.moving.wordpress.posts import Imported
+from tribune.newsroom.models import ArticlePage
 
 STATUSES = {
     "1": Status.APPROVED,
@@ -132,6 +133,10 @@ def import_comments(item: wxr.Item, imported: Imported, run: Run) -> None:
     """Every comment of a post, keyed by its WordPress id; the caller holds the
     post's transaction."""
     if not item.comments:
+        return
+    if not isinstance(imported.page, ArticlePage):
+        for comment in item.comments:
+            run.report.skip("comment", comment.comment_id, "on a plain page")
         return
     thread = get_or_create_thread(page=imported.page)
     made: dict[str, Comment] = {}

@@ -34,5 +34,7 @@ class Run:
     category_parents: dict[str, str] = field(default_factory=dict)
     # category slug -> WordPress term id, for "/?cat=ID"
     category_ids: dict[str, str] = field(default_factory=dict)
+    # WordPress page id -> its parent's id, for arranging the plain pages at the end
+    page_parents: dict[str, str] = field(default_factory=dict)
     started: dt.datetime = field(default_factory=clock.now)
     zone: str = field(default_factory=lambda: str(settings.TIME_ZONE))

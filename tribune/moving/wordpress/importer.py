@@ -121,6 +121,7 @@ def _run(
     with transaction.atomic():
         run, total = _first_pass(path, uploads, report)
     _second_pass(path, run, total, progress)
+    posts.arrange_pages(run)
     sitewide.point_feeds(run)
     if subscriptions is not None:
         from tribune.moving.wordpress import subscriptions as subs

@@ -1,4 +1,5 @@
-"""A WordPress post or page to a report (ArticlePage), with its redirects."""
+"""A WordPress post to a report (ArticlePage), a page to a plain page (StandardPage),
+with their redirects."""
 
 from __future__ import annotations
 
@@ -7,16 +8,17 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.utils.text import slugify
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from tribune.core import clock
 from tribune.moving import conf, redirects
 from tribune.moving.wordpress import content, dates, wxr
 from tribune.moving.wordpress.context import Run
 from tribune.moving.wordpress.ledger import fingerprint
-from tribune.moving.wordpress.taxonomy import is_series, series_for
-from tribune.newsroom.models import ArticlePage, CommentsMode, SeriesPage
+from tribune.moving.wordpress.taxonomy import is_series, series_for, taken_by_route
+from tribune.newsroom.models import ArticlePage, CommentsMode, StandardPage
 
 LEAD_LENGTH = 300
 # Post types that hold no reader-facing content of their own.
@@ -42,7 +44,7 @@ SKIPPED_STATUSES = {"trash": "in the trash", "auto-draft": "an unsaved auto-draf
 class Imported:
     """A post as it became here: its page, its body's feedback prompts."""
 
-    page: ArticlePage
+    page: ArticlePage | StandardPage
     prompts: dict[str, str]  # wpDiscuz feedback form id -> stream block id
     outcome: str
 
@@ -73,10 +75,13 @@ def _comments_mode(item: wxr.Item) -> str:
     return CommentsMode.OPEN if item.comment_status == "open" else CommentsMode.DEFAULT
 
 
-def _parent(item: wxr.Item, run: Run) -> SeriesPage:
+def _model(item: wxr.Item) -> type[ArticlePage] | type[StandardPage]:
+    return StandardPage if item.post_type == "page" else ArticlePage
+
+
+def _parent(item: wxr.Item, run: Run) -> Page:
     if item.post_type == "page":
-        slug, title = conf.pages_series()
-        return series_for(run, slug, title)
+        return page_parent(item.post_parent, run) or run.home
     for domain, nicename, _name in item.terms:
         if domain == "category" and is_series(nicename) and nicename in run.series:
             return run.series[nicename]
@@ -84,7 +89,7 @@ def _parent(item: wxr.Item, run: Run) -> SeriesPage:
     return series_for(run, slug, title)
 
 
-def _topics(item: wxr.Item, run: Run, parent: SeriesPage) -> list[Any]:
+def _topics(item: wxr.Item, run: Run, parent: Page) -> list[Any]:
     found = []
     for domain, nicename, _name in item.terms:
         if nicename in run.topics and domain in ("category", "post_tag"):
@@ -95,35 +100,55 @@ def _topics(item: wxr.Item, run: Run, parent: SeriesPage) -> list[Any]:
     return found
 
 
-def _slug(
-    item: wxr.Item, parent: SeriesPage, page: ArticlePage | None, run: Run
-) -> str:
+def page_parent(post_parent: str, run: Run) -> StandardPage | None:
+    """The plain page a WordPress page's parent became, once it is imported."""
+    if post_parent in ("", "0"):
+        return None
+    found: StandardPage | None = run.ledger.target("page", post_parent, StandardPage)
+    return found
+
+
+def free_slug(wanted: str, parent: Page, page: Page | None) -> str:
+    """`wanted`, or `wanted-2`, `-3` ... when a sibling (or, under the home page,
+    one of the site's own addresses) has it already."""
+    siblings = parent.get_children().exclude(pk=page.pk if page else None)
+    at_root = parent.depth <= 2  # the home page: "/<slug>/" may be a view
+    slug, n = wanted, 1
+    while siblings.filter(slug=slug).exists() or (at_root and taken_by_route(slug)):
+        n += 1
+        slug = f"{wanted}-{n}"
+    return slug
+
+
+def _slug(item: wxr.Item, parent: Page, page: Page | None, run: Run) -> str:
     wanted = (slugify(item.post_name) or slugify(item.title) or f"post-{item.post_id}")[
         :240
     ]
-    siblings = parent.get_children().exclude(pk=page.pk if page else None)
-    slug, n = wanted, 1
-    while siblings.filter(slug=slug).exists():
-        n += 1
-        slug = f"{wanted}-{n}"
+    slug = free_slug(wanted, parent, page)
     if slug != wanted:
         run.report.note(
-            "post", item.post_id, f"duplicate slug {wanted!r}, now {slug!r}"
+            item.post_type, item.post_id, f"duplicate slug {wanted!r}, now {slug!r}"
         )
     return slug
 
 
 def _fields(item: wxr.Item, run: Run, body: list[dict[str, Any]]) -> dict[str, Any]:
     when = dates.parse(item.post_date, item.post_date_gmt, run.zone) or clock.now()
-    return {
+    fields = {
         "title": (item.title or f"({item.post_type} {item.post_id})")[:255],
-        "date": when.astimezone(dt.UTC).astimezone(_zone(run)).date(),
-        "lead": _lead(item, body),
         "body": body,
-        "comments": _comments_mode(item),
         "first_published_at": when,
         "go_live_at": when if item.status == "future" else None,
         "seo_title": "",
+    }
+    if item.post_type == "page":
+        return fields
+    return {
+        **fields,
+        "date": when.astimezone(dt.UTC).astimezone(_zone(run)).date(),
+        "lead": _lead(item, body),
+        "comments": _comments_mode(item),
+        "pinned": item.is_sticky,
     }
 
 
@@ -133,7 +158,7 @@ def _zone(run: Run) -> dt.tzinfo:
     return zoneinfo.ZoneInfo(run.zone)
 
 
-def _restrict(page: ArticlePage, item: wxr.Item) -> None:
+def _restrict(page: Page, item: wxr.Item) -> None:
     PageViewRestriction.objects.filter(page=page).delete()
     if item.password:
         PageViewRestriction.objects.create(
@@ -147,12 +172,12 @@ def _restrict(page: ArticlePage, item: wxr.Item) -> None:
         )
 
 
-def _publish(page: ArticlePage, item: wxr.Item) -> None:
+def _publish(page: Page, item: wxr.Item) -> None:
     revision = page.save_revision()
     if item.status in ("publish", "private", "future"):
         revision.publish()
         if item.status != "future":
-            ArticlePage.objects.filter(pk=page.pk).update(
+            Page.objects.filter(pk=page.pk).update(
                 first_published_at=page.first_published_at,
                 last_published_at=page.first_published_at,
             )
@@ -190,35 +215,37 @@ def import_post(item: wxr.Item, run: Run) -> Imported | None:
             item.password,
             item.post_date,
             item.meta.get("wpdiscuz_closed", ""),
+            item.is_sticky,
+            item.post_parent,
             body,
         ]
     )
     record = run.ledger.record(item.post_type, item.post_id)
     page = (
-        run.ledger.target(item.post_type, item.post_id, ArticlePage) if record else None
+        run.ledger.target(item.post_type, item.post_id, _model(item))
+        if record
+        else None
     )
     if page is not None and record is not None and record.fingerprint == print_:
         outcome = "unchanged"
     else:
         page, outcome = _save(item, run, body, page)
         run.ledger.remember(item.post_type, item.post_id, page, print_)
-    if item.is_sticky:
-        run.report.note(item.post_type, item.post_id, "sticky: not kept (no such flag)")
+    if item.post_type == "page":
+        run.page_parents[item.post_id] = item.post_parent
     prompts = {form: body[index]["id"] for form, index in converted.prompts.items()}
     _redirect(item, run, page)
     return Imported(page, prompts, outcome)
 
 
 def _save(
-    item: wxr.Item, run: Run, body: list[dict[str, Any]], page: ArticlePage | None
-) -> tuple[ArticlePage, str]:
+    item: wxr.Item, run: Run, body: list[dict[str, Any]], page: Any
+) -> tuple[Any, str]:
     fields = _fields(item, run, body)
-    authors = [run.authors[item.creator]] if item.creator in run.authors else []
     if page is None:
         parent = _parent(item, run)
-        page = ArticlePage(slug=_slug(item, parent, None, run), live=False, **fields)
-        page.authors.set(authors)
-        page.tags.set(_topics(item, run, parent))
+        page = _model(item)(slug=_slug(item, parent, None, run), live=False, **fields)
+        _byline(item, run, parent, page)
         parent.add_child(instance=page)
         outcome = "created"
     else:
@@ -226,8 +253,7 @@ def _save(
         for name, value in fields.items():
             setattr(page, name, value)
         page.slug = _slug(item, parent, page, run)
-        page.authors.set(authors)
-        page.tags.set(_topics(item, run, parent))
+        _byline(item, run, parent, page)
         outcome = "updated"
     _restrict(page, item)
     _publish(page, item)
@@ -235,7 +261,16 @@ def _save(
     return page, outcome
 
 
-def _redirect(item: wxr.Item, run: Run, page: ArticlePage) -> None:
+def _byline(item: wxr.Item, run: Run, parent: Page, page: Page) -> None:
+    """A report's authors and topics (plain pages have neither)."""
+    if isinstance(page, ArticlePage):
+        page.authors.set(
+            [run.authors[item.creator]] if item.creator in run.authors else []
+        )
+        page.tags.set(_topics(item, run, parent))
+
+
+def _redirect(item: wxr.Item, run: Run, page: Page) -> None:
     key = "page_id" if item.post_type == "page" else "p"
     paths = [f"/?{key}={item.post_id}"]
     for link in (item.link, item.guid):
@@ -245,3 +280,36 @@ def _redirect(item: wxr.Item, run: Run, page: ArticlePage) -> None:
         elif path:
             paths.append(path)
     redirects.point_to_page([p for p in paths if p], page)
+
+
+def arrange_pages(run: Run) -> None:
+    """Put every imported plain page under the page its WordPress parent became.
+    WordPress exports children before their parents at times, so this runs once
+    all pages are in; a page whose parent is not in the export stays under the
+    home page (listed)."""
+    for post_id, post_parent in run.page_parents.items():
+        page = run.ledger.target("page", post_id, StandardPage)
+        if page is None:
+            continue
+        parent = page_parent(post_parent, run)
+        if parent is None and post_parent not in ("", "0"):
+            run.report.note("page", post_id, f"parent page {post_parent} not imported")
+        parent = parent or run.home
+        if page.get_parent().pk == parent.pk or parent.path.startswith(page.path):
+            continue
+        with transaction.atomic():
+            _move(page, parent, post_id, run)
+
+
+def _move(page: StandardPage, parent: Page, post_id: str, run: Run) -> None:
+    slug = free_slug(page.slug, parent, page)
+    page.move(parent, pos="last-child")
+    if slug == page.slug:
+        return
+    run.report.note("page", post_id, f"duplicate slug {page.slug!r}, now {slug!r}")
+    page = StandardPage.objects.get(pk=page.pk)
+    page.slug = slug
+    if page.live:
+        page.save_revision().publish()
+    else:
+        page.save()

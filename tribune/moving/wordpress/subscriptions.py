@@ -1,5 +1,6 @@
 """wpDiscuz's subscriptions (a CSV export of its `wc_comments_subscription`
-table) into confirmed Tribune subscriptions; unconfirmed rows are dropped."""
+table, or an SQL dump of it) into confirmed Tribune subscriptions; unconfirmed
+rows are dropped."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.db import transaction
 from tribune.discussion.models import Comment
 from tribune.discussion.services import get_or_create_thread
 from tribune.moving.wordpress.context import Run
+from tribune.moving.wordpress.sqldump import SQLDumpError, read_rows
 from tribune.newsroom.models import ArticlePage
 from tribune.subscriptions import services
 from tribune.subscriptions.models import Scope
@@ -64,7 +66,43 @@ def _one(row: dict[str, str], run: Run, n: int) -> None:
     run.report.count("subscription", "created")
 
 
+# wpDiscuz's own column order, for dumps written without column names.
+TABLE_COLUMNS = (
+    "id",
+    "email",
+    "subscribtion_id",
+    "post_id",
+    "subscribtion_type",
+    "activation_key",
+    "confirm",
+    "subscription_date",
+    "imported_from",
+)
+
+
+def _is_sql(path: Path) -> bool:
+    if path.suffix.lower() == ".sql":
+        return True
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        head = handle.read(4096).upper()
+    return "INSERT INTO" in head or "CREATE TABLE" in head
+
+
 def import_subscriptions(path: Path, run: Run) -> None:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        for n, row in enumerate(csv.DictReader(handle), start=2):
+    """Rows of a CSV export (numbered by line) or of an SQL dump (numbered
+    from 1, in the dump's order)."""
+    if not _is_sql(path):
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            for n, row in enumerate(csv.DictReader(handle), start=2):
+                _one(row, run, n)
+        return
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    rows = read_rows(
+        text, table_suffix="wc_comments_subscription", default_columns=TABLE_COLUMNS
+    )
+    n = 0
+    try:
+        for n, row in enumerate(rows, start=1):
             _one(row, run, n)
+    except SQLDumpError as error:
+        run.report.skip("subscriptions", path.name, f"after row {n}: {error}")

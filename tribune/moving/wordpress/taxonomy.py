@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
 from django.urls import Resolver404, resolve
@@ -26,14 +28,18 @@ def _free_slug(model_slugs: set[str], wanted: str) -> str:
 
 @transaction.atomic
 def import_author(author: wxr.Author, run: Run) -> None:
-    """A WordPress user who wrote posts becomes a byline (the address is not
-    kept on the byline, which readers see)."""
+    """A WordPress user who wrote posts becomes a byline; the address is kept
+    in the byline's private email field (never shown to readers).  WXR carries
+    no biography (WordPress's user description is not exported)."""
     name = (
         author.display_name
         or " ".join(p for p in (author.first_name, author.last_name) if p)
         or author.login
     )[:120]
-    print_ = fingerprint([name])
+    email = _valid_email(author.email)
+    if author.email and not email:
+        run.report.note("author", author.login, "email address not valid, not kept")
+    print_ = fingerprint([name, email])
     record = run.ledger.record("author", author.login)
     byline = run.ledger.target("author", author.login, Author) if record else None
     if byline is None:
@@ -43,11 +49,14 @@ def import_author(author: wxr.Author, run: Run) -> None:
                 "slug", flat=True
             )
         )
-        byline = Author.objects.create(name=name, slug=_free_slug(taken, wanted))
+        byline = Author.objects.create(
+            name=name, slug=_free_slug(taken, wanted), email=email
+        )
         run.report.count("author", "created")
     elif record is not None and record.fingerprint != print_:
         byline.name = name
-        byline.save(update_fields=["name"])
+        byline.email = email or byline.email
+        byline.save(update_fields=["name", "email"])
         run.report.count("author", "updated")
     else:
         run.report.count("author", "unchanged")
@@ -59,12 +68,21 @@ def import_author(author: wxr.Author, run: Run) -> None:
     redirects.point_to_link(old, byline.get_absolute_url())
 
 
+def _valid_email(address: str) -> str:
+    address = address.strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        return ""
+    return address
+
+
 def is_series(slug: str) -> bool:
     chosen = conf.series_categories()
     return chosen is None or slug in chosen
 
 
-def _taken_by_route(slug: str) -> bool:
+def taken_by_route(slug: str) -> bool:
     """Whether addresses below "/<slug>/" belong to a view, not to pages
     ("/media/...", "/topics/...", "/feed/rss/")."""
     for probe in (f"/{slug}/", f"/{slug}/x/", f"/{slug}/rss/"):
@@ -80,7 +98,7 @@ def _taken_by_route(slug: str) -> bool:
 def series_for(run: Run, slug: str, title: str) -> SeriesPage:
     """The series page of a slug under the home page, made when missing.  A
     slug whose addresses the site's own views answer gets "-section" added."""
-    if _taken_by_route(slug):
+    if taken_by_route(slug):
         run.report.note(
             "series", slug, f"address taken by the site, now {slug}-section"
         )

@@ -11,7 +11,13 @@ from wagtail.rich_text import RichText
 
 from tribune.core import clock
 from tribune.newsroom import services
-from tribune.newsroom.models import ArticlePage, Author, HomePage, SeriesPage
+from tribune.newsroom.models import (
+    ArticlePage,
+    Author,
+    HomePage,
+    SeriesPage,
+    StandardPage,
+)
 
 _counter = itertools.count(1)
 
@@ -57,4 +63,17 @@ def article(
         date=date or clock.today(),
         body=fields.pop("body", body),
         **fields,
+    )
+
+
+def plain_page(
+    *, parent: Any = None, title: str = "", slug: str = "", text: str = "Plain text."
+) -> StandardPage:
+    """A published plain page (under the home page unless a parent is given)."""
+    n = next(_counter)
+    return services.create_plain_page(
+        parent=parent or home_page(),
+        title=title or f"Page {n}",
+        slug=slug or f"page-{n}",
+        body=[("paragraph", RichText(f"<p>{text}</p>"))],
     )
