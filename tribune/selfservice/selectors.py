@@ -10,7 +10,7 @@ from typing import Any
 from tribune.core import clock
 from tribune.discussion import authored, policies
 from tribune.discussion.models import Action, Comment, ModerationAction
-from tribune.funding import donor_selectors
+from tribune.funding import donor_selectors, receipts
 from tribune.funding.donor_selectors import Gift
 from tribune.mailing import selectors as mailing
 from tribune.mailing.models import Suppression
@@ -43,6 +43,15 @@ class SubscriptionRow:
 
 
 @dataclass(frozen=True)
+class StatementLink:
+    """One year's statement of the person's gifts, as a page and a PDF."""
+
+    year: int
+    url: str
+    pdf_url: str
+
+
+@dataclass(frozen=True)
 class Overview:
     """Everything the page shows for a person."""
 
@@ -50,6 +59,7 @@ class Overview:
     comments: list[CommentRow]
     subscriptions: list[SubscriptionRow]
     gifts: list[Gift]
+    statements: list[StatementLink]
     suppression: Suppression | None
     erasures: list[Erasure]
 
@@ -91,9 +101,22 @@ def get_overview(person: Person) -> Overview:
             for s in subscriptions.list_subscriptions(person.email)
         ],
         gifts=donor_selectors.list_gifts_for_email(person.email),
+        statements=list_statements(person),
         suppression=mailing.get_suppression(person.email),
         erasures=list_pending_erasures(person),
     )
+
+
+def list_statements(person: Person) -> list[StatementLink]:
+    """A statement for each year the address gave in, newest first (one query)."""
+    return [
+        StatementLink(
+            year=year,
+            url=receipts.statement_url(person.email, year),
+            pdf_url=receipts.statement_pdf_url(person.email, year),
+        )
+        for year in donor_selectors.years_with_gifts(person.email)
+    ]
 
 
 def list_pending_erasures(person: Person) -> list[Erasure]:
