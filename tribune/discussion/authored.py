@@ -7,7 +7,6 @@ guest tokens are found through the comments they wrote.
 from __future__ import annotations
 
 import datetime as dt
-
 from typing import Any
 
 from django.contrib.auth import get_user_model

@@ -14,6 +14,8 @@ from tribune.funding import donor_selectors, receipts
 from tribune.funding.donor_selectors import Gift
 from tribune.mailing import selectors as mailing
 from tribune.mailing.models import Suppression
+from tribune.newsletter import selectors as newsletter
+from tribune.newsletter.models import Subscriber
 from tribune.selfservice.identity import Person
 from tribune.selfservice.models import Erasure
 from tribune.subscriptions import selectors as subscriptions
@@ -58,6 +60,7 @@ class Overview:
     person: Person
     comments: list[CommentRow]
     subscriptions: list[SubscriptionRow]
+    newsletter: Subscriber | None
     gifts: list[Gift]
     statements: list[StatementLink]
     suppression: Suppression | None
@@ -100,6 +103,7 @@ def get_overview(person: Person) -> Overview:
             SubscriptionRow(subscription=s, text=describe(s))
             for s in subscriptions.list_subscriptions(person.email)
         ],
+        newsletter=newsletter.get_subscriber(person.email),
         gifts=donor_selectors.list_gifts_for_email(person.email),
         statements=list_statements(person),
         suppression=mailing.get_suppression(person.email),
@@ -173,6 +177,18 @@ def _export_gift(gift: Gift) -> dict[str, Any]:
     }
 
 
+def _export_newsletter(subscriber: Subscriber | None) -> dict[str, Any] | None:
+    if subscriber is None:
+        return None
+    return {
+        "everything": subscriber.everything,
+        "series": [s.title for s in subscriber.series.all()],
+        "topics": [t.name for t in subscriber.topics.all()],
+        "frequency": subscriber.frequency,
+        "confirmed_at": _when(subscriber.confirmed_at),
+    }
+
+
 def build_export(person: Person) -> dict[str, Any]:
     """Everything held about the person, as the documented JSON
     (selfservice/your-data.schema.json, docs/reference/your-data.md)."""
@@ -207,6 +223,7 @@ def build_export(person: Person) -> dict[str, Any]:
             }
             for s in subscriptions.list_subscriptions(person.email)
         ],
+        "newsletter": _export_newsletter(newsletter.get_subscriber(person.email)),
         "gifts": [
             _export_gift(g) for g in donor_selectors.list_gifts_for_email(person.email)
         ],

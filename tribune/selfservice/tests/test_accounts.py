@@ -4,7 +4,6 @@ case, and for a guest who proved that address (confirmed accounts only)."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from tribune.discussion import services as discussion
 from tribune.discussion.submission import Submission
