@@ -211,10 +211,10 @@ def erase_person(*, person: Person, comments: str) -> Erasure:
     Comments are removed or kept without a name (`comments`), and lose every
     trace of their author; votes and reports go while counts stay; the
     subscriptions (the newsletter's too), the mail log and the links go;
-    gifts stay in the ledger without the person.  What undoing needs is kept in the Erasure row for
-    SELFSERVICE_UNDO_DAYS.  The moderators' log records that an erasure
-    happened.  Drops every cached page on commit.  Raises NotAllowedError for
-    staff accounts.
+    gifts stay in the ledger without the person.  What undoing needs is kept
+    in the Erasure row for SELFSERVICE_UNDO_DAYS.  The moderators' log
+    records that an erasure happened.  Drops every cached page on commit.
+    Raises NotAllowedError for staff accounts.
     """
     if person.is_staff:
         raise NotAllowedError()
