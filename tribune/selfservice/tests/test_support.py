@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from tribune.funding import services as funding
 from tribune.funding.tests import factories as f
 from tribune.selfservice.tests.conftest import proved_client
 
@@ -63,3 +64,17 @@ def test_a_statement_for_each_year_with_gifts_as_a_page_and_a_pdf(home) -> None:
 
 def test_no_statements_without_gifts(home) -> None:
     assert "Statement for" not in support_section(proved_client(ADA))
+
+
+def test_a_monthly_gift_the_provider_ended_shows_as_ended_without_a_way_to_stop(
+    home,
+) -> None:
+    f.donation("12", email=ADA, provider="stripe", recurring=True, customer_ref="cus_A")
+    client = proved_client(ADA)
+    assert "change or stop the monthly gift" in support_section(client)
+    ended = dt.datetime(2026, 11, 19, 15, tzinfo=dt.UTC)
+    funding.end_monthly_gift(provider="stripe", customer_ref="cus_A", ended_at=ended)
+    section = support_section(client)
+    assert "This monthly gift ended on 19 Nov 2026." in section
+    assert "change or stop the monthly gift" not in section
+    assert 'href="/support/gift/' in section  # the receipt stays
