@@ -218,7 +218,7 @@ def list_ended_monthly(*, since: dt.datetime, limit: int = 50) -> list[Donation]
     """Monthly gifts the provider ended since `since`, newest first: the last
     payment of each (provider, customer), for the dashboard."""
     seen: set[tuple[str, str]] = set()
-    rows = []
+    rows: list[Donation] = []
     for donation in (
         readable_donations()
         .filter(recurring=True, monthly_ended_at__gte=since)
