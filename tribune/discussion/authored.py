@@ -7,7 +7,9 @@ guest tokens are found through the comments they wrote.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from tribune.discussion.models import Comment, Report, Vote
@@ -15,11 +17,26 @@ from tribune.discussion.models import Comment, Report, Vote
 
 def _authored(email: str, user_id: int | None) -> Q:
     # Guest addresses are stored lower-cased (services._clean_guest); account
-    # comments carry the account, whatever case its address has.
+    # comments carry the account (found by `account_with_address` whatever the
+    # case of its address), so the indexed exact match suffices.
     query = Q(author_email=email.strip().lower()) if email.strip() else Q(pk__in=[])
     if user_id is not None:
         query |= Q(author_id=user_id)
     return query
+
+
+def account_with_address(email: str) -> Any | None:
+    """The one confirmed (active) account whose address is `email`, whatever
+    its case, or None (no account, unconfirmed, or several share it)."""
+    address = email.strip()
+    if not address:
+        return None
+    found = list(
+        get_user_model()
+        .objects.filter(email__iexact=address, is_active=True)
+        .only("pk", "email", "is_staff", "is_superuser")[:2]
+    )
+    return found[0] if len(found) == 1 else None
 
 
 def list_authored_comments(*, email: str, user_id: int | None) -> QuerySet[Comment]:

@@ -142,6 +142,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 )[:50]
             ),
             "failed_days": FAILED_DAYS,
+            "ended_monthly": donor_selectors.list_ended_monthly(
+                since=clock.now() - dt.timedelta(days=FAILED_DAYS)
+            ),
             "embed_script": request.build_absolute_uri("/static/funding/embed.js"),
         },
     )

@@ -52,6 +52,8 @@ class Gift:
     email: str
     receipt_url: str
     manage: str
+    # When the provider ended the monthly gift, or None while it runs.
+    ended_at: dt.datetime | None = None
 
     @property
     def status_label(self) -> str:
@@ -117,7 +119,8 @@ def _gifts(donations: list[Donation]) -> list[Gift]:
                 public_name=donation.public_name,
                 email=donation.email,
                 receipt_url=receipts.receipt_url(donation),
-                manage=_manage(donation),
+                manage="" if donation.monthly_ended_at else _manage(donation),
+                ended_at=donation.monthly_ended_at,
             )
         )
     return gifts
@@ -209,6 +212,23 @@ def list_failed_monthly(*, since: dt.datetime) -> QuerySet[Donation]:
         )
         .order_by("-received_at", "-id")
     )
+
+
+def list_ended_monthly(*, since: dt.datetime, limit: int = 50) -> list[Donation]:
+    """Monthly gifts the provider ended since `since`, newest first: the last
+    payment of each (provider, customer), for the dashboard."""
+    seen: set[tuple[str, str]] = set()
+    rows: list[Donation] = []
+    for donation in (
+        readable_donations()
+        .filter(recurring=True, monthly_ended_at__gte=since)
+        .order_by("-monthly_ended_at", "-received_at", "-id")[: limit * 10]
+    ):
+        key = (donation.provider, donation.customer_ref)
+        if key not in seen and len(rows) < limit:
+            seen.add(key)
+            rows.append(donation)
+    return rows
 
 
 def customer_of(donation_id: int) -> str:

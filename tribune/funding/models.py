@@ -172,6 +172,13 @@ class Donation(models.Model):
         db_default="",
         help_text=_("The provider's customer id, for managing a monthly gift."),
     )
+    monthly_ended_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the provider ended the monthly gift this payment was part of."
+        ),
+    )
     public_name = models.CharField(max_length=80, blank=True)
     email = models.EmailField(blank=True)
     message = models.TextField(blank=True, max_length=1000)

@@ -53,6 +53,11 @@ def statement_url(email: str, year: int) -> str:
     return reverse("funding:statement", args=[statement_token(email, year)])
 
 
+def statement_pdf_url(email: str, year: int) -> str:
+    """The path of the same statement as a PDF."""
+    return reverse("funding:statement_pdf", args=[statement_token(email, year)])
+
+
 def absolute(path: str) -> str:
     """A path on this site as a full address, for mails."""
     return conf.base_url() + path

@@ -473,3 +473,21 @@ def import_donations(
         else:
             report.committed = True
     return report
+
+
+@transaction.atomic
+def end_monthly_gift(*, provider: str, customer_ref: str, ended_at: dt.datetime) -> int:
+    """Mark the monthly payments of a provider's customer as part of a gift that
+    ended (stopped by the donor at the provider, or by the provider).
+
+    No money row is added or changed. Payments already marked keep their date.
+    Returns how many payments were marked.
+    """
+    if not customer_ref:
+        return 0
+    return Donation.objects.filter(
+        provider=provider,
+        customer_ref=customer_ref,
+        recurring=True,
+        monthly_ended_at__isnull=True,
+    ).update(monthly_ended_at=ended_at)

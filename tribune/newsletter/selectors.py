@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from wagtail.models import Site
@@ -13,6 +14,7 @@ from tribune.core import clock
 from tribune.discussion import selectors as discussion_selectors
 from tribune.funding import display
 from tribune.funding import selectors as funding_selectors
+from tribune.mailing.addresses import normalize_address
 from tribune.mailing.models import OutboundEmail
 from tribune.newsletter import conf
 from tribune.newsletter.models import (
@@ -58,6 +60,30 @@ class GoalLine:
 
 def _absolute(path: str) -> str:
     return path if "://" in path else f"{conf.base_url()}{path}"
+
+
+def get_subscriber(email: str) -> Subscriber | None:
+    """The address's subscription with its series and topics, or None.
+    One query, three when subscribed."""
+    return (
+        Subscriber.objects.filter(email=normalize_address(email))
+        .prefetch_related("series", "topics")
+        .first()
+    )
+
+
+def held_choices(email: str) -> dict[str, Any] | None:
+    """What the address follows, as plain data an erasure keeps for its undo."""
+    subscriber = get_subscriber(email)
+    if subscriber is None:
+        return None
+    return {
+        "everything": subscriber.everything,
+        "series_ids": [s.pk for s in subscriber.series.all()],
+        "topic_ids": [t.pk for t in subscriber.topics.all()],
+        "frequency": subscriber.frequency,
+        "confirmed_at": subscriber.confirmed_at.isoformat(),
+    }
 
 
 def get_settings() -> NewsletterSettings:

@@ -78,29 +78,57 @@ def subscribe(
     series_ids: Sequence[int] = (),
     topic_ids: Sequence[int] = (),
     frequency: str = Frequency.EACH,
+    confirmed_at: dt.datetime | None = None,
 ) -> Subscriber:
     """Record a confirmed subscriber, or replace an existing one's choices.
 
     Called when a confirmation link is used, and by the demo and imports
     (already confirmed: no mail). Unknown series and topics are dropped; a
-    choice left with none of them becomes "everything".
+    choice left with none of them becomes "everything". A new subscriber is
+    confirmed at `confirmed_at` (default now; undoing an erasure gives the
+    first date); an existing one keeps its date.
     """
     if frequency not in Frequency.values:
         raise NewsletterError("Choose how often.")
     series = list(SeriesPage.objects.filter(pk__in=list(series_ids)))
     topics = list(Tag.objects.filter(pk__in=list(topic_ids)))
     everything = everything or not (series or topics)
+    defaults: dict[str, Any] = {"everything": everything, "frequency": frequency}
     subscriber, _ = Subscriber.objects.update_or_create(
         email=_address(email),
-        defaults={
-            "everything": everything,
-            "frequency": frequency,
-            "confirmed_at": clock.now(),
-        },
+        defaults=defaults,
+        create_defaults={**defaults, "confirmed_at": confirmed_at or clock.now()},
     )
     subscriber.series.set([] if everything else series)
     subscriber.topics.set([] if everything else topics)
     return subscriber
+
+
+@transaction.atomic
+def change_choices(
+    *,
+    email: str,
+    everything: bool,
+    series_ids: Sequence[int] = (),
+    topic_ids: Sequence[int] = (),
+    frequency: str = Frequency.EACH,
+) -> Subscriber | None:
+    """Change what a confirmed subscriber follows and how often (Your page).
+
+    Only an existing subscriber changes (its confirmation date stays); returns
+    None for an address that is not subscribed. Unknown series and topics are
+    dropped as in `subscribe`.
+    """
+    address = normalize_address(email)
+    if not Subscriber.objects.select_for_update().filter(email=address).exists():
+        return None
+    return subscribe(
+        email=address,
+        everything=everything,
+        series_ids=series_ids,
+        topic_ids=topic_ids,
+        frequency=frequency,
+    )
 
 
 def import_subscribers(
@@ -252,3 +280,20 @@ def erase_subscriber(*, email: str) -> int:
     """mailing.erase_address forgets an address: forget the subscriber too."""
     deleted, _ = Subscriber.objects.filter(email=normalize_address(email)).delete()
     return deleted
+
+
+def restore_subscriber(*, email: str, held: dict[str, Any] | None) -> Subscriber | None:
+    """Subscribe again with what `selectors.held_choices` kept (an erasure
+    undone); None when nothing was kept."""
+    if not held:
+        return None
+    return subscribe(
+        email=email,
+        everything=bool(held.get("everything", True)),
+        series_ids=held.get("series_ids", []),
+        topic_ids=held.get("topic_ids", []),
+        frequency=str(held.get("frequency", Frequency.EACH)),
+        confirmed_at=dt.datetime.fromisoformat(held["confirmed_at"])
+        if held.get("confirmed_at")
+        else None,
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from tribune.discussion import authored
 from tribune.mailing.addresses import normalize_address
 
 SESSION_KEY = "selfservice.email"
@@ -37,19 +38,25 @@ def forget(request: HttpRequest) -> None:
 def person_for(request: HttpRequest) -> Person | None:
     """The reader the page is for, or None when nothing is proved yet.
 
-    The account counts when the proved address is its own, or when no
-    address was proved and the account has one.
+    The account counts when the proved address is its own (in any case, and
+    confirmed), or when no address was proved and the account has one.
     """
     proved = request.session.get(SESSION_KEY, "") if hasattr(request, "session") else ""
     user: Any = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     own = normalize_address(user.email) if signed_in and user.email else ""
     if proved:
-        mine = signed_in and own == proved
+        # The account of the proved address counts too, when it is confirmed:
+        # the signed-in one, or the one whose address differs only in case.
+        account = user if signed_in and own == proved else None
+        if account is None:
+            account = authored.account_with_address(proved)
         return Person(
             email=proved,
-            user_id=user.pk if mine else None,
-            is_staff=bool(mine and (user.is_staff or user.is_superuser)),
+            user_id=account.pk if account is not None else None,
+            is_staff=bool(
+                account is not None and (account.is_staff or account.is_superuser)
+            ),
         )
     if own:
         return Person(

@@ -10,10 +10,12 @@ from typing import Any
 from tribune.core import clock
 from tribune.discussion import authored, policies
 from tribune.discussion.models import Action, Comment, ModerationAction
-from tribune.funding import donor_selectors
+from tribune.funding import donor_selectors, receipts
 from tribune.funding.donor_selectors import Gift
 from tribune.mailing import selectors as mailing
 from tribune.mailing.models import Suppression
+from tribune.newsletter import selectors as newsletter
+from tribune.newsletter.models import Subscriber
 from tribune.selfservice.identity import Person
 from tribune.selfservice.models import Erasure
 from tribune.subscriptions import selectors as subscriptions
@@ -43,13 +45,24 @@ class SubscriptionRow:
 
 
 @dataclass(frozen=True)
+class StatementLink:
+    """One year's statement of the person's gifts, as a page and a PDF."""
+
+    year: int
+    url: str
+    pdf_url: str
+
+
+@dataclass(frozen=True)
 class Overview:
     """Everything the page shows for a person."""
 
     person: Person
     comments: list[CommentRow]
     subscriptions: list[SubscriptionRow]
+    newsletter: Subscriber | None
     gifts: list[Gift]
+    statements: list[StatementLink]
     suppression: Suppression | None
     erasures: list[Erasure]
 
@@ -90,10 +103,24 @@ def get_overview(person: Person) -> Overview:
             SubscriptionRow(subscription=s, text=describe(s))
             for s in subscriptions.list_subscriptions(person.email)
         ],
+        newsletter=newsletter.get_subscriber(person.email),
         gifts=donor_selectors.list_gifts_for_email(person.email),
+        statements=list_statements(person),
         suppression=mailing.get_suppression(person.email),
         erasures=list_pending_erasures(person),
     )
+
+
+def list_statements(person: Person) -> list[StatementLink]:
+    """A statement for each year the address gave in, newest first (one query)."""
+    return [
+        StatementLink(
+            year=year,
+            url=receipts.statement_url(person.email, year),
+            pdf_url=receipts.statement_pdf_url(person.email, year),
+        )
+        for year in donor_selectors.years_with_gifts(person.email)
+    ]
 
 
 def list_pending_erasures(person: Person) -> list[Erasure]:
@@ -150,6 +177,18 @@ def _export_gift(gift: Gift) -> dict[str, Any]:
     }
 
 
+def _export_newsletter(subscriber: Subscriber | None) -> dict[str, Any] | None:
+    if subscriber is None:
+        return None
+    return {
+        "everything": subscriber.everything,
+        "series": [s.title for s in subscriber.series.all()],
+        "topics": [t.name for t in subscriber.topics.all()],
+        "frequency": subscriber.frequency,
+        "confirmed_at": _when(subscriber.confirmed_at),
+    }
+
+
 def build_export(person: Person) -> dict[str, Any]:
     """Everything held about the person, as the documented JSON
     (selfservice/your-data.schema.json, docs/reference/your-data.md)."""
@@ -184,6 +223,7 @@ def build_export(person: Person) -> dict[str, Any]:
             }
             for s in subscriptions.list_subscriptions(person.email)
         ],
+        "newsletter": _export_newsletter(newsletter.get_subscriber(person.email)),
         "gifts": [
             _export_gift(g) for g in donor_selectors.list_gifts_for_email(person.email)
         ],

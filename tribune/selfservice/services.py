@@ -20,6 +20,9 @@ from tribune.discussion.models import Comment, DiscussionSettings
 from tribune.funding import erasure as funding_erasure
 from tribune.mailing import services as mailing
 from tribune.mailing.addresses import normalize_address
+from tribune.newsletter import selectors as newsletter_selectors
+from tribune.newsletter import services as newsletter
+from tribune.newsletter.models import Subscriber
 from tribune.selfservice import conf, notifications
 from tribune.selfservice.errors import (
     LinkError,
@@ -156,14 +159,41 @@ def remove_subscription(*, person: Person, subscription_id: int) -> int:
     )
 
 
+def change_newsletter(
+    *,
+    person: Person,
+    everything: bool,
+    series_ids: list[int],
+    topic_ids: list[int],
+    frequency: str,
+) -> Subscriber | None:
+    """Change what the person's newsletter subscription follows and how often;
+    None when the address does not get the newsletter."""
+    return newsletter.change_choices(
+        email=person.email,
+        everything=everything,
+        series_ids=series_ids,
+        topic_ids=topic_ids,
+        frequency=frequency,
+    )
+
+
+def stop_newsletter(*, person: Person) -> bool:
+    """Stop the newsletter to the person's address, a send under way included."""
+    return newsletter.unsubscribe(email=person.email)
+
+
 @transaction.atomic
 def stop_all_mail(*, person: Person) -> int:
-    """Remove every subscription and put the address on the suppression list.
+    """Remove every subscription, the newsletter's too, and put the address on
+    the suppression list.
 
     Nothing is mailed to it afterwards, links to this page included, until
-    `resume_mail`.  Returns the number of subscriptions removed.
+    `resume_mail`.  Returns the number of subscriptions removed (the
+    newsletter counts as one).
     """
     removed = subscriptions.remove_all_subscriptions(email=person.email)
+    removed += int(newsletter.unsubscribe(email=person.email))
     mailing.suppress_address(email=person.email, note=STOP_ALL_NOTE)
     return removed
 
@@ -180,11 +210,11 @@ def erase_person(*, person: Person, comments: str) -> Erasure:
 
     Comments are removed or kept without a name (`comments`), and lose every
     trace of their author; votes and reports go while counts stay; the
-    subscriptions, the mail log and the links go; gifts stay in the ledger
-    without the person.  What undoing needs is kept in the Erasure row for
-    SELFSERVICE_UNDO_DAYS.  The moderators' log records that an erasure
-    happened.  Drops every cached page on commit.  Raises NotAllowedError for
-    staff accounts.
+    subscriptions (the newsletter's too), the mail log and the links go;
+    gifts stay in the ledger without the person.  What undoing needs is kept
+    in the Erasure row for SELFSERVICE_UNDO_DAYS.  The moderators' log
+    records that an erasure happened.  Drops every cached page on commit.
+    Raises NotAllowedError for staff accounts.
     """
     if person.is_staff:
         raise NotAllowedError()
@@ -199,6 +229,8 @@ def erase_person(*, person: Person, comments: str) -> Erasure:
         ),
         "subscriptions": subscriptions_erasure.erase_subscriber(email=person.email),
         "funding": funding_erasure.forget_donor(email=person.email),
+        # mailing.erase_address drops the newsletter subscriber (a signal).
+        "newsletter": newsletter_selectors.held_choices(person.email),
     }
     mailing.erase_address(email=person.email)
     AccessLink.objects.filter(email=person.email).delete()
@@ -234,6 +266,7 @@ def undo_erasures(*, person: Person) -> int:
             email=erasure.email, held=held.get("subscriptions", [])
         )
         funding_erasure.restore_donor(held=held.get("funding", {}))
+        newsletter.restore_subscriber(email=erasure.email, held=held.get("newsletter"))
         erasure.delete()
     if pending:
         transaction.on_commit(pagecache.invalidate_all, robust=True)

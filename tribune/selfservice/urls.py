@@ -16,6 +16,8 @@ urlpatterns = [
         views.stop_subscription,
         name="stop_subscription",
     ),
+    path("me/newsletter/", views.newsletter, name="newsletter"),
+    path("me/newsletter/stop/", views.stop_newsletter, name="stop_newsletter"),
     path("me/mail/", views.mail, name="mail"),
     path("me/data.json", views.export, name="export"),
     path("me/erase/", views.erase, name="erase"),

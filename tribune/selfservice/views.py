@@ -22,13 +22,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from tribune.discussion import identity as reader_identity
 from tribune.discussion import selectors as discussion_selectors
 from tribune.discussion.errors import DiscussionError
+from tribune.newsletter import selectors as newsletter_selectors
 from tribune.selfservice import conf, identity, selectors, services
 from tribune.selfservice.errors import (
     NotYoursError,
     SelfServiceError,
     TooManyRequestsError,
 )
-from tribune.selfservice.forms import EditForm, EmailForm, EraseForm
+from tribune.selfservice.forms import EditForm, EmailForm, EraseForm, NewsletterForm
 from tribune.selfservice.identity import Person
 
 View = Callable[..., HttpResponseBase]
@@ -150,6 +151,34 @@ def stop_subscription(
     """Stop one subscription of the reader's address."""
     services.remove_subscription(person=person, subscription_id=subscription_id)
     messages.success(request, _("That subscription is stopped."))
+    return redirect("selfservice:start")
+
+
+@_with_person
+@require_http_methods(["GET", "POST"])
+def newsletter(request: HttpRequest, person: Person) -> HttpResponse:
+    """Change what the reader's newsletter follows and how often."""
+    subscriber = newsletter_selectors.get_subscriber(person.email)
+    if subscriber is None:
+        messages.info(request, _("This address does not get the newsletter."))
+        return redirect("selfservice:start")
+    form = NewsletterForm(
+        request.POST or None, initial=NewsletterForm.initial_for(subscriber)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.change_newsletter(person=person, **form.choices())
+        messages.success(request, _("Your newsletter choices were saved."))
+        return redirect("selfservice:start")
+    status = 400 if form.errors else 200
+    return render(request, "selfservice/newsletter.html", {"form": form}, status=status)
+
+
+@_with_person
+@require_POST
+def stop_newsletter(request: HttpRequest, person: Person) -> HttpResponse:
+    """Stop the newsletter to the reader's address."""
+    services.stop_newsletter(person=person)
+    messages.success(request, _("The newsletter is stopped."))
     return redirect("selfservice:start")
 
 

@@ -349,6 +349,21 @@ def _dispute(event: dict[str, Any], closed: bool) -> None:
         )
 
 
+def _subscription_deleted(event: dict[str, Any]) -> None:
+    """A monthly gift ended (in the customer portal, or by Stripe after failed
+    charges): its payments are marked ended; no money row is invented."""
+    subscription = _get(event, "data", "object")
+    customer = _id(subscription.get("customer"))
+    if not customer:
+        raise PayloadError("subscription names no customer")
+    ended = subscription.get("ended_at") or subscription.get("canceled_at")
+    services.end_monthly_gift(
+        provider=PROVIDER,
+        customer_ref=customer,
+        ended_at=_at(ended or event.get("created")),
+    )
+
+
 HANDLERS: dict[str, base.Handler] = {
     "checkout.session.completed": lambda e: _session(e, None),
     "checkout.session.async_payment_succeeded": lambda e: _session(
@@ -362,6 +377,7 @@ HANDLERS: dict[str, base.Handler] = {
     "charge.refunded": _charge_refunded,
     "charge.dispute.created": lambda e: _dispute(e, closed=False),
     "charge.dispute.closed": lambda e: _dispute(e, closed=True),
+    "customer.subscription.deleted": _subscription_deleted,
 }
 
 
