@@ -133,7 +133,7 @@ def import_comments(item: wxr.Item, imported: Imported, run: Run) -> None:
     post's transaction."""
     if not item.comments:
         return
-    thread = get_or_create_thread(page=imported.page)
+    thread = get_or_create_thread(article=imported.page)
     made: dict[str, Comment] = {}
     # What earlier imports made of these comments, in two queries for the post.
     known = run.ledger.records("comment", [c.comment_id for c in item.comments])
