@@ -2,7 +2,7 @@
 
 Goes through the real services and database: the comments are posted with
 services.post_comment (a Submission with a quote), the revision is published with
-Wagtail, and inline.reanchor_page reads, re-anchors and writes the 500 comments.
+Wagtail, and inline.reanchor_article reads, re-anchors and writes the 500 comments.
 Runs on a throw-away test database (SQLite unless DATABASE_URL says otherwise).
 
 Run: .venv/bin/python bench/inline_reanchor_bench.py
@@ -85,7 +85,7 @@ def run() -> None:
     rules = get_settings(None)
     rules.moderation = ModerationPolicy.PUBLISH
     rules.save()
-    thread = services.get_or_create_thread(page=page)
+    thread = services.get_or_create_thread(article=page)
     blocks = passages.blocks_of(page.body)
     began = time.perf_counter()
     for n in range(COMMENTS):
@@ -127,10 +127,10 @@ def run() -> None:
         import pstats
 
         profile = cProfile.Profile()
-        result = profile.runcall(inline.reanchor_page, page=page)
+        result = profile.runcall(inline.reanchor_article, page=page)
         pstats.Stats(profile).sort_stats("cumulative").print_stats(18)
     else:
-        result = inline.reanchor_page(page=page)
+        result = inline.reanchor_article(article=page)
     first = time.perf_counter() - began
     methods = Counter(Comment.objects.values_list("passage_method", flat=True))
     print(
@@ -141,7 +141,7 @@ def run() -> None:
     timings = []
     for _ in range(5):
         began = time.perf_counter()
-        inline.reanchor_page(page=page)
+        inline.reanchor_article(article=page)
         timings.append(time.perf_counter() - began)
     print(
         f"re-anchor, body unchanged since: median "

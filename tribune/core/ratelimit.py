@@ -62,10 +62,3 @@ def hit(*, scope: str, key: str | None, limit: int, window: int) -> bool:
     except ValueError:  # expired between add and incr: a new window
         count = 1 if cache.add(name, 1, timeout=window + 1) else cache.incr(name)
     return bool(count <= limit)
-
-
-def used(*, scope: str, key: str | None, window: int) -> int:
-    """How many events `key` has counted in the current window (0 for None)."""
-    if key is None or window <= 0:
-        return 0
-    return int(cache.get(_cache_key(scope, key, window), 0))

@@ -215,7 +215,7 @@ def load() -> DemoDiscussion:
         if index >= len(articles):
             continue
         article = articles[index]
-        thread = services.get_or_create_thread(page=article)
+        thread = services.get_or_create_thread(article=article)
         # Every comment between its report's publication and now.
         start = _published(article) + dt.timedelta(minutes=4)
         end = min(start + dt.timedelta(days=5), clock.now() - dt.timedelta(minutes=2))

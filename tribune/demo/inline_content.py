@@ -59,7 +59,7 @@ def load() -> DemoInline:
     made = 0
     for article in articles:
         article.refresh_from_db()
-        thread = services.get_or_create_thread(page=article)
+        thread = services.get_or_create_thread(article=article)
         paragraphs = [b for b in passages.blocks_of(article.body) if b.text.strip()]
         for n, block in enumerate(paragraphs[:4]):
             exact = PROMPT if block.text == PROMPT else _phrase(rng, block.text)

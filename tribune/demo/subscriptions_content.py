@@ -27,7 +27,7 @@ def load() -> DemoSubscriptions:
     articles = list(ArticlePage.objects.live().order_by("-date", "pk")[:2])
     if len(articles) < 2:
         return DemoSubscriptions(Subscription.objects.count())
-    thread = discussion.get_or_create_thread(page=articles[1])
+    thread = discussion.get_or_create_thread(article=articles[1])
     for email, scope, delivery in READERS:
         services.import_subscription(
             email=email,

@@ -156,19 +156,23 @@ def list_thread_page(
     ] = None,
 ) -> dict[str, Any]:
     """A page of the thread in the order asked for (cursor paging)."""
-    page = selectors.get_public_article(page_id)
+    article = selectors.get_public_article(page_id)
     viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     order, page_number = parse_order(sort), 1
     if cursor:
         order, page_number = _read_cursor(cursor)
     result = selectors.get_thread_page(
-        page=page, viewer=viewer, rules=rules, order=order, page_number=page_number
+        article=article,
+        viewer=viewer,
+        rules=rules,
+        order=order,
+        page_number=page_number,
     )
     if result.state == SiteCommentsMode.HIDDEN:
         raise NotFoundError(_("Comments on this report are hidden."), code="hidden")
     return {
-        "page": page.pk,
+        "page": article.pk,
         "state": result.state.value,
         "count": result.count,
         "sort": order.value,
@@ -211,8 +215,8 @@ def _thread_for_post(page_id: int) -> Thread:
     """The article's thread: remembered, or one query (two when new)."""
     thread = selectors.get_public_thread(page_id)
     if thread is None:
-        page = selectors.get_public_article(page_id, fields=selectors.POST_FIELDS)
-        thread = posting.get_or_create_thread(page=page)
+        article = selectors.get_public_article(page_id, fields=selectors.POST_FIELDS)
+        thread = posting.get_or_create_thread(article=article)
     return thread
 
 
@@ -281,12 +285,12 @@ def post_comment(
 def list_passages(request: HttpRequest, page_id: int) -> dict[str, Any]:
     """Anchored passages with the comments the reader sees, for the highlights
     and markers."""
-    page = selectors.get_public_article(page_id)
+    article = selectors.get_public_article(page_id)
     rules = selectors.get_settings_for_request(request)
-    if selectors.get_state(page, rules) == SiteCommentsMode.HIDDEN:
+    if selectors.get_state(article, rules) == SiteCommentsMode.HIDDEN:
         raise NotFoundError(_("Comments on this report are hidden."), code="hidden")
     found = inline_selectors.list_passages(
-        page=page, viewer=identity.viewer_for(request)
+        article=article, viewer=identity.viewer_for(request)
     )
     return {"passages": [asdict(p) for p in found]}
 
@@ -395,8 +399,8 @@ def report(
     return WithStatus(201, {"reported": comment.pk})
 
 
-def _report_path(url: str, root_path: str) -> str:
-    """The url_path of the report a path or full URL names."""
+def _article_path(url: str, root_path: str) -> str:
+    """The url_path of the article a path or full URL names."""
     try:
         path = urlsplit(url).path or "/"
     except ValueError:
@@ -419,7 +423,7 @@ def counts(request: HttpRequest, query: Query[schemas.CountsQuery]) -> dict[str,
     """Counts by the URL as given, in a fixed number of queries."""
     site = Site.find_for_request(request)
     root_path = site.root_page.url_path if site else "/"
-    wanted = {given: _report_path(given, root_path) for given in query.url}
+    wanted = {given: _article_path(given, root_path) for given in query.url}
     pages = dict(
         ArticlePage.objects.live()
         .public()

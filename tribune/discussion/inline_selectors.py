@@ -33,7 +33,7 @@ PASSAGE_FIELDS = [
 ]
 
 
-def locate(*, page: ArticlePage, quote: Quote) -> anchoring.Anchor:
+def locate(*, article: ArticlePage, quote: Quote) -> anchoring.Anchor:
     """Anchor a quote in the live body of an article.
 
     Raises InvalidCommentError (field "passage") when the quote is blank, too
@@ -53,7 +53,7 @@ def locate(*, page: ArticlePage, quote: Quote) -> anchoring.Anchor:
             code="bad_passage",
         )
     found = anchoring.locate_quote(
-        passages.blocks_of(page.body),
+        passages.blocks_of(article.body),
         quote.block or "",
         exact,
         clean_reader_text(quote.prefix or "")[-CONTEXT:],
@@ -71,12 +71,12 @@ def locate(*, page: ArticlePage, quote: Quote) -> anchoring.Anchor:
     return found
 
 
-def whole_paragraph(*, page: ArticlePage, block: str) -> Quote:
+def whole_paragraph(*, article: ArticlePage, block: str) -> Quote:
     """The quote of an entire paragraph, for the form without JavaScript.
 
     Raises InvalidCommentError (field "passage") for an unknown or empty paragraph.
     """
-    found = next((b for b in passages.blocks_of(page.body) if b.id == block), None)
+    found = next((b for b in passages.blocks_of(article.body) if b.id == block), None)
     if found is None or not found.text.strip():
         raise InvalidCommentError(
             _("Choose a paragraph of the report."), field="passage", code="bad_passage"
@@ -99,14 +99,14 @@ class Passage:
     count: int = 0
 
 
-def list_passages(*, page: ArticlePage, viewer: Viewer) -> list[Passage]:
+def list_passages(*, article: ArticlePage, viewer: Viewer) -> list[Passage]:
     """Anchored passages of an article with the inline comments the viewer sees.
 
     `count` adds the approved replies of those comments.  Two queries.
     """
     roots = list(
         Comment.objects.filter(
-            thread__page_id=page.pk,
+            thread__page_id=article.pk,
             root__isnull=True,
             passage_state=PassageState.ANCHORED,
         )
@@ -143,14 +143,14 @@ def list_passages(*, page: ArticlePage, viewer: Viewer) -> list[Passage]:
 
 
 def list_conversations(
-    *, page: ArticlePage, comment_ids: list[int], viewer: Viewer
+    *, article: ArticlePage, comment_ids: list[int], viewer: Viewer
 ) -> list[tree.Node[Comment]]:
     """The named inline comments of an article that the viewer sees, oldest
     first, each with all its replies, nested for display.  Two queries."""
     top = list(
         Comment.objects.filter(
             pk__in=comment_ids,
-            thread__page_id=page.pk,
+            thread__page_id=article.pk,
             root__isnull=True,
             passage_state=PassageState.ANCHORED,
         )

@@ -52,12 +52,12 @@ class PassageForm(CommentForm):
         del self.fields["parent"]
 
 
-def _paragraphs(page: ArticlePage, block: str) -> list[tuple[str, str]]:
+def _paragraphs(article: ArticlePage, block: str) -> list[tuple[str, str]]:
     """The (id, text) of the non-empty paragraphs of `block`'s body block, or 404."""
     stream_id = block.split(".")[0]
     found = [
         (p.id, p.text)
-        for p in passages.paragraphs_of_block(page.body, stream_id)
+        for p in passages.paragraphs_of_block(article.body, stream_id)
         if p.text.strip()
     ]
     if not found:
@@ -66,7 +66,7 @@ def _paragraphs(page: ArticlePage, block: str) -> list[tuple[str, str]]:
 
 
 def _post_paragraph(
-    request: HttpRequest, page: ArticlePage, form: PassageForm
+    request: HttpRequest, article: ArticlePage, form: PassageForm
 ) -> HttpResponseBase | None:
     """Post the valid form's comment on its whole paragraph: the redirect to it,
     or None with the refusal added to the form."""
@@ -75,10 +75,10 @@ def _post_paragraph(
         form.check_bot_signals()
         submission = build_submission(
             request,
-            thread=posting.get_or_create_thread(page=page),
+            thread=posting.get_or_create_thread(article=article),
             fields=Fields.from_form(data),
             quote=inline_selectors.whole_paragraph(
-                page=page, block=data.get("paragraph", "")
+                article=article, block=data.get("paragraph", "")
             ),
         )
         comment = posting.post_comment(submission)
@@ -89,19 +89,19 @@ def _post_paragraph(
         form.add_error(field if field in form.fields else None, error.message)
         return None
     verify = bool(data.get("verify_email"))
-    return views.posted(request, page, comment, submission, verify=verify)
+    return views.posted(request, article, comment, submission, verify=verify)
 
 
 @require_http_methods(["GET", "POST"])
 def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponseBase:
     """Comment on a paragraph without JavaScript: pick it, write, post."""
-    page = views.article_or_404(page_id)
-    choices = _paragraphs(page, block)
+    article = views.article_or_404(page_id)
+    choices = _paragraphs(article, block)
     signed_in = identity.viewer_for(request).user_id is not None
     if request.method == "POST":
         form = PassageForm(request.POST, signed_in=signed_in, choices=choices)
         if form.is_valid():
-            done = _post_paragraph(request, page, form)
+            done = _post_paragraph(request, article, form)
             if done is not None:
                 return done
     else:
@@ -114,8 +114,8 @@ def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponse
         "discussion/passage_form.html",
         {
             "form": form,
-            "article": page,
-            "open": selectors.get_state(page, rules) == SiteCommentsMode.OPEN,
+            "article": article,
+            "open": selectors.get_state(article, rules) == SiteCommentsMode.OPEN,
             "request": request,
         },
         status=400 if form.errors else 200,
@@ -125,7 +125,7 @@ def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponse
 @require_GET
 def passage_comments(request: HttpRequest, page_id: int) -> HttpResponseBase:
     """The conversations of one passage (`?c=<id>&c=<id>`), for the marker's panel."""
-    page = views.article_or_404(page_id)
+    article = views.article_or_404(page_id)
     ids = [
         i
         for i in (parse_id(raw) for raw in request.GET.getlist("c")[:MAX_IDS])
@@ -133,11 +133,11 @@ def passage_comments(request: HttpRequest, page_id: int) -> HttpResponseBase:
     ]
     viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
-    state = selectors.get_state(page, rules)
+    state = selectors.get_state(article, rules)
     if state == SiteCommentsMode.HIDDEN:
         raise Http404("Comments are hidden.")
     conversations = inline_selectors.list_conversations(
-        page=page, comment_ids=ids, viewer=viewer
+        article=article, comment_ids=ids, viewer=viewer
     )
     roots = presenters.present(conversations, viewer, state=state, votes={})
     fragments.render_boxes(tree.walk(roots), state=state, request=request)
@@ -147,6 +147,6 @@ def passage_comments(request: HttpRequest, page_id: int) -> HttpResponseBase:
         {
             # A passage's conversations are short and shown whole: nothing folds.
             "rows": tree.flatten(roots, fold_after=MAX_FOLD),
-            "article": page,
+            "article": article,
         },
     )

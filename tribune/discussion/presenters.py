@@ -50,10 +50,10 @@ class CommentView:
     box_html: SafeString = _NO_BOX
 
 
-def comment_url(page: ArticlePage, comment_id: int, request: HttpRequest) -> str:
+def comment_url(article: ArticlePage, comment_id: int, request: HttpRequest) -> str:
     """The permalink of a comment on its article's page."""
     query = urlencode({"comment": comment_id})
-    return f"{page.get_url(request)}?{query}#comment-{comment_id}"
+    return f"{article.get_url(request)}?{query}#comment-{comment_id}"
 
 
 def _view(
@@ -176,18 +176,18 @@ def _form(
 
 
 def thread_context(
-    request: HttpRequest, page: ArticlePage, *, form: CommentForm | None = None
+    request: HttpRequest, article: ArticlePage, *, form: CommentForm | None = None
 ) -> dict[str, Any]:
     """Everything the comment section template needs, for the article page.
 
     `form` is a refused comment form to show again with its errors; without
     one, a fresh form is offered while comments are open.
     """
-    pagecache.mark(request, f"{SCOPE}{page.pk}")
+    pagecache.mark(request, f"{SCOPE}{article.pk}")
     viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
     thread_page = selectors.get_thread_page(
-        page=page,
+        article=article,
         viewer=viewer,
         rules=rules,
         order=chosen_order(request),
@@ -220,5 +220,5 @@ def thread_context(
         "orders": list(Order),
         "rows": tree.flatten(roots, fold_after=conf.get("COLLAPSE_AFTER")),
         "request": request,
-        "article": page,
+        "article": article,
     }

@@ -50,7 +50,7 @@ POST_FIELDS = ("title", "url_path", "path", "depth", "live", "comments")
 class ThreadPage:
     """What the comment section shows: counts, state and one page of threads."""
 
-    page: ArticlePage
+    article: ArticlePage
     thread: Thread | None
     state: SiteCommentsMode
     order: Order
@@ -157,10 +157,10 @@ def get_public_article(page_id: int, *, fields: Sequence[str] = ()) -> ArticlePa
     return _public(pages.filter(pk=page_id).first())
 
 
-def _public(page: ArticlePage | None) -> ArticlePage:
-    if page is None or not page.live or sites.is_private(page):
+def _public(article: ArticlePage | None) -> ArticlePage:
+    if article is None or not article.live or sites.is_private(article):
         raise NotFoundError(_("There is no such report."))
-    return page
+    return article
 
 
 def get_public_thread(page_id: int) -> Thread | None:
@@ -177,9 +177,9 @@ def forget_articles(sender: Any = None, **kwargs: Any) -> None:
     generations.bump(ARTICLES_GENERATION)
 
 
-def get_state(page: ArticlePage, rules: DiscussionSettings) -> SiteCommentsMode:
+def get_state(article: ArticlePage, rules: DiscussionSettings) -> SiteCommentsMode:
     """Whether the article's comments are open, closed or hidden."""
-    return policies.thread_state(page.comments, rules.comments)
+    return policies.thread_state(article.comments, rules.comments)
 
 
 def has_stake(viewer: Viewer, page_ids: list[int]) -> bool:
@@ -287,7 +287,7 @@ def find_page_of(
 
 def get_thread_page(
     *,
-    page: ArticlePage,
+    article: ArticlePage,
     viewer: Viewer,
     rules: DiscussionSettings,
     order: Order = Order.OLDEST,
@@ -301,11 +301,11 @@ def get_thread_page(
     permalink lookup (two), the page of top-level comments, their replies, and
     the viewer's votes on them.
     """
-    state = get_state(page, rules)
-    result = ThreadPage(page=page, thread=None, state=state, order=order, count=0)
+    state = get_state(article, rules)
+    result = ThreadPage(article=article, thread=None, state=state, order=order, count=0)
     if state == SiteCommentsMode.HIDDEN:
         return result
-    thread = Thread.objects.filter(page_id=page.pk).first()
+    thread = Thread.objects.filter(page_id=article.pk).first()
     result.thread = thread
     if thread is None:
         return result
@@ -375,12 +375,12 @@ def access_comment(
     comment = get_comment(comment_id)
     if comment is None:
         raise NotFoundError()
-    page = comment.thread.page
+    article = comment.thread.page
     if not policies.can_view_comment(
         viewer=viewer,
         comment=comment,
-        state=get_state(page, rules),
-        page_public=page.live and not sites.is_private(page),
+        state=get_state(article, rules),
+        page_public=article.live and not sites.is_private(article),
     ):
         raise NotFoundError()
     return comment

@@ -65,15 +65,15 @@ def see_other(url: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(url, status=303)
 
 
-def _context_state(request: HttpRequest, page: ArticlePage) -> tuple[Any, str]:
+def _context_state(request: HttpRequest, article: ArticlePage) -> tuple[Any, str]:
     rules = selectors.get_settings_for_request(request)
-    return rules, selectors.get_state(page, rules)
+    return rules, selectors.get_state(article, rules)
 
 
 @require_POST
 def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
     """Post a comment or reply; on a problem, show the article again with the form."""
-    page = article_or_404(page_id)
+    article = article_or_404(page_id)
     signed_in = identity.viewer_for(request).user_id is not None
     form = CommentForm(request.POST, signed_in=signed_in)
     if form.is_valid():
@@ -82,7 +82,7 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
             form.check_bot_signals()
             submission = build_submission(
                 request,
-                thread=posting.get_or_create_thread(page=page),
+                thread=posting.get_or_create_thread(article=article),
                 fields=Fields.from_form(data),
             )
             comment = posting.post_comment(submission)
@@ -92,10 +92,10 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
             form.add_service_error(error)
         else:
             verify = bool(data.get("verify_email"))
-            return posted(request, page, comment, submission, verify=verify)
+            return posted(request, article, comment, submission, verify=verify)
     # Serve the article again, with this form and its errors in the comment section.
     form.focus_first_error()
-    response = page.serve(request)
+    response = article.serve(request)
     response.context_data["discussion_form"] = form
     response.status_code = 400
     return response
@@ -103,7 +103,7 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
 
 def posted(
     request: HttpRequest,
-    page: ArticlePage,
+    article: ArticlePage,
     comment: Comment,
     submission: Submission,
     *,
@@ -113,7 +113,7 @@ def posted(
     proves the address."""
     if submission.user is None and verify:
         ask_verification(comment)
-    response = see_other(comment_url(page, comment.pk, request))
+    response = see_other(comment_url(article, comment.pk, request))
     identity.remember_guest(response, submission.viewer)
     return response
 
@@ -144,9 +144,9 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponseBase:
 def vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Vote up, down or withdraw, then return to the comment."""
     comment = _comment(request, comment_id)
-    page = comment.thread.page.specific
+    article = comment.thread.page.specific
     value = {"up": 1, "down": -1, "none": 0}.get(request.POST.get("value", ""), 2)
-    rules, state = _context_state(request, page)
+    rules, state = _context_state(request, article)
     try:
         viewer = identity.ensure_guest(request, identity.viewer_for(request))
         voting.vote(
@@ -158,22 +158,22 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
             ip=identity.client_ip(request),
         )
     except DiscussionError as error:
-        return _problem(request, page, comment, error)
-    response = see_other(comment_url(page, comment.pk, request))
+        return _problem(request, article, comment, error)
+    response = see_other(comment_url(article, comment.pk, request))
     identity.remember_guest(response, viewer)
     return response
 
 
 def _problem(
-    request: HttpRequest, page: ArticlePage, comment: Comment, error: DiscussionError
+    request: HttpRequest, article: ArticlePage, comment: Comment, error: DiscussionError
 ) -> HttpResponse:
     return render(
         request,
         "discussion/problem.html",
         {
-            "article": page,
+            "article": article,
             "message": error.message,
-            "back": comment_url(page, comment.pk, request),
+            "back": comment_url(article, comment.pk, request),
         },
         status=error.status,
     )
@@ -183,9 +183,9 @@ def _problem(
 def edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """The author's edit form for a comment, within the edit window."""
     comment = _comment(request, comment_id)
-    page = comment.thread.page.specific
+    article = comment.thread.page.specific
     viewer = identity.viewer_for(request)
-    rules, _state = _context_state(request, page)
+    rules, _state = _context_state(request, article)
     if request.method == "POST":
         form = EditForm(request.POST)
         if form.is_valid():
@@ -199,12 +199,12 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
             except DiscussionError as error:
                 form.add_error("body" if error.field == "body" else None, error.message)
             else:
-                return see_other(comment_url(page, comment.pk, request))
+                return see_other(comment_url(article, comment.pk, request))
     else:
         if not policies.can_edit(comment, viewer):
             return _problem(
                 request,
-                page,
+                article,
                 comment,
                 DiscussionError(
                     "This comment can no longer be edited from this browser."
@@ -214,7 +214,7 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     return render(
         request,
         "discussion/edit.html",
-        {"form": form, "comment": comment, "article": page},
+        {"form": form, "comment": comment, "article": article},
         status=400 if form.errors else 200,
     )
 
@@ -223,23 +223,23 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 def delete(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Ask, then delete the reader's own comment."""
     comment = _comment(request, comment_id)
-    page = comment.thread.page.specific
+    article = comment.thread.page.specific
     viewer = identity.viewer_for(request)
     if request.method == "POST":
         try:
             posting.delete_comment(comment=comment, viewer=viewer)
         except DiscussionError as error:
-            return _problem(request, page, comment, error)
-        return see_other(comment_url(page, comment.pk, request))
+            return _problem(request, article, comment, error)
+        return see_other(comment_url(article, comment.pk, request))
     if not policies.can_delete(comment, viewer):
         return _problem(
             request,
-            page,
+            article,
             comment,
             DiscussionError("This comment can no longer be deleted from this browser."),
         )
     return render(
-        request, "discussion/delete.html", {"comment": comment, "article": page}
+        request, "discussion/delete.html", {"comment": comment, "article": article}
     )
 
 
@@ -247,8 +247,8 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 def report(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Report a comment to the moderators."""
     comment = _comment(request, comment_id)
-    page = comment.thread.page.specific
-    rules, _state = _context_state(request, page)
+    article = comment.thread.page.specific
+    rules, _state = _context_state(request, article)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -261,7 +261,7 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponseBase:
                 ip=identity.client_ip(request),
             )
         except DiscussionError as error:
-            return _problem(request, page, comment, error)
+            return _problem(request, article, comment, error)
         response = see_other(f"{request.path}?{urlencode({'sent': 1})}")
         identity.remember_guest(response, viewer)
         return response
@@ -269,22 +269,22 @@ def report(request: HttpRequest, comment_id: int) -> HttpResponseBase:
         return render(
             request,
             "discussion/reported.html",
-            {"article": page, "back": comment_url(page, comment.pk, request)},
+            {"article": article, "back": comment_url(article, comment.pk, request)},
         )
     return render(
         request,
         "discussion/report.html",
-        {"form": form, "comment": comment, "article": page},
+        {"form": form, "comment": comment, "article": article},
     )
 
 
 @require_GET
 def sort(request: HttpRequest, page_id: int, order: str) -> HttpResponseBase:
     """Remember the reader's sort order in a cookie and show the comments in it."""
-    page = article_or_404(page_id)
+    article = article_or_404(page_id)
     chosen = parse_order(order)
     response = HttpResponseRedirect(
-        f"{page.get_url(request)}?{urlencode({'sort': chosen.value})}#comments"
+        f"{article.get_url(request)}?{urlencode({'sort': chosen.value})}#comments"
     )
     response.set_cookie(
         conf.get("SORT_COOKIE"),
@@ -313,6 +313,6 @@ def shares_public_copy(request: HttpRequest, scopes: list[str]) -> bool:
 @require_GET
 def fragment(request: HttpRequest, page_id: int) -> HttpResponseBase:
     """The list part of the comment section, for the script's sort and load-more."""
-    page = article_or_404(page_id)
-    context = presenters.thread_context(request, page)
+    article = article_or_404(page_id)
+    context = presenters.thread_context(request, article)
     return TemplateResponse(request, "discussion/comment_list.html", context)

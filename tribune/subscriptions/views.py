@@ -116,7 +116,7 @@ def subscribe(request: HttpRequest, page_id: int) -> HttpResponseBase:
                 email=email,
                 scope=scope,
                 delivery=data["delivery"],
-                thread=discussion_services.get_or_create_thread(page=page)
+                thread=discussion_services.get_or_create_thread(article=page)
                 if scope == Scope.THREAD
                 else None,
                 user=user,

@@ -6,7 +6,7 @@ re-anchoring), `importing` (bulk imports), `accounts` (reader sign-up).  The
 public functions of the first four are importable from here too.
 """
 
-from tribune.discussion.services.inline import Reanchored, reanchor_page
+from tribune.discussion.services.inline import Reanchored, reanchor_article
 from tribune.discussion.services.moderation import (
     moderate_comments,
     moderate_edit_comment,
@@ -32,7 +32,7 @@ __all__ = [
     "moderate_comments",
     "moderate_edit_comment",
     "post_comment",
-    "reanchor_page",
+    "reanchor_article",
     "release_comment",
     "report_comment",
     "undo_moderation",

@@ -36,7 +36,7 @@ class Reanchored:
 
 
 @transaction.atomic
-def reanchor_page(*, page: ArticlePage) -> Reanchored:
+def reanchor_article(*, article: ArticlePage) -> Reanchored:
     """Re-anchor every inline comment of an article against its current body.
 
     Called when a revision is published.  Comments whose passage is gone become
@@ -46,7 +46,7 @@ def reanchor_page(*, page: ArticlePage) -> Reanchored:
     """
     comments = list(
         Comment.objects.select_for_update()
-        .filter(thread__page_id=page.pk)
+        .filter(thread__page_id=article.pk)
         .exclude(passage_state="")
         .only("pk", "thread_id", *PASSAGE_FIELDS)
         .order_by("pk")
@@ -64,7 +64,7 @@ def reanchor_page(*, page: ArticlePage) -> Reanchored:
         )
         for c in comments
     ]
-    placements = anchoring.reanchor_many(anchors, passages.blocks_of(page.body))
+    placements = anchoring.reanchor_many(anchors, passages.blocks_of(article.body))
     # Most comments only learn how they were placed; they are updated in one
     # statement per method.  bulk_update's CASE over 500 rows and eight fields
     # took two seconds (bench/inline_reanchor_bench.py); moved ones go one by one.
@@ -97,11 +97,11 @@ def reanchor_page(*, page: ArticlePage) -> Reanchored:
             passage_state=state, passage_method=method
         )
     if changed:
-        caching.invalidate_thread_pages(page.pk)
+        caching.invalidate_thread_pages(article.pk)
     return Reanchored(len(comments), moved, orphaned)
 
 
 def on_page_published(sender: Any, instance: Any, **kwargs: Any) -> None:
     """Wagtail's page_published receiver: re-anchor an article's inline feedback."""
     if isinstance(instance, ArticlePage):
-        reanchor_page(page=instance)
+        reanchor_article(article=instance)

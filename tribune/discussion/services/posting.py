@@ -49,10 +49,10 @@ from tribune.newsroom.models import ArticlePage
 NOTIFY_CHOICES = frozenset({"replies", "all"})
 
 
-def get_or_create_thread(*, page: ArticlePage) -> Thread:
+def get_or_create_thread(*, article: ArticlePage) -> Thread:
     """The thread of an article, made on first use (safe when two requests race)."""
-    thread, _created = Thread.objects.get_or_create(page_id=page.pk)
-    thread.page = page  # keeps the page at hand, e.g. for its URL on invalidation
+    thread, _created = Thread.objects.get_or_create(page_id=article.pk)
+    thread.page = article  # keeps the page at hand, e.g. for its URL on invalidation
     return thread
 
 
@@ -144,7 +144,9 @@ def _anchor(submission: Submission) -> Anchor | None:
             field="parent",
             code="bad_passage",
         )
-    return inline_selectors.locate(page=submission.thread.page, quote=submission.quote)
+    return inline_selectors.locate(
+        article=submission.thread.page, quote=submission.quote
+    )
 
 
 def post_comment(submission: Submission) -> Comment:

@@ -37,7 +37,7 @@ def rules(**fields: Any) -> DiscussionSettings:
 
 
 def thread(page: ArticlePage | None = None) -> Thread:
-    return services.get_or_create_thread(page=page or newsroom.article())
+    return services.get_or_create_thread(article=page or newsroom.article())
 
 
 def guest_viewer(*, age_hours: float | None = None) -> Viewer:

@@ -25,7 +25,7 @@ def post(page, quote: Quote, body: str = "Good point.", **extra) -> Comment:
     return services.post_comment(
         Submission(
             quote=quote,
-            thread=services.get_or_create_thread(page=page),
+            thread=services.get_or_create_thread(article=page),
             state=policies.OPEN,
             rules=factories.rules(),
             viewer=factories.guest_viewer(),
@@ -94,7 +94,7 @@ def test_inline_comments_follow_the_rules_of_normal_comments() -> None:
     comment = services.post_comment(
         Submission(
             quote=Quote(block_id(page), "river bridge"),
-            thread=services.get_or_create_thread(page=page),
+            thread=services.get_or_create_thread(article=page),
             state=policies.OPEN,
             rules=factories.rules(moderation="hold_all"),
             viewer=factories.guest_viewer(),
@@ -169,10 +169,10 @@ def test_a_paragraph_moved_to_a_new_block_is_found_by_its_words() -> None:
 
 def test_whole_paragraph_quotes_the_paragraph() -> None:
     page = _report(FIRST, SECOND)
-    quote = inline_selectors.whole_paragraph(page=page, block=block_id(page, 1))
+    quote = inline_selectors.whole_paragraph(article=page, block=block_id(page, 1))
     assert quote.exact == SECOND
     with pytest.raises(InvalidCommentError):
-        inline_selectors.whole_paragraph(page=page, block="nope.0")
+        inline_selectors.whole_paragraph(article=page, block="nope.0")
 
 
 def test_list_passages_groups_comments_and_counts_replies() -> None:
@@ -182,7 +182,9 @@ def test_list_passages_groups_comments_and_counts_replies() -> None:
     post(page, quote)
     factories.comment(parent=a)
     post(page, Quote(block_id(page, 1), "footpath"))
-    found = inline_selectors.list_passages(page=page, viewer=factories.guest_viewer())
+    found = inline_selectors.list_passages(
+        article=page, viewer=factories.guest_viewer()
+    )
     assert [(p.exact, p.count) for p in found] == [
         ("river bridge", 3),
         ("footpath", 1),

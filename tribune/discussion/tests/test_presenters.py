@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def _forest(thread, viewer):
     page = selectors.get_thread_page(
-        page=thread.page, viewer=viewer, rules=factories.rules()
+        article=thread.page, viewer=viewer, rules=factories.rules()
     )
     return page.roots, page.votes
 

@@ -68,9 +68,9 @@ def test_the_comment_section_itself_needs_at_most_six_queries(
     made = fill(article, 60, settings)
     viewer = Viewer(guest_token="t" * 32)
     with django_assert_max_num_queries(4):  # thread, top level, replies, votes
-        page = selectors.get_thread_page(page=article, viewer=viewer, rules=settings)
+        page = selectors.get_thread_page(article=article, viewer=viewer, rules=settings)
     assert page.count == 60
     with django_assert_max_num_queries(6):  # + the permalink lookups
         selectors.get_thread_page(
-            page=article, viewer=viewer, rules=settings, focus=made[-1].pk
+            article=article, viewer=viewer, rules=settings, focus=made[-1].pk
         )

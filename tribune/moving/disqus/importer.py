@@ -115,7 +115,7 @@ def _plan_threads(plan: _Plan, report: ImportReport) -> None:
             )
         site_key = source.forum or NO_FORUM
         with transaction.atomic():
-            thread = services.get_or_create_thread(page=match.page)
+            thread = services.get_or_create_thread(article=match.page)
             records.remember_import(
                 source=Source.DISQUS,
                 site_key=site_key,

@@ -138,7 +138,7 @@ def import_comments(item: wxr.Item, imported: Imported, run: Run) -> None:
         for comment in item.comments:
             run.report.skip("comment", comment.comment_id, "on a plain page")
         return
-    thread = get_or_create_thread(page=imported.page)
+    thread = get_or_create_thread(article=imported.page)
     made: dict[str, Comment] = {}
     # What earlier imports made of these comments, in two queries for the post.
     known = run.ledger.records("comment", [c.comment_id for c in item.comments])

@@ -45,7 +45,7 @@ def _one(row: dict[str, str], run: Run, n: int) -> None:
     kind = _get(row, _TYPE)
     target: dict[str, Any]
     if kind == "post":
-        target = {"scope": Scope.THREAD, "thread": get_or_create_thread(page=page)}
+        target = {"scope": Scope.THREAD, "thread": get_or_create_thread(article=page)}
     elif kind == "all_comment":
         target = {"scope": Scope.MY_REPLIES}
     elif kind == "comment":
