@@ -58,7 +58,7 @@ def test_from_the_footer_to_the_mailed_link_to_export_erase_and_undo(
     # Nothing is wider than the screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
-    page.get_by_role("link", name="Change").click()
+    page.get_by_role("link", name="Edit", exact=True).click()
     page.get_by_label("Your comment").fill("Will the market move to the old square?")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Your comment was changed.")).to_be_visible()
