@@ -46,6 +46,12 @@ def _allow(request: HttpRequest) -> bool:
     )
 
 
+# No CSRF token: the box sits on the home, series and report pages, and a token
+# would set a cookie that keeps nginx's micro-cache (and any CDN) from storing
+# them. A forged sign-up can do nothing the forger could not do directly: it uses
+# no session or account, only asks for a confirmation mail (double opt-in), and
+# is rate-limited per network like any other.
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
