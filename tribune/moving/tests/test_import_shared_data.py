@@ -12,7 +12,7 @@ from wagtail.models import Page
 
 from tribune.discussion.models import Comment
 from tribune.moving.models import LegacyRecord
-from tribune.moving.tests.conftest import wordpress_file
+from tribune.moving.tests.conftest import READABLE_EDGE_CASES, wordpress_file
 from tribune.moving.wordpress import wxr
 from tribune.moving.wordpress.importer import import_wordpress
 from tribune.newsroom.models import ArticlePage, HomePage, StandardPage
@@ -116,36 +116,7 @@ def _check_pages(client: Any) -> None:
     assert images == set(get_image_model().objects.values_list("pk", flat=True))
 
 
-SMALL_FILES = [
-    "authors-multiline.xml",
-    "backslashes.xml",
-    "blank-lines.xml",
-    "cdata-edge.xml",
-    "chunked-meta.xml",
-    "crazy-cdata-escaped.xml",
-    "large-authors.xml",
-    "missing-tags.xml",
-    "multiple-cdata.xml",
-    "namespace-edge-cases.xml",
-    "post-content-blank-lines.xml",
-    "small-export.xml",
-    "term-formats.xml",
-    "term-meta.xml",
-    "test-serialized-comment-meta.xml",
-    "test-serialized-postmeta-no-cdata.xml",
-    "test-serialized-postmeta-with-cdata.xml",
-    "test-serialized-term-meta.xml",
-    "test-utw-post-meta-import.xml",
-    "valid-wxr-1.1.xml",
-    "wxr-css-urls.xml",
-    "wxr-flat-attachment-different-site.xml",
-    "wxr-flat-attachment-same-site.xml",
-    "wxr-simple.xml",
-    "wxr-with-sub-data.xml",
-]
-
-
-@pytest.mark.parametrize("name", SMALL_FILES)
+@pytest.mark.parametrize("name", READABLE_EDGE_CASES)
 def test_edge_case_fixtures_import(home: Any, name: str) -> None:
     path = wordpress_file(name)
     report = import_wordpress(path=path)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tribune.moving.tests.conftest import wordpress_file
+from tribune.moving.tests.conftest import READABLE_EDGE_CASES, wordpress_file
 from tribune.moving.wordpress import wxr
 
 
@@ -50,37 +50,7 @@ def test_unreadable_fixtures_fail_with_a_clear_message(name: str, message: str) 
         _read(wordpress_file(name))
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "authors-multiline.xml",
-        "backslashes.xml",
-        "blank-lines.xml",
-        "cdata-edge.xml",
-        "chunked-meta.xml",
-        "crazy-cdata-escaped.xml",
-        "large-authors.xml",
-        "missing-tags.xml",
-        "multiple-cdata.xml",
-        "namespace-edge-cases.xml",
-        "post-content-blank-lines.xml",
-        "small-export.xml",
-        "term-formats.xml",
-        "term-meta.xml",
-        "test-serialized-comment-meta.xml",
-        "test-serialized-postmeta-no-cdata.xml",
-        "test-serialized-postmeta-with-cdata.xml",
-        "test-serialized-term-meta.xml",
-        "test-utw-post-meta-import.xml",
-        "valid-wxr-1.1.xml",
-        "wxr-css-urls.xml",
-        "wxr-flat-attachment-different-site.xml",
-        "wxr-flat-attachment-same-site.xml",
-        "wxr-simple.xml",
-        "wxr-with-sub-data.xml",
-        "64-block-test-data.xml",
-    ],
-)
+@pytest.mark.parametrize("name", [*READABLE_EDGE_CASES, "64-block-test-data.xml"])
 def test_readable_fixtures_read(name: str) -> None:
     records = _read(wordpress_file(name))
     assert isinstance(records[0], wxr.Site)
