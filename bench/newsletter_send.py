@@ -11,7 +11,7 @@ message, messages per second, the worker's peak resident memory (VmHWM from
 /proc), duplicates and misses.
 
 Run: PYTHONPATH=. .venv/bin/python bench/newsletter_send.py [--readers 50000]
-     [--rate 100000] [--batch 500]
+     [--rate 100000] [--batch 500] [--kill-after 20000]
 """
 
 import argparse
@@ -108,6 +108,7 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=50_000)
     parser.add_argument("--rate", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--kill-after", type=int, default=0)
     args = parser.parse_args()
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)
@@ -126,12 +127,23 @@ def main() -> None:
     began = time.monotonic()
     peak = 0.0
     asked_at = None
+    killed_at = None
     try:
         while counter.total() < args.readers + (1 if asked_at else 0):
             time.sleep(1)
             if worker.poll() is not None:
                 sys.exit(f"the worker stopped: see {TMP}/worker.log")
             peak = max(peak, peak_rss_mib(worker.pid))
+            if (
+                args.kill_after
+                and killed_at is None
+                and counter.total() >= args.kill_after
+            ):
+                # A dead worker mid-send: no goodbye, its lease simply runs out.
+                worker.kill()
+                worker.wait()
+                killed_at = counter.total()
+                worker = start_worker(port, args.rate, args.batch)
             if asked_at is None and counter.total() >= args.readers // 2:
                 services.request_signup(email="late@example.net", everything=True)
                 asked_at = time.monotonic()
@@ -163,6 +175,8 @@ def main() -> None:
         f"({60 * len(newsletter) / elapsed:.0f}/min)"
     )
     print(f"worker peak RSS    {peak:.0f} MiB (VmHWM)")
+    if killed_at is not None:
+        print(f"worker killed      after {killed_at} messages, a new one started")
     print(f"confirmation mid-send arrived after {waited:.1f} s")
     print(f"database           {os.environ['DATABASE_URL'].split(':')[0]}")
 
