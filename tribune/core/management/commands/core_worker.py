@@ -86,11 +86,29 @@ def _run_rq(max_tasks: int | None) -> None:
             logger.warning("Redis unreachable (%s); trying again in %.0f s", exc, delay)
         if worker is not None:
             done += worker.successful_job_count + worker.failed_job_count
+            _stop_scheduler(worker)
         if time.monotonic() - started > 60:
             delay = 1.0  # a new outage, not the same one
         time.sleep(delay)
         # Redis usually comes back within seconds; poll gently if it does not.
         delay = min(delay * 2, 10.0)
+
+
+def _stop_scheduler(worker: Any) -> None:
+    """Stop the scheduler process of a worker that Redis took down.
+
+    RQ forks its scheduler as a non-daemon process and stops it only on a
+    clean shutdown; one left behind by each outage would make the worker's
+    exit wait for it forever (multiprocessing joins its children at exit).
+    """
+    process = getattr(worker.scheduler, "_process", None)
+    if process is None or not process.is_alive():
+        return
+    process.terminate()
+    process.join(5)
+    if process.is_alive():
+        process.kill()
+        process.join(5)
 
 
 class _DatabaseWorker(db_worker.Command):
