@@ -19,6 +19,33 @@ _TAG = re.compile(r"<[^>]+>")
 _PHONE = re.compile(r"\+?\d[\d\s().-]{7,}\d")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
 
+# Calls to act that comment spam makes whatever its words or spelling: promote
+# my channel, subscribe, follow, check out, visit, like this comment, money,
+# share.  One token each, so the model learns them across discussions where the
+# n-grams differ ("sucscribe", "sub 4 sub", "our new song").  Talk about a
+# video's views or "please" was tried too and flagged good comments (decision 0023).
+CALLS = {
+    "promo": re.compile(
+        r"\b(?:my|our)\s+(?:new\s+|first\s+|latest\s+|youtube\s+)?"
+        r"(?:channel|video|vids?|song|music|page|playlist|band|rap|cover|vlog"
+        r"|account|blog|site|website|mixtape|album)s?\b"
+    ),
+    "subscribe": re.compile(
+        r"\bs[a-z]{0,3}scri[bp][a-z]*|\bsubs?\b|sub\s*(?:4|for)\s*sub"
+    ),
+    "follow": re.compile(r"\bfollow\b"),
+    "checkout": re.compile(r"\bcheck\s*(?:out|it|my|this|me)\b"),
+    "visit": re.compile(r"\b(?:visit|go to|search|look up|watch)\s+(?:my|our|this|\")"),
+    "likebait": re.compile(
+        r"\b(?:like|thumbs? up)\b[^.!?]{0,40}\b(?:if|this comment|for)\b"
+        r"|\blike this comment\b"
+    ),
+    "money": re.compile(
+        r"\b(?:money|earn|free|gift\s*cards?|paypal|cash|income|bitcoin|iphone)\b|\$\s?\d"
+    ),
+    "share": re.compile(r"\bshare\b"),
+}
+
 
 @dataclass(frozen=True)
 class Sample:
@@ -81,8 +108,21 @@ def _bucket(value: float, edges: tuple[float, ...]) -> str:
 
 
 def meta_tokens(sample: Sample) -> list[str]:
-    """Words for the links, shape, name, website and what the poster proved."""
-    return [*_text_tokens(sample), *_author_tokens(sample), *_record_tokens(sample)]
+    """Words for the links, shape, calls to act, name, website and proofs."""
+    return [
+        *_text_tokens(sample),
+        *call_tokens(sample),
+        *_author_tokens(sample),
+        *_record_tokens(sample),
+    ]
+
+
+def call_tokens(sample: Sample) -> list[str]:
+    """One token per kind of call to act in the text (CALLS), or "call:none"."""
+    text = clean_text(sample.text)
+    return [f"call:{kind}" for kind, rx in CALLS.items() if rx.search(text)] or [
+        "call:none"
+    ]
 
 
 def _text_tokens(sample: Sample) -> list[str]:

@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+# The kinds of features.CALLS, in words.
+_CALLS = {
+    "promo": gettext_noop("promotes the poster's channel or work"),
+    "subscribe": gettext_noop("asks to subscribe"),
+    "follow": gettext_noop("asks to follow"),
+    "checkout": gettext_noop("asks to check something out"),
+    "visit": gettext_noop("asks to visit, search or watch"),
+    "likebait": gettext_noop("asks for likes"),
+    "money": gettext_noop("talks of money or free things"),
+    "share": gettext_noop("asks to share"),
+    "none": gettext_noop("no call to act"),
+}
 
 _BUCKETS = {
     "links": lambda v: _("number of links: %(v)s") % {"v": _bound(v)},
@@ -24,6 +38,7 @@ _BUCKETS = {
     "guestage": lambda v: _("guest cookie age in days %(v)s") % {"v": _bound(v)},
     "approved": lambda v: _("approved comments before: %(v)s") % {"v": _bound(v)},
     "spam": lambda v: _("spam comments before: %(v)s") % {"v": _bound(v)},
+    "call": lambda v: _(_CALLS[v]) if v in _CALLS else v,
 }
 
 

@@ -15,10 +15,10 @@ LINE = re.compile(
 
 
 def test_one_left_out_file_keeps_false_positives_at_one_percent():
-    """Leave-one-file-out on the seed corpus, the Eminem fold (the others are in
-    docs/subsystems/spamfilter.md).  Issue 14's target is recall >= 0.92 at a
-    false-positive rate <= 0.01; this fold reaches 0.918, so the floor here is
-    what the model does today, to catch a regression."""
+    """Leave-one-file-out on the seed corpus, the Eminem fold.  Issue 14's target
+    is recall >= 0.92 at a false-positive rate <= 0.01, which this fold reaches
+    (0.927 at 0.000); the four folds are in docs/subsystems/spamfilter.md
+    (bench/spam_lofo.py reproduces them)."""
     out = StringIO()
     train = ",".join(
         str(SEED_DIR / name)
@@ -39,7 +39,7 @@ def test_one_left_out_file_keeps_false_positives_at_one_percent():
     assert found, last
     assert int(found["n"]) == 448
     assert float(found["fpr"]) <= 0.01
-    assert float(found["recall"]) >= 0.91
+    assert float(found["recall"]) >= 0.92
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path):

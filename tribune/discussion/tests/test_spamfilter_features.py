@@ -1,5 +1,6 @@
 from tribune.discussion.spamfilter.features import (
     Sample,
+    call_tokens,
     hosts,
     meta_tokens,
     text_for_chars,
@@ -62,3 +63,22 @@ def test_reasons_read_as_words():
     assert describe("meta", "host:bit.ly") == "a link to bit.ly"
     assert describe("meta", "name:digits:True") == "a name with digits"
     assert describe("char", " sub") == "the letters “sub”"
+
+
+def test_calls_to_act_become_one_token_each_whatever_the_spelling():
+    assert call_tokens(Sample(text="Sucscribe to me!!")) == ["call:subscribe"]
+    assert call_tokens(Sample(text="sub 4 sub, check out our new song")) == [
+        "call:promo",
+        "call:subscribe",
+        "call:checkout",
+    ]
+    assert call_tokens(Sample(text="Like this comment if you&#39;re here")) == [
+        "call:likebait"
+    ]
+    assert call_tokens(Sample(text="Get free gift cards")) == ["call:money"]
+    assert "call:none" in meta_tokens(Sample(text="What a great tune."))
+    # Talk about the video is not a call to act.
+    assert call_tokens(Sample(text="2 billion views, my favourite song")) == [
+        "call:none"
+    ]
+    assert describe("meta", "call:likebait") == "asks for likes"
