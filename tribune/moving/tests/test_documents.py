@@ -155,3 +155,46 @@ def test_a_file_outside_the_uploads_folder_is_not_taken(
     report = import_wordpress(path=export, uploads=uploads)
     assert "attachment 5: file missing" in report.render()
     assert not get_document_model().objects.filter(title="x.pdf").exists()
+
+
+def _documents(n: int) -> list[Any]:
+    from django.core.files.base import ContentFile
+
+    model = get_document_model()
+    return [
+        model.objects.create(
+            title=f"file {i}", file=ContentFile(b"ID3" + bytes(40), name=f"f{i}.mp3")
+        )
+        for i in range(n)
+    ]
+
+
+def _page_queries(client: Any, documents: list[Any], kinds: list[str]) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tribune.newsroom.tests import factories as newsroom
+
+    body = [
+        ("media", {"document": d, "player": kind, "caption": "<b>cap</b>"})
+        for d, kind in zip(documents, kinds, strict=True)
+    ]
+    page = newsroom.article(body=body)
+    client.get(page.url)  # warm the per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(page.url).content.decode()
+    assert "&lt;b&gt;cap&lt;/b&gt;" in html and "<b>cap</b>" not in html
+    for document in documents:
+        assert f'src="{document.url}"' in html or f'href="{document.url}"' in html
+    return len(queries)
+
+
+def test_media_blocks_cost_one_query_whatever_their_number(
+    home: Any, client: Any
+) -> None:
+    documents = _documents(6)
+    one = _page_queries(client, documents[:1], ["audio"])
+    five = _page_queries(
+        client, documents[1:], ["audio", "video", "link", "video", "link"]
+    )
+    assert five == one
