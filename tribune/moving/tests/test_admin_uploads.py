@@ -174,3 +174,21 @@ def test_a_disqus_file_over_the_limit_points_to_the_command_line(
     response = client.post(DISQUS_URL, {"export": big})
     assert "tribune import_disqus EXPORT.xml" in response.content.decode()
     assert not ImportRun.objects.exists()
+
+
+def test_a_zip_whose_headers_lie_fails_in_the_task_and_leaves_nothing(
+    home: Any, client: Any, chief: Path
+) -> None:
+    raw = bytearray(_zip({"2026/03/budget.pdf": b"%PDF" + b"A" * 5000}).read())
+    # The central directory declares 10 bytes: the form's check passes.
+    central = raw.rfind(b"PK\x01\x02")
+    raw[central + 24 : central + 28] = (10).to_bytes(4, "little")
+    liar = SimpleUploadedFile("uploads.zip", bytes(raw))
+    response = client.post(URL, {"export": _export_file(), "uploads": liar})
+    assert response.status_code == 302
+    run = ImportRun.objects.get()
+    assert run.state == RunState.FAILED
+    assert "The uploads zip is refused" in run.report
+    assert not ArticlePage.objects.exists()
+    assert not get_document_model().objects.exists()
+    assert not list(chief.iterdir())  # the unpacked folder is gone too
