@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -41,3 +42,28 @@ def keep_pingbacks() -> bool:
 def upload_limit() -> int:
     """Largest export the admin form takes, in bytes (bigger: the command line)."""
     return int(_get("MOVING_UPLOAD_LIMIT", 50 * 1024 * 1024))
+
+
+def uploads_max_bytes() -> int:
+    """Largest zip of wp-content/uploads the admin form takes, and the most its
+    files may hold unpacked, in bytes (bigger: `--uploads` on the command line)."""
+    return int(_get("MOVING_UPLOADS_MAX_BYTES", 1024 * 1024 * 1024))
+
+
+def uploads_max_files() -> int:
+    """Most files a zip of wp-content/uploads may hold."""
+    return int(_get("MOVING_UPLOADS_MAX_FILES", 20_000))
+
+
+def uploads_max_ratio() -> int:
+    """Highest compression ratio of one file in the zip: pictures, audio, video
+    and PDF barely compress, while zip bombs reach 1000:1 and more."""
+    return int(_get("MOVING_UPLOADS_MAX_RATIO", 100))
+
+
+def import_folder() -> Path:
+    """Where files uploaded in the admin wait for their task (and an uploads zip
+    is unpacked): private, not under the media folder."""
+    folder = Path(_get("MOVING_IMPORT_DIR", Path(settings.VAR_DIR) / "imports"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

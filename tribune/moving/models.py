@@ -55,7 +55,7 @@ class RunState(models.TextChoices):
 
 
 class ImportRun(models.Model):
-    """One import started from the admin: its file, its progress, its report."""
+    """One import started from the admin: its files, its progress, its report."""
 
     created_at = models.DateTimeField(default=clock.now)
     user = models.ForeignKey(
@@ -65,9 +65,15 @@ class ImportRun(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    source = models.CharField(
+        max_length=16, choices=Source.choices, default=Source.WORDPRESS
+    )
     file_name = models.CharField(max_length=255)
-    # Where the uploaded export is kept (outside the public media folder).
+    # Where the uploaded files wait for the task (outside the public media
+    # folder); removed once it ran.
     path = models.CharField(max_length=500)
+    uploads_path = models.CharField(max_length=500, blank=True)
+    subscriptions_path = models.CharField(max_length=500, blank=True)
     dry_run = models.BooleanField(default=False)
     state = models.CharField(
         max_length=10, choices=RunState.choices, default=RunState.QUEUED
@@ -78,7 +84,7 @@ class ImportRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("WordPress import")
+        verbose_name = _("import")
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

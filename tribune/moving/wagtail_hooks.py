@@ -9,32 +9,45 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from tribune.moving.wordpress import views as wordpress_views
+from tribune.moving import admin_views
+from tribune.moving.models import Source
+from tribune.moving.policies import can_import
 
 
 @hooks.register("register_admin_urls")
-def register_wordpress_import_urls() -> list[Any]:
+def register_import_urls() -> list[Any]:
     return [
         path(
-            "import/wordpress/",
+            f"import/{source}/",
             include(
-                (wordpress_views.urlpatterns, "moving_wordpress"),
-                namespace="moving_wordpress",
+                (admin_views.urlpatterns_for(source), f"moving_{source}"),
+                namespace=f"moving_{source}",
             ),
         )
+        for source in (Source.WORDPRESS, Source.DISQUS)
     ]
 
 
-class SuperuserMenuItem(MenuItem):
+class ImportMenuItem(MenuItem):
     def is_shown(self, request: Any) -> bool:
-        return bool(request.user.is_superuser)
+        return can_import(request.user)
 
 
 @hooks.register("register_settings_menu_item")
 def register_wordpress_import_menu_item() -> MenuItem:
-    return SuperuserMenuItem(
+    return ImportMenuItem(
         _("Import from WordPress"),
         reverse("moving_wordpress:upload"),
         icon_name="download",
         order=900,
+    )
+
+
+@hooks.register("register_settings_menu_item")
+def register_disqus_import_menu_item() -> MenuItem:
+    return ImportMenuItem(
+        _("Import from Disqus"),
+        reverse("moving_disqus:upload"),
+        icon_name="download",
+        order=901,
     )

@@ -7,6 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
@@ -31,6 +32,26 @@ class FigureBlock(blocks.StructBlock):
     class Meta:
         icon = "image"
         template = "newsroom/blocks/figure.html"
+
+
+class MediaBlock(blocks.StructBlock):
+    """A file of the site's documents: played (audio, video) or linked (PDF ...)."""
+
+    document = DocumentChooserBlock()
+    player = blocks.ChoiceBlock(
+        choices=[
+            ("audio", _("Audio player")),
+            ("video", _("Video player")),
+            ("link", _("Link to the file")),
+        ],
+        default="link",
+    )
+    caption = blocks.CharBlock(required=False, max_length=300)
+
+    class Meta:
+        icon = "doc-full"
+        template = "newsroom/blocks/media.html"
+        label = _("Audio, video or file")
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -91,11 +112,21 @@ class HTMLBlock(blocks.RawHTMLBlock):
 
 class ArticleBodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
-        features=["bold", "italic", "link", "ol", "ul", "superscript", "subscript"],
+        features=[
+            "bold",
+            "italic",
+            "link",
+            "document-link",
+            "ol",
+            "ul",
+            "superscript",
+            "subscript",
+        ],
         template="newsroom/blocks/paragraph.html",
     )
     heading = HeadingBlock()
     figure = FigureBlock()
+    media = MediaBlock()
     quote = QuoteBlock()
     embed = EmbedBlock(
         max_width=800, icon="media", template="newsroom/blocks/embed.html"

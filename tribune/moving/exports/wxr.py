@@ -89,6 +89,13 @@ def _figure(value: Any, base_url: str) -> dict[str, Any]:
     return {"src": urljoin(base_url, image.file.url), "alt": image.title}
 
 
+def _media(value: Any, base_url: str) -> dict[str, Any]:
+    document = value["document"]
+    if document is None:
+        return {"type": "skip"}
+    return {"src": urljoin(base_url, document.url), "title": document.title}
+
+
 def _embed(value: Any, base_url: str) -> dict[str, Any]:
     if value is None:
         return {"type": "skip"}
@@ -114,6 +121,7 @@ def _html(value: Any, base_url: str) -> dict[str, Any]:
 _BLOCKS: dict[str, Callable[[Any, str], dict[str, Any]]] = {
     "heading": _heading,
     "figure": _figure,
+    "media": _media,
     "embed": _embed,
     "table": _table,
     "html": _html,

@@ -91,23 +91,37 @@ def test_a_file_over_the_limit_is_refused_at_the_form(
     assert not ImportRun.objects.exists()
 
 
-def test_only_superusers_import(home: Any, client: Any, imports_dir: Path) -> None:
-    editor = get_user_model().objects.create_user("ed", "ed@example.org", "x")
-    editor.is_staff = True
-    editor.save()
-    from django.contrib.auth.models import Permission
+def test_editors_import_and_others_are_refused(
+    home: Any, client: Any, imports_dir: Path
+) -> None:
+    from django.contrib.auth.models import Group, Permission
 
-    editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    client.force_login(editor)
+    users = get_user_model().objects
+    staff = users.create_user("staff", "staff@example.org", "x", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(staff)
     # Wagtail's admin answers a refusal with a redirect to the dashboard.
     for response in (
         client.get(URL),
         client.post(URL, {"export": _upload()}),
         client.get(f"{URL}1/progress/"),
+        client.get("/admin/import/disqus/"),
     ):
         assert response.status_code == 302
         assert response["Location"] == "/admin/"
+    reader = users.create_user("reader", "reader@example.org", "x")
+    client.force_login(reader)
+    assert client.get(URL)["Location"].startswith("/admin/login/")
+    client.logout()
+    assert client.get(URL)["Location"].startswith("/admin/login/")
+    assert client.get(f"{URL}1/progress/")["Location"].startswith("/admin/login/")
     assert not ImportRun.objects.exists()
+    editor = users.create_user("ed", "ed@example.org", "x")
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    assert client.get(URL).status_code == 200
+    assert client.post(URL, {"export": _upload()}).status_code == 302
+    assert ImportRun.objects.get().state == RunState.DONE
 
 
 def test_the_progress_page_and_json_take_few_queries(

@@ -71,9 +71,9 @@ def test_theme_test_data_imports_everything(
     assert ArticlePage.objects.count() == kinds["post"]
     assert StandardPage.objects.count() == kinds["page"]
     assert report.created["comment"] == len(comments) == Comment.objects.count()
-    assert {s.legacy_id for s in report.skipped if s.reason == "on a plain page"} == {
-        c.comment_id for c in on_pages
-    }
+    assert {
+        s.legacy_id for s in report.skipped if s.reason.startswith("on a plain page")
+    } == {c.comment_id for c in on_pages}
     _check_threads(comments)
     _check_page_tree(content)
     _check_terms(records)

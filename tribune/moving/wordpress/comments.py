@@ -135,8 +135,11 @@ def import_comments(item: wxr.Item, imported: Imported, run: Run) -> None:
     if not item.comments:
         return
     if not isinstance(imported.page, ArticlePage):
+        # Decision 0027: a plain page has no discussion; its comments stay in
+        # the export, each listed with the page it belongs to.
+        reason = f"on a plain page (page {item.post_id}, which has no discussion)"
         for comment in item.comments:
-            run.report.skip("comment", comment.comment_id, "on a plain page")
+            run.report.skip("comment", comment.comment_id, reason)
         return
     thread = get_or_create_thread(article=imported.page)
     made: dict[str, Comment] = {}

@@ -19,14 +19,23 @@ from urllib.parse import urlsplit
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
-from tribune.moving.wordpress import shortcodes
+from tribune.moving.wordpress import files, shortcodes
 from tribune.newsroom.blocks import clean_html
 
 # (attachment id or "", image address) -> the Wagtail image's pk, or None.
 ImageResolver = Callable[[str, str], int | None]
 
 _RICH = EditorHTMLConverter(
-    features=["bold", "italic", "link", "ol", "ul", "superscript", "subscript"]
+    features=[
+        "bold",
+        "italic",
+        "link",
+        "document-link",
+        "ol",
+        "ul",
+        "superscript",
+        "subscript",
+    ]
 )
 # A block's JSON attributes: never across the end of its comment.
 _ATTRS = r"\{(?:(?!-->).)*?\}"
@@ -115,6 +124,10 @@ class Converted:
     blocks: list[dict[str, Any]] = field(default_factory=list)
     unknown_shortcodes: list[str] = field(default_factory=list)
     missing_images: list[str] = field(default_factory=list)
+    # Uploaded files (not pictures) the body names that were not imported.
+    missing_files: list[str] = field(default_factory=list)
+    # Audio or video on another site, kept as a link.
+    external_media: list[str] = field(default_factory=list)
     dropped_blocks: list[str] = field(default_factory=list)
     # wpDiscuz inline feedback form id -> index of its feedback_prompt block.
     prompts: dict[str, int] = field(default_factory=dict)
@@ -155,11 +168,16 @@ def _gutenberg(text: str, out: Converted) -> str:
 
 class _Builder:
     def __init__(
-        self, out: Converted, resolve: ImageResolver, gallery: Sequence[str]
+        self,
+        out: Converted,
+        resolve: ImageResolver,
+        gallery: Sequence[str],
+        resolve_document: files.DocumentResolver = files.no_documents,
     ) -> None:
         self.out = out
         self.resolve = resolve
         self.gallery = gallery
+        self.resolve_document = resolve_document
         self.inline: list[str] = []
 
     # -- output ---------------------------------------------------------
@@ -274,6 +292,11 @@ class _Builder:
             return
         images = node.find_all("img")
         caption_tag = node.find("figcaption")
+        player = node.find(["audio", "video"])
+        if player is not None and not images:  # Gutenberg's audio and video blocks
+            caption = caption_tag.get_text(" ", strip=True) if caption_tag else ""
+            self.media(player, caption)
+            return
         if len(images) != 1:
             self.block_container(node)
             return
@@ -330,6 +353,51 @@ class _Builder:
         if url.startswith(("http://", "https://")):
             self.add("embed", url)
 
+    def media(self, node: Tag, caption: str = "") -> None:
+        """<audio>, <video>, [audio], [video], [playlist]: a player of the
+        document its file became; an embed for a video site; else listed."""
+        kind = str(node.get("data-kind") or node.name).lower()
+        kind = kind if kind in ("audio", "video") else "link"
+        if node.get("data-playlist"):
+            self.playlist(node, kind)
+            return
+        sources = files.sources_of(node)
+        for src in sources:
+            found = self.resolve_document("", src)
+            if found is not None:
+                self.media_block(found, kind, caption)
+                return
+        self.media_elsewhere(sources)
+
+    def playlist(self, node: Tag, kind: str) -> None:
+        for attachment in files.playlist_ids(node, tuple(self.gallery)):
+            found = self.resolve_document(attachment, "")
+            if found is None:
+                self.out.missing_files.append(f"attachment {attachment}")
+            self.media_block(found, kind, "")
+
+    def media_elsewhere(self, sources: list[str]) -> None:
+        """Media whose file was not imported: an embed of a video site, a link
+        to another site's file, or listed (the old site's uploads)."""
+        embeddable = [s for s in sources if _embed_host(s)]
+        uploaded = [s for s in sources if files.is_upload(s)]
+        elsewhere = [s for s in sources if s.startswith(("http://", "https://"))]
+        if embeddable:
+            self.add("embed", embeddable[0])
+        elif uploaded:
+            self.flush()
+            self.out.missing_files.append(uploaded[0])
+        elif elsewhere:
+            address = html.escape(elsewhere[0], quote=True)
+            link = f'<p><a href="{address}">{address}</a></p>'
+            self.add("paragraph", _RICH.to_database_format(link))
+            self.out.external_media.append(elsewhere[0])
+
+    def media_block(self, document: int | None, player: str, caption: str) -> None:
+        if document is not None:
+            value = {"document": document, "player": player, "caption": caption[:300]}
+            self.add("media", value)
+
     def html_tag(self, node: Tag) -> None:
         self.raw_html(node.decode_contents())
 
@@ -360,26 +428,35 @@ _HANDLERS: dict[str, Callable[[_Builder, Tag], None]] = {
     "tribune-gallery": _Builder.gallery_tag,
     "tribune-embed": _Builder.embed_tag,
     "tribune-html": _Builder.html_tag,
+    "tribune-media": _Builder.media,
+    "audio": _Builder.media,
+    "video": _Builder.media,
     "tribune-feedback": _Builder.feedback,
 }
 
 
 def convert(
-    text: str, *, resolve: ImageResolver, gallery: Sequence[str] = ()
+    text: str,
+    *,
+    resolve: ImageResolver,
+    gallery: Sequence[str] = (),
+    resolve_document: files.DocumentResolver = files.no_documents,
 ) -> Converted:
     """The body blocks of a post's content.
 
-    `gallery` lists the attachment ids a [gallery] without ids shows (the
-    post's attached images, as in WordPress).
+    `gallery` lists the attachment ids a [gallery] or [playlist] without ids
+    shows (the post's attachments, as in WordPress).
     """
     out = Converted()
     rewritten = shortcodes.rewrite(text.replace("\r\n", "\n"))
     out.unknown_shortcodes = list(dict.fromkeys(rewritten.unknown))
     markup = _gutenberg(rewritten.text, out)
     soup = BeautifulSoup(markup, "html.parser")
-    builder = _Builder(out, resolve, gallery)
+    files.link_documents(soup, resolve_document, out.missing_files)
+    builder = _Builder(out, resolve, gallery, resolve_document)
     builder.walk(soup.contents)
     builder.flush()
     out.missing_images = list(dict.fromkeys(out.missing_images))
+    out.missing_files = list(dict.fromkeys(out.missing_files))
     out.dropped_blocks = list(dict.fromkeys(out.dropped_blocks))
     return out

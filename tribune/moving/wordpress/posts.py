@@ -190,6 +190,7 @@ def import_post(item: wxr.Item, run: Run) -> Imported | None:
         item.content,
         resolve=run.images.resolve,
         gallery=run.images.children.get(item.post_id, ()),
+        resolve_document=run.images.resolve_document,
     )
     body = _with_ids(item, converted.blocks)
     for name in dict.fromkeys(converted.unknown_shortcodes):
@@ -198,6 +199,12 @@ def import_post(item: wxr.Item, run: Run) -> Imported | None:
         )
     for address in converted.missing_images:
         run.report.note(item.post_type, item.post_id, f"image missing: {address}")
+    for address in converted.missing_files:
+        run.report.note(item.post_type, item.post_id, f"file missing: {address}")
+    for address in converted.external_media:
+        run.report.note(
+            item.post_type, item.post_id, f"media on another site, linked: {address}"
+        )
     for name in dict.fromkeys(converted.dropped_blocks):
         run.report.note(
             item.post_type, item.post_id, f"block wp:{name} has no equivalent"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # [name attrs] ... [/name], or [name attrs] alone; [[name]] is WordPress's escape.
@@ -55,6 +56,44 @@ def _embed(attrs: dict[str, str], inner: str) -> str:
     return f"<tribune-embed {_attr_html({'data-url': url})}></tribune-embed>"
 
 
+# WordPress's [audio] and [video] take their file from `src` or an attribute
+# named after its format (wp-includes/media.php: wp_get_audio/video_extensions()).
+_MEDIA_SOURCES = (
+    "src",
+    "mp3",
+    "m4a",
+    "ogg",
+    "oga",
+    "wav",
+    "wma",
+    "flac",
+    "mp4",
+    "m4v",
+    "webm",
+    "ogv",
+    "wmv",
+    "flv",
+    "mov",
+)
+
+
+def _media(kind: str) -> Callable[[dict[str, str], str], str]:
+    def rewrite_media(attrs: dict[str, str], inner: str) -> str:
+        sources = [attrs[key].strip() for key in _MEDIA_SOURCES if attrs.get(key)]
+        if inner.strip() and "<" not in inner and " " not in inner.strip():
+            sources.append(inner.strip())  # [video]https://...[/video]
+        data = {"data-kind": kind, "data-sources": " ".join(sources)}
+        return f"<tribune-media {_attr_html(data)}></tribune-media>"
+
+    return rewrite_media
+
+
+def _playlist(attrs: dict[str, str], inner: str) -> str:
+    kind = "video" if attrs.get("type") == "video" else "audio"
+    data = {"data-kind": kind, "data-ids": attrs.get("ids", ""), "data-playlist": "1"}
+    return f"<tribune-media {_attr_html(data)}></tribune-media>"
+
+
 def _feedback(attrs: dict[str, str], inner: str) -> str:
     data = _attr_html(
         {"data-id": attrs.get("id", ""), "data-question": attrs.get("question", "")}
@@ -67,8 +106,9 @@ _KNOWN = {
     "wp_caption": _caption,
     "gallery": _gallery,
     "embed": _embed,
-    "video": _embed,
-    "audio": _embed,
+    "video": _media("video"),
+    "audio": _media("audio"),
+    "playlist": _playlist,
     "wpdiscuz-feedback": _feedback,
 }
 
