@@ -1,6 +1,6 @@
 """A large WordPress export through `tribune import_wordpress`: time and peak memory.
 
-Not a test. Writes a WXR 1.2 file of about 100 MB (1,000 posts with 72 wpDiscuz
+Not a test. Writes a WXR 1.2 file of 133 MiB (1,000 posts with 72 wpDiscuz
 comments each, threaded, with votes: 72,000 comments) into a temporary folder,
 makes a fresh SQLite database there (or uses the DATABASE_URL given) with a home
 page, then runs the real command in a subprocess and reports its wall time and
