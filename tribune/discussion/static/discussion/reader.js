@@ -126,6 +126,9 @@ function signedIn(section, me) {
 
 function fillIdentity(section, me) {
   if (!me.identity) return;
+  // The "notify me" bar above the section asks for the address too.
+  const subscribe = document.querySelector("input#sub_email");
+  if (subscribe && !subscribe.value && me.identity.email) subscribe.value = me.identity.email;
   if (me.signed_in) {
     signedIn(section, me);
     return;
