@@ -215,22 +215,16 @@ def get_reader_state(
     viewer = identity.viewer_for(request)
     own = reader_state.list_own_comments(viewer, page_id)
     votes = reader_state.list_votes(viewer, page_id)
+    person = reader_state.get_form_identity(request, viewer, own)
+    email = person["email"] if person else ""
     return {
         "page": page_id,
         "signed_in": viewer.user_id is not None,
-        "identity": reader_state.get_form_identity(request, viewer, own),
+        "identity": person,
+        "subscriptions": reader_state.get_part("subscriptions", viewer, page_id, email),
         "votes": [{"comment": c, "value": v} for c, v in votes.items()],
         "comments": [
-            {
-                "id": o.comment.pk,
-                "parent": o.comment.parent_id,
-                "status": policies.apparent_status(o.comment),
-                "held": policies.apparent_status(o.comment) == Status.PENDING,
-                "html": o.html,
-                "editable_until": o.editable_until.isoformat()
-                if o.editable_until
-                else None,
-            }
+            o.as_json()
             for o in reader_state.present_own_comments(request, viewer, own, state)
         ],
         "csrf_token": get_token(request),

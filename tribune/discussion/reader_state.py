@@ -8,6 +8,7 @@ it is answered to its owner alone (api.get_reader_state, never in a shared cache
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,24 @@ from tribune.discussion.models import Comment, Status, Vote
 # A reader with more comments in one thread gets their newest ones; the rest are
 # on the page as everyone sees them (approved) or on their own later pages.
 MAX_OWN_COMMENTS = 100
+# Given the reader, the article and the reader's own address (or ""), what another
+# app knows about them there, as JSON values (subscriptions registers one).
+StatePart = Callable[[Viewer, int, str], list[dict[str, Any]]]
+_PARTS: dict[str, StatePart] = {}
+
+
+def register_part(name: str, part: StatePart) -> None:
+    """Let an app add `name` to the reader's state; call it in ready()."""
+    _PARTS[name] = part
+
+
+def get_part(name: str, viewer: Viewer, page_id: int, email: str) -> list[Any]:
+    """The registered part `name` for this reader, or [] when no app adds it or
+    the reader is unknown here (no query then)."""
+    part = _PARTS.get(name)
+    if part is None or viewer.key is None:
+        return []
+    return part(viewer, page_id, email)
 
 
 @dataclass(frozen=True)
@@ -30,6 +49,19 @@ class OwnComment:
     comment: Comment
     html: str
     editable_until: dt.datetime | None
+
+    def as_json(self) -> dict[str, Any]:
+        """As schemas.OwnComment; a shadow-held comment looks published."""
+        status = policies.apparent_status(self.comment)
+        until = self.editable_until
+        return {
+            "id": self.comment.pk,
+            "parent": self.comment.parent_id,
+            "status": status,
+            "held": status == Status.PENDING,
+            "html": self.html,
+            "editable_until": until.isoformat() if until else None,
+        }
 
 
 def _authored_by(viewer: Viewer) -> dict[str, Any]:

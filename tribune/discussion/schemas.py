@@ -277,6 +277,13 @@ class FormIdentity(BaseModel):
     website: str
 
 
+class ThreadSubscription(BaseModel):
+    scope: Literal["thread", "my_replies", "comment"]
+    delivery: Literal["instant", "digest"]
+    comment: int | None = Field(description="For replies to one comment.")
+    confirmed: bool = Field(description="False until the address is confirmed.")
+
+
 class ReaderState(BaseModel):
     page: int
     signed_in: bool
@@ -285,6 +292,10 @@ class ReaderState(BaseModel):
     )
     votes: list[MyVote]
     comments: list[OwnComment] = Field(description="Newest first.")
+    subscriptions: list[ThreadSubscription] = Field(
+        description="The reader's notifications about this report (their account's,"
+        " or their own address's)."
+    )
     csrf_token: str = Field(
         description="Put into the page's forms (csrfmiddlewaretoken) or send as "
         "X-CSRFToken; the csrftoken cookie is set with this answer."

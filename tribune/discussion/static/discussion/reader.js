@@ -141,6 +141,20 @@ function fillIdentity(section, me) {
   }
 }
 
+// The "notify me" bar tells a subscribed reader so (the shared copy cannot).
+function showSubscriptions(me) {
+  const bar = document.querySelector(".subscribe-bar");
+  const found = me.subscriptions || [];
+  if (!bar || !found.length || bar.querySelector("[data-subscribed]")) return;
+  const chosen = found.find((s) => s.scope === "thread") || found[0];
+  const note = document.createElement("p");
+  note.className = "subscribe-bar__status";
+  note.dataset.subscribed = chosen.confirmed ? "confirmed" : "pending";
+  note.setAttribute("role", "status");
+  note.textContent = chosen.confirmed ? bar.dataset.textSubscribed : bar.dataset.textPending;
+  bar.querySelector(".subscribe-bar__title").after(note);
+}
+
 export async function applyReaderState(section) {
   if (!section.dataset.apiMe) return null;
   let me;
@@ -158,6 +172,7 @@ export async function applyReaderState(section) {
   markVotes(me);
   placeOwn(section, me);
   fillIdentity(section, me);
+  showSubscriptions(me);
   section.dataset.readerState = "applied";
   return me;
 }
