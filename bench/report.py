@@ -101,6 +101,20 @@ def targets_table(newest: dict) -> list[str]:
             ">= 1/15 of nginx, same bytes",
         ),
         (
+            "Article page with a 1,000-comment thread, signed-in reader (shared copy)",
+            ("tribune-signed-cached", "get", "tribune-signed-cached"),
+            ("nginx-static", "get", "nginx-static like-tribune-cached"),
+            1 / 15,
+            ">= 1/15 of nginx, same bytes",
+        ),
+        (
+            "The same page through the shipped nginx and its micro-cache",
+            ("tribune-proxied-cached", "get", "tribune-proxied-cached"),
+            ("nginx-static", "get", "nginx-static like-tribune-cached"),
+            1 / 3,
+            ">= 1/3 of nginx, same bytes",
+        ),
+        (
             "New comments, every spam check on (1,000-comment thread)",
             ("tribune", "post", "tribune"),
             ("isso", "post", ""),

@@ -123,6 +123,9 @@ for n in ${ALL_N//,/ }; do
         --n "$n" --duration "$DURATION" --meta "reader=anonymous (page cache)" \
         --meta "run=$RUN_ID"
 done
+# The shared copy for signed-in readers, the per-reader JSON, and the page through the
+# shipped nginx with its micro-cache (issue 15, decision 0024).
+TRIBUNE="$TRIBUNE" bash bench/shared_copy.sh "$URL" "$RUN_ID" "$DURATION" "$ALL_N"
 python3 "$SHARED/bench.py" run --adapter bench/tribune_adapter.py:TribuneAdapter \
     --url "$URL" --run-id "$RUN_ID" "$@"
 

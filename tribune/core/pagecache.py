@@ -18,6 +18,13 @@ The middleware sits just inside GZip, so a hit skips sessions, locale, CSRF, aut
 CSP and the view: the stored copy keeps the headers those added (the CSP header
 with a hole for the nonce), and the CSRF cookie and tokens of a hit are made with
 Django's own CSRF middleware methods.
+
+The shared copy (decision 0024): a page that marks `SHARED_SCOPE` has a script that
+fetches the reader's own state and CSRF token. A reader whose browser runs it (the
+script sets `SCRIPT_COOKIE`) gets the stored copy with every hole left empty: the
+same bytes for everyone, whoever they are, with no cookie set, so a proxy in front
+(nginx's micro-cache, a CDN) may keep it for `SHARED_SECONDS`. Readers without the
+script cookie are served as before, personally when their cookies say so.
 """
 
 from __future__ import annotations
@@ -66,6 +73,8 @@ QUERY_PARAMS = ("page", "q", "full", "cpage", "call", "comment", "replyto", "sor
 _GLOBAL_GENERATION = "pagecache:generation"
 # Headers a copy does not keep: per-response, or set again when it is served.
 _NOT_STORED = {"set-cookie", "content-length", "x-page-cache", "date"}
+# The scope a page marks when its script fills in each reader's state itself.
+SHARED_SCOPE = "pagecache:shared"
 
 
 def _setting(name: str, default: Any) -> Any:
@@ -132,6 +141,17 @@ def _bypass(request: HttpRequest) -> bool:
         return True
     cookies = request.COOKIES
     return any(name in cookies for name in _setting("BYPASS_COOKIES", []))
+
+
+def _runs_script(request: HttpRequest) -> bool:
+    """Whether this reader may get the shared copy: their browser runs the page
+    scripts, and no cookie asks for a page of their own (staff, a flash message)."""
+    cookies = request.COOKIES
+    return (
+        request.method in ("GET", "HEAD")
+        and _setting("SCRIPT_COOKIE", "tribune_js") in cookies
+        and not any(name in cookies for name in _setting("SHARED_BYPASS_COOKIES", []))
+    )
 
 
 def _query(request: HttpRequest) -> str | None:
@@ -214,6 +234,19 @@ def _split(content: bytes) -> list[bytes]:
     return _HOLE.split(content)
 
 
+def _shared_body(
+    parts: list[bytes], headers: list[tuple[str, str]], scopes: list[str]
+) -> bytes | None:
+    """The copy with every hole empty, for readers whose script fills them in;
+    None when the page has no such script or needs a CSP nonce (a nonce is
+    per response by definition)."""
+    if SHARED_SCOPE not in scopes or b"csp_nonce" in parts[1::2]:
+        return None
+    if any(_NONCE_HOLE in value for _, value in headers):
+        return None
+    return b"".join(parts[0::2])
+
+
 def _fill_holes(request: HttpRequest, parts: list[bytes], nonce: str) -> bytes:
     filled = list(parts)
     csrf = b""
@@ -246,25 +279,40 @@ class PageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         seconds = _setting("SECONDS", 0)
-        if not seconds or _bypass(request):
+        shared = _runs_script(request)
+        bypass = _bypass(request)
+        if not seconds or (bypass and not shared):
             return self.get_response(request)
         query = _query(request)
         if query is None:
             return self.get_response(request)
-        sharers = [fn for name, fn in _SHARERS.items() if name in request.COOKIES]
         key = _page_key(request, translation.get_language_from_request(request), query)
         if key is None:
             return self.get_response(request)
         stored = caches["local"].get(key)
         if stored is not None:
-            parts, headers, scopes = stored
-            if all(share(request, scopes) for share in sharers):
-                return self._serve(request, parts, headers)
+            return self._answer(request, stored, shared=shared, bypass=bypass)
+        if bypass:
+            # A signed-in reader's own render, until an anonymous one is stored.
             return self.get_response(request)
         response = self.get_response(request)
-        if not sharers and _storable(request, response):
+        if not any(name in request.COOKIES for name in _SHARERS) and _storable(
+            request, response
+        ):
             self._store(request, response, key, seconds)
         return response
+
+    def _answer(
+        self, request: HttpRequest, stored: Any, *, shared: bool, bypass: bool
+    ) -> HttpResponseBase:
+        """The shared copy, the copy with its holes filled, or the reader's own."""
+        parts, headers, scopes, body = stored
+        if shared and body is not None:
+            return self._serve_shared(body, headers)
+        sharers = [fn for name, fn in _SHARERS.items() if name in request.COOKIES]
+        if not bypass and all(share(request, scopes) for share in sharers):
+            return self._serve(request, parts, headers)
+        return self.get_response(request)
 
     def _store(
         self, request: HttpRequest, response: HttpResponse, key: str, seconds: int
@@ -281,8 +329,29 @@ class PageCacheMiddleware:
             if name.lower() not in _NOT_STORED
         ]
         scopes = request.__dict__.get("_pagecache_scopes", [])
-        caches["local"].set(key, (parts, headers, scopes), seconds)
+        body = _shared_body(parts, headers, scopes)
+        caches["local"].set(key, (parts, headers, scopes, body), seconds)
         response["X-Page-Cache"] = "miss"
+
+    def _serve_shared(
+        self, body: bytes, headers: list[tuple[str, str]]
+    ) -> HttpResponseBase:
+        """The same bytes and headers for every reader: no cookie, no token."""
+        response = HttpResponse(body)
+        for name, value in headers:
+            response[name] = value
+        if "Vary" in response:
+            # The same bytes whatever the cookies (a proxy keys on the few that
+            # choose a variant: deploy/nginx/tribune.conf), so not one per header.
+            varies = [v.strip() for v in response["Vary"].split(",")]
+            response["Vary"] = ", ".join(v for v in varies if v.lower() != "cookie")
+            if not response["Vary"]:
+                del response["Vary"]
+        response["Content-Length"] = str(len(body))
+        response["X-Page-Cache"] = "shared"
+        # nginx keeps the copy this long (and does not pass the header on).
+        response["X-Accel-Expires"] = str(_setting("SHARED_SECONDS", 5))
+        return response
 
     def _serve(
         self, request: HttpRequest, parts: list[bytes], headers: list[tuple[str, str]]

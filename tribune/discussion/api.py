@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -28,6 +29,7 @@ from tribune.discussion import (
     inline_selectors,
     policies,
     presenters,
+    reader_state,
     schemas,
     selectors,
     spam,
@@ -183,6 +185,49 @@ def list_thread_page(
         "next_cursor": _cursor(order.value, page_number + 1)
         if result.has_more
         else None,
+        "form_token": spam.issue_form_token(),
+    }
+
+
+@api.get(
+    "/threads/{id:page_id}/me",
+    response=_answers(200, schemas.ReaderState, 404),
+    operation_id="getReaderState",
+    summary="The reader's own state in a thread, for the shared page copy.",
+    description=(
+        "Votes, own comments (held ones included), what may still be edited and "
+        "until when, the form identity and a CSRF token. Private to the reader: "
+        "`Cache-Control: private, no-store`."
+    ),
+    url_name="api_reader_state",
+)
+def get_reader_state(
+    request: HttpRequest, page_id: int, response: HttpResponse
+) -> dict[str, Any]:
+    """Everything personal the article page leaves out of its shared copy."""
+    response["Cache-Control"] = "private, no-store"
+    response["Vary"] = "Cookie"
+    thread = selectors.get_public_thread(page_id)
+    article = thread.page if thread else selectors.get_public_article(page_id)
+    state = selectors.get_state(article, selectors.get_settings_for_request(request))
+    if state == SiteCommentsMode.HIDDEN:
+        raise NotFoundError(_("Comments on this report are hidden."), code="hidden")
+    viewer = identity.viewer_for(request)
+    own = reader_state.list_own_comments(viewer, page_id)
+    votes = reader_state.list_votes(viewer, page_id)
+    person = reader_state.get_form_identity(request, viewer, own)
+    email = person["email"] if person else ""
+    return {
+        "page": page_id,
+        "signed_in": viewer.user_id is not None,
+        "identity": person,
+        "subscriptions": reader_state.get_part("subscriptions", viewer, page_id, email),
+        "votes": [{"comment": c, "value": v} for c, v in votes.items()],
+        "comments": [
+            o.as_json()
+            for o in reader_state.present_own_comments(request, viewer, own, state)
+        ],
+        "csrf_token": get_token(request),
         "form_token": spam.issue_form_token(),
     }
 

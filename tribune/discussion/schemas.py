@@ -253,3 +253,53 @@ class Posted(BaseModel):
         description="Depends only on what the poster proved (account, verified"
         " address, this browser's approved comments), never on the typed address."
     )
+
+
+class OwnComment(BaseModel):
+    id: int
+    parent: int | None
+    status: Literal["approved", "pending"]
+    held: bool = Field(description='Shown to its author as "Awaiting moderation".')
+    html: str = Field(description="The comment's list item, as its author sees it.")
+    editable_until: DateTime | None = Field(
+        description="Until when the reader may edit or delete it; null when not."
+    )
+
+
+class MyVote(BaseModel):
+    comment: int
+    value: Literal[-1, 1]
+
+
+class FormIdentity(BaseModel):
+    name: str
+    email: str
+    website: str
+
+
+class ThreadSubscription(BaseModel):
+    scope: Literal["thread", "my_replies", "comment"]
+    delivery: Literal["instant", "digest"]
+    comment: int | None = Field(description="For replies to one comment.")
+    confirmed: bool = Field(description="False until the address is confirmed.")
+
+
+class ReaderState(BaseModel):
+    page: int
+    signed_in: bool
+    identity: FormIdentity | None = Field(
+        description="The reader's own name and address for the comment form."
+    )
+    votes: list[MyVote]
+    comments: list[OwnComment] = Field(description="Newest first.")
+    subscriptions: list[ThreadSubscription] = Field(
+        description="The reader's notifications about this report (their account's,"
+        " or their own address's)."
+    )
+    csrf_token: str = Field(
+        description="Put into the page's forms (csrfmiddlewaretoken) or send as "
+        "X-CSRFToken; the csrftoken cookie is set with this answer."
+    )
+    form_token: str = Field(
+        pattern=FORM_TOKEN, description="Send back as `started` when posting."
+    )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 
 from tribune.core import generations
+from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment
 from tribune.mailing.addresses import normalize_address
 from tribune.subscriptions import conf
@@ -22,6 +24,32 @@ def list_subscriptions(email: str) -> QuerySet[Subscription]:
         .select_related("thread__page", "comment__thread__page")
         .order_by("created_at", "pk")
     )
+
+
+def list_reader_subscriptions(
+    viewer: Viewer, page_id: int, email: str
+) -> list[dict[str, Any]]:
+    """A reader's subscriptions about one article (discussion's reader state):
+    their account's, or their own address's (`email` is the reader's, never
+    typed by someone else). One query."""
+    mine = Q(user_id=viewer.user_id) if viewer.user_id is not None else Q(pk__in=[])
+    if email:
+        mine |= Q(email=normalize_address(email))
+    found = (
+        Subscription.objects.filter(mine)
+        .filter(Q(thread__page_id=page_id) | Q(comment__thread__page_id=page_id))
+        .order_by("created_at", "pk")
+        .values("scope", "delivery", "comment_id", "confirmed_at")
+    )
+    return [
+        {
+            "scope": row["scope"],
+            "delivery": row["delivery"],
+            "comment": row["comment_id"],
+            "confirmed": row["confirmed_at"] is not None,
+        }
+        for row in found
+    ]
 
 
 def pending_subscriptions(email: str, *, now: dt.datetime) -> QuerySet[Subscription]:

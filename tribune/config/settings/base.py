@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks staff browsers at sign-in so no shared copy answers them.
+    "tribune.core.staffcookie.StaffCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tribune.core.csp.CSPMiddleware",
@@ -150,6 +152,13 @@ PAGECACHE_SECONDS = env.get_int("PAGECACHE_SECONDS", 30)
 PAGECACHE_BYPASS_COOKIES = ["sessionid", "messages"]
 # Cookies that choose between public variants of a page.
 PAGECACHE_VARY_COOKIES = ["tribune_comment_sort"]
+# Set by the page scripts: this browser fetches its own state (/api/threads/<id>/me),
+# so it gets the shared copy, the same bytes for every reader (decision 0024).
+PAGECACHE_SCRIPT_COOKIE = "tribune_js"
+# Readers with these get their own render even so (staff see the Wagtail user bar).
+PAGECACHE_SHARED_BYPASS_COOKIES = ["messages", "tribune_staff"]
+# How long a proxy in front (the shipped nginx, a CDN) may keep a shared copy.
+PAGECACHE_SHARED_SECONDS = env.get_int("PAGECACHE_SHARED_SECONDS", 5)
 
 # Comment section tunables (defaults and meaning in tribune/discussion/conf.py).
 DISCUSSION_EDIT_WINDOW_MINUTES = env.get_int("DISCUSSION_EDIT_WINDOW_MINUTES", 15)
@@ -237,7 +246,8 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 TAGGIT_CASE_INSENSITIVE = True
 
-# Strict CSP: no inline script or style; the nonce is for the few JSON blobs.
+# Strict CSP: no inline script or style. No public page asks for a nonce; one that
+# did could not be shared (core/pagecache.py, decision 0024).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

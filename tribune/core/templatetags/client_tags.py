@@ -19,3 +19,9 @@ def csrf_cookie_name() -> str:
 def script_prefix() -> str:
     """The path the site is served under ("/", or e.g. "/news/" behind a proxy)."""
     return get_script_prefix()
+
+
+@register.simple_tag
+def script_cookie_name() -> str:
+    """The cookie that tells the page cache this browser runs the page scripts."""
+    return str(getattr(settings, "PAGECACHE_SCRIPT_COOKIE", "tribune_js"))

@@ -370,6 +370,32 @@ def _check_micro_cache(site: Site) -> None:
     assert headers["X-Micro-Cache"] == "BYPASS"
 
 
+def _check_shared_copy(site: Site) -> None:
+    """Readers whose script runs share one copy through the micro-cache, whoever
+    they are; staff and readers without the script never get it (decision 0024)."""
+    for _ in range(4):  # both nodes keep the anonymous copy
+        _request(site.base + site.article)
+    readers = [
+        "tribune_js=1",
+        "tribune_js=1; tribune_guest=someone; csrftoken=abc",
+        "tribune_js=1; sessionid=abc",
+    ]
+    answers = [_request(site.base + site.article, Cookie=c) for c in readers * 2]
+    assert {status for status, _, _ in answers} == {200}
+    assert len({html for _, _, html in answers}) == 1
+    assert all(not headers.get_all("Set-Cookie") for _, headers, _ in answers)
+    assert "HIT" in [headers["X-Micro-Cache"] for _, headers, _ in answers[1:]]
+    assert b'name="csrfmiddlewaretoken" value=""' in answers[0][2]
+    for cookie in ("tribune_js=1; tribune_staff=1", "tribune_guest=someone"):
+        _, headers, _ = _request(site.base + site.article, Cookie=cookie)
+        assert headers["X-Micro-Cache"] == "BYPASS"
+    _, headers, _ = _request(
+        f"{site.base}/api/threads/{site.page_id}/me", Cookie="tribune_js=1"
+    )
+    assert headers["X-Micro-Cache"] == "BYPASS"
+    assert headers["Cache-Control"] == "private, no-store"
+
+
 def _check_static_media_and_redirect(site: Site) -> None:
     _, _, html = _request(site.base + "/")
     css = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html)
@@ -389,4 +415,5 @@ def test_deploy_site_in_front_of_two_nodes(site: Site) -> None:
     """One stack for all checks: starting it is most of the time."""
     _check_static_media_and_redirect(site)
     _check_micro_cache(site)
+    _check_shared_copy(site)
     _check_comment_shows_at_once(site)

@@ -11,6 +11,7 @@ from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
+from tribune.core import pagecache
 from tribune.discussion import conf, presenters, selectors
 from tribune.discussion.models import SiteCommentsMode
 
@@ -24,9 +25,14 @@ def discussion_thread(context: template.Context, page: Any) -> dict[str, Any]:
     A refused comment form comes back in the page's context as
     `discussion_form` (views.post_comment), to be shown with its errors.
     """
-    return presenters.thread_context(
-        context["request"], page, form=context.get("discussion_form")
+    request = context["request"]
+    found = presenters.thread_context(
+        request, page, form=context.get("discussion_form")
     )
+    if found["thread"].state != SiteCommentsMode.HIDDEN:
+        # discussion.js fetches the reader's own state: the page can be shared.
+        pagecache.mark(request, pagecache.SHARED_SCOPE)
+    return found
 
 
 @register.inclusion_tag("discussion/passage_link.html", takes_context=True)

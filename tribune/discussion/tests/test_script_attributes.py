@@ -50,6 +50,7 @@ def test_under_a_script_prefix_every_address_carries_it(settings) -> None:
         "api-passages": "api_passages",
         "passage-comments-url": "passage_comments",
         "list-url": "fragment",
+        "api-me": "api_reader_state",
     }
     for attribute, name in addresses.items():
         assert data[attribute].startswith(f"{PREFIX}/"), attribute
@@ -60,6 +61,8 @@ def test_under_a_script_prefix_every_address_carries_it(settings) -> None:
     vote = data["api-vote"].removeprefix(PREFIX).replace("/0/", "/4711/")
     match = resolve(vote)
     assert (match.url_name, match.kwargs) == ("api_vote", {"comment_id": 4711})
+    assert resolve(data["logout-url"].removeprefix(PREFIX)).url_name == "account_logout"
+    assert data["js-cookie"] == settings.PAGECACHE_SCRIPT_COOKIE
 
 
 def test_the_comment_count_has_a_live_region(client: Client) -> None:

@@ -2,6 +2,7 @@
 // Without this script every action still works as a plain form or link.
 
 import { commentPayload, forId, fragment, newKey, sendJson, showError } from "./common.js";
+import { applyReaderState, pressVote, rememberScript } from "./reader.js";
 
 async function fetchList(section, params) {
   const url = new URL(section.dataset.listUrl, location.href);
@@ -90,12 +91,7 @@ function showVote(c) {
     const form = item.querySelector(":scope > .comment__box [data-vote]");
     if (!form) continue;
     form.querySelector("[data-score]").textContent = String(c.score);
-    const up = form.querySelector(".vote__up");
-    const down = form.querySelector(".vote__down");
-    up.setAttribute("aria-pressed", String(c.my_vote === 1));
-    down.setAttribute("aria-pressed", String(c.my_vote === -1));
-    up.value = c.my_vote === 1 ? "none" : "up";
-    down.value = c.my_vote === -1 ? "none" : "down";
+    pressVote(form, c.my_vote);
   }
 }
 
@@ -209,6 +205,8 @@ function followPermalink() {
   const item = document.getElementById(`comment-${wanted[1]}`);
   if (!item) {
     const url = new URL(location.href);
+    // Asked for already: it may be one's own held comment, placed once the state comes.
+    if (url.searchParams.get("comment") === wanted[1]) return false;
     url.searchParams.set("comment", wanted[1]);
     location.replace(url.href);
     return true;
@@ -222,6 +220,7 @@ function followPermalink() {
 }
 
 function init(section) {
+  rememberScript(section);
   if (followPermalink()) return;
   window.addEventListener("hashchange", followPermalink);
   const form = section.querySelector("[data-comment-form]");
@@ -244,6 +243,10 @@ function init(section) {
     if (typeof count === "number") updateCount(section, count);
   });
   section.dataset.enhanced = "true";
+  applyReaderState(section).then(() => {
+    // A permalink to one's own held comment finds it once it is placed.
+    if (location.hash.startsWith("#comment-")) followPermalink();
+  });
 }
 
 const section = document.querySelector("[data-discussion]");
