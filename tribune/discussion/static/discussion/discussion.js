@@ -1,7 +1,17 @@
 // Enhances the server-rendered comment section: post, reply, vote, sort and load in place.
 // Without this script every action still works as a plain form or link.
 
-import { commentPayload, forId, fragment, newKey, sendJson, showError } from "./common.js";
+import {
+  askToConfirm,
+  commentPayload,
+  editAfterQuestion,
+  forId,
+  fragment,
+  newKey,
+  resetQuestion,
+  sendJson,
+  showError,
+} from "./common.js";
 
 async function fetchList(section, params) {
   const url = new URL(section.dataset.listUrl, location.href);
@@ -125,12 +135,17 @@ async function onSubmit(section, home, event) {
   button.disabled = true;
   form.classList.add("is-busy");
   try {
-    const { ok, data } = await sendJson(section, section.dataset.apiComments, "POST", payload, section.dataset.textFailed);
+    const { ok, status, data } = await sendJson(section, section.dataset.apiComments, "POST", payload, section.dataset.textFailed);
     if (!ok) {
+      if (status === 409 && askToConfirm(form, data.error)) {
+        showError(form, null, false);
+        return;
+      }
       showError(form, data.error);
       return;
     }
     showError(form, null);
+    resetQuestion(form);
     const item = insertComment(section, data.html, payload.parent);
     if (typeof data.count === "number") updateCount(section, data.count);
     form.elements.body.value = "";
@@ -164,6 +179,9 @@ async function onClick(section, form, home, event) {
   if (target.matches("[data-reply]") && form) {
     event.preventDefault();
     moveFormTo(section, form, home, target.closest("[data-comment]"), target.dataset.name);
+  } else if (target.matches("[data-edit-comment]")) {
+    event.preventDefault();
+    editAfterQuestion(target.closest("form"));
   } else if (target.matches("[data-cancel-reply]") && form) {
     event.preventDefault();
     moveFormTo(section, form, home, null, "");
