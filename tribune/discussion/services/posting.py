@@ -36,6 +36,7 @@ from tribune.discussion.models import (
     BanMode,
     Comment,
     DiscussionSettings,
+    HeldReason,
     ModerationPolicy,
     SiteCommentsMode,
     Status,
@@ -362,7 +363,10 @@ def edit_comment(
     """Replace the text of the viewer's own comment within the edit window.
 
     Raises NotAllowedError after the window, for other people's comments, or
-    when the browser's guest token no longer matches.  Marks it edited.
+    when the browser's guest token no longer matches.  Marks it edited.  A
+    published comment whose new text scores at or above the offensive-language
+    threshold goes back to the queue (HeldReason.OFFENSIVE, logged as a hold),
+    so an edit cannot slip past the check that posting has.
     """
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     if not policies.can_edit(locked, viewer):
@@ -372,9 +376,33 @@ def edit_comment(
         )
     locked.body_markdown, locked.body_html = clean_body(body, rules)
     locked.edited_at = clock.now()
-    locked.save(update_fields=["body_markdown", "body_html", "edited_at"])
-    if locked.status == Status.APPROVED:
-        caching.invalidate_thread_pages(locked.thread.page_id)
+    offensive = offensive_language.screen_comment(
+        text=locked.body_markdown, name=locked.author_name, rules=rules
+    )
+    locked.offensive_score = offensive.score
+    locked.offensive_match = offensive.match
+    locked.save(
+        update_fields=[
+            "body_markdown",
+            "body_html",
+            "edited_at",
+            "offensive_score",
+            "offensive_match",
+        ]
+    )
+    if locked.status != Status.APPROVED:
+        return locked
+    if offensive.flagged:
+        locked.held_reason = HeldReason.OFFENSIVE
+        locked.save(update_fields=["held_reason"])
+        return change_status(
+            locked,
+            Status.PENDING,
+            action=Action.HOLD,
+            moderator=None,
+            note="Offensive language after an edit",
+        )
+    caching.invalidate_thread_pages(locked.thread.page_id)
     return locked
 
 

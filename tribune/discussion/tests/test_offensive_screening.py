@@ -172,3 +172,43 @@ def test_initial_status_holds_offensive_after_held_words_before_first_guest():
         HeldReason.OFFENSIVE,
     )
     assert decide(**common, held_word="casino", offensive=True)[1] == HeldReason.WORDS
+
+
+@pytestmark_db
+def test_editing_a_published_comment_into_offensive_text_holds_it_again():
+    settings = factories.rules()
+    viewer = factories.guest_viewer()
+    comment = factories.comment(settings=settings, viewer=viewer, body=CALM)
+    assert comment.status == Status.APPROVED
+    assert comment.thread.comment_count == 1
+    edited = services.edit_comment(
+        comment=comment, viewer=viewer, body=RUDE, rules=settings
+    )
+    edited.refresh_from_db()
+    assert (edited.status, edited.held_reason) == (
+        Status.PENDING,
+        HeldReason.OFFENSIVE,
+    )
+    assert edited.thread.comment_count == 0
+    assert edited.moderation_actions.filter(action="hold").exists()
+
+
+@pytestmark_db
+def test_a_calm_edit_stays_published_with_its_new_score():
+    settings = factories.rules()
+    viewer = factories.guest_viewer()
+    comment = factories.comment(settings=settings, viewer=viewer, body=CALM)
+    edited = services.edit_comment(
+        comment=comment, viewer=viewer, body=f"{CALM} Thanks.", rules=settings
+    )
+    assert edited.status == Status.APPROVED
+    assert edited.offensive_score is not None and edited.offensive_score < 80
+
+
+@pytestmark_db
+def test_hostile_long_text_is_scored_without_error():
+    settings = factories.rules(offensive_words="fuck*")
+    body = ("f*\u202e\u200b" * 1200)[:5000]
+    assert post(settings, body, confirmed=True).offensive_score is not None
+    with pytest.raises(OffensiveLanguageError):
+        post(settings, "f\u200bu\u202ec\ue000k " * 400)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tribune.discussion import spam
@@ -168,3 +170,40 @@ def test_held_for_another_reason_keeps_that_reason(client):
     comment = factories.comment(settings=settings, body=RUDE, offensive_confirmed=True)
     assert comment.held_reason == HeldReason.POLICY
     assert comment.offensive_score >= 80
+
+
+def test_the_question_writes_nothing_to_the_database(client, article):
+    api_post(client, article, body=CALM, key="warm")  # the thread exists
+    with CaptureQueriesContext(connection) as seen:
+        status, _data = api_post(client, article, key="k2")
+    assert status == 409
+    writes = [
+        q["sql"]
+        for q in seen.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+    assert len(seen) <= 2
+
+
+def test_queue_queries_do_not_grow_with_offensive_comments(admin_client):
+    settings = factories.rules(offensive_words="dummkopf")
+    thread = factories.thread()
+    url = reverse("discussion_moderation:queue")
+
+    def hold(n):
+        for i in range(n):
+            body = RUDE if i % 2 else f"So ein Dummkopf, Nummer {i}."
+            factories.comment(
+                in_thread=thread, settings=settings, body=body, offensive_confirmed=True
+            )
+
+    hold(1)
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        admin_client.get(url)
+    hold(6)
+    with CaptureQueriesContext(connection) as seven:
+        page = admin_client.get(url).content.decode()
+    assert page.count('class="moderation__offensive"') == 7
+    assert len(seven) == len(one)
