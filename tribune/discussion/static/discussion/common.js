@@ -103,11 +103,20 @@ export function askToConfirm(form, error) {
   return true;
 }
 
-// "Edit my comment": the question goes, the text gets the focus.
-export function editAfterQuestion(form) {
+// Wire the question's two answers: "Post anyway" sends the form (a plain button with
+// the script, so the form keeps one submit button), "Edit my comment" hides the
+// question and puts the focus in the text.
+export function enhanceQuestion(form) {
   const box = form.querySelector("[data-offensive-question]");
-  if (box) box.hidden = true;
-  form.elements.body.focus();
+  if (!box) return;
+  const postAnyway = box.querySelector("[data-post-anyway]");
+  postAnyway.type = "button";
+  postAnyway.addEventListener("click", () => form.requestSubmit());
+  box.querySelector("[data-edit-comment]").addEventListener("click", (event) => {
+    event.preventDefault();
+    box.hidden = true;
+    form.elements.body.focus();
+  });
 }
 
 // A posted comment: the next one starts unasked.

@@ -4,7 +4,7 @@
 import {
   askToConfirm,
   commentPayload,
-  editAfterQuestion,
+  enhanceQuestion,
   forId,
   fragment,
   newKey,
@@ -179,9 +179,6 @@ async function onClick(section, form, home, event) {
   if (target.matches("[data-reply]") && form) {
     event.preventDefault();
     moveFormTo(section, form, home, target.closest("[data-comment]"), target.dataset.name);
-  } else if (target.matches("[data-edit-comment]")) {
-    event.preventDefault();
-    editAfterQuestion(target.closest("form"));
   } else if (target.matches("[data-cancel-reply]") && form) {
     event.preventDefault();
     moveFormTo(section, form, home, null, "");
@@ -245,7 +242,10 @@ function init(section) {
   const form = section.querySelector("[data-comment-form]");
   const home = document.createElement("span");
   home.hidden = true;
-  if (form) form.before(home);
+  if (form) {
+    form.before(home);
+    enhanceQuestion(form);
+  }
   section.addEventListener("click", (event) => onClick(section, form, home, event));
   section.addEventListener("submit", (event) => onSubmit(section, home, event));
   // Votes in an inline-feedback panel (in the report, outside the section) too.

@@ -3,7 +3,7 @@
 // Reader text only ever enters the page as text (textContent, DOM nodes), never as HTML;
 // the only HTML inserted is the server's own rendering of comments.
 
-import { askToConfirm, commentPayload, editAfterQuestion, newKey, resetQuestion, sendJson, showError } from "./common.js";
+import { askToConfirm, commentPayload, enhanceQuestion, newKey, resetQuestion, sendJson, showError } from "./common.js";
 
 const CONTEXT = 32;
 const section = document.querySelector("[data-discussion]");
@@ -181,12 +181,8 @@ function compactForm(quote, parentId) {
     form.prepend(shown);
   }
   resetQuestion(form);
+  enhanceQuestion(form);
   form.addEventListener("submit", (event) => submitCompact(event, form, quote));
-  form.addEventListener("click", (event) => {
-    if (!event.target.closest("[data-edit-comment]")) return;
-    event.preventDefault();
-    editAfterQuestion(form);
-  });
   return form;
 }
 
