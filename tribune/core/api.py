@@ -52,6 +52,8 @@ class ErrorDetail(BaseModel):
     code: str
     message: str
     field: str | None = None
+    # A field the client may send back as true to go ahead anyway (409 answers).
+    confirm: str | None = None
 
 
 class Error(BaseModel):
@@ -61,12 +63,19 @@ class Error(BaseModel):
 
 
 def error_response(
-    code: str, message: str, status: int, field: str | None = None
+    code: str,
+    message: str,
+    status: int,
+    field: str | None = None,
+    confirm: str | None = None,
 ) -> JsonResponse:
-    """The API's one error shape: {"error": {"code", "message"[, "field"]}}."""
+    """The API's one error shape: {"error": {"code", "message"[, "field"]
+    [, "confirm"]}}."""
     body: dict[str, Any] = {"code": code, "message": str(message)}
     if field:
         body["field"] = field
+    if confirm:
+        body["confirm"] = confirm
     return JsonResponse({"error": body}, status=status)
 
 
@@ -191,7 +200,8 @@ def _json_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., An
 
 
 class Refusal(Protocol):
-    """What an app's own error class carries to be answered in the error shape."""
+    """What an app's own error class carries to be answered in the error shape
+    (and optionally `confirm`, the field that lets the client go ahead)."""
 
     code: str
     message: str
@@ -232,7 +242,11 @@ class JsonApi(NinjaAPI):
         if isinstance(exc, self._refusals):
             refusal = cast(Refusal, exc)
             return error_response(
-                refusal.code, refusal.message, refusal.status, refusal.field
+                refusal.code,
+                refusal.message,
+                refusal.status,
+                refusal.field,
+                getattr(refusal, "confirm", None),
             )
         if isinstance(exc, ValidationError):
             code, message, field = invalid_input(exc)

@@ -231,7 +231,8 @@ def load() -> DemoDiscussion:
 def _live_examples(
     thread: Thread, made: list[Comment], *, rules: DiscussionSettings
 ) -> int:
-    """A few comments through the normal services: held ones, an edit, a deletion."""
+    """A few comments through the normal services: held ones (a held word,
+    offensive language), an edit, a deletion."""
     state = policies.OPEN
     guest = Viewer(guest_token="d" * 32)
     services.post_comment(
@@ -254,6 +255,20 @@ def _live_examples(
             body=f"Great article! Visit my {HELD_WORD} for free spins.",
             guest=Guest("Lucky Deals", "deals@example.net"),
             throttle=False,
+        )
+    )
+    # A reader asked whether to rephrase who posted anyway: held with the
+    # reason "offensive language" for the moderators.
+    services.post_comment(
+        Submission(
+            thread=thread,
+            state=state,
+            rules=rules,
+            viewer=Viewer(guest_token="c" * 32),
+            body="What a stupid plan. Whoever signed this off is an idiot.",
+            guest=Guest("Vic R.", "vic.r@example.org"),
+            throttle=False,
+            offensive_confirmed=True,
         )
     )
     # A comment whose author deleted it after others replied keeps its place,
@@ -291,4 +306,4 @@ def _live_examples(
         body="No worries, it was still a *fair* point.",
         rules=publish,
     )
-    return 4
+    return 5

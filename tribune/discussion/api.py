@@ -253,6 +253,7 @@ def _fields(data: schemas.NewComment) -> Fields:
         parent_id=data.parent,
         key=data.key or "",
         notify=data.notify or "",
+        confirm_offensive=data.confirm_offensive,
     )
 
 
@@ -280,7 +281,7 @@ def _posted_html(
 
 @api.post(
     "/threads/{id:page_id}/comments",
-    response=_answers(201, schemas.Posted, *_WRITE_ERRORS, 429),
+    response=_answers(201, schemas.Posted, *_WRITE_ERRORS, 409, 429),
     operation_id="postComment",
     summary="Post a comment or a reply.",
     url_name="api_thread",

@@ -14,6 +14,8 @@ class DiscussionError(Exception):
     code = "invalid"
     status = 400
     default_message = _("This request cannot be carried out.")
+    # The field a client sends back (true) to go ahead anyway; None: none can.
+    confirm: str | None = None
 
     def __init__(
         self, message: str | None = None, *, field: str | None = None, code: str = ""
@@ -69,3 +71,15 @@ class RateLimitedError(DiscussionError):
 class SpamSuspectedError(DiscussionError):
     code = "spam_suspected"
     default_message = _("This form could not be accepted. Please send it again.")
+
+
+class OffensiveLanguageError(DiscussionError):
+    """The reader is asked once whether to rephrase; nothing was stored."""
+
+    code = "offensive_language"
+    status = 409
+    confirm = "confirm_offensive"
+    default_message = _(
+        "Your comment may read as offensive to others. Would you like to "
+        "rephrase it? If you post it as it is, it waits for a moderator."
+    )

@@ -59,6 +59,9 @@ class CommentForm(forms.Form):
             " waiting for a moderator."
         ),
     )
+    # Set once the reader was asked whether to rephrase (ask_to_confirm): every
+    # later send of this form goes ahead, so they are asked once.
+    confirm_offensive = forms.BooleanField(required=False, widget=forms.HiddenInput)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     started = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -88,6 +91,8 @@ class CommentForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.signed_in = signed_in
+        # The question asked before posting (OffensiveLanguageError), if any.
+        self.question = ""
         if signed_in:
             for name in ("name", "email", "website", "verify_email"):
                 del self.fields[name]
@@ -104,6 +109,14 @@ class CommentForm(forms.Form):
         """Show a service's refusal next to its field (or above the form)."""
         field = error.field if error.field in self.fields else None
         self.add_error(field, error.message)
+
+    def ask_to_confirm(self, error: DiscussionError) -> None:
+        """Show the service's question with the text kept; the re-displayed form
+        carries the confirmation (`error.confirm`) for its next send."""
+        data = dict(self.data.items())
+        data[error.confirm or "confirm_offensive"] = "1"
+        self.data = data
+        self.question = error.message
 
     def focus_first_error(self) -> None:
         """Give the first visible field with an error `autofocus`, else the body.

@@ -22,7 +22,11 @@ from tribune.discussion import (
     tree,
     views,
 )
-from tribune.discussion.errors import DiscussionError, SpamSuspectedError
+from tribune.discussion.errors import (
+    DiscussionError,
+    OffensiveLanguageError,
+    SpamSuspectedError,
+)
 from tribune.discussion.forms import CommentForm
 from tribune.discussion.models import SiteCommentsMode
 from tribune.discussion.services import posting
@@ -82,6 +86,9 @@ def _post_paragraph(
             ),
         )
         comment = posting.post_comment(submission)
+    except OffensiveLanguageError as error:
+        form.ask_to_confirm(error)
+        return None
     except DiscussionError as error:
         if isinstance(error, SpamSuspectedError) and error.code != "too_fast":
             form.refresh_token()
@@ -118,7 +125,7 @@ def passage_form(request: HttpRequest, page_id: int, block: str) -> HttpResponse
             "open": selectors.get_state(article, rules) == SiteCommentsMode.OPEN,
             "request": request,
         },
-        status=400 if form.errors else 200,
+        status=400 if form.errors else 409 if form.question else 200,
     )
 
 

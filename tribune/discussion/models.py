@@ -52,6 +52,7 @@ class HeldReason(models.TextChoices):
     # A shadow ban: the author sees the comment as if it were published.
     BANNED = "banned", _("Author is banned (shadow hold)")
     SPAM_FILTER = "spam_filter", _("The spam filter")
+    OFFENSIVE = "offensive", _("Offensive language")
 
 
 class PassageState(models.TextChoices):
@@ -128,6 +129,10 @@ class Comment(models.Model):
     spam_score = models.FloatField(null=True, blank=True)
     spam_reasons = models.JSONField(default=list, blank=True)
     spam_facts = models.JSONField(default=dict, blank=True)
+    # The offensive-language score when posted, 0-100 (None: the check was
+    # off), and the site's listed word it matched, for the moderation queue.
+    offensive_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    offensive_match = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -163,6 +163,7 @@ def initial_status(
     held_word: str | None,
     banned: bool = False,
     spam_action: str = SpamAction.PUBLISH,
+    offensive: bool = False,
 ) -> tuple[Status, HeldReason]:
     """The status a new comment starts in, and why it is held if it is.
 
@@ -170,6 +171,8 @@ def initial_status(
     from an address the guest typed.  `spam_action` is what the site setting
     says for the spam filter's band: filing as spam comes first so that likely
     spam never waits in the queue; a shadow ban (`banned`) holds it next.
+    `offensive` is the offensive-language check's verdict (held after held
+    words, before the spam filter's hold).
     """
     if spam_action == SpamAction.SPAM:
         return Status.SPAM, HeldReason.SPAM_FILTER
@@ -179,6 +182,8 @@ def initial_status(
         return Status.PENDING, HeldReason.POLICY
     if held_word:
         return Status.PENDING, HeldReason.WORDS
+    if offensive:
+        return Status.PENDING, HeldReason.OFFENSIVE
     if spam_action == SpamAction.HOLD:
         return Status.PENDING, HeldReason.SPAM_FILTER
     if (

@@ -154,6 +154,12 @@ class NewComment(BaseModel):
         description="Makes it inline feedback on this passage (top-level comments"
         " only).",
     )
+    confirm_offensive: StrictBool = Field(
+        False,
+        description="Send it anyway after a 409 offensive_language answer (its"
+        ' error names this field in "confirm"): the comment is then held for a'
+        " moderator.",
+    )
     # The form's honeypot: people never fill it in; not part of the document.
     nickname: SkipJsonSchema[Text] = None
 

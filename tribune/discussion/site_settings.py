@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -139,12 +140,51 @@ class DiscussionSettings(BaseSiteSetting):
         ),
     )
 
+    offensive_check: models.BooleanField[bool, bool] = models.BooleanField(
+        _("check comments for offensive language"),
+        default=True,
+        help_text=_(
+            "An English model scores every comment, and the word list below "
+            "catches other languages; readers are asked once whether they want "
+            "to rephrase, and comments that still score high wait for review."
+        ),
+    )
+    offensive_threshold: models.PositiveSmallIntegerField[int, int] = (
+        models.PositiveSmallIntegerField(
+            _("offensive language threshold"),
+            default=80,
+            validators=[MaxValueValidator(100)],
+            help_text=_(
+                "0-100: comments scoring this or more are held with the reason "
+                "'offensive language'. Lower holds more; 0 switches the check off."
+            ),
+        )
+    )
+    offensive_words: models.TextField[str, str] = models.TextField(
+        _("offensive words and phrases"),
+        blank=True,
+        help_text=_(
+            "One per line, in any language; they score 100. Matching ignores "
+            "case, accents, invisible characters, common leetspeak (sh1t), "
+            "repeated letters and letters spelt apart, and matches whole words "
+            "only. End a line with * to match words that begin with it."
+        ),
+    )
+
     panels = [
         FieldPanel("comments"),
         FieldPanel("moderation"),
         FieldPanel("spam_likely"),
         FieldPanel("spam_possible"),
         FieldPanel("held_words"),
+        MultiFieldPanel(
+            [
+                FieldPanel("offensive_check"),
+                FieldPanel("offensive_threshold"),
+                FieldPanel("offensive_words"),
+            ],
+            heading=_("Offensive language"),
+        ),
         FieldPanel("max_links"),
         MultiFieldPanel(
             [

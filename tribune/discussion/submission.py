@@ -51,6 +51,8 @@ class Submission:
     `idempotency_key` returns the comment the first submission made.  `notify`
     ("replies" or "all") is the author's wish for email.  `throttle` False skips
     the per-network rate limit (imports, demo content, tests).
+    `offensive_confirmed` says the reader was asked whether to rephrase and
+    sends it anyway (OffensiveLanguageError); the comment is then held.
     """
 
     thread: Thread
@@ -66,6 +68,7 @@ class Submission:
     idempotency_key: str | None = None
     notify: str = ""
     throttle: bool = True
+    offensive_confirmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class Fields:
     parent_id: int | None = None
     key: str = ""
     notify: str = ""
+    confirm_offensive: bool = False
 
     @classmethod
     def from_form(cls, data: Mapping[str, Any]) -> Fields:
@@ -91,6 +95,7 @@ class Fields:
             parent_id=data.get("parent"),
             key=data.get("key") or "",
             notify=data.get("notify") or "",
+            confirm_offensive=bool(data.get("confirm_offensive")),
         )
 
 
@@ -124,4 +129,5 @@ def build_submission(
         ip=identity.client_ip(request),
         idempotency_key=fields.key[:64] or None,
         notify=fields.notify,
+        offensive_confirmed=fields.confirm_offensive,
     )

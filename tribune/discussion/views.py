@@ -28,6 +28,7 @@ from tribune.discussion import (
 from tribune.discussion.errors import (
     DiscussionError,
     NotFoundError,
+    OffensiveLanguageError,
     SpamSuspectedError,
 )
 from tribune.discussion.forms import CommentForm, EditForm, ReportForm
@@ -76,6 +77,7 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
     article = article_or_404(page_id)
     signed_in = identity.viewer_for(request).user_id is not None
     form = CommentForm(request.POST, signed_in=signed_in)
+    status = 400
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -86,6 +88,9 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
                 fields=Fields.from_form(data),
             )
             comment = posting.post_comment(submission)
+        except OffensiveLanguageError as error:
+            form.ask_to_confirm(error)
+            status = error.status
         except DiscussionError as error:
             if isinstance(error, SpamSuspectedError) and error.code != "too_fast":
                 form.refresh_token()
@@ -93,11 +98,12 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
         else:
             verify = bool(data.get("verify_email"))
             return posted(request, article, comment, submission, verify=verify)
-    # Serve the article again, with this form and its errors in the comment section.
+    # Serve the article again, with this form and its errors (or the question
+    # whether to rephrase) in the comment section.
     form.focus_first_error()
     response = article.serve(request)
     response.context_data["discussion_form"] = form
-    response.status_code = 400
+    response.status_code = status
     return response
 
 

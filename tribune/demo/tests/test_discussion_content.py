@@ -6,7 +6,7 @@ import pytest
 
 from tribune.core import clock
 from tribune.demo import discussion_content, newsroom_content
-from tribune.discussion.models import Comment
+from tribune.discussion.models import Comment, HeldReason
 
 pytestmark = pytest.mark.django_db
 
@@ -26,3 +26,5 @@ def test_every_demo_comment_lies_between_its_report_and_now():
     times = sorted(c.created_at for c in comments if c.thread_id == big.pk)
     third = times[0] + (times[-1] - times[0]) / 3
     assert sum(t <= third for t in times) >= len(times) / 2
+    # The queue shows a comment held for offensive language.
+    assert Comment.objects.filter(held_reason=HeldReason.OFFENSIVE).count() == 1

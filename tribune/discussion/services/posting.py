@@ -26,6 +26,7 @@ from tribune.discussion.errors import (
     InvalidCommentError,
     InvalidReplyError,
     NotAllowedError,
+    OffensiveLanguageError,
     RateLimitedError,
     ThreadClosedError,
 )
@@ -35,11 +36,13 @@ from tribune.discussion.models import (
     BanMode,
     Comment,
     DiscussionSettings,
+    HeldReason,
     ModerationPolicy,
     SiteCommentsMode,
     Status,
     Thread,
 )
+from tribune.discussion.offensive import screening as offensive_language
 from tribune.discussion.services.inline import apply_anchor
 from tribune.discussion.services.moderation import change_status
 from tribune.discussion.spamfilter import screening as spamfilter
@@ -161,7 +164,10 @@ def post_comment(submission: Submission) -> Comment:
     once.  Raises a DiscussionError for closed threads, bad input, bad parents,
     quotes not in the article and rate limits, and BannedError when a ban
     refuses the poster; a shadow ban stores the comment held
-    (HeldReason.BANNED) and its author sees it as published.
+    (HeldReason.BANNED) and its author sees it as published.  Text that scores
+    at or above the site's offensive-language threshold raises
+    OffensiveLanguageError (nothing stored) unless the submission confirms it,
+    and is then held (HeldReason.OFFENSIVE).
     """
     anchor = _anchor(submission)
     if submission.state != SiteCommentsMode.OPEN:
@@ -183,6 +189,11 @@ def post_comment(submission: Submission) -> Comment:
         email=author.email,
         email_proved=user is not None,
     )
+    offensive = offensive_language.screen_comment(
+        text=text, name=author.name, rules=rules
+    )
+    if offensive.flagged and not submission.offensive_confirmed:
+        raise OffensiveLanguageError()
     verdict = spamfilter.screen_comment(
         text=text,
         name=author.name,
@@ -205,6 +216,8 @@ def post_comment(submission: Submission) -> Comment:
         spam_score=verdict.score,
         spam_reasons=verdict.reasons,
         spam_facts=verdict.facts,
+        offensive_score=offensive.score,
+        offensive_match=offensive.match,
     )
     if anchor is not None:
         apply_anchor(comment, anchor, "")
@@ -214,7 +227,14 @@ def post_comment(submission: Submission) -> Comment:
             # Counted before the transaction: no cache I/O under the write lock.
             spam.check_rate(ip=submission.ip, email=author.email)
         with transaction.atomic():
-            _insert(comment, submission, held_word, banned, spam_action)
+            _insert(
+                comment,
+                submission,
+                held_word,
+                banned,
+                spam_action,
+                offensive=offensive.flagged,
+            )
     except (IntegrityError, RateLimitedError):
         # A resent form (double click, retry) returns what the first one made;
         # the unique key, not a read before the write, is what makes it once.
@@ -288,6 +308,8 @@ def _insert(
     held_word: str | None,
     banned: bool,
     spam_action: str,
+    *,
+    offensive: bool = False,
 ) -> None:
     """post_comment's part inside the transaction: parent, status, row, counter."""
     thread = comment.thread
@@ -307,6 +329,7 @@ def _insert(
         held_word=held_word,
         banned=banned,
         spam_action=spam_action,
+        offensive=offensive,
     )
     comment.save()
     if submission.notify in NOTIFY_CHOICES:
@@ -340,7 +363,10 @@ def edit_comment(
     """Replace the text of the viewer's own comment within the edit window.
 
     Raises NotAllowedError after the window, for other people's comments, or
-    when the browser's guest token no longer matches.  Marks it edited.
+    when the browser's guest token no longer matches.  Marks it edited.  A
+    published comment whose new text scores at or above the offensive-language
+    threshold goes back to the queue (HeldReason.OFFENSIVE, logged as a hold),
+    so an edit cannot slip past the check that posting has.
     """
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     if not policies.can_edit(locked, viewer):
@@ -350,9 +376,33 @@ def edit_comment(
         )
     locked.body_markdown, locked.body_html = clean_body(body, rules)
     locked.edited_at = clock.now()
-    locked.save(update_fields=["body_markdown", "body_html", "edited_at"])
-    if locked.status == Status.APPROVED:
-        caching.invalidate_thread_pages(locked.thread.page_id)
+    offensive = offensive_language.screen_comment(
+        text=locked.body_markdown, name=locked.author_name, rules=rules
+    )
+    locked.offensive_score = offensive.score
+    locked.offensive_match = offensive.match
+    locked.save(
+        update_fields=[
+            "body_markdown",
+            "body_html",
+            "edited_at",
+            "offensive_score",
+            "offensive_match",
+        ]
+    )
+    if locked.status != Status.APPROVED:
+        return locked
+    if offensive.flagged:
+        locked.held_reason = HeldReason.OFFENSIVE
+        locked.save(update_fields=["held_reason"])
+        return change_status(
+            locked,
+            Status.PENDING,
+            action=Action.HOLD,
+            moderator=None,
+            note="Offensive language after an edit",
+        )
+    caching.invalidate_thread_pages(locked.thread.page_id)
     return locked
 
 

@@ -62,6 +62,8 @@ export function commentPayload(form) {
   payload.parent = payload.parent ? Number(payload.parent) : null;
   // A ticked checkbox sends "on"; the API takes a boolean.
   payload.verify_email = payload.verify_email === "on";
+  // Hidden: "1" when the server asked without JS, "true" when askToConfirm did.
+  payload.confirm_offensive = ["1", "true", "True"].includes(payload.confirm_offensive);
   return payload;
 }
 
@@ -83,4 +85,43 @@ export function showError(form, error, mark = true) {
   span.closest(".field").classList.add("field--error");
   const input = form.elements[error.field];
   if (input && input.focus) input.focus();
+}
+
+// The question asked once before posting text that may offend: the API answers 409
+// with the field to send back in `error.confirm`. The form shows the question and
+// from now on carries that field, so the next send goes ahead whether the reader
+// posts anyway or edits first (the server then holds it if it still scores high).
+// False when the form has no place for the question.
+export function askToConfirm(form, error) {
+  const box = form.querySelector("[data-offensive-question]");
+  const input = error.confirm && form.elements[error.confirm];
+  if (!box || !input) return false;
+  input.value = "true";
+  box.querySelector("[data-question-text]").textContent = error.message;
+  box.hidden = false;
+  box.querySelector("[data-post-anyway]").focus();
+  return true;
+}
+
+// Wire the question's two answers: "Post anyway" sends the form (a plain button with
+// the script, so the form keeps one submit button), "Edit my comment" hides the
+// question and puts the focus in the text.
+export function enhanceQuestion(form) {
+  const box = form.querySelector("[data-offensive-question]");
+  if (!box) return;
+  const postAnyway = box.querySelector("[data-post-anyway]");
+  postAnyway.type = "button";
+  postAnyway.addEventListener("click", () => form.requestSubmit());
+  box.querySelector("[data-edit-comment]").addEventListener("click", (event) => {
+    event.preventDefault();
+    box.hidden = true;
+    form.elements.body.focus();
+  });
+}
+
+// A posted comment: the next one starts unasked.
+export function resetQuestion(form) {
+  const box = form.querySelector("[data-offensive-question]");
+  if (box) box.hidden = true;
+  if (form.elements.confirm_offensive) form.elements.confirm_offensive.value = "";
 }

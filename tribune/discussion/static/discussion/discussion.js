@@ -1,7 +1,17 @@
 // Enhances the server-rendered comment section: post, reply, vote, sort and load in place.
 // Without this script every action still works as a plain form or link.
 
-import { commentPayload, forId, fragment, newKey, sendJson, showError } from "./common.js";
+import {
+  askToConfirm,
+  commentPayload,
+  enhanceQuestion,
+  forId,
+  fragment,
+  newKey,
+  resetQuestion,
+  sendJson,
+  showError,
+} from "./common.js";
 import { applyReaderState, pressVote, rememberScript } from "./reader.js";
 
 async function fetchList(section, params) {
@@ -121,12 +131,17 @@ async function onSubmit(section, home, event) {
   button.disabled = true;
   form.classList.add("is-busy");
   try {
-    const { ok, data } = await sendJson(section, section.dataset.apiComments, "POST", payload, section.dataset.textFailed);
+    const { ok, status, data } = await sendJson(section, section.dataset.apiComments, "POST", payload, section.dataset.textFailed);
     if (!ok) {
+      if (status === 409 && askToConfirm(form, data.error)) {
+        showError(form, null, false);
+        return;
+      }
       showError(form, data.error);
       return;
     }
     showError(form, null);
+    resetQuestion(form);
     const item = insertComment(section, data.html, payload.parent);
     if (typeof data.count === "number") updateCount(section, data.count);
     form.elements.body.value = "";
@@ -226,7 +241,10 @@ function init(section) {
   const form = section.querySelector("[data-comment-form]");
   const home = document.createElement("span");
   home.hidden = true;
-  if (form) form.before(home);
+  if (form) {
+    form.before(home);
+    enhanceQuestion(form);
+  }
   section.addEventListener("click", (event) => onClick(section, form, home, event));
   section.addEventListener("submit", (event) => onSubmit(section, home, event));
   // Votes in an inline-feedback panel (in the report, outside the section) too.

@@ -3,7 +3,7 @@
 // Reader text only ever enters the page as text (textContent, DOM nodes), never as HTML;
 // the only HTML inserted is the server's own rendering of comments.
 
-import { commentPayload, newKey, sendJson, showError } from "./common.js";
+import { askToConfirm, commentPayload, enhanceQuestion, newKey, resetQuestion, sendJson, showError } from "./common.js";
 
 const CONTEXT = 32;
 const section = document.querySelector("[data-discussion]");
@@ -180,6 +180,8 @@ function compactForm(quote, parentId) {
     shown.textContent = quote.exact;
     form.prepend(shown);
   }
+  resetQuestion(form);
+  enhanceQuestion(form);
   form.addEventListener("submit", (event) => submitCompact(event, form, quote));
   return form;
 }
@@ -191,9 +193,10 @@ async function submitCompact(event, form, quote) {
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   try {
-    const { ok, data } = await sendJson(section, section.dataset.apiComments, "POST", payload, say("failed"));
+    const { ok, status, data } = await sendJson(section, section.dataset.apiComments, "POST", payload, say("failed"));
     if (!ok) {
-      showError(form, data.error, false);
+      const asked = status === 409 && askToConfirm(form, data.error);
+      showError(form, asked ? null : data.error, false);
       return;
     }
     const detail = { id: data.comment.id, html: data.html, parent: payload.parent, count: data.count };
