@@ -172,6 +172,15 @@ class Donation(models.Model):
         db_default="",
         help_text=_("The provider's customer id, for managing a monthly gift."),
     )
+    # Which of the customer's monthly gifts this payment belongs to: a customer
+    # may run several, and ending one must not end the others.
+    subscription_ref = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The provider's id of the monthly gift (subscription)."),
+    )
     monthly_ended_at = models.DateTimeField(
         null=True,
         blank=True,

@@ -131,7 +131,9 @@ def _author(submission: Submission) -> Guest:
         return _clean_guest(submission.guest)
     # Account names may be email addresses, which readers must never see.
     name = user.get_full_name() or user.get_username().split("@")[0]
-    return Guest(name=name, email=getattr(user, "email", ""), website="")
+    # Stored lower-cased like a guest's, so "Your page" and badges match it exactly.
+    email = (getattr(user, "email", "") or "").strip().lower()
+    return Guest(name=name, email=email, website="")
 
 
 def _anchor(submission: Submission) -> Anchor | None:

@@ -11,7 +11,15 @@ from typing import Any
 import stripe
 from django.core.cache import cache
 
-from tribune.funding import conf, fees, money, notifications, services, tasks
+from tribune.funding import (
+    conf,
+    donor_services,
+    fees,
+    money,
+    notifications,
+    services,
+    tasks,
+)
 from tribune.funding.models import Adjustment, Donation, Provider
 from tribune.funding.providers import base, stripe_api
 
@@ -183,6 +191,23 @@ def _fee(amount: Decimal, currency: str, at: dt.datetime) -> Decimal | None:
     return fees.fee_for(amount, fees.FeeRule(*rule), places=money.exponent(currency))
 
 
+def _subscription_of(invoice: dict[str, Any]) -> str:
+    """The monthly gift (subscription) an invoice bills, in old and new API shapes."""
+    return (
+        _id(invoice.get("subscription"))
+        or _id(
+            _get(
+                invoice,
+                "parent",
+                "subscription_details",
+                "subscription",
+                required=False,
+            )
+        )
+        or ""
+    )
+
+
 def _invoice_failed(event: dict[str, Any]) -> None:
     """A declined monthly charge: a failed ledger row, and a mail to update the card."""
     invoice = _get(event, "data", "object")
@@ -204,6 +229,7 @@ def _invoice_failed(event: dict[str, Any]) -> None:
             status=Donation.Status.FAILED,
             method=Donation.Method.CARD,
             recurring=True,
+            subscription_ref=_subscription_of(invoice),
             exchange_rate=Decimal(1),
             **_donor(invoice, metadata),
         )
@@ -280,6 +306,7 @@ def _invoice_paid(event: dict[str, Any]) -> None:
             status=Donation.Status.SUCCEEDED,
             method=Donation.Method.CARD,
             recurring=True,
+            subscription_ref=_subscription_of(invoice),
             fee=_fee(amount, currency, received_at),
             exchange_rate=_exchange_rate(
                 currency, received_at, payment_intent=payment_intent
@@ -357,9 +384,10 @@ def _subscription_deleted(event: dict[str, Any]) -> None:
     if not customer:
         raise PayloadError("subscription names no customer")
     ended = subscription.get("ended_at") or subscription.get("canceled_at")
-    services.end_monthly_gift(
+    donor_services.end_monthly_gift(
         provider=PROVIDER,
         customer_ref=customer,
+        subscription_ref=_id(subscription.get("id")) or "",
         ended_at=_at(ended or event.get("created")),
     )
 
