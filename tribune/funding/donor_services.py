@@ -1,4 +1,5 @@
-"""Writes about a donor rather than money: a monthly gift that ended.
+"""Writes about a donor rather than money: a monthly gift that ended, the
+choice to show a supporter badge.
 
 The money columns of the ledger are never touched here.
 """
@@ -9,7 +10,46 @@ import datetime as dt
 
 from django.db import transaction
 
-from tribune.funding.models import Donation
+from tribune.core import clock, pagecache
+from tribune.funding import signals
+from tribune.funding.models import BadgeChoice, Donation
+
+
+def _badges_changed() -> None:
+    # The badges are on cached comment pages of every report.
+    pagecache.invalidate_all()
+    signals.supporters_changed.send_robust(sender=BadgeChoice)
+
+
+@transaction.atomic
+def choose_badge(
+    *, email: str, shown: bool, chosen_at: dt.datetime | None = None
+) -> BadgeChoice | None:
+    """Record whether the donor's comments show a supporter badge.
+
+    `chosen_at` is when the donor chose (the donate page's time, carried by
+    the provider); an older choice than the one recorded changes nothing.
+    None for an empty address. Drops the cached pages and supporters on commit.
+    """
+    address = email.strip().lower()
+    if not address:
+        return None
+    when = chosen_at or clock.now()
+    # A concurrent first choice may insert the row first: get_or_create reads it.
+    choice, created = BadgeChoice.objects.get_or_create(
+        email=address, defaults={"shown": shown, "chosen_at": when}
+    )
+    changed = created
+    if not created:
+        choice = BadgeChoice.objects.select_for_update().get(pk=choice.pk)
+        if when < choice.chosen_at:
+            return choice
+        changed = choice.shown != shown
+        choice.shown, choice.chosen_at = shown, when
+        choice.save(update_fields=["shown", "chosen_at"])
+    if changed:
+        transaction.on_commit(_badges_changed, robust=True)
+    return choice
 
 
 @transaction.atomic

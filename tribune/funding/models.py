@@ -333,6 +333,23 @@ class SupporterMessage(models.Model):
         return self.public_name or str(_("Anonymous"))
 
 
+class BadgeChoice(models.Model):
+    """A donor's choice whether their comments show a supporter badge.
+
+    No row means shown (the donate page's default). Keyed by the lower-cased
+    address, as the badges match it; `chosen_at` lets a later choice win over
+    an earlier one that arrives late (a monthly payment repeats the donate
+    page's choice of months ago).
+    """
+
+    email = models.EmailField(unique=True)
+    shown = models.BooleanField(default=True)
+    chosen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.email}: {'shown' if self.shown else 'hidden'}"
+
+
 @register_setting(icon="pick")
 class FundingSettings(BaseSiteSetting):
     """The donate page's editorial choices."""

@@ -18,7 +18,15 @@ from django.db.models import Sum
 
 from tribune.core import clock, pagecache
 from tribune.core.text import clean_reader_text
-from tribune.funding import conf, imports, money, notifications, progress, selectors
+from tribune.funding import (
+    conf,
+    imports,
+    money,
+    notifications,
+    progress,
+    selectors,
+    signals,
+)
 from tribune.funding.models import (
     Adjustment,
     Campaign,
@@ -61,9 +69,11 @@ def _check_goal(goal: Decimal) -> None:
 
 
 def refresh_bar() -> None:
-    """Drop the cached bar and the cached pages that show it (every page)."""
+    """Drop the cached bar and the cached pages that show it (every page), and
+    say that the supporters may have changed (their badges are on the pages)."""
     selectors.forget_bar_progress()
     pagecache.invalidate_all()
+    signals.supporters_changed.send_robust(sender=Donation)
 
 
 def _forget_on_commit() -> None:

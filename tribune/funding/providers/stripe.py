@@ -171,6 +171,25 @@ def _donor(obj: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _choose_badge(email: str, metadata: dict[str, Any]) -> None:
+    """The donate page's badge choice, carried by the payment's metadata.
+
+    Dated by the donate page: a monthly gift's later payments repeat it, and
+    must not undo what the donor chose since on Your page.
+    """
+    shown = metadata.get("show_badge")
+    try:
+        chosen_at = dt.datetime.fromtimestamp(
+            int(str(metadata.get("badge_chosen_at"))), tz=dt.UTC
+        )
+    except (ValueError, OverflowError, OSError):
+        return
+    if email and shown in ("0", "1"):
+        donor_services.choose_badge(
+            email=email, shown=shown == "1", chosen_at=chosen_at
+        )
+
+
 def _covered(metadata: dict[str, Any]) -> Decimal | None:
     """What the donor added to cover the fees, as the donate page sent it."""
     try:
@@ -254,7 +273,7 @@ def _session(event: dict[str, Any], status: str | None) -> None:
     payment_intent = _id(session.get("payment_intent"))
     metadata = session.get("metadata") or {}
     received_at = _at(event.get("created"))
-    services.record_payment(
+    donation = services.record_payment(
         services.Payment(
             provider=PROVIDER,
             transaction_id=payment_intent or _get(session, "id"),
@@ -270,6 +289,7 @@ def _session(event: dict[str, Any], status: str | None) -> None:
             **_donor(session, metadata),
         )
     )
+    _choose_badge(donation.email, metadata)
 
 
 def _invoice_payment_intent(invoice: dict[str, Any]) -> str | None:
@@ -296,7 +316,7 @@ def _invoice_paid(event: dict[str, Any]) -> None:
     )
     payment_intent = _invoice_payment_intent(invoice)
     received_at = _at(event.get("created"))
-    services.record_payment(
+    donation = services.record_payment(
         services.Payment(
             provider=PROVIDER,
             transaction_id=payment_intent or _get(invoice, "id"),
@@ -314,6 +334,7 @@ def _invoice_paid(event: dict[str, Any]) -> None:
             **_donor(invoice, metadata),
         )
     )
+    _choose_badge(donation.email, metadata)
 
 
 def _charge_refunded(event: dict[str, Any]) -> None:
