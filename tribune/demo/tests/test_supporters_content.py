@@ -13,6 +13,7 @@ from tribune.demo import (
     supporters_content,
 )
 from tribune.discussion.models import Comment
+from tribune.supporters import selectors as supporters
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_shows_both_badges_once_and_no_amount(settings) -> None:
     cache.clear()
     caches["local"].clear()
+    supporters.forget_supporters()
     newsroom_content.load()
     funding_content.load()
     discussion_content.load()

@@ -14,12 +14,14 @@ from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, DiscussionSettings, Thread
 from tribune.discussion.submission import Guest, Submission
 from tribune.discussion.tests import factories as d
+from tribune.supporters import selectors
 
 
 @pytest.fixture(autouse=True)
 def _supporters_defaults(settings: Any) -> None:
     cache.clear()
     caches["local"].clear()
+    selectors.forget_supporters()  # this process's list, from an earlier test
     settings.DISCUSSION_MIN_FILL_SECONDS = 0
 
 

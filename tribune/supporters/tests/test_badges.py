@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 import time_machine
@@ -12,6 +13,7 @@ from django.test import Client
 from tribune.core import clock
 from tribune.discussion.tests import factories as d
 from tribune.funding import donor_services
+from tribune.funding import services as funding
 from tribune.funding.tests import factories as f
 from tribune.newsroom.tests import factories as newsroom
 from tribune.supporters.tests.conftest import account_comment, guest_comment, verify
@@ -87,6 +89,29 @@ def test_no_badge_for_failed_payments_or_readers_who_never_gave(home) -> None:
     f.donation("10", email=ADA, status="failed")
     article = newsroom.article()
     comment = verified_comment(article)
+    assert badge_on(page(article), comment) is None
+
+
+def test_no_badge_for_a_gift_wholly_refunded_but_one_partly_refunded_counts(
+    home, django_capture_on_commit_callbacks
+) -> None:
+    gift = f.donation("10", email=ADA)
+    article = newsroom.article()
+    comment = verified_comment(article)
+
+    def refund(total: str) -> None:
+        with django_capture_on_commit_callbacks(execute=True):
+            funding.record_refund_total(
+                provider=gift.provider,
+                transaction_id=gift.transaction_id,
+                refunded_total=Decimal(total),
+                currency="USD",
+                occurred_at=clock.now(),
+            )
+
+    refund("4")
+    assert badge_on(page(article), comment) == "Supporter"
+    refund("10")
     assert badge_on(page(article), comment) is None
 
 
