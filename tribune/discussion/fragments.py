@@ -35,6 +35,7 @@ class Shown(Protocol):
     my_vote: int
     is_mine: bool
     box_html: SafeString
+    badge: str
 
 
 V = TypeVar("V", bound=Shown)
@@ -51,8 +52,10 @@ def _key(node: tree.Node[V], state: str) -> str:
     edited = c.edited_at.timestamp() if c.edited_at else 0
     digest = blake2b(digest_size=12)
     parts = (c.body_html, c.author_name, c.author_website, node.reply_to or "")
-    # Inline feedback shows its quote and whether it is still anchored.
-    for part in (*parts, c.passage_state, c.passage_block, c.passage_exact):
+    # Inline feedback shows its quote and whether it is still anchored; the
+    # author's badge comes and goes with the ledger, not with the comment.
+    quote = (c.passage_state, c.passage_block, c.passage_exact, node.item.badge)
+    for part in (*parts, *quote):
         digest.update(part.encode())
         digest.update(b"\0")
     return (

@@ -164,6 +164,7 @@ def initial_status(
     banned: bool = False,
     spam_action: str = SpamAction.PUBLISH,
     offensive: bool = False,
+    supporter: bool = False,
 ) -> tuple[Status, HeldReason]:
     """The status a new comment starts in, and why it is held if it is.
 
@@ -173,12 +174,14 @@ def initial_status(
     spam never waits in the queue; a shadow ban (`banned`) holds it next.
     `offensive` is the offensive-language check's verdict (held after held
     words, before the spam filter's hold).
+    `supporter` (a proved supporter, where the site lets them skip its hold)
+    passes the policy's holds, never the held words, the filter or a ban.
     """
     if spam_action == SpamAction.SPAM:
         return Status.SPAM, HeldReason.SPAM_FILTER
     if banned:
         return Status.PENDING, HeldReason.BANNED
-    if policy == ModerationPolicy.HOLD_ALL:
+    if policy == ModerationPolicy.HOLD_ALL and not supporter:
         return Status.PENDING, HeldReason.POLICY
     if held_word:
         return Status.PENDING, HeldReason.WORDS
@@ -189,7 +192,7 @@ def initial_status(
     if (
         policy == ModerationPolicy.HOLD_FIRST_GUEST
         and is_guest
-        and not guest_is_trusted
+        and not (guest_is_trusted or supporter)
     ):
         return Status.PENDING, HeldReason.FIRST_GUEST
     return Status.APPROVED, HeldReason.NONE

@@ -13,7 +13,15 @@ from django.http import Http404, HttpRequest
 from django.utils.safestring import SafeString
 
 from tribune.core import clock, pagecache
-from tribune.discussion import conf, fragments, identity, policies, selectors, tree
+from tribune.discussion import (
+    badges,
+    conf,
+    fragments,
+    identity,
+    policies,
+    selectors,
+    tree,
+)
 from tribune.discussion.forms import CommentForm
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, SiteCommentsMode
@@ -48,6 +56,8 @@ class CommentView:
     may_reply: bool = False
     holds_focus: bool = False
     box_html: SafeString = _NO_BOX
+    # The author's supporter badge (badges.SUPPORTER or MONTHLY), or "".
+    badge: str = ""
 
 
 def comment_url(article: ArticlePage, comment_id: int, request: HttpRequest) -> str:
@@ -57,10 +67,16 @@ def comment_url(article: ArticlePage, comment_id: int, request: HttpRequest) -> 
 
 
 def _view(
-    comment: Comment, viewer: Viewer, state: str, my_vote: int, now: datetime
+    comment: Comment,
+    viewer: Viewer,
+    state: str,
+    my_vote: int,
+    now: datetime,
+    badge: str = "",
 ) -> CommentView:
     return CommentView(
         comment=comment,
+        badge=badge,
         my_vote=my_vote,
         is_mine=policies.is_author(comment, viewer),
         may_edit=policies.can_edit(comment, viewer, now),
@@ -95,9 +111,12 @@ def present(
 ) -> list[tree.Node[CommentView]]:
     """The same forest with each comment as the CommentView this reader gets."""
     now = clock.now()
+    roots = list(roots)
+    badge_of = badges.badges_for(n.item for n in tree.walk(roots))
 
     def visit(node: tree.Node[Comment]) -> tree.Node[CommentView]:
-        view = _view(node.item, viewer, state, votes.get(node.id, 0), now)
+        vote = votes.get(node.id, 0)
+        view = _view(node.item, viewer, state, vote, now, badge_of.get(node.id, ""))
         return _node(node, view, [visit(child) for child in node.children])
 
     presented = []

@@ -139,6 +139,15 @@ class DiscussionSettings(BaseSiteSetting):
             "(about 5 in 100 good comments or fewer)."
         ),
     )
+    supporters_skip_hold: models.BooleanField[bool, bool] = models.BooleanField(
+        _("supporters skip the hold for review"),
+        default=False,
+        help_text=_(
+            "A supporter (an account, or a guest with a verified address, that "
+            "gave to the newsroom) is published at once when guests or all "
+            "comments are held; held words, bans and the spam filter still apply."
+        ),
+    )
 
     offensive_check: models.BooleanField[bool, bool] = models.BooleanField(
         _("check comments for offensive language"),
@@ -174,6 +183,7 @@ class DiscussionSettings(BaseSiteSetting):
     panels = [
         FieldPanel("comments"),
         FieldPanel("moderation"),
+        FieldPanel("supporters_skip_hold"),
         FieldPanel("spam_likely"),
         FieldPanel("spam_possible"),
         FieldPanel("held_words"),

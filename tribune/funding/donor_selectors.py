@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from tribune.funding import progress, receipts
-from tribune.funding.models import Adjustment, Donation, Provider
+from tribune.funding.models import Adjustment, BadgeChoice, Donation, Provider
 from tribune.funding.selectors import readable_adjustments, readable_donations, site_tz
 
 # How a monthly gift is changed or stopped, by provider.
@@ -239,3 +239,9 @@ def customer_of(donation_id: int) -> str:
         .first()
         or ""
     )
+
+
+def badge_shown(email: str) -> bool:
+    """Whether the donor's comments show a supporter badge (shown unless hidden)."""
+    address = email.strip().lower()
+    return not BadgeChoice.objects.filter(email=address, shown=False).exists()

@@ -8,17 +8,25 @@ is unchanged.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
 
-from tribune.funding.models import Donation, SupporterMessage
+from tribune.funding.models import BadgeChoice, Donation, SupporterMessage
 
 # The provider's customer id (arriving with receipts, issue 16) names the person
 # at the provider; it goes too where the ledger has it.
 _DONOR_FIELDS = tuple(
     name
-    for name in ("email", "public_name", "message", "note", "customer_ref")
+    for name in (
+        "email",
+        "public_name",
+        "message",
+        "note",
+        "customer_ref",
+        "subscription_ref",
+    )
     if name in {field.name for field in Donation._meta.concrete_fields}
 )
 _WALL_FIELDS = ("public_name", "message", "status")
@@ -43,7 +51,7 @@ def forget_donor(*, email: str) -> dict[str, Any]:
     messages = list(
         SupporterMessage.objects.filter(donation__in=donations).order_by("pk")
     )
-    held = {
+    held: dict[str, Any] = {
         "donations": [
             {"id": d.pk, **{name: getattr(d, name) for name in _DONOR_FIELDS}}
             for d in donations
@@ -59,6 +67,14 @@ def forget_donor(*, email: str) -> dict[str, Any]:
     SupporterMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
         public_name="", message="", status=SupporterMessage.Status.REJECTED
     )
+    # The badge choice names the address too.
+    choice = BadgeChoice.objects.filter(email=address.lower()).first()
+    if choice is not None:
+        held["badge"] = {
+            "shown": choice.shown,
+            "chosen_at": choice.chosen_at.isoformat(),
+        }
+        choice.delete()
     return held
 
 
@@ -72,4 +88,14 @@ def restore_donor(*, held: dict[str, Any]) -> int:
     for row in held.get("wall", []):
         values = {name: row[name] for name in _WALL_FIELDS}
         SupporterMessage.objects.filter(pk=row["id"]).update(**values)
+    badge = held.get("badge")
+    address = next((row["email"] for row in held.get("donations", [])), "")
+    if badge and address:
+        BadgeChoice.objects.update_or_create(
+            email=address.strip().lower(),
+            defaults={
+                "shown": badge["shown"],
+                "chosen_at": dt.datetime.fromisoformat(badge["chosen_at"]),
+            },
+        )
     return restored

@@ -57,6 +57,12 @@ class DonateForm(forms.Form):
     show_on_wall = forms.BooleanField(
         label=_("Show my name and message on the supporters' wall"), required=False
     )
+    show_badge = forms.BooleanField(
+        label=_("Show a supporter badge next to my comments"),
+        help_text=_("It never shows the amount; you can change it on Your page."),
+        required=False,
+        initial=True,
+    )
 
     def __init__(
         self,

@@ -172,6 +172,15 @@ class Donation(models.Model):
         db_default="",
         help_text=_("The provider's customer id, for managing a monthly gift."),
     )
+    # Which of the customer's monthly gifts this payment belongs to: a customer
+    # may run several, and ending one must not end the others.
+    subscription_ref = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("The provider's id of the monthly gift (subscription)."),
+    )
     monthly_ended_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -322,6 +331,23 @@ class SupporterMessage(models.Model):
 
     def __str__(self) -> str:
         return self.public_name or str(_("Anonymous"))
+
+
+class BadgeChoice(models.Model):
+    """A donor's choice whether their comments show a supporter badge.
+
+    No row means shown (the donate page's default). Keyed by the lower-cased
+    address, as the badges match it; `chosen_at` lets a later choice win over
+    an earlier one that arrives late (a monthly payment repeats the donate
+    page's choice of months ago).
+    """
+
+    email = models.EmailField(unique=True)
+    shown = models.BooleanField(default=True)
+    chosen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.email}: {'shown' if self.shown else 'hidden'}"
 
 
 @register_setting(icon="pick")

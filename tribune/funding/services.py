@@ -18,7 +18,15 @@ from django.db.models import Sum
 
 from tribune.core import clock, pagecache
 from tribune.core.text import clean_reader_text
-from tribune.funding import conf, imports, money, notifications, progress, selectors
+from tribune.funding import (
+    conf,
+    imports,
+    money,
+    notifications,
+    progress,
+    selectors,
+    signals,
+)
 from tribune.funding.models import (
     Adjustment,
     Campaign,
@@ -61,9 +69,11 @@ def _check_goal(goal: Decimal) -> None:
 
 
 def refresh_bar() -> None:
-    """Drop the cached bar and the cached pages that show it (every page)."""
+    """Drop the cached bar and the cached pages that show it (every page), and
+    say that the supporters may have changed (their badges are on the pages)."""
     selectors.forget_bar_progress()
     pagecache.invalidate_all()
+    signals.supporters_changed.send_robust(sender=Donation)
 
 
 def _forget_on_commit() -> None:
@@ -162,6 +172,7 @@ class Payment:
     recorded_by: Any = None
     covered_fee: Decimal | None = None
     customer_ref: str = ""
+    subscription_ref: str = ""
 
 
 def _checked(payment: Payment) -> Payment:
@@ -233,6 +244,7 @@ def _insert(payment: Payment) -> tuple[Donation, bool]:
             "recurring": payment.recurring,
             "covered_fee": covered if covered and covered < gross else None,
             "customer_ref": payment.customer_ref[:200],
+            "subscription_ref": payment.subscription_ref[:200],
             "public_name": payment.public_name,
             "email": payment.email,
             "message": payment.message,
@@ -261,7 +273,13 @@ def _update(donation: Donation, payment: Payment) -> tuple[Donation, list[str]]:
     if payment.status in _FORWARD[Donation.Status(donation.payment_status)]:
         donation.payment_status = payment.status
         changed.append("payment_status")
-    for field in ("public_name", "email", "message", "customer_ref"):
+    for field in (
+        "public_name",
+        "email",
+        "message",
+        "customer_ref",
+        "subscription_ref",
+    ):
         value = getattr(payment, field)
         if value and not getattr(donation, field):
             setattr(donation, field, value)
@@ -473,21 +491,3 @@ def import_donations(
         else:
             report.committed = True
     return report
-
-
-@transaction.atomic
-def end_monthly_gift(*, provider: str, customer_ref: str, ended_at: dt.datetime) -> int:
-    """Mark the monthly payments of a provider's customer as part of a gift that
-    ended (stopped by the donor at the provider, or by the provider).
-
-    No money row is added or changed. Payments already marked keep their date.
-    Returns how many payments were marked.
-    """
-    if not customer_ref:
-        return 0
-    return Donation.objects.filter(
-        provider=provider,
-        customer_ref=customer_ref,
-        recurring=True,
-        monthly_ended_at__isnull=True,
-    ).update(monthly_ended_at=ended_at)

@@ -121,7 +121,7 @@ def _go_pay(
             success_url=request.build_absolute_uri(reverse("funding:thanks"))
             + "?session_id={CHECKOUT_SESSION_ID}",
             cancel_url=request.build_absolute_uri(reverse("funding:donate")),
-            metadata=_wall_metadata(data),
+            metadata={**_wall_metadata(data), **_badge_metadata(data)},
             cover_fee=cover,
         )
     except stripe.StripeError as exc:
@@ -202,6 +202,15 @@ def _wall_metadata(data: dict[str, Any]) -> dict[str, str]:
         "public_name": data.get("public_name", "") if show else "",
         "message": data.get("message", "") if show else "",
         "show_on_wall": "1" if show else "0",
+    }
+
+
+def _badge_metadata(data: dict[str, Any]) -> dict[str, str]:
+    # The time of the choice travels too: a monthly gift's later payments repeat
+    # it, and must not undo a choice the donor made since on Your page.
+    return {
+        "show_badge": "1" if data.get("show_badge") else "0",
+        "badge_chosen_at": str(int(clock.now().timestamp())),
     }
 
 

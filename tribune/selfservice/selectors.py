@@ -65,6 +65,8 @@ class Overview:
     statements: list[StatementLink]
     suppression: Suppression | None
     erasures: list[Erasure]
+    # Whether a donor's comments show the supporter badge; None without gifts.
+    badge_shown: bool | None = None
 
 
 def _comment_rows(person: Person, now: dt.datetime) -> list[CommentRow]:
@@ -96,6 +98,7 @@ def get_overview(person: Person) -> Overview:
     """The person's comments, subscriptions, gifts, mail state and pending
     erasures.  A fixed number of queries, whatever their number."""
     now = clock.now()
+    gifts = donor_selectors.list_gifts_for_email(person.email)
     return Overview(
         person=person,
         comments=_comment_rows(person, now),
@@ -104,10 +107,11 @@ def get_overview(person: Person) -> Overview:
             for s in subscriptions.list_subscriptions(person.email)
         ],
         newsletter=newsletter.get_subscriber(person.email),
-        gifts=donor_selectors.list_gifts_for_email(person.email),
+        gifts=gifts,
         statements=list_statements(person),
         suppression=mailing.get_suppression(person.email),
         erasures=list_pending_erasures(person),
+        badge_shown=donor_selectors.badge_shown(person.email) if gifts else None,
     )
 
 

@@ -17,6 +17,7 @@ from tribune.discussion import erasure as discussion_erasure
 from tribune.discussion import services as discussion
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, DiscussionSettings
+from tribune.funding import donor_services
 from tribune.funding import erasure as funding_erasure
 from tribune.mailing import services as mailing
 from tribune.mailing.addresses import normalize_address
@@ -196,6 +197,13 @@ def stop_all_mail(*, person: Person) -> int:
     removed += int(newsletter.unsubscribe(email=person.email))
     mailing.suppress_address(email=person.email, note=STOP_ALL_NOTE)
     return removed
+
+
+def choose_badge(*, person: Person, shown: bool) -> bool:
+    """Show or hide the supporter badge beside the person's comments; returns
+    the choice now recorded."""
+    choice = donor_services.choose_badge(email=person.email, shown=shown)
+    return choice.shown if choice is not None else True
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ urlpatterns = [
     path("me/newsletter/", views.newsletter, name="newsletter"),
     path("me/newsletter/stop/", views.stop_newsletter, name="stop_newsletter"),
     path("me/mail/", views.mail, name="mail"),
+    path("me/badge/", views.badge, name="badge"),
     path("me/data.json", views.export, name="export"),
     path("me/erase/", views.erase, name="erase"),
     path("me/undo/", views.undo, name="undo"),

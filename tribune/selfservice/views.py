@@ -196,6 +196,17 @@ def mail(request: HttpRequest, person: Person) -> HttpResponse:
 
 
 @_with_person
+@require_POST
+def badge(request: HttpRequest, person: Person) -> HttpResponse:
+    """Show or hide the supporter badge beside the reader's comments."""
+    if services.choose_badge(person=person, shown=request.POST.get("show") == "1"):
+        messages.success(request, _("Your comments show a supporter badge."))
+    else:
+        messages.success(request, _("Your comments show no supporter badge."))
+    return redirect("selfservice:start")
+
+
+@_with_person
 @require_http_methods(["GET"])
 def export(request: HttpRequest, person: Person) -> HttpResponse:
     """Everything held about the reader, as a JSON file."""

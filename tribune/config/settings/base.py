@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "tribune.funding",
     "tribune.discussion",
     "tribune.subscriptions",
+    "tribune.supporters",
     "tribune.selfservice",
     "tribune.newsletter",
     "tribune.moving",

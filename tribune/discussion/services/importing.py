@@ -75,7 +75,7 @@ def import_comments(
                     depth=parent.depth + 1 if parent else 0,
                     status=Status.APPROVED,
                     author_name=item.name[:80],
-                    author_email=item.email,
+                    author_email=item.email.strip().lower(),
                     author_website=item.website,
                     body_markdown=item.body,
                     body_html=rendering.render_markdown(item.body),
@@ -125,7 +125,8 @@ def _fields(entry: ImportedEntry) -> dict[str, object]:
         "status": entry.status,
         "author": entry.author,
         "author_name": entry.name[:80] or "?",
-        "author_email": entry.email[:254],
+        # Lower-cased as posted comments are: "Your page" matches it exactly.
+        "author_email": entry.email.strip().lower()[:254],
         "author_website": entry.website[:200],
         "ip_address": entry.ip or None,
         "body_markdown": entry.body,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from tribune.core import clock
 from tribune.core.text import clean_reader_text
 from tribune.discussion import (
+    badges,
     caching,
     conf,
     inline_selectors,
@@ -134,7 +135,9 @@ def _author(submission: Submission) -> Guest:
         return _clean_guest(submission.guest)
     # Account names may be email addresses, which readers must never see.
     name = user.get_full_name() or user.get_username().split("@")[0]
-    return Guest(name=name, email=getattr(user, "email", ""), website="")
+    # Stored lower-cased like a guest's, so "Your page" and badges match it exactly.
+    email = (getattr(user, "email", "") or "").strip().lower()
+    return Guest(name=name, email=email, website="")
 
 
 def _anchor(submission: Submission) -> Anchor | None:
@@ -149,6 +152,19 @@ def _anchor(submission: Submission) -> Anchor | None:
         )
     return inline_selectors.locate(
         article=submission.thread.page, quote=submission.quote
+    )
+
+
+def _skips_hold_as_supporter(comment: Comment, rules: DiscussionSettings) -> bool:
+    """Whether the site lets supporters skip its hold and the author proved to
+    be one (an account's address, or a guest's address verified from this
+    browser). Asked only when a hold could apply."""
+    if not rules.supporters_skip_hold or rules.moderation == ModerationPolicy.PUBLISH:
+        return False
+    return badges.is_proved_supporter(
+        has_account=comment.author_id is not None,
+        guest_token=comment.guest_token,
+        email=comment.author_email,
     )
 
 
@@ -326,6 +342,7 @@ def _insert(
         and selectors.is_trusted_guest(
             guest_token=comment.guest_token, email=comment.author_email
         ),
+        supporter=_skips_hold_as_supporter(comment, rules),
         held_word=held_word,
         banned=banned,
         spam_action=spam_action,

@@ -11,7 +11,15 @@ from typing import Any
 import stripe
 from django.core.cache import cache
 
-from tribune.funding import conf, fees, money, notifications, services, tasks
+from tribune.funding import (
+    conf,
+    donor_services,
+    fees,
+    money,
+    notifications,
+    services,
+    tasks,
+)
 from tribune.funding.models import Adjustment, Donation, Provider
 from tribune.funding.providers import base, stripe_api
 
@@ -163,6 +171,25 @@ def _donor(obj: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _choose_badge(email: str, metadata: dict[str, Any]) -> None:
+    """The donate page's badge choice, carried by the payment's metadata.
+
+    Dated by the donate page: a monthly gift's later payments repeat it, and
+    must not undo what the donor chose since on Your page.
+    """
+    shown = metadata.get("show_badge")
+    try:
+        chosen_at = dt.datetime.fromtimestamp(
+            int(str(metadata.get("badge_chosen_at"))), tz=dt.UTC
+        )
+    except (ValueError, OverflowError, OSError):
+        return
+    if email and shown in ("0", "1"):
+        donor_services.choose_badge(
+            email=email, shown=shown == "1", chosen_at=chosen_at
+        )
+
+
 def _covered(metadata: dict[str, Any]) -> Decimal | None:
     """What the donor added to cover the fees, as the donate page sent it."""
     try:
@@ -181,6 +208,23 @@ def _fee(amount: Decimal, currency: str, at: dt.datetime) -> Decimal | None:
     if rule is None or currency != services.ledger_currency(at=at):
         return None
     return fees.fee_for(amount, fees.FeeRule(*rule), places=money.exponent(currency))
+
+
+def _subscription_of(invoice: dict[str, Any]) -> str:
+    """The monthly gift (subscription) an invoice bills, in old and new API shapes."""
+    return (
+        _id(invoice.get("subscription"))
+        or _id(
+            _get(
+                invoice,
+                "parent",
+                "subscription_details",
+                "subscription",
+                required=False,
+            )
+        )
+        or ""
+    )
 
 
 def _invoice_failed(event: dict[str, Any]) -> None:
@@ -204,6 +248,7 @@ def _invoice_failed(event: dict[str, Any]) -> None:
             status=Donation.Status.FAILED,
             method=Donation.Method.CARD,
             recurring=True,
+            subscription_ref=_subscription_of(invoice),
             exchange_rate=Decimal(1),
             **_donor(invoice, metadata),
         )
@@ -228,7 +273,7 @@ def _session(event: dict[str, Any], status: str | None) -> None:
     payment_intent = _id(session.get("payment_intent"))
     metadata = session.get("metadata") or {}
     received_at = _at(event.get("created"))
-    services.record_payment(
+    donation = services.record_payment(
         services.Payment(
             provider=PROVIDER,
             transaction_id=payment_intent or _get(session, "id"),
@@ -244,6 +289,7 @@ def _session(event: dict[str, Any], status: str | None) -> None:
             **_donor(session, metadata),
         )
     )
+    _choose_badge(donation.email, metadata)
 
 
 def _invoice_payment_intent(invoice: dict[str, Any]) -> str | None:
@@ -270,7 +316,7 @@ def _invoice_paid(event: dict[str, Any]) -> None:
     )
     payment_intent = _invoice_payment_intent(invoice)
     received_at = _at(event.get("created"))
-    services.record_payment(
+    donation = services.record_payment(
         services.Payment(
             provider=PROVIDER,
             transaction_id=payment_intent or _get(invoice, "id"),
@@ -280,6 +326,7 @@ def _invoice_paid(event: dict[str, Any]) -> None:
             status=Donation.Status.SUCCEEDED,
             method=Donation.Method.CARD,
             recurring=True,
+            subscription_ref=_subscription_of(invoice),
             fee=_fee(amount, currency, received_at),
             exchange_rate=_exchange_rate(
                 currency, received_at, payment_intent=payment_intent
@@ -287,6 +334,7 @@ def _invoice_paid(event: dict[str, Any]) -> None:
             **_donor(invoice, metadata),
         )
     )
+    _choose_badge(donation.email, metadata)
 
 
 def _charge_refunded(event: dict[str, Any]) -> None:
@@ -357,9 +405,10 @@ def _subscription_deleted(event: dict[str, Any]) -> None:
     if not customer:
         raise PayloadError("subscription names no customer")
     ended = subscription.get("ended_at") or subscription.get("canceled_at")
-    services.end_monthly_gift(
+    donor_services.end_monthly_gift(
         provider=PROVIDER,
         customer_ref=customer,
+        subscription_ref=_id(subscription.get("id")) or "",
         ended_at=_at(ended or event.get("created")),
     )
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from tribune.funding import services as funding
+from tribune.funding import donor_services
 from tribune.funding.tests import factories as f
 from tribune.selfservice.tests.conftest import proved_client
 
@@ -73,7 +73,9 @@ def test_a_monthly_gift_the_provider_ended_shows_as_ended_without_a_way_to_stop(
     client = proved_client(ADA)
     assert "change or stop the monthly gift" in support_section(client)
     ended = dt.datetime(2026, 11, 19, 15, tzinfo=dt.UTC)
-    funding.end_monthly_gift(provider="stripe", customer_ref="cus_A", ended_at=ended)
+    donor_services.end_monthly_gift(
+        provider="stripe", customer_ref="cus_A", ended_at=ended
+    )
     section = support_section(client)
     assert "This monthly gift ended on 19 Nov 2026." in section
     assert "change or stop the monthly gift" not in section

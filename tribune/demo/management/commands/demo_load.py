@@ -18,6 +18,7 @@ from tribune.demo import (
     inline_content,
     newsroom_content,
     subscriptions_content,
+    supporters_content,
 )
 from tribune.newsroom import services as newsroom_services
 
@@ -47,6 +48,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"Demo subscriptions: {subscriptions_content.load().subscriptions}."
+        )
+        self.stdout.write(
+            f"Demo supporter badges: {supporters_content.load().comments} comments."
         )
         # Last: the imported report must not change which reports the others pick.
         imported = import_content.load()
