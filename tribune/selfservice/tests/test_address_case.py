@@ -23,7 +23,7 @@ from tribune.selfservice.tests.conftest import proved_client
 pytestmark = pytest.mark.django_db
 ADA = "ada@example.org"
 MIGRATION = importlib.import_module(
-    "tribune.discussion.migrations.0008_badges_lowercase_emails"
+    "tribune.discussion.migrations.0009_badges_lowercase_emails"
 )
 
 
