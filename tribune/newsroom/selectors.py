@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Page
 
 from tribune.core import generations
 from tribune.newsroom.models import ArticlePage, ArticlePageTag, Author, SeriesPage
@@ -46,10 +46,9 @@ def list_series_menu(home: Page) -> list[MenuItem]:
     )
 
 
-def forget_menu(sender: Any = None, instance: Any = None, **kwargs: Any) -> None:
+def forget_menu(sender: Any = None, **kwargs: Any) -> None:
     """Retire every process's menus when a page, site or restriction changes."""
-    if instance is None or isinstance(instance, (Page, Site, PageViewRestriction)):
-        generations.bump(MENU_GENERATION)
+    generations.bump(MENU_GENERATION)
 
 
 def get_series_of(article: ArticlePage) -> SeriesPage | None:
