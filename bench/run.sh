@@ -12,7 +12,9 @@
 #    $BENCH_ALL_N, or the --n given; no POST run), and TribuneAdapter (the article
 #    page as opened, first page of the thread; GET and POST). Between the two,
 #    `bench.py get` measures the same pages for an anonymous reader (page cache):
-#    targets tribune-cached and tribune-all-cached. Tribune is stopped.
+#    targets tribune-cached and tribune-all-cached. Tribune is stopped, started again
+#    with the page cache off (PAGECACHE_SECONDS=0) for TribuneUncachedAdapter (the
+#    article page rendered for an anonymous reader; GET only), and stopped.
 # 3. ../shared/bench/run_peers.sh (Isso, then nginx sized like today's responses)
 # 4. bench/report.py: the targets, the compare tables and "Runs used" lines
 #
@@ -82,17 +84,25 @@ rules.comments = SiteCommentsMode.OPEN
 rules.save()
 '
 
-echo "== tribune serve on $URL, $WEB_CONCURRENCY workers"
-# No access log, like the peers (nginx has access_log off, Isso's gunicorn logs none).
-TRIBUNE_ACCESS_LOG=off TRIBUNE_BIND="127.0.0.1:$PORT" "$TRIBUNE" serve \
-    > "$TRIBUNE_VAR_DIR/serve.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 240); do
-    python3 -c "import urllib.request as u; u.urlopen('$URL/healthz', timeout=2)" \
-        2>/dev/null && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$TRIBUNE_VAR_DIR/serve.log" >&2; exit 1; }
-    sleep 0.5
-done
+start_tribune() {
+    echo "== tribune serve on $URL, $WEB_CONCURRENCY workers${1:+ ($1)}"
+    # No access log, like the peers (nginx has access_log off, Isso's gunicorn logs none).
+    TRIBUNE_ACCESS_LOG=off TRIBUNE_BIND="127.0.0.1:$PORT" "$TRIBUNE" serve \
+        >> "$TRIBUNE_VAR_DIR/serve.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 240); do
+        python3 -c "import urllib.request as u; u.urlopen('$URL/healthz', timeout=2)" \
+            2>/dev/null && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || { cat "$TRIBUNE_VAR_DIR/serve.log" >&2; exit 1; }
+        sleep 0.5
+    done
+}
+stop_tribune() {
+    kill "$SERVER_PID"
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
+start_tribune
 
 # --duration and --n of the options, for the GET-only runs below (as run_peers.sh
 # reads them); an --n given on the command line also sets the whole-thread sizes.
@@ -128,10 +138,14 @@ done
 TRIBUNE="$TRIBUNE" bash bench/shared_copy.sh "$URL" "$RUN_ID" "$DURATION" "$ALL_N"
 python3 "$SHARED/bench.py" run --adapter bench/tribune_adapter.py:TribuneAdapter \
     --url "$URL" --run-id "$RUN_ID" "$@"
+stop_tribune
 
-kill "$SERVER_PID"
-wait "$SERVER_PID" 2>/dev/null || true
-SERVER_PID=""
+# The page as rendered after an invalidation: the page cache off, anonymous readers,
+# threads of exactly N comments (no POST run).
+PAGECACHE_SECONDS=0 start_tribune "page cache off"
+python3 "$SHARED/bench.py" run --adapter bench/tribune_adapter.py:TribuneUncachedAdapter \
+    --url "$URL" --run-id "$RUN_ID" --n "$ALL_N" "$@" --no-post
+stop_tribune
 
 echo "== peers (load average $(cut -d' ' -f1-3 /proc/loadavg))"
 "$SHARED/run_peers.sh" "$@"

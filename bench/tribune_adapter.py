@@ -287,6 +287,27 @@ class TribuneAllAdapter(TribuneAdapter):
         return len(RENDERED.findall(body))
 
 
+class TribuneUncachedAdapter(TribuneAdapter):
+    """The article page rendered for an anonymous reader with the page cache off.
+
+    bench/run.sh serves it with PAGECACHE_SECONDS=0: what the first reader after
+    each invalidation waits for (every new comment on a hot thread), and what
+    readers whose page is never shared get. GET only (--no-post).
+    """
+
+    name = "tribune-uncached"
+    view = "article page, first page of the thread, page cache off (rendered)"
+
+    def thread_request(self, thread):
+        return Request("GET", thread + self.view_query, {}, None)
+
+    def describe(self) -> dict:
+        return {
+            **super().describe(),
+            "reader": "anonymous, page cache off (PAGECACHE_SECONDS=0): rendered",
+        }
+
+
 def _version() -> str:
     try:
         head = subprocess.run(

@@ -37,6 +37,7 @@ def _fresh_caches() -> None:
 
     caches["default"].clear()
     caches["local"].clear()
+    caches["renditions"].clear()  # what it remembers having written, too
     ContentType.objects.clear_cache()
 
 

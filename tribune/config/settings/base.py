@@ -143,6 +143,12 @@ CACHES = {
         "LOCATION": "tribune-local",
         "OPTIONS": {"MAX_BYTES": env.get_int("PAGECACHE_MAX_BYTES", 64 * 1024 * 1024)},
     },
+    # Wagtail's image renditions, in the shared cache; Wagtail writes each one back
+    # on every lookup; this alias drops the writes that repeat (core/repeatcache.py).
+    "renditions": {
+        "BACKEND": "tribune.core.repeatcache.RepeatSkippingCache",
+        "OPTIONS": {"TARGET": "default", "SKIP_SECONDS": 60},
+    },
 }
 
 # Whole pages for readers without a session, kept this many seconds at most;

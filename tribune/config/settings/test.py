@@ -15,6 +15,7 @@ CACHES = {
         "BACKEND": "tribune.core.memorycache.MemoryCache",
         "LOCATION": "tests-local",
     },
+    "renditions": CACHES["renditions"],
 }
 # Tests about the page cache turn it on themselves.
 PAGECACHE_SECONDS = 0

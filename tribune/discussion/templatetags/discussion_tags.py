@@ -81,7 +81,14 @@ def comment_word_forms() -> str:
     The script picks one with Intl.PluralRules when the count changes: Ukrainian
     says 1 коментар, 3 коментарі, 5 коментарів, not just "one" and "many".
     """
-    locale = Locale.parse(translation.to_locale(translation.get_language() or "en"))
+    return _word_forms(translation.get_language() or "en")
+
+
+@functools.lru_cache(maxsize=32)
+def _word_forms(language: str) -> str:
+    # Two hundred plural lookups per page otherwise; the catalogs are fixed for
+    # the process's life, so the answer depends on the language alone.
+    locale = Locale.parse(translation.to_locale(language))
     forms: dict[str, str] = {}
     for n in range(200):  # every CLDR category has a member below 200
         forms.setdefault(

@@ -46,7 +46,7 @@ def test_the_sign_up_page_takes_a_fixed_number_of_queries(
         newsroom.series(f"Series {n}")
     client = Client()
     client.get("/newsletter/")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(3):
         assert client.get("/newsletter/").status_code == 200
 
 

@@ -22,7 +22,7 @@ def series_menu(context: template.Context) -> list[Any]:
     if "_series_menu" not in request.__dict__:
         site = Site.find_for_request(request)
         request.__dict__["_series_menu"] = (
-            list(selectors.list_series(site.root_page)) if site else []
+            selectors.list_series_menu(site.root_page) if site else []
         )
     return request.__dict__["_series_menu"]
 

@@ -336,15 +336,15 @@ def test_the_page_costs_the_same_queries_for_one_or_many_comments(
     f.donation("40", email=ADA)
     client = proved_client(ADA)
     client.get(START)
-    # 12, and the donor's supporter badge choice.
-    with django_assert_num_queries(13):
+    # 10, and the donor's supporter badge choice.
+    with django_assert_num_queries(11):
         client.get(START)
     for n in range(4):
         ada_comment(d.thread(), body=f"Another comment {n}.")
         f.donation("5", email=ADA)
     # New reports retire the site's cached navigation: warm it again.
     client.get(START)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         assert b"Another comment 3." in client.get(START).content
 
 
