@@ -27,6 +27,7 @@ from tribune.funding.models import (
     ProcessedEvent,
     SupporterMessage,
 )
+from tribune.funding.signals import send_goal_changed
 
 
 class LedgerError(ValueError):
@@ -64,6 +65,7 @@ def refresh_bar() -> None:
     """Drop the cached bar and the cached pages that show it (every page)."""
     selectors.forget_bar_progress()
     pagecache.invalidate_all()
+    send_goal_changed()
 
 
 def _forget_on_commit() -> None:

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "tribune.funding",
     "tribune.discussion",
     "tribune.subscriptions",
+    "tribune.live",
     "tribune.selfservice",
     "tribune.newsletter",
     "tribune.moving",
@@ -185,6 +186,8 @@ WORKER_PERIODIC_COMMANDS = {
     "spam_train": 600.0,
     # Purges erasures past their undo days and commenters' old IP addresses.
     "selfservice_purge": 3600.0,
+    # Live events older than LIVE_KEEP_SECONDS: past the replay window.
+    "live_prune": 600.0,
 }
 
 _VALIDATORS = "django.contrib.auth.password_validation"
