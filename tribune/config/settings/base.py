@@ -240,6 +240,12 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 TAGGIT_CASE_INSENSITIVE = True
 
+# Live updates (tribune/live, decision 0025): where pages open the event stream
+# (a path nginx sends to `tribune live`, or a full URL), and streams per address.
+LIVE_STREAM_URL = env.get("LIVE_STREAM_URL", "/live/stream/")
+LIVE_CONNECTIONS_PER_IP = env.get_int("LIVE_CONNECTIONS_PER_IP", 16)
+_LIVE_ORIGIN = LIVE_STREAM_URL.split("/live/")[0] if "://" in LIVE_STREAM_URL else ""
+
 # Strict CSP: no inline script or style; the nonce is for the few JSON blobs.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -248,7 +254,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
-        "connect-src": ["'self'"],
+        "connect-src": ["'self'", *([_LIVE_ORIGIN] if _LIVE_ORIGIN else [])],
         "frame-src": [
             "'self'",
             "https://www.youtube-nocookie.com",
