@@ -27,5 +27,8 @@ class Command(BaseCommand):
             access_log=False,
             # Heartbeats keep streams alive; a stream never times out on its own.
             timeout_keep_alive=5,
+            # Streams never end by themselves: on stop, close them after this
+            # long; browsers reconnect to the next process with Last-Event-ID.
+            timeout_graceful_shutdown=2,
             log_level="warning",
         )
