@@ -82,7 +82,10 @@ def _start_live() -> subprocess.Popen[bytes] | None:
     Its own process: streams stay open for hours and must not hold the
     workers that serve pages (docs/decisions/0025-live-updates.md).
     """
-    bind = os.environ.get("TRIBUNE_LIVE_BIND", "127.0.0.1:8001")
+    host, _, port = os.environ.get("TRIBUNE_BIND", "127.0.0.1:8000").rpartition(":")
+    # Next to the web server's port unless told: 8000 -> 8001.
+    default = f"{host}:{int(port) + 1}" if port.isdigit() else "127.0.0.1:8001"
+    bind = os.environ.get("TRIBUNE_LIVE_BIND", default)
     if bind == "off":
         return None
     command = [sys.executable, "-m", "tribune", "live", "--bind", bind]

@@ -19,11 +19,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from tribune.live import conf, selectors, services
+from tribune.live import conf, selectors, services, streaming
 
 logger = logging.getLogger(__name__)
 
-Frame = tuple[int, str, dict]
+# An event's id and its SSE bytes, encoded once for all its streams.
+Frame = tuple[int, bytes]
 T = TypeVar("T")
 
 
@@ -88,8 +89,11 @@ class Hub:
         while True:
             found = await self.run_sync(functools.partial(_read_after, self.last_id))
             for event_id, channel, kind, payload in found:
-                for listener in tuple(self.by_channel.get(channel, ())):
-                    listener.offer((event_id, kind, payload))
+                listeners = tuple(self.by_channel.get(channel, ()))
+                if listeners:
+                    frame = (event_id, streaming.event_frame(event_id, kind, payload))
+                    for listener in listeners:
+                        listener.offer(frame)
                 self.last_id = event_id
             if len(found) < 500:
                 return

@@ -153,7 +153,7 @@ class LiveApp:
                 if frame is None:
                     return  # too slow: the browser reconnects and replays
                 if frame[0] > replayed:
-                    await _send(send, streaming.event_frame(*frame))
+                    await _send(send, frame[1])
         finally:
             gone.cancel()
             with contextlib.suppress(asyncio.CancelledError):
