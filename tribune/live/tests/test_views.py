@@ -58,3 +58,20 @@ def test_a_bad_after_is_a_json_error(client, thread, after):
 
 def test_writes_are_refused(client, thread):
     assert client.post(f"/live/events/{thread.page_id}/").status_code == 405
+
+
+def test_the_article_page_shows_the_stream_for_one_query_and_the_same_to_everyone(
+    client, thread, django_assert_num_queries
+):
+    from django.template import Context, Template
+
+    factories.comment(in_thread=thread)
+    newest = LiveEvent.objects.get().pk
+    tag = Template("{% load live_tags %}{% live_updates page %}")
+    with django_assert_num_queries(1):
+        html = tag.render(Context({"page": thread.page}))
+    assert f'data-live-after="{newest}"' in html
+    assert f'data-live-stream="/live/stream/{thread.page_id}/"' in html
+    assert "<script>" not in html  # external module only (strict CSP)
+    page = client.get(thread.page.url).content.decode()
+    assert f'data-live-poll="/live/events/{thread.page_id}/"' in page
