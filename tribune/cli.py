@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ USAGE = """usage: tribune <command> [options]
   demo      migrate and load the demo newsroom (idempotent)
   serve     run the production web server (gunicorn) [--bind HOST:PORT] [--workers N]
   worker    run the background worker (mail, scheduled publishing)
+  live      run the live updates stream (Server-Sent Events) [--bind HOST:PORT]
   backup    write the database and media files to one archive: backup PATH
   restore   bring a backup back: restore PATH [--yes] [--dry-run]
   <other>   any Django management command (migrate, createsuperuser, check, ...)
@@ -64,8 +66,30 @@ def _serve(args: list[str]) -> None:
     ]
     from gunicorn.app.wsgiapp import run
 
+    live = _start_live()
     sys.argv = argv
-    run()
+    try:
+        run()
+    finally:
+        if live is not None:
+            live.terminate()
+            live.wait(timeout=10)
+
+
+def _start_live() -> subprocess.Popen[bytes] | None:
+    """`tribune live` beside gunicorn (TRIBUNE_LIVE_BIND; "off" when run elsewhere).
+
+    Its own process: streams stay open for hours and must not hold the
+    workers that serve pages (docs/decisions/0025-live-updates.md).
+    """
+    host, _, port = os.environ.get("TRIBUNE_BIND", "127.0.0.1:8000").rpartition(":")
+    # Next to the web server's port unless told: 8000 -> 8001.
+    default = f"{host}:{int(port) + 1}" if port.isdigit() else "127.0.0.1:8001"
+    bind = os.environ.get("TRIBUNE_LIVE_BIND", default)
+    if bind == "off":
+        return None
+    command = [sys.executable, "-m", "tribune", "live", "--bind", bind]
+    return subprocess.Popen(command)  # noqa: S603 (our own interpreter and module)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("tribune.funding.urls")),
     path("", include("tribune.discussion.urls")),
     path("", include("tribune.subscriptions.urls")),
+    path("", include("tribune.live.urls")),
     path("", include("tribune.selfservice.urls")),
     path("", include("tribune.newsletter.urls")),
     path("", include("tribune.moving.urls")),

@@ -19,6 +19,10 @@ comment_visible = Signal()
 # to be notified. Arguments: `comment`, `notify` ("replies" or "all").
 comment_posted = Signal()
 
+# Sent after the transaction commits when a vote changed a visible comment's
+# score. Argument: `comment` (with fresh counters).
+comment_scored = Signal()
+
 
 def send_on_commit(signal: Signal, **kwargs: object) -> None:
     """Send a discussion signal once the transaction commits.

@@ -35,6 +35,7 @@ from tribune.funding.models import (
     ProcessedEvent,
     SupporterMessage,
 )
+from tribune.funding.signals import send_goal_changed
 
 
 class LedgerError(ValueError):
@@ -74,6 +75,7 @@ def refresh_bar() -> None:
     selectors.forget_bar_progress()
     pagecache.invalidate_all()
     signals.supporters_changed.send_robust(sender=Donation)
+    send_goal_changed()
 
 
 def _forget_on_commit() -> None:

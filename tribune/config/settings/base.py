@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "tribune.discussion",
     "tribune.subscriptions",
     "tribune.supporters",
+    "tribune.live",
     "tribune.selfservice",
     "tribune.newsletter",
     "tribune.moving",
@@ -201,6 +202,8 @@ WORKER_PERIODIC_COMMANDS = {
     "spam_train": 600.0,
     # Purges erasures past their undo days and commenters' old IP addresses.
     "selfservice_purge": 3600.0,
+    # Live events older than LIVE_KEEP_SECONDS: past the replay window.
+    "live_prune": 600.0,
 }
 
 _VALIDATORS = "django.contrib.auth.password_validation"
@@ -253,6 +256,12 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 TAGGIT_CASE_INSENSITIVE = True
 
+# Live updates (tribune/live, decision 0025): where pages open the event stream
+# (a path nginx sends to `tribune live`, or a full URL), and streams per address.
+LIVE_STREAM_URL = env.get("LIVE_STREAM_URL", "/live/stream/")
+LIVE_CONNECTIONS_PER_IP = env.get_int("LIVE_CONNECTIONS_PER_IP", 16)
+_LIVE_ORIGIN = LIVE_STREAM_URL.split("/live/")[0] if "://" in LIVE_STREAM_URL else ""
+
 # Strict CSP: no inline script or style. No public page asks for a nonce; one that
 # did could not be shared (core/pagecache.py, decision 0024).
 CONTENT_SECURITY_POLICY = {
@@ -262,7 +271,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
-        "connect-src": ["'self'"],
+        "connect-src": ["'self'", *([_LIVE_ORIGIN] if _LIVE_ORIGIN else [])],
         "frame-src": [
             "'self'",
             "https://www.youtube-nocookie.com",

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from tribune.discussion import caching, policies, ranking, spam
+from tribune.discussion import caching, policies, ranking, signals, spam
 from tribune.discussion.errors import InvalidCommentError, NotAllowedError
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, DiscussionSettings, Vote
@@ -80,4 +80,6 @@ def _apply_vote(comment: Comment, key: str, value: int) -> Comment:
         Comment.objects.filter(pk=comment.pk).update(rank=rank)
         caching.invalidate_thread_pages(comment.thread.page_id)
     comment.refresh_from_db(fields=["upvotes", "downvotes", "score", "rank"])
+    if up or down:
+        signals.send_on_commit(signals.comment_scored, comment=comment)
     return comment

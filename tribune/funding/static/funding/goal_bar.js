@@ -37,6 +37,8 @@ for (const bar of document.querySelectorAll("[data-goal-bar]")) {
   setInterval(() => {
     if (document.visibilityState === "visible") refresh(bar);
   }, REFRESH_MS);
+  // The live updates stream says when the bar changed (tribune/live).
+  document.addEventListener("tribune:goal-changed", () => refresh(bar));
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") refresh(bar);
   });

@@ -1,0 +1,62 @@
+"""Writes of live events: the backlog row, waking every live process, pruning."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from tribune.live.models import LiveEvent
+
+logger = logging.getLogger(__name__)
+
+# The one Redis channel every live process listens on; a message only says
+# "read the table", so a lost one costs a poll interval, never an event.
+REDIS_CHANNEL = "tribune:live"
+
+
+def publish_event(*, channel: str, kind: str, payload: dict[str, Any]) -> LiveEvent:
+    """Store a public event and wake the live processes once it commits.
+
+    Precondition: everything in `payload` may be seen by every reader of the
+    channel (no held comment, no address, no per-reader state).
+    Side effect: a Redis PUBLISH on commit when REDIS_URL is set; a Redis
+    failure is logged and the processes find the row by polling.
+    """
+    event = LiveEvent.objects.create(channel=channel, kind=kind, payload=payload)
+    transaction.on_commit(lambda: wake_live_processes(event.pk), robust=True)
+    return event
+
+
+def wake_live_processes(event_id: int) -> None:
+    """Tell every live process through Redis that events up to `event_id` exist."""
+    url = getattr(settings, "REDIS_URL", "")
+    if not url:
+        return
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            url, socket_connect_timeout=0.3, socket_timeout=0.3
+        )
+        client.publish(REDIS_CHANNEL, str(event_id))
+        client.close()
+    except redis.RedisError:
+        logger.warning("live: Redis unreachable; live processes will poll")
+
+
+def prune_events(*, before: dt.datetime) -> int:
+    """Delete events created before `before`; returns how many went.
+
+    The newest event always stays, so that ids keep growing on databases that
+    would reuse the highest id of an emptied table.
+    """
+    newest = LiveEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    old = LiveEvent.objects.filter(created_at__lt=before)
+    if newest is not None:
+        old = old.exclude(id=newest)
+    deleted, _ = old.delete()
+    return deleted

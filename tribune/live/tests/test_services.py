@@ -1,0 +1,117 @@
+"""Live events are written for public changes only, and replay after an id."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+
+from tribune.core import clock
+from tribune.discussion import policies
+from tribune.discussion.identity import Viewer
+from tribune.discussion.models import Action, Comment, ModerationPolicy, Status
+from tribune.discussion.services import moderation, voting
+from tribune.discussion.tests import factories
+from tribune.funding import services as funding
+from tribune.live import selectors, services
+from tribune.live.models import LiveEvent
+from tribune.newsroom.tests import factories as newsroom
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def thread():
+    factories.rules()
+    return factories.thread(newsroom.article(title="Bridge works resume"))
+
+
+def test_an_approved_comment_sends_its_public_box_and_the_count(thread):
+    comment = factories.comment(
+        in_thread=thread, body="Trains <script>alert(1)</script> *again*"
+    )
+    [event] = LiveEvent.objects.all()
+    assert event.channel == f"article:{thread.page_id}"
+    assert event.kind == "comment"
+    assert event.payload["id"] == comment.pk
+    assert event.payload["parent"] is None
+    assert event.payload["count"] == 1
+    assert event.payload["count_label"] == "1 Comment"
+    html = event.payload["html"]
+    assert f'id="comment-{comment.pk}"' in html
+    assert "<em>again</em>" in html
+    assert "<script>" not in html
+    # Public: no address, no token, no reader's edit links.
+    assert "@example.org" not in html
+    assert "csrfmiddlewaretoken" not in html
+    assert "/edit/" not in html
+
+
+def test_a_reply_names_its_parent(thread):
+    parent = factories.comment(in_thread=thread)
+    reply = factories.comment(parent=parent)
+    event = LiveEvent.objects.get(payload__id=reply.pk)
+    assert event.payload["parent"] == parent.pk
+    assert event.payload["count_label"] == "2 Comments"
+
+
+def test_a_held_comment_sends_nothing_until_a_moderator_approves_it(thread):
+    held = factories.rules(moderation=ModerationPolicy.HOLD_ALL)
+    comment = factories.comment(in_thread=thread, settings=held)
+    assert comment.status == "pending"
+    assert not LiveEvent.objects.exists()
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        moderation.change_status(
+            locked, Status.APPROVED, action=Action.APPROVE, moderator=None
+        )
+    [event] = LiveEvent.objects.all()
+    assert event.payload["id"] == comment.pk
+
+
+def test_a_comment_on_an_unpublished_article_sends_nothing(thread):
+    comment = factories.comment(in_thread=thread)
+    LiveEvent.objects.all().delete()
+    thread.page.unpublish()
+    factories.comment(parent=comment)
+    assert not LiveEvent.objects.exists()
+
+
+def test_a_vote_sends_the_new_score_and_a_repeat_sends_nothing(thread):
+    comment = factories.comment(in_thread=thread)
+    voter = Viewer(guest_token="b" * 32)
+    voting.vote(comment=comment, viewer=voter, value=1, state=policies.OPEN)
+    voting.vote(comment=comment, viewer=voter, value=1, state=policies.OPEN)
+    scores = LiveEvent.objects.filter(kind="score")
+    assert [e.payload for e in scores] == [{"id": comment.pk, "score": 1}]
+
+
+def test_a_donation_tells_the_goal_bar():
+    funding.refresh_bar()
+    assert list(LiveEvent.objects.values_list("channel", "kind")) == [("goal", "goal")]
+
+
+def test_replay_after_an_id_lists_only_the_articles_later_events(thread):
+    first = factories.comment(in_thread=thread)
+    other = factories.thread(newsroom.article(title="Another story"))
+    factories.comment(in_thread=other)
+    second = factories.comment(in_thread=thread)
+    services.publish_event(channel="goal", kind="goal", payload={})
+    after = LiveEvent.objects.get(payload__id=first.pk).pk
+    found = selectors.list_events_after(
+        after=after, channels=selectors.channels_for_article(thread.page_id)
+    )
+    assert [(e.kind, e.payload.get("id")) for e in found] == [
+        ("comment", second.pk),
+        ("goal", None),
+    ]
+
+
+def test_pruning_drops_old_events_but_keeps_the_newest():
+    old = clock.now() - dt.timedelta(hours=2)
+    for _ in range(3):
+        event = services.publish_event(channel="goal", kind="goal", payload={})
+        LiveEvent.objects.filter(pk=event.pk).update(created_at=old)
+    assert services.prune_events(before=clock.now() - dt.timedelta(hours=1)) == 2
+    assert list(LiveEvent.objects.values_list("id", flat=True)) == [event.pk]

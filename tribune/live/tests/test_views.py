@@ -1,0 +1,77 @@
+"""The polling endpoint: public events after an id, JSON errors for bad input."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tribune.discussion.models import ModerationPolicy
+from tribune.discussion.tests import factories
+from tribune.live.models import LiveEvent
+from tribune.newsroom.tests import factories as newsroom
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def thread():
+    factories.rules()
+    return factories.thread(newsroom.article(title="Bridge works resume"))
+
+
+def test_without_after_only_the_newest_id_comes_back(client, thread):
+    factories.comment(in_thread=thread)
+    newest = LiveEvent.objects.get().pk
+    response = client.get(f"/live/events/{thread.page_id}/")
+    assert response.status_code == 200
+    assert response.json() == {"events": [], "last": newest}
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_events_after_an_id_in_one_query_without_cookies_or_held_comments(
+    client, thread
+):
+    first = factories.comment(in_thread=thread)
+    factories.comment(
+        in_thread=thread, settings=factories.rules(moderation=ModerationPolicy.HOLD_ALL)
+    )
+    second = factories.comment(in_thread=thread, settings=factories.rules())
+    after = LiveEvent.objects.get(payload__id=first.pk).pk
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/live/events/{thread.page_id}/?after={after}")
+    assert len(queries) == 1
+    body = response.json()
+    assert [e["payload"]["id"] for e in body["events"]] == [second.pk]
+    assert body["last"] == body["events"][0]["id"]
+    assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize(
+    "after", ["x", "-1", "1e9", "9" * 40, "\u202e1", "\ue000", "1 OR 1=1"]
+)
+def test_a_bad_after_is_a_json_error(client, thread, after):
+    response = client.get(f"/live/events/{thread.page_id}/", {"after": after})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_after"
+
+
+def test_writes_are_refused(client, thread):
+    assert client.post(f"/live/events/{thread.page_id}/").status_code == 405
+
+
+def test_the_article_page_shows_the_stream_for_one_query_and_the_same_to_everyone(
+    client, thread, django_assert_num_queries
+):
+    from django.template import Context, Template
+
+    factories.comment(in_thread=thread)
+    newest = LiveEvent.objects.get().pk
+    tag = Template("{% load live_tags %}{% live_updates page %}")
+    with django_assert_num_queries(1):
+        html = tag.render(Context({"page": thread.page}))
+    assert f'data-live-after="{newest}"' in html
+    assert f'data-live-stream="/live/stream/{thread.page_id}/"' in html
+    assert "<script>" not in html  # external module only (strict CSP)
+    page = client.get(thread.page.url).content.decode()
+    assert f'data-live-poll="/live/events/{thread.page_id}/"' in page
