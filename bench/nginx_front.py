@@ -19,46 +19,26 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "deploy" / "nginx" / "tribune.conf"
+sys.path.insert(0, str(ROOT))
+from tribune.core.testing import SHIPPED_NGINX_SITE as SITE  # noqa: E402
+from tribune.core.testing import nginx_conf, swap  # noqa: E402
+
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def _swap(text: str, old: str, new: str) -> str:
-    if old not in text:
-        sys.exit(f"deploy/nginx/tribune.conf no longer contains {old!r}")
-    return text.replace(old, new)
 
 
 def config(upstream: int, listen: int, prefix: Path) -> str:
     site = SITE.read_text()
-    site = _swap(site, "server 10.0.0.11:8000", f"server 127.0.0.1:{upstream}")
+    site = swap(site, "server 10.0.0.11:8000", f"server 127.0.0.1:{upstream}")
     site = re.sub(r"\n\s*server 10\.0\.0\.12:8000[^;]*;", "", site)
-    site = _swap(site, "/var/cache/nginx/tribune", str(prefix / "cache"))
-    site = _swap(site, "/var/log/nginx/", f"{prefix}/")
-    site = _swap(site, "/srv/tribune/var/", f"{prefix}/var/")
+    site = swap(site, "/var/cache/nginx/tribune", str(prefix / "cache"))
+    site = swap(site, "/var/log/nginx/", f"{prefix}/")
+    site = swap(site, "/srv/tribune/var/", f"{prefix}/var/")
     # The redirecting port-80 server goes; the TLS server listens in plain HTTP.
     site = re.sub(r"server \{\n\s*listen 80;.*?\n\}\n", "", site, count=1, flags=re.S)
-    site = _swap(site, "listen 443 ssl http2;", f"listen 127.0.0.1:{listen};")
+    site = swap(site, "listen 443 ssl http2;", f"listen 127.0.0.1:{listen};")
     site = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", site)
     site = re.sub(r"\n\s*ssl_[a-z_]+ [^;]*;", "", site)
-    user = "user root root;" if os.geteuid() == 0 else ""
-    temp = "\n".join(
-        f"    {kind}_temp_path {prefix}/{kind}-temp;"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    return f"""{user}
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log off;
-{temp}
-{site}
-}}
-"""
+    return nginx_conf(site, prefix, connections=1024, access_log=False)
 
 
 def main() -> None:

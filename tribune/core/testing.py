@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import tempfile
 from collections.abc import Iterable
@@ -11,6 +12,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SHIPPED_NGINX_SITE = ROOT / "deploy" / "nginx" / "tribune.conf"
 
 _SERIOUS = (
     "async (selector) => (await axe.run(selector ? document.querySelector(selector)"
@@ -118,3 +120,36 @@ class RedisServer:
 
         if self.process is not None:
             self.process.send_signal(signal.SIGCONT)
+
+
+def swap(text: str, old: str, new: str) -> str:
+    """`text` with `old` replaced; `old` must be there, so that a test or bench
+    run on the shipped nginx file fails when the file changes shape."""
+    if old not in text:
+        raise ValueError(f"deploy/nginx/tribune.conf no longer contains {old!r}")
+    return text.replace(old, new)
+
+
+def nginx_conf(
+    site: str, prefix: Path, *, connections: int = 256, access_log: bool = True
+) -> str:
+    """A whole nginx.conf around `site` (server blocks) that runs from `prefix`,
+    as root or as any user, with its temporary files there too."""
+    user = "user root root;" if os.geteuid() == 0 else ""
+    temp = "\n".join(
+        f"    {kind}_temp_path {prefix}/{kind}-temp;"
+        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    log = "" if access_log else "    access_log off;\n"
+    return f"""{user}
+worker_processes 1;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections {connections}; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+{log}{temp}
+{site}
+}}
+"""

@@ -110,18 +110,22 @@ class HTMLBlock(blocks.RawHTMLBlock):
         label = _("HTML (cleaned)")
 
 
+# What a report's paragraph may hold; the WordPress import converts to the same.
+PARAGRAPH_FEATURES = [
+    "bold",
+    "italic",
+    "link",
+    "document-link",
+    "ol",
+    "ul",
+    "superscript",
+    "subscript",
+]
+
+
 class ArticleBodyBlock(blocks.StreamBlock):
     paragraph = blocks.RichTextBlock(
-        features=[
-            "bold",
-            "italic",
-            "link",
-            "document-link",
-            "ol",
-            "ul",
-            "superscript",
-            "subscript",
-        ],
+        features=PARAGRAPH_FEATURES,
         template="newsroom/blocks/paragraph.html",
     )
     heading = HeadingBlock()

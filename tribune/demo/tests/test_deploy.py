@@ -29,11 +29,12 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.db import connection
 
+from tribune.core.testing import SHIPPED_NGINX_SITE, nginx_conf, swap
 from tribune.discussion.tests import factories as discussion
 from tribune.newsroom.tests import factories as newsroom
 
 ROOT = Path(__file__).resolve().parents[3]
-SITE = ROOT / "deploy" / "nginx" / "tribune.conf"
+SITE = SHIPPED_NGINX_SITE
 NGINX = "/usr/sbin/nginx"
 
 pytestmark = [
@@ -51,43 +52,21 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _swap(text: str, old: str, new: str) -> str:
-    # Every swap must match, so the test fails when the shipped file changes shape.
-    assert old in text, f"deploy/nginx/tribune.conf no longer contains {old!r}"
-    return text.replace(old, new)
-
-
 def nginx_config(
     *, prefix: Path, https: int, http: int, nodes: list[int], var: Path
 ) -> str:
     """The shipped site file on loopback ports and temp paths, in a whole nginx.conf."""
     site = SITE.read_text()
-    site = _swap(site, "server 10.0.0.11:8000", f"server 127.0.0.1:{nodes[0]}")
-    site = _swap(site, "server 10.0.0.12:8000", f"server 127.0.0.1:{nodes[1]}")
-    site = _swap(site, "/var/cache/nginx/tribune", str(prefix / "cache"))
-    site = _swap(site, "/var/log/nginx/", f"{prefix}/")
-    site = _swap(site, "/srv/tribune/var/", f"{var}/")
-    site = _swap(site, "/etc/letsencrypt/live/news.example.org/", f"{prefix}/")
-    site = _swap(site, "listen 443 ssl", f"listen 127.0.0.1:{https} ssl")
-    site = _swap(site, "listen 80;", f"listen 127.0.0.1:{http};")
+    site = swap(site, "server 10.0.0.11:8000", f"server 127.0.0.1:{nodes[0]}")
+    site = swap(site, "server 10.0.0.12:8000", f"server 127.0.0.1:{nodes[1]}")
+    site = swap(site, "/var/cache/nginx/tribune", str(prefix / "cache"))
+    site = swap(site, "/var/log/nginx/", f"{prefix}/")
+    site = swap(site, "/srv/tribune/var/", f"{var}/")
+    site = swap(site, "/etc/letsencrypt/live/news.example.org/", f"{prefix}/")
+    site = swap(site, "listen 443 ssl", f"listen 127.0.0.1:{https} ssl")
+    site = swap(site, "listen 80;", f"listen 127.0.0.1:{http};")
     site = re.sub(r"\n\s*listen \[::\]:\d+[^;]*;", "", site)
-    user = "user root root;" if os.geteuid() == 0 else ""
-    temp = "\n".join(
-        f"    {kind}_temp_path {prefix}/{kind}-temp;"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    return f"""{user}
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-{temp}
-{site}
-}}
-"""
+    return nginx_conf(site, prefix)
 
 
 @dataclass

@@ -20,23 +20,12 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
 from tribune.moving.wordpress import files, shortcodes
-from tribune.newsroom.blocks import clean_html
+from tribune.newsroom.blocks import PARAGRAPH_FEATURES, clean_html
 
 # (attachment id or "", image address) -> the Wagtail image's pk, or None.
 ImageResolver = Callable[[str, str], int | None]
 
-_RICH = EditorHTMLConverter(
-    features=[
-        "bold",
-        "italic",
-        "link",
-        "document-link",
-        "ol",
-        "ul",
-        "superscript",
-        "subscript",
-    ]
-)
+_RICH = EditorHTMLConverter(features=PARAGRAPH_FEATURES)
 # A block's JSON attributes: never across the end of its comment.
 _ATTRS = r"\{(?:(?!-->).)*?\}"
 _GUTENBERG_EMBED = re.compile(
