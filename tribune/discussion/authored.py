@@ -16,10 +16,15 @@ from tribune.discussion.models import Comment, Report, Vote
 
 
 def _authored(email: str, user_id: int | None) -> Q:
-    # Guest addresses are stored lower-cased (services._clean_guest); account
-    # comments carry the account (found by `account_with_address` whatever the
-    # case of its address), so the indexed exact match suffices.
-    query = Q(author_email=email.strip().lower()) if email.strip() else Q(pk__in=[])
+    # Addresses are stored lower-cased, so the indexed exact match suffices. An
+    # account's comments go with its address only while the account is active
+    # (confirmed); its own comments are found through `user_id` as well.
+    address = email.strip().lower()
+    query = (
+        Q(author_email=address) & (Q(author__isnull=True) | Q(author__is_active=True))
+        if address
+        else Q(pk__in=[])
+    )
     if user_id is not None:
         query |= Q(author_id=user_id)
     return query

@@ -39,6 +39,16 @@ def events(request: HttpRequest, page_id: int) -> HttpResponse:
     )
 
 
+@require_GET
+def no_stream(request: HttpRequest, page_id: int) -> HttpResponse:
+    """The stream's address when the web server itself gets it (a site served
+    without the nginx location that sends it to `tribune live`): 204 tells the
+    browser's EventSource to stop without an error, and the page polls `events`."""
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _answer(found: list[dict[str, object]], last: int) -> JsonResponse:
     response = JsonResponse({"events": found, "last": last})
     response["Cache-Control"] = "no-store"

@@ -75,3 +75,12 @@ def test_the_article_page_shows_the_stream_for_one_query_and_the_same_to_everyon
     assert "<script>" not in html  # external module only (strict CSP)
     page = client.get(thread.page.url).content.decode()
     assert f'data-live-poll="/live/events/{thread.page_id}/"' in page
+
+
+def test_the_web_server_asked_for_the_stream_tells_the_browser_to_poll(client, thread):
+    # Without nginx's location the stream's address reaches Django: a 204 stops
+    # EventSource without an error in the console, and live.js polls instead.
+    response = client.get(f"/live/stream/{thread.page_id}/?last=0")
+    assert response.status_code == 204
+    assert response["Cache-Control"] == "no-store"
+    assert client.post(f"/live/stream/{thread.page_id}/").status_code == 405
