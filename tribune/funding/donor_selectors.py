@@ -241,6 +241,11 @@ def customer_of(donation_id: int) -> str:
     )
 
 
+def get_badge_choice(email: str) -> BadgeChoice | None:
+    """The donor's stored badge choice, or None where they never chose."""
+    return BadgeChoice.objects.filter(email=email.strip().lower()).first()
+
+
 def badge_shown(email: str) -> bool:
     """Whether the donor's comments show a supporter badge (shown unless hidden)."""
     address = email.strip().lower()

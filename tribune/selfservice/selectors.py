@@ -193,6 +193,13 @@ def _export_newsletter(subscriber: Subscriber | None) -> dict[str, Any] | None:
     }
 
 
+def _export_badge_choice(email: str) -> dict[str, Any] | None:
+    choice = donor_selectors.get_badge_choice(email)
+    if choice is None:
+        return None
+    return {"shown": choice.shown, "chosen_at": _when(choice.chosen_at)}
+
+
 def build_export(person: Person) -> dict[str, Any]:
     """Everything held about the person, as the documented JSON
     (selfservice/your-data.schema.json, docs/reference/your-data.md)."""
@@ -231,6 +238,7 @@ def build_export(person: Person) -> dict[str, Any]:
         "gifts": [
             _export_gift(g) for g in donor_selectors.list_gifts_for_email(person.email)
         ],
+        "supporter_badge": _export_badge_choice(person.email),
         "mail": [
             {
                 "subject": m.subject,

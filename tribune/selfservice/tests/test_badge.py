@@ -69,3 +69,21 @@ def test_anything_but_show_1_hides(home, value) -> None:
     client = proved_client(ADA)
     assert client.post(URL, {"show": value}).status_code == 302
     assert donor_selectors.badge_shown(ADA) is False
+
+
+def test_the_data_download_carries_the_badge_choice(home) -> None:
+    import json
+
+    import jsonschema
+
+    from tribune.selfservice.tests.test_views import SCHEMA
+
+    f.donation("10", email=ADA)
+    client = proved_client(ADA)
+    export = reverse("selfservice:export")
+    assert json.loads(client.get(export).content)["supporter_badge"] is None
+    client.post(URL, {"show": "0"})
+    data = json.loads(client.get(export).content)
+    jsonschema.validate(data, json.loads(SCHEMA.read_text()))
+    assert data["supporter_badge"]["shown"] is False
+    assert data["supporter_badge"]["chosen_at"]
