@@ -33,6 +33,9 @@ def safe_file_name(name: str, fallback: str = "file") -> str:
     ascii_name = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
     cleaned = _UNSAFE.sub("-", ascii_name).strip(".-_")
     cleaned = re.sub(r"\.{2,}", ".", cleaned)
+    stem, dot, suffix = cleaned.rpartition(".")
+    if dot and stem and len(cleaned) > 120:
+        return f"{stem[:100].rstrip('.-_')}.{suffix[:16]}"
     return cleaned[:120] or fallback
 
 

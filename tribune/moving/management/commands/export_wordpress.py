@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
 
-from django.core.management.base import CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from tribune.moving.exports.wxr import export_wordpress
 from tribune.moving.management.export_command import ExportCommand
@@ -36,6 +36,13 @@ class Command(ExportCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.uploads = options["uploads"]
+        if self.uploads is not None:
+            try:
+                self.uploads.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise CommandError(
+                    f"Cannot use {self.uploads}: {error.strerror}"
+                ) from None
         super().handle(*args, **options)
 
     def export(self, out: TextIO, *, base_url: str) -> Mapping[str, int]:

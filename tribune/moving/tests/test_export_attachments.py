@@ -1,0 +1,73 @@
+"""The attachments' paths below an exported uploads folder: sanitised, unique,
+and never outside the folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tribune.moving.exports.attachments import UsedFiles, safe_file_name
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("documents/budget-2026.pdf", "budget-2026.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\boot.ini", "boot.ini"),
+        ("..", "file"),
+        ("", "file"),
+        (".htaccess", "htaccess"),
+        ("Résumé final (2).pdf", "Resume-final-2-.pdf"),
+        ("\u202egnp.exe", "gnp.exe"),  # a right-to-left override hides the suffix
+        ("report\ue000\u200b.pdf", "report.pdf"),  # private-use, zero-width
+        ("a..b...pdf", "a.b.pdf"),
+        ("x" * 300 + ".pdf", "x" * 100 + ".pdf"),
+        ("y" * 300, "y" * 120),
+    ],
+)
+def test_file_names_are_sanitised_as_wordpress_does(name, safe):
+    assert safe_file_name(name) == safe
+
+
+def _stored(pk: int, name: str, when: dt.datetime) -> SimpleNamespace:
+    return SimpleNamespace(
+        pk=pk,
+        created_at=when,
+        url=f"/documents/{pk}/x",
+        file=SimpleNamespace(name=name),
+    )
+
+
+def test_two_files_of_one_name_in_a_month_get_distinct_paths():
+    files = UsedFiles("https://news.example.org/")
+    march = dt.datetime(2026, 3, 2, tzinfo=dt.UTC)
+    first = files.document(_stored(1, "documents/Budget.pdf", march), parent=7)
+    second = files.document(_stored(2, "other/budget.pdf", march), parent=7)
+    again = files.document(_stored(1, "documents/Budget.pdf", march), parent=9)
+    april = files.document(
+        _stored(3, "budget.pdf", dt.datetime(2026, 4, 1, tzinfo=dt.UTC)), parent=7
+    )
+    assert [first.relative, second.relative, april.relative] == [
+        "2026/03/Budget.pdf",
+        "2026/03/budget-1.pdf",
+        "2026/04/budget.pdf",
+    ]
+    assert again is first and again.parent == 7
+    assert first.url == "https://news.example.org/documents/1/x"
+    assert len({first.wp_id, second.wp_id, april.wp_id}) == 3
+
+
+@pytest.mark.django_db
+def test_an_uploads_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(CommandError, match="Cannot use"):
+        call_command(
+            "export_wordpress", output=tmp_path / "site.xml", uploads=blocker / "up"
+        )
+    assert not (tmp_path / "site.xml").exists()
