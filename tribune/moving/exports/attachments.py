@@ -9,6 +9,7 @@ import's ledger (keyed by WordPress ids) needs to stay idempotent.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import unicodedata
@@ -18,6 +19,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
+from django.core.files.storage import Storage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
@@ -41,12 +43,18 @@ def safe_file_name(name: str, fallback: str = "file") -> str:
 
 @dataclass
 class Attachment:
+    """What the export writes of one file: a few strings, not the model object,
+    so a site with many files keeps little until the attachments are written."""
+
     wp_id: int
     kind: str  # "image" or "document"
-    obj: Any
     parent: int
     relative: str  # below the uploads folder: year/month/name
     url: str
+    title: str
+    alt: str
+    created_at: dt.datetime
+    stored: tuple[Storage, str]  # the file: its storage and name there
 
 
 @dataclass
@@ -77,10 +85,13 @@ class UsedFiles:
             self.found[key] = Attachment(
                 wp_id=(DOCUMENT_IDS if kind == "document" else IMAGE_IDS) + obj.pk,
                 kind=kind,
-                obj=obj,
                 parent=parent,
                 relative=self._relative(obj),
                 url=urljoin(self.base_url, url),
+                title=obj.title,
+                alt=getattr(obj, "description", "") if kind == "image" else "",
+                created_at=obj.created_at,
+                stored=(obj.file.storage, obj.file.name),
             )
         return self.found[key]
 
@@ -91,18 +102,21 @@ class UsedFiles:
         return self._add("document", document, parent)
 
     def in_rich_text(self, source: str, parent: int) -> list[Attachment]:
-        """Documents linked and images embedded in a rich text's stored form."""
+        """Documents linked and images embedded in a rich text's stored form
+        (one query per kind)."""
         soup = BeautifulSoup(source, "html.parser")
-        documents = [a.get("id") for a in soup.find_all("a", linktype="document")]
-        images = [e.get("id") for e in soup.find_all("embed", embedtype="image")]
-        wanted = [("document", str(i)) for i in documents if str(i).isdigit()]
-        wanted += [("image", str(i)) for i in images if str(i).isdigit()]
+        wanted = {
+            "document": [a.get("id") for a in soup.find_all("a", linktype="document")],
+            "image": [e.get("id") for e in soup.find_all("embed", embedtype="image")],
+        }
         met = []
-        for kind, pk in wanted:
+        for kind, ids in wanted.items():
+            pks = [int(str(i)) for i in ids if str(i).isdigit()]
+            if not pks:
+                continue
             model = get_document_model() if kind == "document" else get_image_model()
-            obj = model.objects.filter(pk=int(pk)).first()
-            if obj is not None:
-                met.append(self._add(kind, obj, parent))
+            found = model.objects.in_bulk(pks)
+            met += [self._add(kind, found[pk], parent) for pk in pks if pk in found]
         return met
 
 
@@ -114,5 +128,6 @@ def copy_file(attachment: Attachment, uploads: Path) -> None:
     if not target.is_relative_to(root):
         raise ValueError(f"unsafe upload path: {attachment.relative!r}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with attachment.obj.file.open("rb") as source, target.open("wb") as copy:
+    storage, name = attachment.stored
+    with storage.open(name, "rb") as source, target.open("wb") as copy:
         shutil.copyfileobj(source, copy)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from email.utils import format_datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -144,7 +144,7 @@ def _attach(item: dict[str, Any], block: Any, files: UsedFiles, parent: int) -> 
         for linked in files.in_rich_text(getattr(value, "source", ""), parent):
             if linked.kind == "document":
                 # Absolute, as WordPress's importer replaces attachment_url in content.
-                relative = f'href="{escape(linked.obj.url)}"'
+                relative = f'href="{escape(urlsplit(linked.url).path)}"'
                 html = html.replace(relative, f'href="{escape(linked.url)}"')
         item["html"] = mark_safe(html)  # noqa: S308 - Wagtail's own rich text
     if found is not None:
@@ -362,10 +362,10 @@ class WxrExport:
     def _attachment(self, attachment: Attachment) -> None:
         """An `attachment` item as WordPress's exporter writes one; its file is
         copied below `uploads` when the export has one."""
-        x, obj = self.xml, attachment.obj
-        created = obj.created_at
+        x = self.xml
+        created = attachment.created_at
         x.start("item")
-        x.cdata("title", obj.title)
+        x.cdata("title", attachment.title)
         x.text("link", attachment.url)
         x.text("pubDate", format_datetime(created.astimezone(dt.UTC)))
         x.cdata("dc:creator", "")
@@ -387,9 +387,8 @@ class WxrExport:
         x.text("wp:is_sticky", 0)
         x.cdata("wp:attachment_url", attachment.url)
         self._meta("wp:postmeta", "_wp_attached_file", attachment.relative)
-        alt = getattr(obj, "description", "") if attachment.kind == "image" else ""
-        if alt:
-            self._meta("wp:postmeta", "_wp_attachment_image_alt", alt)
+        if attachment.alt:
+            self._meta("wp:postmeta", "_wp_attachment_image_alt", attachment.alt)
         x.end("item")
         if self.uploads is not None:
             copy_file(attachment, self.uploads)

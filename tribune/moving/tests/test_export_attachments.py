@@ -37,9 +37,10 @@ def test_file_names_are_sanitised_as_wordpress_does(name, safe):
 def _stored(pk: int, name: str, when: dt.datetime) -> SimpleNamespace:
     return SimpleNamespace(
         pk=pk,
+        title=name,
         created_at=when,
         url=f"/documents/{pk}/x",
-        file=SimpleNamespace(name=name),
+        file=SimpleNamespace(name=name, storage=None),
     )
 
 
