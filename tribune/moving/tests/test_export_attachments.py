@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tribune.moving.exports.attachments import UsedFiles, safe_file_name
+from tribune.newsroom.models import ArticlePage
 
 
 @pytest.mark.parametrize(
@@ -72,3 +73,49 @@ def test_an_uploads_folder_that_cannot_be_made_is_a_clear_error(tmp_path: Path):
             "export_wordpress", output=tmp_path / "site.xml", uploads=blocker / "up"
         )
     assert not (tmp_path / "site.xml").exists()
+
+
+def _export_queries(tmp_path: Path, players: int) -> int:
+    from django.core.files.base import ContentFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from wagtail.documents import get_document_model
+    from wagtail.rich_text import RichText
+
+    from tribune.moving.exports.wxr import export_wordpress
+    from tribune.newsroom.tests import factories as newsroom
+
+    documents = [
+        get_document_model().objects.create(
+            title=f"clip {n}", file=ContentFile(b"ID3" + bytes(32), name=f"c{n}.mp3")
+        )
+        for n in range(players)
+    ]
+    links = "".join(f'<a linktype="document" id="{d.pk}">{d.pk}</a>' for d in documents)
+    body = [("paragraph", RichText(f"<p>{links}</p>"))] + [
+        ("media", {"document": d, "player": "audio", "caption": ""}) for d in documents
+    ]
+    newsroom.article(title=f"{players} clips", body=body)
+    tmp_path.mkdir()
+    with (tmp_path / "warm.xml").open("w") as out:
+        export_wordpress(out, base_url="https://news.example.org/")
+    with (
+        CaptureQueriesContext(connection) as queries,
+        (tmp_path / "site.xml").open("w") as out,
+    ):
+        counts = export_wordpress(
+            out, base_url="https://news.example.org/", uploads=tmp_path / "up"
+        )
+    assert counts["attachments"] == players
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_a_report_with_five_files_costs_the_export_the_queries_of_one(
+    tmp_path: Path, home
+):
+    one = _export_queries(tmp_path / "one", 1)
+    for article in ArticlePage.objects.all():
+        article.delete()
+    five = _export_queries(tmp_path / "five", 5)
+    assert five == one
