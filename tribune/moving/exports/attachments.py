@@ -10,6 +10,7 @@ import's ledger (keyed by WordPress ids) needs to stay idempotent.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import re
 import shutil
 import unicodedata
@@ -125,8 +126,8 @@ def copy_file(attachment: Attachment, uploads: Path) -> None:
     made of sanitised parts and checked to stay inside `uploads`."""
     root = uploads.resolve()
     target = (root / attachment.relative).resolve()
-    if not target.is_relative_to(root):
-        raise ValueError(f"unsafe upload path: {attachment.relative!r}")
+    if not target.is_relative_to(root):  # a link inside the folder pointing out
+        raise OSError(errno.EACCES, "refused: leads outside the uploads folder", target)
     target.parent.mkdir(parents=True, exist_ok=True)
     storage, name = attachment.stored
     with storage.open(name, "rb") as source, target.open("wb") as copy:

@@ -4,6 +4,7 @@ and never outside the folder."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -119,3 +120,23 @@ def test_a_report_with_five_files_costs_the_export_the_queries_of_one(
         article.delete()
     five = _export_queries(tmp_path / "five", 5)
     assert five == one
+
+
+def test_a_link_in_the_uploads_folder_pointing_out_is_refused(tmp_path: Path, home):
+    from tribune.moving.tests import world
+
+    made = world.build()
+    world.media_report(made.flood.get_parent())
+    outside, uploads = tmp_path / "outside", tmp_path / "uploads"
+    outside.mkdir()
+    uploads.mkdir()
+    from wagtail.documents import get_document_model
+
+    year = f"{get_document_model().objects.earliest('pk').created_at:%Y}"
+    (uploads / year).symlink_to(outside, target_is_directory=True)
+    with pytest.raises(CommandError, match="outside the uploads folder"):
+        call_command("export_wordpress", output=tmp_path / "x.xml", uploads=uploads)
+    with pytest.raises(CommandError, match="outside the uploads folder"):
+        call_command("export_wordpress", uploads=uploads, stdout=io.StringIO())
+    assert not list(outside.rglob("*"))
+    assert not (tmp_path / "x.xml").exists()

@@ -43,7 +43,10 @@ class Command(ExportCommand):
                 raise CommandError(
                     f"Cannot use {self.uploads}: {error.strerror}"
                 ) from None
-        super().handle(*args, **options)
+        try:
+            super().handle(*args, **options)
+        except OSError as error:  # copying to stdout's export (-o cleans up itself)
+            raise CommandError(f"Cannot copy into {self.uploads}: {error}") from None
 
     def export(self, out: TextIO, *, base_url: str) -> Mapping[str, int]:
         return export_wordpress(out, base_url=base_url, uploads=self.uploads)
