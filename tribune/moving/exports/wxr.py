@@ -428,6 +428,9 @@ class WxrExport:
             )
         if page.dateline:
             self._meta("wp:postmeta", "_tribune_dateline", page.dateline)
+        if page.image is not None:  # the lead picture: WordPress's featured image
+            lead = self.files.image(page.image, page.pk)
+            self._meta("wp:postmeta", "_thumbnail_id", str(lead.wp_id))
         if page.comments == CommentsMode.CLOSED:
             self._meta("wp:postmeta", "wpdiscuz_closed", "1")
 

@@ -100,6 +100,7 @@ def snapshot() -> dict[str, dict[str, Any]]:
             "topics": sorted(t.name for t in page.tags.all()),
             "comments": page.comments,
             "pinned": page.pinned,
+            "lead picture": stored_file(page.image) if page.image else None,
             "comment_count": thread.comment_count if thread else 0,
             "thread": sorted(_comment(c) for c in comments),
             "body": [
@@ -223,6 +224,7 @@ def test_the_export_lists_each_file_once_as_an_attachment_with_its_copy(tmp_path
         assert attachment["status"] == "inherit"
         assert attachment["attachment_url"] in report["post_content"]
     picture = files["North gauge"]
+    assert report["postmeta"]["_thumbnail_id"] == str(picture["post_id"])
     assert f'class="wp-image-{picture["post_id"]}"' in report["post_content"]
     assert picture["postmeta"]["_wp_attachment_image_alt"] == (
         "The gauge, half under water"
@@ -246,9 +248,11 @@ def test_without_the_uploads_the_import_lists_the_files_missing_and_goes_on(
     )
     report = (tmp_path / "r.txt").read_text()
     assert report.count("file missing: https://news.example.org/") == 3
+    assert "featured image missing: attachment 2" in report
     assert not get_document_model().objects.exists()
     page = ArticlePage.objects.get(title="Council papers")
     assert "media" not in [b.block_type for b in page.body]
+    assert page.image is None
 
 
 def test_importing_the_same_export_again_changes_no_file(round_trip, tmp_path):

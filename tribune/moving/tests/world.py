@@ -158,6 +158,7 @@ def media_report(series: object) -> ArticlePage:
     return newsroom.article(
         in_series=series,
         title="Council papers",
+        image=picture,
         body=[
             ("paragraph", RichText(link)),
             ("media", {"document": audio, "player": "audio", "caption": "At 9 a.m."}),
