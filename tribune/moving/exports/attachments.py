@@ -21,6 +21,7 @@ from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup
 from django.core.files.storage import Storage
+from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
@@ -67,7 +68,8 @@ class UsedFiles:
     taken: set[str] = field(default_factory=set)
 
     def _relative(self, obj: Any) -> str:
-        when = obj.created_at
+        # The site's month, as WordPress files uploads by its own time zone.
+        when = timezone.localtime(obj.created_at)
         folder = f"{when:%Y}/{when:%m}"
         name = safe_file_name(obj.file.name)
         stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
