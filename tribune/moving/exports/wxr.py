@@ -431,6 +431,8 @@ class WxrExport:
         if page.image is not None:  # the lead picture: WordPress's featured image
             lead = self.files.image(page.image, page.pk)
             self._meta("wp:postmeta", "_thumbnail_id", str(lead.wp_id))
+            if page.image_caption:  # the report's own, not the picture's
+                self._meta("wp:postmeta", "_tribune_image_caption", page.image_caption)
         if page.comments == CommentsMode.CLOSED:
             self._meta("wp:postmeta", "wpdiscuz_closed", "1")
 

@@ -101,6 +101,7 @@ def snapshot() -> dict[str, dict[str, Any]]:
             "comments": page.comments,
             "pinned": page.pinned,
             "lead picture": stored_file(page.image) if page.image else None,
+            "lead caption": page.image_caption,
             "comment_count": thread.comment_count if thread else 0,
             "thread": sorted(_comment(c) for c in comments),
             "body": [

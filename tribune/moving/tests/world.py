@@ -159,6 +159,7 @@ def media_report(series: object) -> ArticlePage:
         in_series=series,
         title="Council papers",
         image=picture,
+        image_caption="The gauge at <noon> & after",
         body=[
             ("paragraph", RichText(link)),
             ("media", {"document": audio, "player": "audio", "caption": "At 9 a.m."}),

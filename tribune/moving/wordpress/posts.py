@@ -151,6 +151,8 @@ def _fields(item: wxr.Item, run: Run, body: list[dict[str, Any]]) -> dict[str, A
         "pinned": item.is_sticky,
         # WordPress's featured image, if its attachment's file came in.
         "image_id": run.images.by_id.get(item.meta.get("_thumbnail_id", "")),
+        # Tribune's own exports: the lead picture's caption on this report.
+        "image_caption": item.meta.get("_tribune_image_caption", "")[:300],
     }
 
 
@@ -232,6 +234,7 @@ def import_post(item: wxr.Item, run: Run) -> Imported | None:
             item.post_date,
             item.meta.get("wpdiscuz_closed", ""),
             run.images.by_id.get(item.meta.get("_thumbnail_id", "")),
+            item.meta.get("_tribune_image_caption", ""),
             item.is_sticky,
             item.post_parent,
             body,
