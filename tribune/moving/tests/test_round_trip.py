@@ -4,7 +4,9 @@ WXR has no place for some of Tribune's fields; what does not come back is listed
 docs/reference/cli.md (export_wordpress) and left out of the comparison here:
 further bylines (written the Co-Authors Plus way), the dateline (post meta
 `_tribune_dateline`), a table's caption (it comes back as a paragraph after the
-table) and times below the second.
+table) and times below the second.  Files come back through the export's
+`--uploads` folder: documents, images and the lead picture are compared by title,
+alt text and bytes, since an empty site gives them new ids.
 """
 
 from __future__ import annotations
