@@ -17,11 +17,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 from django.core.files.storage import Storage
 from django.utils import timezone
+from django.utils.html import escape
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
@@ -121,6 +122,36 @@ class UsedFiles:
             found = model.objects.in_bulk(pks)
             met += [self._add(kind, found[pk], parent) for pk in pks if pk in found]
         return met
+
+
+def pictures_as_wordpress(source: str, met: list[Attachment]) -> str:
+    """A rich text's embedded images as WordPress writes pictures (the original
+    file, `wp-image-ID`), so an import finds their attachment; else unchanged."""
+    pictures = {a.wp_id - IMAGE_IDS: a for a in met if a.kind == "image"}
+    if not pictures:
+        return source
+    soup = BeautifulSoup(source, "html.parser")
+    for embed in soup.find_all("embed", embedtype="image"):
+        found = (
+            pictures.get(int(str(embed.get("id"))))
+            if str(embed.get("id")).isdigit()
+            else None
+        )
+        if found is not None:
+            img = soup.new_tag("img", src=found.url, alt=str(embed.get("alt") or ""))
+            img["class"] = f"wp-image-{found.wp_id}"
+            embed.replace_with(img)
+    return str(soup)
+
+
+def absolute_document_links(html: str, met: list[Attachment]) -> str:
+    """Links to documents at their full address, which is what WordPress's
+    importer looks for (and replaces) in content."""
+    for linked in met:
+        if linked.kind == "document":
+            relative = f'href="{escape(urlsplit(linked.url).path)}"'
+            html = html.replace(relative, f'href="{escape(linked.url)}"')
+    return html
 
 
 def copy_file(attachment: Attachment, uploads: Path) -> None:

@@ -17,11 +17,10 @@ from collections.abc import Callable, Iterable
 from email.utils import format_datetime
 from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from wagtail.models import Page, Site
 from wagtail.rich_text import RichText, expand_db_html
@@ -29,8 +28,8 @@ from wagtail.rich_text import RichText, expand_db_html
 from tribune.core import clock
 from tribune.discussion.models import Comment, Status
 from tribune.moving import conf
-from tribune.moving.exports import selectors
-from tribune.moving.exports.attachments import Attachment, UsedFiles, copy_file
+from tribune.moving.exports import attachments, selectors
+from tribune.moving.exports.attachments import Attachment, UsedFiles
 from tribune.moving.exports.xmlwriter import XmlWriter
 from tribune.newsroom.blocks import clean_html
 from tribune.newsroom.models import ArticlePage, CommentsMode
@@ -140,12 +139,10 @@ def _attach(item: dict[str, Any], block: Any, files: UsedFiles, parent: int) -> 
     elif block.block_type == "media" and value["document"] is not None:
         found = files.document(value["document"], parent)
     elif block.block_type == "paragraph":
-        html = expand_db_html(getattr(value, "source", str(value)))
-        for linked in files.in_rich_text(getattr(value, "source", ""), parent):
-            if linked.kind == "document":
-                # Absolute, as WordPress's importer replaces attachment_url in content.
-                relative = f'href="{escape(urlsplit(linked.url).path)}"'
-                html = html.replace(relative, f'href="{escape(linked.url)}"')
+        source = getattr(value, "source", str(value))
+        met = files.in_rich_text(source, parent)
+        html = expand_db_html(attachments.pictures_as_wordpress(source, met))
+        html = attachments.absolute_document_links(html, met)
         item["html"] = mark_safe(html)  # noqa: S308 - Wagtail's own rich text
     if found is not None:
         attrs: dict[str, Any] = {"id": found.wp_id}
@@ -391,7 +388,7 @@ class WxrExport:
             self._meta("wp:postmeta", "_wp_attachment_image_alt", attachment.alt)
         x.end("item")
         if self.uploads is not None:
-            copy_file(attachment, self.uploads)
+            attachments.copy_file(attachment, self.uploads)
         self.counts["attachments"] += 1
 
     def _post_parent(self, page: Page, is_article: bool) -> int:

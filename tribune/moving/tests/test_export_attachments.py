@@ -141,3 +141,42 @@ def test_a_link_in_the_uploads_folder_pointing_out_is_refused(tmp_path: Path, ho
         call_command("export_wordpress", uploads=uploads, stdout=io.StringIO())
     assert not list(outside.rglob("*"))
     assert not (tmp_path / "x.xml").exists()
+
+
+@pytest.mark.django_db
+def test_a_picture_inside_rich_text_comes_back_as_a_figure(tmp_path: Path, home):
+    from wagtail.rich_text import RichText
+
+    from tribune.moving.tests import world
+    from tribune.moving.tests.test_round_trip import empty_the_site, stored_file
+    from tribune.newsroom.tests import factories as newsroom
+
+    made = world.build()
+    report = world.media_report(made.flood.get_parent())
+    picture = report.image
+    embedded = (
+        f'<p>Before.</p><embed embedtype="image" id="{picture.pk}" '
+        'format="fullwidth" alt="A gauge &lt;b&gt;"/><p>After.</p>'
+    )
+    newsroom.article(
+        in_series=made.flood.get_parent(),
+        title="Inline picture",
+        body=[("paragraph", RichText(embedded))],
+    )
+    expected = stored_file(picture)
+    uploads = tmp_path / "uploads"
+    call_command("export_wordpress", output=tmp_path / "s.xml", uploads=uploads)
+    text = (tmp_path / "s.xml").read_text()
+    assert "/media/original_images/" in text and "wp-image-2" in text
+    empty_the_site()
+    call_command(
+        "import_wordpress",
+        str(tmp_path / "s.xml"),
+        uploads=uploads,
+        report=tmp_path / "r.txt",
+    )
+    page = ArticlePage.objects.get(title="Inline picture")
+    kinds = [b.block_type for b in page.body]
+    assert kinds == ["paragraph", "figure", "paragraph"]
+    assert stored_file(page.body[1].value["image"]) == expected
+    assert "image missing" not in (tmp_path / "r.txt").read_text()
