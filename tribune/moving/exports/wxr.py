@@ -15,6 +15,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from email.utils import format_datetime
+from pathlib import Path, PurePosixPath
 from typing import Any, TextIO
 from urllib.parse import urljoin
 
@@ -27,7 +28,8 @@ from wagtail.rich_text import RichText, expand_db_html
 from tribune.core import clock
 from tribune.discussion.models import Comment, Status
 from tribune.moving import conf
-from tribune.moving.exports import selectors
+from tribune.moving.exports import attachments, selectors
+from tribune.moving.exports.attachments import Attachment, UsedFiles
 from tribune.moving.exports.xmlwriter import XmlWriter
 from tribune.newsroom.blocks import clean_html
 from tribune.newsroom.models import ArticlePage, CommentsMode
@@ -128,7 +130,31 @@ _BLOCKS: dict[str, Callable[[Any, str], dict[str, Any]]] = {
 }
 
 
-def _block_context(block: Any, base_url: str) -> dict[str, Any]:
+def _attach(item: dict[str, Any], block: Any, files: UsedFiles, parent: int) -> None:
+    """Files the block uses become attachments; the markup names their ids as
+    WordPress's image, audio, video and file blocks do."""
+    value, found = block.value, None
+    if block.block_type == "figure" and value["image"] is not None:
+        found = files.image(value["image"], parent)
+    elif block.block_type == "media" and value["document"] is not None:
+        found = files.document(value["document"], parent)
+    elif block.block_type == "paragraph":
+        source = getattr(value, "source", str(value))
+        met = files.in_rich_text(source, parent)
+        html = expand_db_html(attachments.pictures_as_wordpress(source, met))
+        html = attachments.absolute_document_links(html, met)
+        item["html"] = mark_safe(html)  # noqa: S308 - Wagtail's own rich text
+    if found is not None:
+        attrs: dict[str, Any] = {"id": found.wp_id}
+        if block.block_type == "media" and value["player"] not in ("audio", "video"):
+            attrs["href"] = found.url
+        item.update(src=found.url, wp_id=found.wp_id)
+        item["attrs"] = mark_safe(" " + gutenberg_attrs(attrs))  # noqa: S308
+
+
+def _block_context(
+    block: Any, base_url: str, files: UsedFiles | None = None, parent: int = 0
+) -> dict[str, Any]:
     item: dict[str, Any] = {"type": block.block_type, "value": block.value}
     if block.block_type in _BLOCKS:
         item.update(_BLOCKS[block.block_type](block.value, base_url))
@@ -136,15 +162,18 @@ def _block_context(block: Any, base_url: str) -> dict[str, Any]:
         item["key"] = (block.id or "")[:8]
         # The editor's own rich text, already cleaned by Wagtail.
         item["passage"] = mark_safe(_inner_html(block.value["passage"]))  # noqa: S308
+    if files is not None:
+        _attach(item, block, files, parent)
     return item
 
 
-def render_body(page: Any, base_url: str) -> str:
-    """A page's StreamField body as WordPress block markup (classic HTML paragraphs)."""
+def render_body(page: Any, base_url: str, files: UsedFiles | None = None) -> str:
+    """A page's StreamField body as WordPress block markup (classic HTML
+    paragraphs); the images and documents it uses are added to `files`."""
     body = getattr(page, "body", None)
     if body is None:
         return ""
-    blocks = [_block_context(block, base_url) for block in body]
+    blocks = [_block_context(block, base_url, files, page.pk) for block in body]
     return render_to_string("moving/wxr/body.html", {"blocks": blocks}).strip()
 
 
@@ -156,9 +185,13 @@ def _parent_path(page: Page) -> str:
 class WxrExport:
     """Writes one WXR file; terms get WordPress ids in the order they are written."""
 
-    def __init__(self, out: TextIO, *, base_url: str) -> None:
+    def __init__(
+        self, out: TextIO, *, base_url: str, uploads: Path | None = None
+    ) -> None:
         self.xml = XmlWriter(out)
         self.base_url = base_url.rstrip("/") + "/"
+        self.uploads = uploads
+        self.files = UsedFiles(self.base_url)
         self.series_terms: dict[str, tuple[str, str]] = {}
         self.series_slugs: dict[str, str] = {}
         self.restricted: list[str] = []
@@ -169,6 +202,7 @@ class WxrExport:
             "topics": 0,
             "items": 0,
             "comments": 0,
+            "attachments": 0,
         }
 
     def url(self, page: Page) -> str:
@@ -202,6 +236,8 @@ class WxrExport:
             self._item(article, post_type="page" if in_pages else "post")
         for page in selectors.iter_plain_pages():
             self._item(page, post_type="page")
+        for attachment in self.files.found.values():
+            self._attachment(attachment)
         x.end("channel")
         x.out.write("</rss>\n")
         return self.counts
@@ -294,7 +330,7 @@ class WxrExport:
         x.cdata("dc:creator", authors[0].slug if authors else "")
         x.text("guid", link, {"isPermaLink": "false"})
         x.text("description", "")
-        x.cdata("content:encoded", render_body(page, self.base_url))
+        x.cdata("content:encoded", render_body(page, self.base_url, self.files))
         x.cdata("excerpt:encoded", getattr(page, "lead", "") or "")
         x.text("wp:post_id", page.pk)
         x.cdata("wp:post_date", mysql_time(published))
@@ -319,6 +355,41 @@ class WxrExport:
         if is_article:
             self._comments(page)
         x.end("item")
+
+    def _attachment(self, attachment: Attachment) -> None:
+        """An `attachment` item as WordPress's exporter writes one; its file is
+        copied below `uploads` when the export has one."""
+        x = self.xml
+        created = attachment.created_at
+        x.start("item")
+        x.cdata("title", attachment.title)
+        x.text("link", attachment.url)
+        x.text("pubDate", format_datetime(created.astimezone(dt.UTC)))
+        x.cdata("dc:creator", "")
+        x.text("guid", attachment.url, {"isPermaLink": "false"})
+        x.text("description", "")
+        x.cdata("content:encoded", "")
+        x.cdata("excerpt:encoded", "")
+        x.text("wp:post_id", attachment.wp_id)
+        x.cdata("wp:post_date", mysql_time(created))
+        x.cdata("wp:post_date_gmt", mysql_time(created, gmt=True))
+        x.cdata("wp:comment_status", "closed")
+        x.cdata("wp:ping_status", "closed")
+        x.cdata("wp:post_name", PurePosixPath(attachment.relative).stem.lower())
+        x.cdata("wp:status", "inherit")
+        x.text("wp:post_parent", attachment.parent)
+        x.text("wp:menu_order", 0)
+        x.cdata("wp:post_type", "attachment")
+        x.cdata("wp:post_password", "")
+        x.text("wp:is_sticky", 0)
+        x.cdata("wp:attachment_url", attachment.url)
+        self._meta("wp:postmeta", "_wp_attached_file", attachment.relative)
+        if attachment.alt:
+            self._meta("wp:postmeta", "_wp_attachment_image_alt", attachment.alt)
+        x.end("item")
+        if self.uploads is not None:
+            attachments.copy_file(attachment, self.uploads)
+        self.counts["attachments"] += 1
 
     def _post_parent(self, page: Page, is_article: bool) -> int:
         """The parent's id for a page below another plain page, else 0."""
@@ -354,6 +425,11 @@ class WxrExport:
             )
         if page.dateline:
             self._meta("wp:postmeta", "_tribune_dateline", page.dateline)
+        if page.image is not None:  # the lead picture: WordPress's featured image
+            lead = self.files.image(page.image, page.pk)
+            self._meta("wp:postmeta", "_thumbnail_id", str(lead.wp_id))
+            if page.image_caption:  # the report's own, not the picture's
+                self._meta("wp:postmeta", "_tribune_image_caption", page.image_caption)
         if page.comments == CommentsMode.CLOSED:
             self._meta("wp:postmeta", "wpdiscuz_closed", "1")
 
@@ -407,10 +483,14 @@ class WxrExport:
         self.counts["comments"] += 1
 
 
-def export_wordpress(out: TextIO, *, base_url: str) -> dict[str, int]:
+def export_wordpress(
+    out: TextIO, *, base_url: str, uploads: Path | None = None
+) -> dict[str, int]:
     """Write the site as WXR 1.2 to `out`; returns counts of what was written.
+    With `uploads`, the files of the attachments are copied there (a folder laid
+    out like wp-content/uploads).
 
-    Reads only.  Commenters' and authors' emails and IP addresses are in the
+    Reads the site only.  Commenters' and authors' emails and IP addresses are in the
     file: it is personal data, for the operator.
     """
-    return WxrExport(out, base_url=base_url).write()
+    return WxrExport(out, base_url=base_url, uploads=uploads).write()

@@ -198,3 +198,34 @@ def test_media_blocks_cost_one_query_whatever_their_number(
         client, documents[1:], ["audio", "video", "link", "video", "link"]
     )
     assert five == one
+
+
+FILE_BLOCK = f"""<!-- wp:file {{"id":1,"href":"{UP}/budget.pdf"}} -->
+<div class="wp-block-file"><a id="wp-block-file--media-1" href="{UP}/budget.pdf">The
+budget</a> as voted<a href="{UP}/budget.pdf" class="wp-block-file__button"
+download>Download</a></div><!-- /wp:file -->
+<!-- wp:file --><div class="wp-block-file"><a href="{UP}/minutes.docx">Minutes</a>
+</div><!-- /wp:file -->
+<p><a href="https://other.example.net/documents/4/notes.pdf">notes</a></p>"""
+
+
+def test_a_file_block_becomes_a_link_to_its_document(
+    home: Any, files: tuple[Path, Path]
+) -> None:
+    export, uploads = files
+    export.write_text(_export(FILE_BLOCK), encoding="utf-8")
+    report = import_wordpress(path=export, uploads=uploads)
+    page = ArticlePage.objects.get(slug="council-papers")
+    blocks = [(b.block_type, b.value) for b in page.body]
+    assert blocks[0][0] == "media"
+    assert (blocks[0][1]["player"], blocks[0][1]["caption"]) == ("link", "as voted")
+    assert blocks[0][1]["document"].title == "budget.pdf"
+    # A file that was not imported stays a link, and is listed; another site's
+    # file is a plain link, not a missing upload.
+    assert f'href="{UP}/minutes.docx"' in blocks[1][1].source
+    assert 'href="https://other.example.net/documents/4/notes.pdf"' in (
+        blocks[2][1].source
+    )
+    text = report.render()
+    assert f"post 10: file missing: {UP}/minutes.docx" in text
+    assert "notes.pdf" not in text

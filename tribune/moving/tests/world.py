@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
+from PIL import Image
+from wagtail.documents import get_document_model
 from wagtail.embeds.blocks import EmbedValue
+from wagtail.images import get_image_model
 from wagtail.rich_text import RichText
 
 from tribune.discussion import services as discussion
@@ -122,3 +128,42 @@ def build() -> World:
     funding.campaign(title="Spring drive", goal=Decimal("1200"))
     funding.donation("30", public_name="A neighbour", email="giver@example.org")
     return World(flood, closed, about, authors, top, reply, spam, deleted)
+
+
+def media_report(series: object) -> ArticlePage:
+    """A report with an audio player, a linked PDF (in the text and as a file
+    block) and a picture, each a real file in the site's storage."""
+    documents = get_document_model()
+    audio = documents(
+        title="Interview <raw> & cut",
+        file=ContentFile(
+            b"ID3\x03\x00" + bytes(range(256)), name="pilot interview.mp3"
+        ),
+    )
+    audio.save()
+    pdf = documents(
+        title="Budget 2026",
+        file=ContentFile(b"%PDF-1.4\n% the budget\n%%EOF\n", name="budget-2026.pdf"),
+    )
+    pdf.save()
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 60, 20)).save(buffer, format="PNG")
+    picture = get_image_model()(
+        title="North gauge",
+        description="The gauge, half under water",
+        file=ImageFile(io.BytesIO(buffer.getvalue()), name="gauge.png"),
+    )
+    picture.save()
+    link = f'<p>Read <a linktype="document" id="{pdf.pk}">the budget</a> first.</p>'
+    return newsroom.article(
+        in_series=series,
+        title="Council papers",
+        image=picture,
+        image_caption="The gauge at <noon> & after",
+        body=[
+            ("paragraph", RichText(link)),
+            ("media", {"document": audio, "player": "audio", "caption": "At 9 a.m."}),
+            ("figure", {"image": picture, "caption": "Under water", "credit": ""}),
+            ("media", {"document": pdf, "player": "link", "caption": "All 40 pages"}),
+        ],
+    )

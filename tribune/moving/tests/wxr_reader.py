@@ -83,6 +83,7 @@ def _post(item: Element, wp: str, excerpt: str) -> dict[str, Any]:
         "post_type": w("post_type"),
         "is_sticky": w("is_sticky"),
         "post_parent": int(w("post_parent") or 0),
+        "attachment_url": w("attachment_url"),
         "terms": [
             {"domain": c.get("domain"), "slug": c.get("nicename"), "name": c.text or ""}
             for c in item.findall("category")

@@ -221,7 +221,9 @@ class _Builder:
     def tag(self, node: Tag) -> None:
         name = node.name.lower()
         handler = _HANDLERS.get(name)
-        if handler is not None:
+        if name == "div" and "wp-block-file" in (node.get("class") or []):
+            self.file_block(node)
+        elif handler is not None:
             handler(self, node)
         elif name in _DROPPED:
             return
@@ -381,6 +383,18 @@ class _Builder:
             link = f'<p><a href="{address}">{address}</a></p>'
             self.add("paragraph", _RICH.to_database_format(link))
             self.out.external_media.append(elsewhere[0])
+
+    def file_block(self, node: Tag) -> None:
+        """Gutenberg's file block: a link to a document (and a Download button)."""
+        link = node.find("a", attrs={"data-linktype": "document"})
+        if link is None or not str(link.get("data-id") or "").isdigit():
+            self.block_container(node)  # a file that was not imported stays a link
+            return
+        for anchor in node.find_all("a"):
+            anchor.extract()
+        self.media_block(
+            int(str(link["data-id"])), "link", node.get_text(" ", strip=True)
+        )
 
     def media_block(self, document: int | None, player: str, caption: str) -> None:
         if document is not None:

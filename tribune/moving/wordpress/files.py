@@ -36,11 +36,14 @@ def link_documents(
     `document` link type); uploaded files that were not imported are listed."""
     for link in soup.find_all("a", href=True):
         href = str(link["href"]).strip()
-        if not is_upload(href) or is_picture(href):
+        # Files elsewhere on the old site too: Tribune's own exports link
+        # /documents/<id>/<name>, named by their attachment's address.
+        if is_picture(href) or not PurePosixPath(urlsplit(href).path).suffix:
             continue
         found = resolve("", href)
         if found is None:
-            missing.append(href)
+            if is_upload(href):
+                missing.append(href)
             continue
         link.attrs = {"data-linktype": "document", "data-id": str(found)}
 

@@ -149,6 +149,10 @@ def _fields(item: wxr.Item, run: Run, body: list[dict[str, Any]]) -> dict[str, A
         "lead": _lead(item, body),
         "comments": _comments_mode(item),
         "pinned": item.is_sticky,
+        # WordPress's featured image, if its attachment's file came in.
+        "image_id": run.images.by_id.get(item.meta.get("_thumbnail_id", "")),
+        # Tribune's own exports: the lead picture's caption on this report.
+        "image_caption": item.meta.get("_tribune_image_caption", "")[:300],
     }
 
 
@@ -201,6 +205,13 @@ def import_post(item: wxr.Item, run: Run) -> Imported | None:
         run.report.note(item.post_type, item.post_id, f"image missing: {address}")
     for address in converted.missing_files:
         run.report.note(item.post_type, item.post_id, f"file missing: {address}")
+    featured = item.meta.get("_thumbnail_id", "")
+    if featured and featured not in run.images.by_id:
+        run.report.note(
+            item.post_type,
+            item.post_id,
+            f"featured image missing: attachment {featured}",
+        )
     for address in converted.external_media:
         run.report.note(
             item.post_type, item.post_id, f"media on another site, linked: {address}"
@@ -222,6 +233,8 @@ def import_post(item: wxr.Item, run: Run) -> Imported | None:
             item.password,
             item.post_date,
             item.meta.get("wpdiscuz_closed", ""),
+            run.images.by_id.get(item.meta.get("_thumbnail_id", "")),
+            item.meta.get("_tribune_image_caption", ""),
             item.is_sticky,
             item.post_parent,
             body,
