@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,15 @@ class SweepResult:
     resent: int = 0
 
 
+# One message in flight per worker process (its task and its clock's
+# deliver_due; tests call `deliver` from threads that stand for other workers).
+# They would otherwise hand two over at once, and a worker killed then
+# leaves one handed over but unrecorded, which the sweeper must send again (a
+# second copy). Killed with one in flight, that one is either not yet handed
+# over (sent once, later) or the only possible duplicate.
+_ONE_IN_FLIGHT = threading.Lock()
+
+
 @task()
 def deliver_email(email_id: int) -> str:
     """The worker's task for one outbox row (see deliver).
@@ -46,7 +56,8 @@ def deliver_email(email_id: int) -> str:
     from this module: tasks.py importing delivery and delivery importing tasks
     would be a cycle.
     """
-    return deliver(email_id=email_id)
+    with _ONE_IN_FLIGHT:
+        return deliver(email_id=email_id)
 
 
 def deliver(*, email_id: int) -> str:
@@ -72,10 +83,11 @@ def deliver_due(*, limit: int = 100) -> list[str]:
     """
     outcomes: list[str] = []
     while len(outcomes) < limit:
-        email = _claim(OutboundEmail.objects.all())
-        if email is None:
-            break
-        outcomes.append(_deliver_claimed(email))
+        with _ONE_IN_FLIGHT:
+            email = _claim(OutboundEmail.objects.all())
+            if email is None:
+                break
+            outcomes.append(_deliver_claimed(email))
     return outcomes
 
 
