@@ -41,6 +41,9 @@ def _write(databases, name: str, hold: float, events: list[str], fail=False) -> 
         time.sleep(hold)
         if fail:
             raise RuntimeError
+        # Before the commit: the commit hands the lock over, and the next
+        # writer may get in before this thread runs again.
+        events.append(f"{name} commits")
         db.commit()
         events.append(f"{name} out")
     except RuntimeError:
@@ -66,7 +69,10 @@ def test_a_second_writer_waits_for_the_first_and_both_commit(databases) -> None:
     second.start()
     first.join(10)
     second.join(10)
-    assert events == ["first in", "first out", "second in", "second out"]
+    # The second writer got in only once the first committed (and both did).
+    assert events[:2] == ["first in", "first commits"]
+    assert sorted(events[2:4]) == ["first out", "second in"]
+    assert events[4:] == ["second commits", "second out"]
     assert _names(databases) == {"first", "second"}
 
 
@@ -76,5 +82,5 @@ def test_a_rolled_back_transaction_lets_the_next_writer_in(databases) -> None:
     other = threading.Thread(target=_write, args=(databases, "next", 0, events))
     other.start()
     other.join(5)
-    assert events == ["undone in", "next in", "next out"]
+    assert events == ["undone in", "next in", "next commits", "next out"]
     assert _names(databases) == {"next"}
