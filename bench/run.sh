@@ -82,8 +82,9 @@ rules = selectors.get_settings(None)
 rules.moderation = ModerationPolicy.PUBLISH
 rules.comments = SiteCommentsMode.OPEN
 # Seeding posts and votes without a guest cookie, all from 127.0.0.1: each is a new
-# guest, which the per-network limit refuses after 20 an hour (0 switches it off).
+# guest, which the per-network limits refuse after 20 an hour (0 switches them off).
 rules.new_guests_per_ip_per_hour = 0
+rules.votes_per_ip_per_hour = 0
 rules.save()
 '
 
