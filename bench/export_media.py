@@ -13,13 +13,13 @@ Run: PYTHONPATH=. .venv/bin/python bench/export_media.py [--reports 300] [--keep
 import argparse
 import io
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from measured import run_measured  # bench/, beside this script
 
 TMP = tempfile.mkdtemp(prefix="tribune-exportbench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tribune.config.settings.dev")
@@ -100,17 +100,7 @@ def main() -> None:
         "--base-url",
         "https://news.example.org/",
     ]
-    started = time.monotonic()
-    result = subprocess.run(
-        command,
-        cwd=ROOT,
-        env=os.environ.copy(),
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    elapsed = time.monotonic() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result, elapsed, peak = run_measured(command)
     print(result.stderr[-2000:])
     copied = [p for p in uploads.rglob("*") if p.is_file()]
     size = sum(p.stat().st_size for p in copied)

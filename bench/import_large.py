@@ -13,14 +13,13 @@ Run: PYTHONPATH=. .venv/bin/python bench/import_large.py [--posts 1000]
 
 import argparse
 import os
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from measured import run_measured  # bench/, beside this script
 
 TMP = tempfile.mkdtemp(prefix="tribune-importbench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tribune.config.settings.dev")
@@ -146,17 +145,7 @@ def main() -> None:
         "--report",
         str(Path(TMP) / "report.txt"),
     ]
-    started = time.monotonic()
-    result = subprocess.run(
-        command,
-        cwd=ROOT,
-        env=os.environ.copy(),
-        check=False,
-        capture_output=True,
-        text=True,
-    )
-    elapsed = time.monotonic() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result, elapsed, peak = run_measured(command)
     print(result.stdout[-3000:])
     if result.returncode:
         print(result.stderr[-3000:])
