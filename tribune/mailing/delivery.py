@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +47,17 @@ class SweepResult:
 # second copy). Killed with one in flight, that one is either not yet handed
 # over (sent once, later) or the only possible duplicate.
 _ONE_IN_FLIGHT = threading.Lock()
+
+
+def _fresh_lock_after_fork() -> None:
+    # RQ runs each task in a forked child. Forked while the clock thread held
+    # the lock, the child would inherit it held by a thread it does not have,
+    # and its task would wait forever (and the worker's shutdown with it).
+    global _ONE_IN_FLIGHT
+    _ONE_IN_FLIGHT = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_lock_after_fork)
 
 
 @task()

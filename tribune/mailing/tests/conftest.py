@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email
 import email.policy
 import os
+import signal
 import socket
 import ssl
 import subprocess
@@ -190,18 +192,33 @@ def tribune_process(
         env=environ,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        start_new_session=True,  # its own group, so a stuck child dies with it
     )
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> str:
-    """Stop a process started by `tribune_process`; return its stderr."""
+    """Stop a process started by `tribune_process`; return its stderr.
+
+    It must stop within 20 s of SIGTERM (a worker finishes its task). If it does
+    not, the whole group is killed, so no child lingers to hold the test
+    database, and the test fails with what the process printed.
+    """
     if process.poll() is None:
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
-    _, stderr = process.communicate(timeout=20)
+            os.killpg(process.pid, signal.SIGKILL)
+            _, stderr = process.communicate(timeout=20)
+            pytest.fail(
+                "did not stop within 20 s of SIGTERM:\n"
+                + stderr.decode(errors="replace")[-4000:]
+            )
+    try:
+        _, stderr = process.communicate(timeout=20)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # children it left behind
     return stderr.decode(errors="replace")
 
 
