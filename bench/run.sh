@@ -7,10 +7,12 @@
 #
 # 1. a fresh state folder (TRIBUNE_VAR_DIR) with SQLite, or the DATABASE_URL given;
 #    `tribune demo` with the benchmark settings; moderation "publish at once"
-# 2. `tribune serve` on 127.0.0.1:$BENCH_PORT, then, read by a returning guest (no page
-#    cache): TribuneAllAdapter (the page with ?call=1, the whole thread; N in
-#    $BENCH_ALL_N, or the --n given; no POST run), and TribuneAdapter (the article
-#    page as opened, first page of the thread; GET and POST). Between the two,
+# 2. `tribune serve` on 127.0.0.1:$BENCH_PORT, then, read by a returning guest who voted
+#    and whose browser runs the page script (the shared copy): TribuneAllAdapter (the
+#    page with ?call=1, the whole thread; N in $BENCH_ALL_N, or the --n given; no POST
+#    run), and TribuneAdapter (the article page as opened, first page of the thread;
+#    GET and POST), then TribuneNoScriptAdapter (the same reader without the script:
+#    the page rendered for them; GET only). Between the first two,
 #    `bench.py get` measures the same pages for an anonymous reader (page cache):
 #    targets tribune-cached and tribune-all-cached. Tribune is stopped, started again
 #    with the page cache off (PAGECACHE_SECONDS=0) for TribuneUncachedAdapter (the
@@ -142,6 +144,9 @@ done
 TRIBUNE="$TRIBUNE" bash bench/shared_copy.sh "$URL" "$RUN_ID" "$DURATION" "$ALL_N"
 python3 "$SHARED/bench.py" run --adapter bench/tribune_adapter.py:TribuneAdapter \
     --url "$URL" --run-id "$RUN_ID" "$@"
+# The same reader without the script: the page rendered for them (threads of N).
+python3 "$SHARED/bench.py" run --adapter bench/tribune_adapter.py:TribuneNoScriptAdapter \
+    --url "$URL" --run-id "$RUN_ID" --n "$ALL_N" "$@" --no-post
 stop_tribune
 
 # The page as rendered after an invalidation: the page cache off, anonymous readers,

@@ -89,6 +89,10 @@ print(json.dumps({
 class TribuneAdapter(Adapter):
     name = "tribune"
     supports_votes = True
+    # The reader's browser runs the page script (it set the tribune_js cookie on
+    # their first visit), so the page is the shared copy and their own state comes
+    # from /api/threads/<id>/me (decision 0024). TribuneNoScriptAdapter: without.
+    script = True
     # Query string of the measured page: "" is the article as a reader opens it.
     view_query = ""
     view = "article page, first page of the thread (30 top-level comments + replies)"
@@ -240,6 +244,8 @@ class TribuneAdapter(Adapter):
                 "no tribune_guest cookie came back from a posted comment"
             )
         cookie = self.voter_cookies.get(thread, self.guest_cookie)
+        if self.script:
+            cookie += "; tribune_js=1"
         return Request("GET", thread + self.view_query, {"Cookie": cookie}, None)
 
     def count_comments(self, body):
@@ -260,7 +266,12 @@ class TribuneAdapter(Adapter):
         return {
             "version": _version(),
             "view": self.view,
-            "reader": "returning guest who voted in this thread (page rendered)",
+            "reader": "returning guest who voted in this thread, "
+            + (
+                "browser runs the script (shared copy)"
+                if self.script
+                else "no script (page rendered for them)"
+            ),
             "server": "tribune serve (gunicorn gthread, "
             f"{os.environ.get('TRIBUNE_THREADS', '2')} threads per worker)",
             # tribune serve's default is 2 x cores + 1.
@@ -285,6 +296,15 @@ class TribuneAllAdapter(TribuneAdapter):
     def count_comments(self, body):
         # Every comment must be on the page, not only in the header's count.
         return len(RENDERED.findall(body))
+
+
+class TribuneNoScriptAdapter(TribuneAdapter):
+    """The article page for a returning guest who voted and whose browser runs no
+    script: rendered for them, with their votes pressed (GET only, --no-post)."""
+
+    name = "tribune-nojs"
+    script = False
+    view = "article page, first page of the thread, rendered for the reader"
 
 
 class TribuneUncachedAdapter(TribuneAdapter):

@@ -30,6 +30,7 @@ script cookie are served as before, personally when their cookies say so.
 from __future__ import annotations
 
 import base64
+import copy
 import os
 import re
 import secrets
@@ -290,6 +291,11 @@ class PageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         stored = caches["local"].get(key)
+        if stored is None and shared:
+            # The first scripted reader after an invalidation is often one who
+            # takes part (they just posted or voted): store the anonymous render
+            # for them rather than render their own, which no one else could use.
+            stored = self._store_anonymous(request, key, seconds)
         if stored is not None:
             return self._answer(request, stored, shared=shared, bypass=bypass)
         if bypass:
@@ -314,13 +320,42 @@ class PageCacheMiddleware:
             return self._serve(request, parts, headers)
         return self.get_response(request)
 
+    def _store_anonymous(
+        self, request: HttpRequest, key: str, seconds: int
+    ) -> tuple[Any, ...] | None:
+        """Render the page as a reader without cookies would get it and store it.
+
+        Only the cookies that choose a variant of the page (its key) and the
+        language stay, so nothing of this reader can reach the copy.
+        """
+        unshared = key + ":unshared"  # not storable: do not render it twice again
+        if caches["local"].get(unshared):
+            return None
+        kept = [*_setting("VARY_COOKIES", []), settings.LANGUAGE_COOKIE_NAME]
+        anonymous = copy.copy(request)
+        anonymous.__dict__ = {
+            name: value
+            for name, value in request.__dict__.items()
+            if not name.startswith("_pagecache_")
+        }
+        anonymous.COOKIES = {
+            name: value for name, value in request.COOKIES.items() if name in kept
+        }
+        response = self.get_response(anonymous)
+        stored = None
+        if isinstance(response, HttpResponse) and _storable(anonymous, response):
+            stored = self._store(anonymous, response, key, seconds)
+        if stored is None:
+            caches["local"].set(unshared, True, seconds)
+        return stored
+
     def _store(
         self, request: HttpRequest, response: HttpResponse, key: str, seconds: int
-    ) -> None:
+    ) -> tuple[Any, ...] | None:
         """Keep a copy of a fresh response, its per-reader parts cut out as holes."""
         content = _punch_holes(request, response.content)
         if _carries_csrf_token(request, content):
-            return
+            return None
         parts = _split(content)
         nonce = request.__dict__.get("_csp_nonce") or "\0"
         headers = [
@@ -330,8 +365,10 @@ class PageCacheMiddleware:
         ]
         scopes = request.__dict__.get("_pagecache_scopes", [])
         body = _shared_body(parts, headers, scopes)
-        caches["local"].set(key, (parts, headers, scopes, body), seconds)
+        stored = (parts, headers, scopes, body)
+        caches["local"].set(key, stored, seconds)
         response["X-Page-Cache"] = "miss"
+        return stored
 
     def _serve_shared(
         self, body: bytes, headers: list[tuple[str, str]]

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tribune.core import pagecache
 from tribune.discussion import spam
 from tribune.discussion.tests import factories
 from tribune.newsroom.tests import factories as newsroom
@@ -91,6 +92,36 @@ def test_every_reader_with_the_script_gets_the_same_bytes_without_their_state(
     assert re.search(r'name="(key|started)" value="[^"]', page) is None
     assert all(not r.cookies for r in responses)
     assert all(r["X-Accel-Expires"] == "5" for r in responses)
+
+
+def test_the_first_reader_after_an_invalidation_stores_the_copy_not_their_own(
+    article,
+):
+    # On a hot thread the first reader after a new comment is often one who takes
+    # part: they get (and store) the anonymous render, never a render of their own.
+    comment = _approved(article)
+    voter = _with_script(_voter(comment))
+    member = Client()
+    member.force_login(factories.user(first_name="Signed", last_name="Member"))
+    for n, reader in enumerate((voter, _with_script(member))):
+        factories.comment(in_thread=comment.thread, body=f"Fresh words {n}")
+        pagecache.invalidate(article.url)  # as a new comment's commit does
+        first = reader.get(article.url)
+        assert first["X-Page-Cache"] == "shared"
+        assert f"Fresh words {n}".encode() in first.content
+        assert b'aria-pressed="true"' not in first.content
+        assert b"Signed Member" not in first.content
+        assert Client().get(article.url)["X-Page-Cache"] == "hit"
+
+
+def test_a_page_that_cannot_be_stored_is_the_readers_own(article):
+    member = _with_script(Client())
+    member.force_login(factories.user(email="member@example.org"))
+    for _ in range(2):
+        response = member.get(reverse("selfservice:start"))
+        assert response.status_code == 200
+        assert response.get("X-Page-Cache") != "shared"
+        assert b"member@example.org" in response.content
 
 
 def test_the_shared_copy_equals_the_anonymous_copy_with_its_holes_empty(article):
