@@ -24,6 +24,7 @@ from wagtail.models import Site
 
 from tribune.core.api import CSRF_HEADER, Error, JsonApi, error_response
 from tribune.discussion import (
+    badges,
     fragments,
     identity,
     inline_selectors,
@@ -86,7 +87,11 @@ def _comment(request: HttpRequest, comment_id: int) -> Comment:
 
 
 def _serialise(
-    node: tree.Node[Comment], viewer: identity.Viewer, votes: dict[int, int], state: str
+    node: tree.Node[Comment],
+    viewer: identity.Viewer,
+    votes: dict[int, int],
+    state: str,
+    badge_of: dict[int, str],
 ) -> dict[str, Any]:
     c = node.item
     shown = node.shown
@@ -98,7 +103,11 @@ def _serialise(
         "status": policies.apparent_status(c)
         if shown
         else ("deleted" if c.status == "deleted" else "removed"),
-        "author": {"name": c.author_name, "website": c.author_website or None}
+        "author": {
+            "name": c.author_name,
+            "website": c.author_website or None,
+            "badge": badge_of.get(c.pk),
+        }
         if shown
         else None,
         "body_html": c.body_html if shown else None,
@@ -110,7 +119,9 @@ def _serialise(
         "my_vote": votes.get(c.pk, 0),
         "can_edit": shown and policies.can_edit(c, viewer),
         "can_vote": shown and policies.can_vote(c, viewer, state),
-        "replies": [_serialise(child, viewer, votes, state) for child in node.children],
+        "replies": [
+            _serialise(child, viewer, votes, state, badge_of) for child in node.children
+        ],
     }
 
 
@@ -125,7 +136,8 @@ def _single(
         item=comment,
         depth=comment.depth,
     )
-    return _serialise(node, viewer, {comment.pk: my_vote}, state)
+    badge_of = badges.badges_for([comment]) if node.shown else {}
+    return _serialise(node, viewer, {comment.pk: my_vote}, state, badge_of)
 
 
 def _cursor(order: str, page_number: int) -> str:
@@ -173,13 +185,14 @@ def list_thread_page(
     )
     if result.state == SiteCommentsMode.HIDDEN:
         raise NotFoundError(_("Comments on this report are hidden."), code="hidden")
+    badge_of = badges.badges_for(n.item for n in tree.walk(result.roots) if n.shown)
     return {
         "page": article.pk,
         "state": result.state.value,
         "count": result.count,
         "sort": order.value,
         "comments": [
-            _serialise(node, viewer, result.votes, result.state)
+            _serialise(node, viewer, result.votes, result.state, badge_of)
             for node in result.roots
         ],
         "next_cursor": _cursor(order.value, page_number + 1)

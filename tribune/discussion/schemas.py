@@ -57,6 +57,9 @@ DateTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
 class Author(BaseModel):
     name: str
     website: str | None
+    badge: Literal["supporter", "monthly"] | None = Field(
+        description="The author's supporter badge, when a proved donor shows one."
+    )
 
 
 class Comment(BaseModel):

@@ -54,7 +54,11 @@ def test_post_creates_comment_and_returns_its_html(client, article):
     assert status == 201
     comment = Comment.objects.get()
     assert data["comment"]["id"] == comment.pk
-    assert data["comment"]["author"] == {"name": "Tomas", "website": None}
+    assert data["comment"]["author"] == {
+        "name": "Tomas",
+        "website": None,
+        "badge": None,
+    }
     assert "tomas@example.org" not in json.dumps(data)
     assert f'id="comment-{comment.pk}"' in data["html"]
     assert data["count"] == 1

@@ -179,3 +179,17 @@ def test_badges_cost_one_query_whatever_the_number_of_supporters(
     with django_assert_num_queries(expected):
         html = Client().get(f"{many.url}?call=1").content.decode()
     assert html.count("Monthly supporter") == 15
+
+
+def test_the_comment_api_carries_the_badge_but_not_for_typed_addresses(home) -> None:
+    f.donation("10", email=ADA, recurring=True)
+    article = newsroom.article()
+    proved = verified_comment(article)
+    typed = guest_comment(d.thread(article), ADA, token="b" * 32)
+    listed = Client().get(f"/api/threads/{article.pk}/comments").json()["comments"]
+    badge = {c["id"]: c["author"]["badge"] for c in listed}
+    assert badge == {proved.pk: "monthly", typed.pk: None}
+    voted = Client().post(
+        f"/api/comments/{proved.pk}/vote", {"value": 1}, content_type="application/json"
+    )
+    assert voted.json()["comment"]["author"]["badge"] == "monthly"
