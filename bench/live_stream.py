@@ -17,7 +17,10 @@ The clients run on the same machine, in this one process: their own work is in
 the delays measured.
 
 Run: PYTHONPATH=. .venv/bin/python bench/live_stream.py [--streams 1000]
-     [--events 20] [--gap 0.5] [--redis]
+     [--events 20] [--gap 0.5] [--redis] [--while "wrk -t2 -c8 -d5s URL"]
+With --while, the command runs after the events while every stream is still open:
+run it once alone and once with --while to see whether open streams cost the pages
+anything.
 """
 
 import argparse
@@ -43,6 +46,14 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--events", type=int, default=20)
     parser.add_argument("--gap", type=float, default=0.5)
     parser.add_argument("--redis", action="store_true")
+    parser.add_argument(
+        "--while",
+        dest="while_cmd",
+        default="",
+        help="a shell command run while every stream is still open, after the "
+        "events (e.g. a wrk run against a page of a running tribune serve); its "
+        "output is printed with the results",
+    )
     return parser.parse_args()
 
 
@@ -164,6 +175,15 @@ async def run(live: subprocess.Popen, port: int) -> None:
         await asyncio.sleep(ARGS.gap)
     await asyncio.sleep(3)
     after = memory(live.pid)
+    while_output = ""
+    if ARGS.while_cmd:
+        command = await asyncio.create_subprocess_shell(
+            ARGS.while_cmd,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        while_output = (await command.communicate())[0].decode(errors="replace")
+    still_open = ARGS.streams - sum(task.done() for task in tasks)
     delays = sorted(
         t - sent[i] for i, times in arrivals.items() if i in sent for t in times
     )
@@ -184,8 +204,12 @@ async def run(live: subprocess.Popen, port: int) -> None:
         "peak_mib": round(after["VmHWM"] / 1024, 1),
         "per_stream_kib": round((connected["VmRSS"] - idle["VmRSS"]) / ARGS.streams, 1),
         "load_avg": os.getloadavg(),
+        "streams_open_at_end": still_open,
     }
     print(json.dumps(result, indent=2))
+    if ARGS.while_cmd:
+        print(f"== while {ARGS.streams} streams were open: {ARGS.while_cmd}")
+        print(while_output)
     for task in tasks:
         task.cancel()
 
