@@ -14,30 +14,36 @@ LINE = re.compile(
 )
 
 
-def test_one_left_out_file_keeps_false_positives_at_one_percent():
-    """Leave-one-file-out on the seed corpus, the Eminem fold.  Issue 14's target
-    is recall >= 0.92 at a false-positive rate <= 0.01, which this fold reaches
-    (0.927 at 0.000); the four folds are in docs/subsystems/spamfilter.md
-    (bench/spam_lofo.py reproduces them)."""
+FILES = (
+    "Youtube01-Psy.csv",
+    "Youtube02-KatyPerry.csv",
+    "Youtube03-LMFAO.csv",
+    "Youtube04-Eminem.csv",
+)
+
+
+# LMFAO is left out: recall 0.869 at 0.000 there, short of the target (its
+# spam includes like-requests that the other files label good; decision 0030).
+@pytest.mark.parametrize(
+    ("held_out", "rows"),
+    [
+        ("Youtube01-Psy.csv", 350),
+        ("Youtube02-KatyPerry.csv", 350),
+        ("Youtube04-Eminem.csv", 448),
+    ],
+)
+def test_a_left_out_file_meets_the_recall_target(held_out, rows):
+    """Leave-one-file-out on the seed corpus: issue 14's target is recall
+    >= 0.92 at a false-positive rate <= 0.01 on the file the model never saw,
+    with the threshold chosen from the training files; the four folds are in
+    docs/subsystems/spamfilter.md (bench/spam_lofo.py reproduces them)."""
     out = StringIO()
-    train = ",".join(
-        str(SEED_DIR / name)
-        for name in (
-            "Youtube01-Psy.csv",
-            "Youtube02-KatyPerry.csv",
-            "Youtube03-LMFAO.csv",
-        )
-    )
-    call_command(
-        "spam_eval",
-        train=train,
-        test=str(SEED_DIR / "Youtube04-Eminem.csv"),
-        stdout=out,
-    )
+    train = ",".join(str(SEED_DIR / name) for name in FILES if name != held_out)
+    call_command("spam_eval", train=train, test=str(SEED_DIR / held_out), stdout=out)
     last = out.getvalue().strip().splitlines()[-1]
     found = LINE.match(last)
     assert found, last
-    assert int(found["n"]) == 448
+    assert int(found["n"]) == rows
     assert float(found["fpr"]) <= 0.01
     assert float(found["recall"]) >= 0.92
 

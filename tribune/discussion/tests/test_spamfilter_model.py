@@ -20,6 +20,26 @@ def test_threshold_keeps_false_positives_at_the_rate():
     assert model.threshold_for(scores, labels, 0.0) > 0.95
 
 
+def test_spam_threshold_is_halfway_to_the_strictest_large_group():
+    # Groups of 300 and 100 good comments; group "b"'s score higher, so its
+    # own 1% threshold is the strictest.
+    good_a = np.linspace(0.0, 0.50, 300)
+    good_b = np.linspace(0.1, 0.80, 100)
+    spam = np.full(20, 0.95)
+    scores = np.concatenate([good_a, good_b, spam])
+    labels = np.array([0] * 400 + [1] * 20)
+    groups = ["a"] * 300 + ["b"] * 100 + ["a"] * 10 + ["b"] * 10
+    pooled = model.threshold_for(scores, labels, 0.01 * model.THRESHOLD_MARGIN)
+    strictest = model.threshold_for(scores[300:400], labels[300:400], 0.01)
+    assert strictest > pooled
+    found = model.spam_threshold_for(scores, labels, groups, 0.01)
+    assert found == pytest.approx((pooled + strictest) / 2)
+    # A group with fewer than 1 / rate good comments does not count.
+    small = ["a"] * 300 + ["b"] * 50 + ["c"] * 50 + ["a"] * 10 + ["b"] * 10
+    assert model.spam_threshold_for(scores, labels, small, 0.01) == pooled
+    assert model.spam_threshold_for(scores, labels, None, 0.01) == pooled
+
+
 def test_too_few_examples_of_a_class_is_refused():
     samples = [Sample(text=f"comment {i}") for i in range(60)]
     with pytest.raises(model.NotEnoughDataError):
