@@ -111,27 +111,6 @@ def get_settings(site: Site | None) -> DiscussionSettings:
     return DiscussionSettings.for_site(site)
 
 
-def get_settings_of_page(page: ArticlePage) -> DiscussionSettings:
-    """The discussion settings of the site an article belongs to (the default
-    site's when none), from this process's memory when it can be (no query:
-    the site comes from Wagtail's cached root paths).
-
-    For work without a request, such as receivers after a commit.
-    """
-    parts = page.get_url_parts()
-    site_id = parts[0] if parts is not None else None
-
-    def load() -> DiscussionSettings:
-        site = Site.objects.filter(pk=site_id).first() if site_id else None
-        return get_settings(site)
-
-    # Kept under the sites' generation, which every change of a site or a site
-    # setting bumps (core/sites.py).
-    return generations.remember(
-        sites.GENERATION, f"discussion:settings:{site_id}", load, KEEP_SECONDS
-    )
-
-
 def get_settings_for_request(request: HttpRequest) -> DiscussionSettings:
     """The discussion settings of the site serving the request (cached on it).
 

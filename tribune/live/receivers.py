@@ -15,6 +15,7 @@ from tribune.discussion.errors import NotFoundError
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, Status
 from tribune.discussion.policies import HIDDEN
+from tribune.live import selectors as live_selectors
 from tribune.live import services
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,8 @@ def _public_state(comment: Comment) -> str | None:
     if thread is None:
         return None
     article = thread.page
-    state = selectors.get_state(article, selectors.get_settings_of_page(article))
+    rules = live_selectors.get_settings_of_page(article)
+    state = selectors.get_state(article, rules)
     return None if state == HIDDEN else str(state)
 
 
