@@ -12,7 +12,8 @@ from tribune.discussion.models import Comment
 logger = logging.getLogger(__name__)
 
 # Sent after the transaction commits when a comment becomes visible to readers:
-# posted approved, or approved later by a moderator. Argument: `comment`.
+# posted approved, or approved later by a moderator. Arguments: `comment`, and
+# `count` (the thread's visible comments after this one) when the sender knows it.
 comment_visible = Signal()
 
 # Sent after the transaction commits when a reader posted a comment and asked

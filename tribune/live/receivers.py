@@ -15,6 +15,7 @@ from tribune.discussion.errors import NotFoundError
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, Status
 from tribune.discussion.policies import HIDDEN
+from tribune.live import selectors as live_selectors
 from tribune.live import services
 
 logger = logging.getLogger(__name__)
@@ -33,17 +34,23 @@ def _public_state(comment: Comment) -> str | None:
     """
     if comment.status != Status.APPROVED:
         return None
+    # From this process's memory, like the posting path's own check: a post
+    # must not pay three queries again after its commit.
     try:
-        article = selectors.get_public_article(comment.thread.page_id)
+        thread = selectors.get_public_thread(comment.thread.page_id)
     except NotFoundError:
         return None
-    rules = selectors.get_settings(article.get_site())
+    if thread is None:
+        return None
+    article = thread.page
+    rules = live_selectors.get_settings_of_page(article)
     state = selectors.get_state(article, rules)
     return None if state == HIDDEN else str(state)
 
 
-def _count_payload(page_id: int) -> dict[str, Any]:
-    count = selectors.count_comments([page_id])[page_id]
+def _count_payload(page_id: int, count: int | None) -> dict[str, Any]:
+    if count is None:
+        count = selectors.count_comments([page_id])[page_id]
     # The same words as the thread's heading (discussion/thread.html).
     label = ngettext("%(shown)s Comment", "%(shown)s Comments", count) % {
         "shown": intcomma(count)
@@ -63,8 +70,11 @@ def _public_html(comment: Comment, state: str) -> str:
     return html.replace(_TOKEN_INPUT, "")
 
 
-def comment_visible(sender: object, comment: Comment, **kwargs: object) -> None:
-    """A comment became visible: send its public box and the new count."""
+def comment_visible(
+    sender: object, comment: Comment, count: int | None = None, **kwargs: object
+) -> None:
+    """A comment became visible: send its public box and the new count (the
+    signal's `count` when the sender knows it, else read)."""
     state = _public_state(comment)
     if state is None:
         return
@@ -76,7 +86,7 @@ def comment_visible(sender: object, comment: Comment, **kwargs: object) -> None:
             "id": comment.pk,
             "parent": comment.parent_id,
             "html": _public_html(comment, state),
-            **_count_payload(page_id),
+            **_count_payload(page_id, count),
         },
     )
 

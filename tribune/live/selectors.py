@@ -1,10 +1,39 @@
-"""Reads of the live events backlog."""
+"""Reads of the live events backlog, and what the receivers read about an article."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from wagtail.models import Site
+
+from tribune.core import generations, sites
+from tribune.discussion import selectors as discussion
+from tribune.discussion.models import DiscussionSettings
 from tribune.live.models import LiveEvent
+from tribune.newsroom.models import ArticlePage
+
+KEEP_SECONDS = 3600
+
+
+def get_settings_of_page(page: ArticlePage) -> DiscussionSettings:
+    """The discussion settings of the site an article belongs to (the default
+    site's when none), from this process's memory when it can be (no query:
+    the site comes from Wagtail's cached root paths).
+
+    For the receivers, which run after a commit without a request.
+    """
+    parts = page.get_url_parts()
+    site_id = parts[0] if parts is not None else None
+
+    def load() -> DiscussionSettings:
+        site = Site.objects.filter(pk=site_id).first() if site_id else None
+        return discussion.get_settings(site)
+
+    # Kept under the sites' generation, which every change of a site or a site
+    # setting bumps (core/sites.py).
+    return generations.remember(
+        sites.GENERATION, f"live:settings:{site_id}", load, KEEP_SECONDS
+    )
 
 
 def channels_for_article(page_id: int) -> list[str]:

@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from tribune.live.models import LiveEvent
 
@@ -26,6 +26,16 @@ def publish_event(*, channel: str, kind: str, payload: dict[str, Any]) -> LiveEv
     Side effect: a Redis PUBLISH on commit when REDIS_URL is set; a Redis
     failure is logged and the processes find the row by polling.
     """
+    if connection.in_atomic_block:
+        return _insert_event(channel, kind, payload)
+    # Called after a commit (a receiver): the row gets a transaction of its own,
+    # since on SQLite only a transaction queues on the write lock (core/sqlite);
+    # a bare INSERT sleeps in SQLite's busy loop while another request writes.
+    with transaction.atomic():
+        return _insert_event(channel, kind, payload)
+
+
+def _insert_event(channel: str, kind: str, payload: dict[str, Any]) -> LiveEvent:
     event = LiveEvent.objects.create(channel=channel, kind=kind, payload=payload)
     transaction.on_commit(lambda: wake_live_processes(event.pk), robust=True)
     return event

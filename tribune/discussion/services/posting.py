@@ -356,7 +356,9 @@ def _insert(
     if comment.status == Status.APPROVED:
         thread.comment_count = _count_one_more(thread.pk)
         caching.invalidate_thread_pages(thread.page_id, thread)
-        signals.send_on_commit(signals.comment_visible, comment=comment)
+        signals.send_on_commit(
+            signals.comment_visible, comment=comment, count=thread.comment_count
+        )
 
 
 def _count_one_more(thread_id: int) -> int:

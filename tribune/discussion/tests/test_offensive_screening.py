@@ -38,6 +38,27 @@ def test_fast_path_gives_the_packaged_models_own_probabilities():
     assert np.allclose(shipped.probabilities(SAMPLES), expected, rtol=0, atol=1e-12)
 
 
+def test_fast_words_are_the_packaged_vectorizers_own_features():
+    shipped = model.get_model()
+    assert shipped.words is not None
+    texts = [
+        *SAMPLES,
+        "the the the THE idiot idiot",
+        "\u00e9t\u00e9 caf\u00e9 na\u00efve",
+        "x" * 5000,
+    ]
+    matrix = shipped.vectorizer.transform(texts)
+    for (columns, data), i in zip(
+        shipped.words.rows(texts), range(len(texts)), strict=True
+    ):
+        row = matrix[[i]]
+        assert columns.tolist() == sorted(row.indices.tolist())
+        expected = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+        assert np.allclose(
+            data, [expected[c] for c in columns.tolist()], rtol=0, atol=1e-12
+        )
+
+
 def test_sentences_split_at_ends_and_line_breaks():
     assert screening.sentences("One. Two!  Three?\n\nFour\u2026 five") == [
         "One.",

@@ -1,8 +1,12 @@
+import json
+
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from tribune.discussion import services
+from tribune.discussion import services, spam
 from tribune.discussion.identity import Viewer
 from tribune.discussion.tests import factories
 from tribune.newsroom.tests import factories as newsroom
@@ -74,3 +78,52 @@ def test_the_comment_section_itself_needs_at_most_six_queries(
         selectors.get_thread_page(
             article=article, viewer=viewer, rules=settings, focus=made[-1].pk
         )
+
+
+# A new comment's statements, its after-commit work included (the live event,
+# the cache invalidation): SAVEPOINT, INSERT, the counter's UPDATE, RELEASE, and
+# the live event's INSERT; a reply adds its parent's lock.
+POST_QUERIES = 6
+
+
+@pytest.mark.parametrize("reply", [False, True])
+def test_new_comment_costs_the_same_queries_whatever_the_thread_size(
+    client, django_capture_on_commit_callbacks, reply
+):
+    settings = factories.rules()
+    threads = {}
+    for n in (10, 200):
+        article = newsroom.article()
+        threads[n] = (article, fill(article, n, settings))
+    started = spam.issue_form_token()
+
+    def post(n, i):
+        article, made = threads[n]
+        body = {
+            "body": f"Comment {i} with *some* text and a [link](https://example.org).",
+            "name": f"Reader {i}",
+            "email": f"reader{i}@example.org",
+            "started": started,
+            "key": f"key-{i}",
+            "parent": made[-1].pk if reply else None,
+        }
+        with (
+            CaptureQueriesContext(connection) as captured,
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+        ):
+            response = client.post(
+                reverse("discussion:api_thread", args=[article.pk]),
+                json.dumps(body),
+                content_type="application/json",
+            )
+        assert response.status_code == 201, response.content
+        assert callbacks  # the after-commit work ran inside the count
+        return len(captured.captured_queries)
+
+    post(10, 0), post(200, 1)  # warm per-process copies (site, settings, threads)
+    at_10, at_200 = post(10, 2), post(200, 3)
+    assert at_10 == at_200, (at_10, at_200)
+    assert at_10 <= POST_QUERIES + reply, at_10
+    # The live app's event (looked up by name: discussion imports no app above it).
+    events = apps.get_model("live", "LiveEvent").objects.filter(kind="comment")
+    assert events.count() == 4
