@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 from django.template import Context
@@ -59,7 +60,8 @@ def render_once(
     stores the split copy on the first render; registers fresh holes on the
     request for later ones.
     """
-    if request is None:
+    # While developing, templates change under a running process.
+    if request is None or settings.DEBUG:
         return mark_safe(render())  # noqa: S308  # the caller's template escaped it
     full_key = f"{_PREFIX}{get_language()}:{key}"
     cache = caches["local"]

@@ -102,3 +102,16 @@ def test_without_a_request_it_renders_and_keeps_nothing():
     skeletons.render_once(None, "t:none", render)
     skeletons.render_once(None, "t:none", render)
     assert calls == [1, 1]
+
+
+def test_while_developing_every_request_renders(rf, settings):
+    settings.DEBUG = True
+    calls = []
+
+    def render():
+        calls.append(1)
+        return "<p>x</p>"
+
+    skeletons.render_once(rf.get("/"), "t:debug", render)
+    skeletons.render_once(rf.get("/"), "t:debug", render)
+    assert calls == [1, 1]
