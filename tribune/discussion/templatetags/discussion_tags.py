@@ -11,7 +11,7 @@ from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 
-from tribune.core import pagecache
+from tribune.core import pagecache, skeletons
 from tribune.discussion import conf, presenters, selectors
 from tribune.discussion.models import SiteCommentsMode
 
@@ -33,6 +33,32 @@ def discussion_thread(context: template.Context, page: Any) -> dict[str, Any]:
         # discussion.js fetches the reader's own state: the page can be shared.
         pagecache.mark(request, pagecache.SHARED_SCOPE)
     return found
+
+
+@register.simple_tag(takes_context=True)
+def comment_form(context: template.Context) -> str:
+    """The comment form of the section: a guest's fresh form is the same for
+    every reader but for its holes (token, key, form time), so it is rendered
+    once per article, language and process (core/skeletons.py)."""
+    form = context.get("form")
+    assert context.template is not None  # noqa: S101  # only called while rendering
+    form_template = context.template.engine.get_template("discussion/form.html")
+
+    def render() -> str:
+        return form_template.render(context)
+
+    fresh = (
+        form is not None
+        and not form.is_bound
+        and not form.signed_in
+        and context.get("reply_to") is None
+    )
+    if not fresh:
+        return render()
+    article = context["article"]
+    return skeletons.render_once(
+        context.get("request"), f"discussion:form:{article.pk}", render
+    )
 
 
 @register.inclusion_tag("discussion/passage_link.html", takes_context=True)

@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import get_script_prefix, reverse, set_script_prefix
 
 from tribune.discussion import services
+from tribune.discussion.models import Comment
 from tribune.discussion.templatetags.discussion_tags import comment_action
 from tribune.discussion.tests import factories
 from tribune.newsroom.tests import factories as newsroom
@@ -97,3 +98,27 @@ def test_comment_action_addresses_equal_reverse(action, prefix):
             assert expected.startswith(prefix)
     finally:
         set_script_prefix(before)
+
+
+def _field(page, name):
+    return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
+
+
+def test_the_kept_comment_form_posts_with_the_readers_own_values(article):
+    Client().get(article.url)  # keeps the guest's form for this process
+    first = Client().get(article.url).content.decode()
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(article.url).content.decode()
+    form = page[page.index('id="comment-form"') :]
+    form = form[: form.index("</form>")]
+    values = {name: _field(form, name) for name in ("csrfmiddlewaretoken", "key")}
+    for value in values.values():
+        assert value
+        assert value not in first  # made for this reader, not kept
+    values["started"] = _field(form, "started")  # a signed time: fresh per second
+    response = reader.post(
+        reverse("discussion:post", args=[article.pk]),
+        {**values, "body": "From the kept form.", "name": "Ann", "email": "a@x.org"},
+    )
+    assert response.status_code == 303, response.content.decode()[:500]
+    assert Comment.objects.filter(body_markdown="From the kept form.").exists()

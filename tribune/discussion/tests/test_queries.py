@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.apps import apps
@@ -127,3 +128,59 @@ def test_new_comment_costs_the_same_queries_whatever_the_thread_size(
     # The live app's event (looked up by name: discussion imports no app above it).
     events = apps.get_model("live", "LiveEvent").objects.filter(kind="comment")
     assert events.count() == 4
+
+
+def bulk_fill(article, count):
+    """`count` approved comments written at once, a third of them replies."""
+    from django.db.models import F
+
+    from tribune.discussion.models import Comment, Thread
+
+    thread = factories.thread(article)
+
+    def row(i, parent=None):
+        return Comment(
+            thread=thread,
+            parent=parent,
+            root=parent,
+            depth=1 if parent else 0,
+            status="approved",
+            author_name=f"Reader {i}",
+            author_email=f"reader{i}@example.org",
+            body_markdown="Some *text*.",
+            body_html="<p>Some <em>text</em>.</p>",
+        )
+
+    roots = Comment.objects.bulk_create([row(i) for i in range(count - count // 3)])
+    Comment.objects.bulk_create(
+        [row(i, roots[(i * 7) % len(roots)]) for i in range(count // 3)]
+    )
+    Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + count)
+
+
+# The article page for a reader without cookies, with the page cache off (test
+# settings): Wagtail's routing (four pages, aliases, view restrictions), the
+# specific page, byline, topics, series, the thread, its first page of comments
+# and their replies, the live stream's last event. The rest comes from
+# per-process memory.
+ARTICLE_PAGE_QUERIES = 13
+
+
+def test_the_rendered_article_page_costs_the_same_queries_at_10_and_300_comments(
+    client, django_assert_num_queries
+):
+    factories.rules()
+    small, large = newsroom.article(), newsroom.article()
+    bulk_fill(small, 10)
+    bulk_fill(large, 300)
+    client.get(small.url)  # warm per-process caches (site, settings, menu)
+    for article in (small, large, small):
+        client.cookies.clear()
+        with django_assert_num_queries(ARTICLE_PAGE_QUERIES):
+            response = client.get(article.url)
+        assert response.status_code == 200
+    shown = re.compile(r'<li class="comment[^"]*" id="comment-\d+"')
+    assert len(shown.findall(response.content.decode())) == 10
+    client.cookies.clear()
+    page = client.get(large.url).content.decode()
+    assert len(shown.findall(page)) > 30  # 30 top-level and their replies

@@ -3,22 +3,42 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from hashlib import blake2b
 
 from django import template
 
-from tribune.core import clock
-from tribune.funding import display, money, selectors
+from tribune.core import clock, skeletons
+from tribune.funding import conf, display, money, progress, selectors
 
 register = template.Library()
 
+TEMPLATE = "funding/includes/goal_bar.html"
 
-@register.inclusion_tag("funding/includes/goal_bar.html", takes_context=True)
-def goal_bar(context: template.Context, where: str = "top") -> dict[str, Any]:
-    """Render the active campaign's bar; costs no SQL query while the cache is warm."""
+
+@register.simple_tag(takes_context=True)
+def goal_bar(context: template.Context, where: str = "top") -> str:
+    """Render the active campaign's bar; costs no SQL query while the cache is warm.
+
+    The bar shows only the campaign's figures, its countdown and the language,
+    so its HTML is kept per process for exactly those (core/skeletons.py).
+    """
     goal = selectors.get_bar_progress()
-    bar = display.build_bar(goal, now=clock.now()) if goal else None
-    return {"bar": bar, "where": where, "request": context.get("request")}
+    now = clock.now()
+
+    def render() -> str:
+        bar = display.build_bar(goal, now=now) if goal else None
+        values = {"bar": bar, "where": where, "request": context.get("request")}
+        return skeletons.render_included(context, TEMPLATE, values)
+
+    if goal is None:
+        return render()
+    state = progress.countdown(now, goal.start, goal.end, selectors.site_tz())
+    tz = selectors.site_tz().key
+    shown = (goal, state, where, conf.tick_fractions(), conf.locale(), tz)
+    digest = blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    return skeletons.render_once(
+        context.get("request"), f"funding:bar:{digest}", render
+    )
 
 
 @register.filter

@@ -200,3 +200,24 @@ def test_pages_showing_totals_survive_a_legacy_huge_row(client, home):
     for url in ("/", "/support/", "/support/progress.json"):
         selectors.forget_bar_progress()
         assert client.get(url).status_code == 200, url
+
+
+def render_bar_for(request) -> str:
+    template = Template("{% load funding_tags %}{% goal_bar %}")
+    return template.render(Context({"request": request}))
+
+
+def test_the_kept_bar_follows_each_donation_and_the_countdown(
+    rf, frozen, django_capture_on_commit_callbacks
+):
+    factories.campaign()
+    factories.donation("1800")
+    assert "$1,800" in render_bar_for(rf.get("/"))
+    assert "$1,800" in render_bar_for(rf.get("/"))  # from the kept copy
+    with django_capture_on_commit_callbacks(execute=True):  # forgets the progress
+        factories.donation("200")
+    html = render_bar_for(rf.get("/"))
+    assert "$2,000" in html
+    assert "$1,800" not in html
+    frozen.move_to(NOW + dt.timedelta(days=1))
+    assert "12 days left until the end of November" in render_bar_for(rf.get("/"))

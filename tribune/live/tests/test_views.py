@@ -84,3 +84,15 @@ def test_the_web_server_asked_for_the_stream_tells_the_browser_to_poll(client, t
     assert response.status_code == 204
     assert response["Cache-Control"] == "no-store"
     assert client.post(f"/live/stream/{thread.page_id}/").status_code == 405
+
+
+def test_the_kept_stream_tag_follows_the_newest_event(client, thread):
+    factories.comment(in_thread=thread)
+    first = LiveEvent.objects.latest("pk").pk
+    assert f'data-live-after="{first}"' in client.get(thread.page.url).content.decode()
+    assert f'data-live-after="{first}"' in client.get(thread.page.url).content.decode()
+    factories.comment(in_thread=thread)
+    newest = LiveEvent.objects.latest("pk").pk
+    assert newest != first
+    page = client.get(thread.page.url).content.decode()
+    assert f'data-live-after="{newest}"' in page
