@@ -2,9 +2,9 @@
 
 WXR has no place for some of Tribune's fields; what does not come back is listed in
 docs/reference/cli.md (export_wordpress) and left out of the comparison here:
-further bylines (written the Co-Authors Plus way), the dateline (post meta
-`_tribune_dateline`), a table's caption (it comes back as a paragraph after the
-table) and times below the second.  Files come back through the export's
+further bylines (written the Co-Authors Plus way), a table's caption (it comes
+back as a paragraph after the table) and times below the second.  The dateline
+travels as post meta `_tribune_dateline` and is compared.  Files come back through the export's
 `--uploads` folder: documents, images and the lead picture are compared by title,
 alt text and bytes, since an empty site gives them new ids.
 """
@@ -96,6 +96,7 @@ def snapshot() -> dict[str, dict[str, Any]]:
         shown[page.url] = {
             "title": page.title,
             "date": page.date,
+            "dateline": page.dateline,
             "lead": page.lead,
             "series": page.get_parent().title,
             "first author": [a.name for a in page.authors.all()][:1],

@@ -153,7 +153,13 @@ def _fields(item: wxr.Item, run: Run, body: list[dict[str, Any]]) -> dict[str, A
         "image_id": run.images.by_id.get(item.meta.get("_thumbnail_id", "")),
         # Tribune's own exports: the lead picture's caption on this report.
         "image_caption": item.meta.get("_tribune_image_caption", "")[:300],
+        # Tribune's own exports: where the report was filed from.
+        "dateline": _dateline(item),
     }
+
+
+def _dateline(item: wxr.Item) -> str:
+    return " ".join(item.meta.get("_tribune_dateline", "").split())[:80]
 
 
 def _zone(run: Run) -> dt.tzinfo:
@@ -238,6 +244,9 @@ def import_post(item: wxr.Item, run: Run) -> Imported | None:
             item.is_sticky,
             item.post_parent,
             body,
+            # Added later: only when present, so the fingerprints of posts
+            # without one (every earlier import) stay as they were.
+            *([_dateline(item)] if _dateline(item) else []),
         ]
     )
     record = run.ledger.record(item.post_type, item.post_id)
