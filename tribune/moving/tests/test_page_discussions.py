@@ -11,7 +11,9 @@ from wagtail.contrib.redirects.models import Redirect
 from tribune.discussion import spam
 from tribune.discussion.models import Comment, Status, Thread, Vote
 from tribune.moving.models import LegacyRecord
+from tribune.moving.wordpress import wxr
 from tribune.moving.wordpress.importer import import_wordpress
+from tribune.moving.wordpress.posts import page_comments_mode
 from tribune.newsroom.models import CommentsMode, StandardPage
 
 pytestmark = pytest.mark.django_db
@@ -215,3 +217,31 @@ def test_a_reader_comments_on_an_open_page(
     assert response.status_code == 303
     made = Comment.objects.get(body_markdown="Thanks for the page.")
     assert made.thread.page_id == about.pk
+
+
+@pytest.mark.parametrize(
+    ("status", "meta", "comment_types", "expected"),
+    [
+        ("open", {}, [], CommentsMode.OPEN),
+        ("closed", {}, [], CommentsMode.HIDDEN),
+        ("closed", {}, ["comment"], CommentsMode.CLOSED),
+        ("closed", {}, ["pingback", "trackback"], CommentsMode.HIDDEN),
+        ("open", {"wpdiscuz_closed": "1"}, [], CommentsMode.CLOSED),
+        ("closed", {"wpdiscuz_closed": "0"}, [], CommentsMode.HIDDEN),
+        ("", {}, [], CommentsMode.DEFAULT),
+    ],
+)
+def test_a_pages_discussion_follows_its_comment_status_and_comments(
+    status: str, meta: dict[str, str], comment_types: list[str], expected: str
+) -> None:
+    item = wxr.Item(
+        post_id="7",
+        post_type="page",
+        comment_status=status,
+        meta=meta,
+        comments=[
+            wxr.Comment(comment_id=str(n), comment_type=kind)
+            for n, kind in enumerate(comment_types)
+        ],
+    )
+    assert page_comments_mode(item) == expected

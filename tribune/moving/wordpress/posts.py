@@ -68,8 +68,12 @@ def _with_ids(item: wxr.Item, blocks: list[dict[str, Any]]) -> list[dict[str, An
     return blocks
 
 
+def _wpdiscuz_closed(item: wxr.Item) -> bool:
+    return item.meta.get("wpdiscuz_closed") in ("1", "yes", "true")
+
+
 def _comments_mode(item: wxr.Item) -> str:
-    if item.meta.get("wpdiscuz_closed") in ("1", "yes", "true"):
+    if _wpdiscuz_closed(item):
         return CommentsMode.CLOSED
     if item.comment_status == "closed":
         return CommentsMode.CLOSED
@@ -81,7 +85,7 @@ def page_comments_mode(item: wxr.Item) -> str:
     post's, but hidden when its comments were closed and it has none, as plain
     pages are by default."""
     mode = _comments_mode(item)
-    if mode != CommentsMode.CLOSED or item.meta.get("wpdiscuz_closed"):
+    if mode != CommentsMode.CLOSED or _wpdiscuz_closed(item):
         return mode
     keep_pings = conf.keep_pingbacks()
     kept = [c for c in item.comments if keep_pings or c.comment_type not in PINGS]
