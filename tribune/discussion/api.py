@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import Query
 from ninja.responses import Status as WithStatus
 from pydantic import WithJsonSchema
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from tribune.core.api import CSRF_HEADER, Error, JsonApi, error_response
 from tribune.discussion import (
@@ -42,7 +42,7 @@ from tribune.discussion.models import Comment, SiteCommentsMode, Status, Thread
 from tribune.discussion.ranking import DEFAULT_ORDER, Order, parse_order
 from tribune.discussion.services import moderation, posting, voting
 from tribune.discussion.submission import Fields, Quote, build_submission
-from tribune.newsroom.models import ArticlePage
+from tribune.newsroom.models import DISCUSSED_PAGE_TYPES
 
 CURSOR_SALT = "discussion.cursor"
 
@@ -484,8 +484,9 @@ def counts(request: HttpRequest, query: Query[schemas.CountsQuery]) -> dict[str,
     root_path = site.root_page.url_path if site else "/"
     wanted = {given: _article_path(given, root_path) for given in query.url}
     pages = dict(
-        ArticlePage.objects.live()
+        Page.objects.live()
         .public()
+        .type(*DISCUSSED_PAGE_TYPES)
         .filter(url_path__in=set(wanted.values()))
         .values_list("url_path", "pk")
     )

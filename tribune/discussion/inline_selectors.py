@@ -16,7 +16,7 @@ from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, PassageState, Status
 from tribune.discussion.selectors import build_tree, visible_to
 from tribune.discussion.submission import Quote
-from tribune.newsroom.models import ArticlePage
+from tribune.newsroom.models import DiscussedPage
 
 # A whole paragraph may be quoted (the no-JS form does); longer is not a passage.
 MAX_QUOTE = 5000
@@ -33,7 +33,7 @@ PASSAGE_FIELDS = [
 ]
 
 
-def locate(*, article: ArticlePage, quote: Quote) -> anchoring.Anchor:
+def locate(*, article: DiscussedPage, quote: Quote) -> anchoring.Anchor:
     """Anchor a quote in the live body of an article.
 
     Raises InvalidCommentError (field "passage") when the quote is blank, too
@@ -71,7 +71,7 @@ def locate(*, article: ArticlePage, quote: Quote) -> anchoring.Anchor:
     return found
 
 
-def whole_paragraph(*, article: ArticlePage, block: str) -> Quote:
+def whole_paragraph(*, article: DiscussedPage, block: str) -> Quote:
     """The quote of an entire paragraph, for the form without JavaScript.
 
     Raises InvalidCommentError (field "passage") for an unknown or empty paragraph.
@@ -99,7 +99,7 @@ class Passage:
     count: int = 0
 
 
-def list_passages(*, article: ArticlePage, viewer: Viewer) -> list[Passage]:
+def list_passages(*, article: DiscussedPage, viewer: Viewer) -> list[Passage]:
     """Anchored passages of an article with the inline comments the viewer sees.
 
     `count` adds the approved replies of those comments.  Two queries.
@@ -143,7 +143,7 @@ def list_passages(*, article: ArticlePage, viewer: Viewer) -> list[Passage]:
 
 
 def list_conversations(
-    *, article: ArticlePage, comment_ids: list[int], viewer: Viewer
+    *, article: DiscussedPage, comment_ids: list[int], viewer: Viewer
 ) -> list[tree.Node[Comment]]:
     """The named inline comments of an article that the viewer sees, oldest
     first, each with all its replies, nested for display.  Two queries."""

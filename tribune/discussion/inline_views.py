@@ -31,7 +31,7 @@ from tribune.discussion.forms import CommentForm
 from tribune.discussion.models import SiteCommentsMode
 from tribune.discussion.services import posting
 from tribune.discussion.submission import Fields, build_submission
-from tribune.newsroom.models import ArticlePage
+from tribune.newsroom.models import DiscussedPage
 
 MAX_IDS = 50
 MAX_FOLD = 10_000
@@ -56,7 +56,7 @@ class PassageForm(CommentForm):
         del self.fields["parent"]
 
 
-def _paragraphs(article: ArticlePage, block: str) -> list[tuple[str, str]]:
+def _paragraphs(article: DiscussedPage, block: str) -> list[tuple[str, str]]:
     """The (id, text) of the non-empty paragraphs of `block`'s body block, or 404."""
     stream_id = block.split(".")[0]
     found = [
@@ -70,7 +70,7 @@ def _paragraphs(article: ArticlePage, block: str) -> list[tuple[str, str]]:
 
 
 def _post_paragraph(
-    request: HttpRequest, article: ArticlePage, form: PassageForm
+    request: HttpRequest, article: DiscussedPage, form: PassageForm
 ) -> HttpResponseBase | None:
     """Post the valid form's comment on its whole paragraph: the redirect to it,
     or None with the refusal added to the form."""

@@ -23,10 +23,12 @@ from tribune.discussion.site_settings import SpamAction as SpamAction
 
 
 class Thread(models.Model):
-    """The comment thread of one article, with its counter of visible comments."""
+    """The comment thread of one page (a report, or a plain page with a
+    discussion: newsroom.DISCUSSED_PAGE_TYPES), with its counter of visible
+    comments."""
 
     page = models.OneToOneField(
-        "newsroom.ArticlePage", on_delete=models.CASCADE, related_name="+"
+        "wagtailcore.Page", on_delete=models.CASCADE, related_name="+"
     )
     # Approved comments; kept by the services with F() so pages need no COUNT.
     comment_count = models.PositiveIntegerField(default=0)

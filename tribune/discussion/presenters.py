@@ -26,7 +26,7 @@ from tribune.discussion.forms import CommentForm
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, SiteCommentsMode
 from tribune.discussion.ranking import Order, parse_order
-from tribune.newsroom.models import ArticlePage
+from tribune.newsroom.models import DiscussedPage
 
 # The page-cache scope of an article's thread: this prefix and the page id.
 SCOPE = "discussion:"
@@ -60,7 +60,7 @@ class CommentView:
     badge: str = ""
 
 
-def comment_url(article: ArticlePage, comment_id: int, request: HttpRequest) -> str:
+def comment_url(article: DiscussedPage, comment_id: int, request: HttpRequest) -> str:
     """The permalink of a comment on its article's page."""
     query = urlencode({"comment": comment_id})
     return f"{article.get_url(request)}?{query}#comment-{comment_id}"
@@ -195,7 +195,7 @@ def _form(
 
 
 def thread_context(
-    request: HttpRequest, article: ArticlePage, *, form: CommentForm | None = None
+    request: HttpRequest, article: DiscussedPage, *, form: CommentForm | None = None
 ) -> dict[str, Any]:
     """Everything the comment section template needs, for the article page.
 

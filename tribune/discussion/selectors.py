@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from tribune.core import clock, generations, sites
 from tribune.discussion import conf, policies, tree
@@ -26,8 +26,14 @@ from tribune.discussion.models import (
     Thread,
     Vote,
 )
+from tribune.discussion.pages import (
+    THREAD_PAGE,
+    discussed,
+    find_discussed,
+    thread_with_page,
+)
 from tribune.discussion.ranking import Order
-from tribune.newsroom.models import ArticlePage
+from tribune.newsroom.models import DiscussedPage
 
 _ORDERING = {
     Order.OLDEST: ("created_at", "id"),
@@ -50,7 +56,7 @@ POST_FIELDS = ("title", "url_path", "path", "depth", "live", "comments")
 class ThreadPage:
     """What the comment section shows: counts, state and one page of threads."""
 
-    article: ArticlePage
+    article: DiscussedPage
     thread: Thread | None
     state: SiteCommentsMode
     order: Order
@@ -132,32 +138,24 @@ def thread_for_post(page_id: int) -> Thread | None:
     """
 
     def load() -> Thread | None:
-        found = (
-            Thread.objects.select_related("page")
-            .only("page_id", "comment_count", *(f"page__{f}" for f in POST_FIELDS))
-            .filter(page_id=page_id, page__live=True)
-        )
-        # [:1] rather than first(): one thread per page, and no ORDER BY to build.
-        return next(iter(found[:1]), None)
+        return thread_with_page(page_id, POST_FIELDS)
 
     return generations.remember(
         ARTICLES_GENERATION, f"discussion:post:{page_id}", load, KEEP_SECONDS
     )
 
 
-def get_public_article(page_id: int, *, fields: Sequence[str] = ()) -> ArticlePage:
-    """The article readers may see: live and outside every private section.
+def get_public_article(page_id: int, *, fields: Sequence[str] = ()) -> DiscussedPage:
+    """The report or plain page readers may see: live and outside every private
+    section.
 
     Raises NotFoundError otherwise.  `fields` limits the columns loaded (a post
     needs POST_FIELDS; the body loads on use).
     """
-    pages = ArticlePage.objects.live()
-    if fields:
-        pages = pages.only(*fields)
-    return _public(pages.filter(pk=page_id).first())
+    return _public(find_discussed(page_id, fields))
 
 
-def _public(article: ArticlePage | None) -> ArticlePage:
+def _public(article: DiscussedPage | None) -> DiscussedPage:
     if article is None or not article.live or sites.is_private(article):
         raise NotFoundError(_("There is no such report."))
     return article
@@ -177,9 +175,9 @@ def forget_articles(sender: Any = None, **kwargs: Any) -> None:
     generations.bump(ARTICLES_GENERATION)
 
 
-def get_state(article: ArticlePage, rules: DiscussionSettings) -> SiteCommentsMode:
-    """Whether the article's comments are open, closed or hidden."""
-    return policies.thread_state(article.comments, rules.comments)
+def get_state(article: Page, rules: DiscussionSettings) -> SiteCommentsMode:
+    """Whether the page's comments are open, closed or hidden."""
+    return policies.thread_state(discussed(article).comments, rules.comments)
 
 
 def has_stake(viewer: Viewer, page_ids: list[int]) -> bool:
@@ -287,7 +285,7 @@ def find_page_of(
 
 def get_thread_page(
     *,
-    article: ArticlePage,
+    article: DiscussedPage,
     viewer: Viewer,
     rules: DiscussionSettings,
     order: Order = Order.OLDEST,
@@ -375,7 +373,7 @@ def access_comment(
     comment = get_comment(comment_id)
     if comment is None:
         raise NotFoundError()
-    article = comment.thread.page
+    article = discussed(comment.thread.page)
     if not policies.can_view_comment(
         viewer=viewer,
         comment=comment,
@@ -389,7 +387,7 @@ def access_comment(
 def get_comment(comment_id: int) -> Comment | None:
     """A comment with its thread and article, or None."""
     return (
-        Comment.objects.select_related("thread", "thread__page")
+        Comment.objects.select_related("thread", *THREAD_PAGE)
         .filter(pk=comment_id)
         .first()
     )

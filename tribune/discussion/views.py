@@ -33,14 +33,15 @@ from tribune.discussion.errors import (
 )
 from tribune.discussion.forms import CommentForm, EditForm, ReportForm
 from tribune.discussion.models import Comment
+from tribune.discussion.pages import discussed
 from tribune.discussion.presenters import comment_url
 from tribune.discussion.ranking import parse_order
 from tribune.discussion.services import moderation, posting, voting
 from tribune.discussion.submission import Fields, Submission, build_submission
-from tribune.newsroom.models import ArticlePage
+from tribune.newsroom.models import DiscussedPage
 
 
-def article_or_404(page_id: int) -> ArticlePage:
+def article_or_404(page_id: int) -> DiscussedPage:
     """The public article (selectors.get_public_article), else 404."""
     try:
         return selectors.get_public_article(page_id)
@@ -66,7 +67,7 @@ def see_other(url: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(url, status=303)
 
 
-def _context_state(request: HttpRequest, article: ArticlePage) -> tuple[Any, str]:
+def _context_state(request: HttpRequest, article: DiscussedPage) -> tuple[Any, str]:
     rules = selectors.get_settings_for_request(request)
     return rules, selectors.get_state(article, rules)
 
@@ -109,7 +110,7 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponseBase:
 
 def posted(
     request: HttpRequest,
-    article: ArticlePage,
+    article: DiscussedPage,
     comment: Comment,
     submission: Submission,
     *,
@@ -150,7 +151,7 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponseBase:
 def vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Vote up, down or withdraw, then return to the comment."""
     comment = _comment(request, comment_id)
-    article = comment.thread.page.specific
+    article = discussed(comment.thread.page)
     value = {"up": 1, "down": -1, "none": 0}.get(request.POST.get("value", ""), 2)
     rules, state = _context_state(request, article)
     try:
@@ -171,7 +172,10 @@ def vote(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 
 
 def _problem(
-    request: HttpRequest, article: ArticlePage, comment: Comment, error: DiscussionError
+    request: HttpRequest,
+    article: DiscussedPage,
+    comment: Comment,
+    error: DiscussionError,
 ) -> HttpResponse:
     return render(
         request,
@@ -189,7 +193,7 @@ def _problem(
 def edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """The author's edit form for a comment, within the edit window."""
     comment = _comment(request, comment_id)
-    article = comment.thread.page.specific
+    article = discussed(comment.thread.page)
     viewer = identity.viewer_for(request)
     rules, _state = _context_state(request, article)
     if request.method == "POST":
@@ -229,7 +233,7 @@ def edit(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 def delete(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Ask, then delete the reader's own comment."""
     comment = _comment(request, comment_id)
-    article = comment.thread.page.specific
+    article = discussed(comment.thread.page)
     viewer = identity.viewer_for(request)
     if request.method == "POST":
         try:
@@ -253,7 +257,7 @@ def delete(request: HttpRequest, comment_id: int) -> HttpResponseBase:
 def report(request: HttpRequest, comment_id: int) -> HttpResponseBase:
     """Report a comment to the moderators."""
     comment = _comment(request, comment_id)
-    article = comment.thread.page.specific
+    article = discussed(comment.thread.page)
     rules, _state = _context_state(request, article)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

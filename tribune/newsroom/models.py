@@ -278,12 +278,19 @@ class ArticlePage(Page):
 
 
 class StandardPage(Page):
-    """A plain page (about us, contact, imprint): a title and a body, no byline,
-    date or discussion; may hold further plain pages."""
+    """A plain page (about us, contact, imprint): a title and a body, no byline
+    or date, and no discussion unless an editor opens one; may hold further
+    plain pages."""
 
     body = StreamField(ArticleBodyBlock(), blank=True)
+    # Hidden by default: "About us" wants no comments; a page moved in from
+    # WordPress with comments open or held keeps its discussion (decision 0031).
+    comments = models.CharField(
+        max_length=10, choices=CommentsMode.choices, default=CommentsMode.HIDDEN
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("body")]
+    settings_panels = [*Page.settings_panels, FieldPanel("comments")]
     parent_page_types = ["newsroom.HomePage", "newsroom.StandardPage"]
     subpage_types = ["newsroom.StandardPage"]
     search_fields = [*Page.search_fields, index.SearchField("body")]
@@ -297,6 +304,14 @@ class StandardPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context["subpages"] = self.get_children().live().public().order_by("path")
         return context
+
+
+# The pages that may carry a discussion (discussion.Thread.page is any Page).
+DiscussedPage = ArticlePage | StandardPage
+DISCUSSED_PAGE_TYPES: tuple[type[ArticlePage], type[StandardPage]] = (
+    ArticlePage,
+    StandardPage,
+)
 
 
 def paginate(request: HttpRequest, queryset: Any, per_page: int = PAGE_SIZE) -> Any:

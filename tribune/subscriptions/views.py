@@ -27,7 +27,7 @@ from tribune.discussion import identity
 from tribune.discussion import selectors as discussion_selectors
 from tribune.discussion import services as discussion_services
 from tribune.discussion.models import SiteCommentsMode
-from tribune.newsroom.models import ArticlePage
+from tribune.newsroom.models import DISCUSSED_PAGE_TYPES, DiscussedPage
 from tribune.subscriptions import conf, selectors, services, throttle, tokens
 from tribune.subscriptions.emails import describe
 from tribune.subscriptions.forms import ManageLinkForm, SubscribeForm
@@ -38,8 +38,10 @@ _TOO_MANY = _(
 )
 
 
-def _article(page_id: int, request: HttpRequest) -> ArticlePage:
-    page = ArticlePage.objects.live().public().filter(pk=page_id).first()
+def _article(page_id: int, request: HttpRequest) -> DiscussedPage:
+    page: DiscussedPage | None = None
+    for model in DISCUSSED_PAGE_TYPES:
+        page = page or model.objects.live().public().filter(pk=page_id).first()
     if page is None:
         raise Http404("No such report.")
     rules = discussion_selectors.get_settings_for_request(request)

@@ -11,7 +11,7 @@ from django.db import transaction
 from tribune.discussion import anchoring, caching, passages
 from tribune.discussion.inline_selectors import CONTEXT, PASSAGE_FIELDS
 from tribune.discussion.models import Comment, PassageState
-from tribune.newsroom.models import ArticlePage
+from tribune.newsroom.models import DISCUSSED_PAGE_TYPES, DiscussedPage
 
 
 def apply_anchor(comment: Comment, anchor: anchoring.Anchor, method: str) -> None:
@@ -36,7 +36,7 @@ class Reanchored:
 
 
 @transaction.atomic
-def reanchor_article(*, article: ArticlePage) -> Reanchored:
+def reanchor_article(*, article: DiscussedPage) -> Reanchored:
     """Re-anchor every inline comment of an article against its current body.
 
     Called when a revision is published.  Comments whose passage is gone become
@@ -102,6 +102,6 @@ def reanchor_article(*, article: ArticlePage) -> Reanchored:
 
 
 def on_page_published(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """Wagtail's page_published receiver: re-anchor an article's inline feedback."""
-    if isinstance(instance, ArticlePage):
+    """Wagtail's page_published receiver: re-anchor a page's inline feedback."""
+    if isinstance(instance, DISCUSSED_PAGE_TYPES):
         reanchor_article(article=instance)

@@ -48,12 +48,12 @@ from tribune.discussion.services.inline import apply_anchor
 from tribune.discussion.services.moderation import change_status
 from tribune.discussion.spamfilter import screening as spamfilter
 from tribune.discussion.submission import Guest, Submission
-from tribune.newsroom.models import ArticlePage
+from tribune.newsroom.models import DiscussedPage
 
 NOTIFY_CHOICES = frozenset({"replies", "all"})
 
 
-def get_or_create_thread(*, article: ArticlePage) -> Thread:
+def get_or_create_thread(*, article: DiscussedPage) -> Thread:
     """The thread of an article, made on first use (safe when two requests race)."""
     thread, _created = Thread.objects.get_or_create(page_id=article.pk)
     thread.page = article  # keeps the page at hand, e.g. for its URL on invalidation

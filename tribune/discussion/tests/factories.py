@@ -18,7 +18,7 @@ from tribune.discussion.models import (
     Thread,
 )
 from tribune.discussion.submission import Guest, Submission
-from tribune.newsroom.models import ArticlePage
+from tribune.newsroom.models import DiscussedPage
 from tribune.newsroom.tests import factories as newsroom
 
 _counter = itertools.count(1)
@@ -36,7 +36,7 @@ def rules(**fields: Any) -> DiscussionSettings:
     return settings
 
 
-def thread(page: ArticlePage | None = None) -> Thread:
+def thread(page: DiscussedPage | None = None) -> Thread:
     return services.get_or_create_thread(article=page or newsroom.article())
 
 

@@ -163,6 +163,7 @@ class _Exporter:
                 "type": page._meta.label_lower,
                 "parent_id": page.get_parent().pk,
                 "body": list(body.get_prep_value()) if body is not None else None,
+                "comments": getattr(page, "comments", None),
             }
 
     def comments(self) -> Iterator[dict[str, Any]]:

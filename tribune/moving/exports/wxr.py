@@ -351,9 +351,11 @@ class WxrExport:
         x.text("wp:is_sticky", int(bool(getattr(page, "pinned", False))))
         if is_article:
             self._article_terms(page, authors)
+        elif page.comments == CommentsMode.CLOSED:
+            self._meta("wp:postmeta", "wpdiscuz_closed", "1")
         self.counts["items"] += 1
-        if is_article:
-            self._comments(page)
+        # Plain pages too: one may carry a discussion (decision 0031).
+        self._comments(page)
         x.end("item")
 
     def _attachment(self, attachment: Attachment) -> None:
@@ -439,7 +441,7 @@ class WxrExport:
         self.xml.cdata("wp:meta_value", value)
         self.xml.end(tag)
 
-    def _comments(self, page: ArticlePage) -> None:
+    def _comments(self, page: Page) -> None:
         thread = selectors.thread_of(page.pk)
         if thread is None:
             return

@@ -274,3 +274,34 @@ def test_imported_reports_are_valid_html5(home: Any, client: Any) -> None:
     ]
     assert len(pages) == 2
     assert html5_errors(pages) == []
+
+
+def _with_dateline(tmp_path: Path, dateline: str | None) -> Path:
+    meta = (
+        "<wp:postmeta><wp:meta_key><![CDATA[_tribune_dateline]]></wp:meta_key>"
+        f"<wp:meta_value><![CDATA[{dateline}]]></wp:meta_value></wp:postmeta>"
+    )
+    text = EXPORT.read_text()
+    if dateline is not None:
+        sticky = "<wp:is_sticky>1</wp:is_sticky>"
+        text = text.replace(sticky, f"{sticky}\n{meta}", 1)
+    path = tmp_path / f"dateline-{len(list(tmp_path.iterdir()))}.xml"
+    path.write_text(text)
+    return path
+
+
+def test_the_dateline_comes_back_and_follows_newer_exports(
+    home: Any, tmp_path: Path
+) -> None:
+    def dateline() -> str:
+        return ArticlePage.objects.get(slug="old-ferry-runs-again").dateline
+
+    _import(_with_dateline(tmp_path, "Riverside,\n  upper   bank"))
+    assert dateline() == "Riverside, upper bank"
+    again = _import(_with_dateline(tmp_path, "Riverside,\n  upper   bank"))
+    assert again.unchanged["post"] == 1 and not again.updated["post"]
+    moved = _import(_with_dateline(tmp_path, "Lowtown " + "x" * 200))
+    assert moved.updated["post"] == 1
+    assert dateline() == ("Lowtown " + "x" * 200)[:80]
+    gone = _import(_with_dateline(tmp_path, None))
+    assert gone.updated["post"] == 1 and dateline() == ""

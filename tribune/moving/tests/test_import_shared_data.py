@@ -10,12 +10,17 @@ import pytest
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from tribune.discussion.models import Comment
+from tribune.discussion.models import Comment, Status, Thread
 from tribune.moving.models import LegacyRecord
 from tribune.moving.tests.conftest import READABLE_EDGE_CASES, wordpress_file
 from tribune.moving.wordpress import wxr
 from tribune.moving.wordpress.importer import import_wordpress
-from tribune.newsroom.models import ArticlePage, HomePage, StandardPage
+from tribune.newsroom.models import (
+    ArticlePage,
+    CommentsMode,
+    HomePage,
+    StandardPage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +62,10 @@ def test_theme_test_data_imports_everything(
     path = wordpress_file("themeunittestdata.wordpress.xml")
     records, content = _content_of(path)
     pings = ("pingback", "trackback")
-    posts = [i for i in content if i.post_type == "post"]
-    comments = [c for i in posts for c in i.comments if c.comment_type not in pings]
-    # Plain pages have no discussion: their comments are listed, not imported.
+    comments = [c for i in content for c in i.comments if c.comment_type not in pings]
+    # Pages' comments come too, into the plain page's discussion (decision 0031).
     on_pages = [c for i in content if i.post_type == "page" for c in i.comments]
+    assert len(on_pages) == 5
 
     report = import_wordpress(path=path, uploads=uploads)
 
@@ -71,16 +76,39 @@ def test_theme_test_data_imports_everything(
     assert ArticlePage.objects.count() == kinds["post"]
     assert StandardPage.objects.count() == kinds["page"]
     assert report.created["comment"] == len(comments) == Comment.objects.count()
-    assert {
-        s.legacy_id for s in report.skipped if s.reason.startswith("on a plain page")
-    } == {c.comment_id for c in on_pages}
+    assert not [s for s in report.skipped if s.kind == "comment" and "page" in s.reason]
     _check_threads(comments)
+    _check_page_discussions(content)
     _check_page_tree(content)
     _check_terms(records)
     # The four pictures present in the uploads copy are images; the rest are listed.
     assert get_image_model().objects.count() == 4
     assert "file missing" in report.render()
     _check_pages(client)
+
+
+def _check_page_discussions(content: list[wxr.Item]) -> None:
+    """A page's comments are in its own thread; pages whose comments were open
+    or that have comments show a discussion, the others none."""
+    modes = {}
+    for item in content:
+        if item.post_type != "page":
+            continue
+        page = StandardPage.objects.get(pk=_target("page", item.post_id))
+        modes[item.post_name] = page.comments
+        for comment in item.comments:
+            made = Comment.objects.get(pk=_target("comment", comment.comment_id))
+            assert made.thread.page_id == page.pk, comment.comment_id
+    assert modes["page-with-comments"] == CommentsMode.OPEN
+    assert modes["blog"] == CommentsMode.OPEN
+    assert modes["page-with-comments-disabled"] == CommentsMode.HIDDEN
+    assert modes["about"] == CommentsMode.HIDDEN
+    page = StandardPage.objects.get(slug="page-with-comments")
+    thread = Thread.objects.get(page=page)
+    assert thread.comment_count == 3  # the fourth, a reply, is pending
+    reply = Comment.objects.get(pk=_target("comment", "1017"))
+    assert reply.parent_id == _target("comment", "168")
+    assert reply.status == Status.PENDING
 
 
 def _check_page_tree(content: list[wxr.Item]) -> None:

@@ -2,9 +2,9 @@
 
 WXR has no place for some of Tribune's fields; what does not come back is listed in
 docs/reference/cli.md (export_wordpress) and left out of the comparison here:
-further bylines (written the Co-Authors Plus way), the dateline (post meta
-`_tribune_dateline`), a table's caption (it comes back as a paragraph after the
-table) and times below the second.  Files come back through the export's
+further bylines (written the Co-Authors Plus way), a table's caption (it comes
+back as a paragraph after the table) and times below the second.  The dateline
+travels as post meta `_tribune_dateline` and is compared.  Files come back through the export's
 `--uploads` folder: documents, images and the lead picture are compared by title,
 alt text and bytes, since an empty site gives them new ids.
 """
@@ -96,6 +96,7 @@ def snapshot() -> dict[str, dict[str, Any]]:
         shown[page.url] = {
             "title": page.title,
             "date": page.date,
+            "dateline": page.dateline,
             "lead": page.lead,
             "series": page.get_parent().title,
             "first author": [a.name for a in page.authors.all()][:1],
@@ -113,9 +114,14 @@ def snapshot() -> dict[str, dict[str, Any]]:
             ],
         }
     for plain in StandardPage.objects.live().order_by("path"):
+        thread = Thread.objects.filter(page=plain).first()
+        comments = thread.comments.select_related("parent") if thread else []
         shown[plain.url] = {
             "title": plain.title,
             "parent": plain.get_parent().url,
+            "comments": plain.comments,
+            "comment_count": thread.comment_count if thread else 0,
+            "thread": sorted(_comment(c) for c in comments),
             "body": [_block(b) for b in plain.body],
         }
     return shown
@@ -136,6 +142,7 @@ def build_and_export(tmp_path: Path, *, uploads: Path | None) -> Any:
     """The world with a report of files, exported (files too, with `uploads`)."""
     made = world_module.build()
     world_module.media_report(made.flood.get_parent())
+    world_module.page_discussion(made.about)
     with_files = {"uploads": uploads} if uploads else {}
     call_command(
         "export_wordpress", output=tmp_path / "site.xml", base_url=BASE, **with_files
@@ -174,6 +181,18 @@ def test_bodies_come_back_block_by_block(round_trip):
     _, before, after = round_trip
     for url, shown in before.items():
         assert after[url]["body"] == shown["body"]
+
+
+def test_a_plain_pages_discussion_comes_back_threaded(round_trip, client):
+    _, before, after = round_trip
+    about = after["/about/"]
+    assert about == before["/about/"]
+    assert about["comments"] == "open" and about["comment_count"] == 2
+    parents = {row[0]: row[4] for row in about["thread"]}
+    assert parents == {"Pat": "", "Editor": "Pat", "Sam": "Editor"}
+    assert after["/about/contact/"]["comments"] == "hidden"
+    text = client.get("/about/").content.decode()
+    assert "We all do." in text and "Held" not in text
 
 
 def test_the_imported_report_page_shows_the_visible_comments_only(round_trip, client):

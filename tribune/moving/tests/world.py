@@ -130,6 +130,44 @@ def build() -> World:
     return World(flood, closed, about, authors, top, reply, spam, deleted)
 
 
+def page_discussion(page: StandardPage, mode: str = CommentsMode.OPEN) -> list[Comment]:
+    """A discussion on a plain page: a comment, a reply with votes, one held."""
+    page.comments = mode
+    page.save_revision().publish()
+    thread = discussion_factories.thread(page)
+    top = import_entry(
+        thread=thread,
+        entry=ImportedEntry(
+            name="Pat", email="pat@example.org", body="Who edits?", created_at=WHEN
+        ),
+    )
+    reply = import_entry(
+        thread=thread,
+        entry=ImportedEntry(
+            name="Editor",
+            email="",
+            body="We all do.",
+            created_at=WHEN,
+            upvotes=2,
+            downvotes=1,
+        ),
+        parent=top,
+    )
+    held = import_entry(
+        thread=thread,
+        entry=ImportedEntry(
+            name="Sam",
+            email="sam@example.org",
+            body="Held *here*",
+            created_at=WHEN,
+            status=Status.PENDING,
+        ),
+        parent=reply,
+    )
+    importing.finish_thread_import(thread=thread)
+    return [top, reply, held]
+
+
 def media_report(series: object) -> ArticlePage:
     """A report with an audio player, a linked PDF (in the text and as a file
     block) and a picture, each a real file in the site's storage."""

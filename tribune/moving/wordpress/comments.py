@@ -13,11 +13,10 @@ from tribune.discussion.models import Comment, Status
 from tribune.discussion.services import get_or_create_thread, importing
 from tribune.moving import conf
 from tribune.moving.models import LegacyRecord
-from tribune.moving.wordpress import dates, wxr
+from tribune.moving.wordpress import dates, posts, wxr
 from tribune.moving.wordpress.context import Run
 from tribune.moving.wordpress.ledger import fingerprint
 from tribune.moving.wordpress.posts import Imported
-from tribune.newsroom.models import ArticlePage
 
 STATUSES = {
     "1": Status.APPROVED,
@@ -28,7 +27,7 @@ STATUSES = {
     "trash": Status.DELETED,
     "post-trashed": Status.DELETED,
 }
-PINGS = {"pingback", "trackback"}
+PINGS = posts.PINGS
 _BREAKS = re.compile(r"\n{3,}")
 
 
@@ -134,13 +133,7 @@ def import_comments(item: wxr.Item, imported: Imported, run: Run) -> None:
     post's transaction."""
     if not item.comments:
         return
-    if not isinstance(imported.page, ArticlePage):
-        # Decision 0027: a plain page has no discussion; its comments stay in
-        # the export, each listed with the page it belongs to.
-        reason = f"on a plain page (page {item.post_id}, which has no discussion)"
-        for comment in item.comments:
-            run.report.skip("comment", comment.comment_id, reason)
-        return
+    # A plain page with comments got a discussion (posts.page_comments_mode).
     thread = get_or_create_thread(article=imported.page)
     made: dict[str, Comment] = {}
     # What earlier imports made of these comments, in two queries for the post.

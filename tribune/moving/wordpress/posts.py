@@ -37,6 +37,7 @@ NOT_CONTENT = {
     "wp_font_family",
     "wp_font_face",
 }
+PINGS = {"pingback", "trackback"}
 SKIPPED_STATUSES = {"trash": "in the trash", "auto-draft": "an unsaved auto-draft"}
 
 
@@ -67,12 +68,28 @@ def _with_ids(item: wxr.Item, blocks: list[dict[str, Any]]) -> list[dict[str, An
     return blocks
 
 
+def _wpdiscuz_closed(item: wxr.Item) -> bool:
+    return item.meta.get("wpdiscuz_closed") in ("1", "yes", "true")
+
+
 def _comments_mode(item: wxr.Item) -> str:
-    if item.meta.get("wpdiscuz_closed") in ("1", "yes", "true"):
+    if _wpdiscuz_closed(item):
         return CommentsMode.CLOSED
     if item.comment_status == "closed":
         return CommentsMode.CLOSED
     return CommentsMode.OPEN if item.comment_status == "open" else CommentsMode.DEFAULT
+
+
+def page_comments_mode(item: wxr.Item) -> str:
+    """A WordPress page's discussion (decision 0031): open or closed like a
+    post's, but hidden when its comments were closed and it has none, as plain
+    pages are by default."""
+    mode = _comments_mode(item)
+    if mode != CommentsMode.CLOSED or _wpdiscuz_closed(item):
+        return mode
+    keep_pings = conf.keep_pingbacks()
+    kept = [c for c in item.comments if keep_pings or c.comment_type not in PINGS]
+    return mode if kept else CommentsMode.HIDDEN
 
 
 def _model(item: wxr.Item) -> type[ArticlePage] | type[StandardPage]:
@@ -142,7 +159,7 @@ def _fields(item: wxr.Item, run: Run, body: list[dict[str, Any]]) -> dict[str, A
         "seo_title": "",
     }
     if item.post_type == "page":
-        return fields
+        return {**fields, "comments": page_comments_mode(item)}
     return {
         **fields,
         "date": when.astimezone(dt.UTC).astimezone(_zone(run)).date(),
@@ -153,7 +170,22 @@ def _fields(item: wxr.Item, run: Run, body: list[dict[str, Any]]) -> dict[str, A
         "image_id": run.images.by_id.get(item.meta.get("_thumbnail_id", "")),
         # Tribune's own exports: the lead picture's caption on this report.
         "image_caption": item.meta.get("_tribune_image_caption", "")[:300],
+        # Tribune's own exports: where the report was filed from.
+        "dateline": _dateline(item),
     }
+
+
+def _page_discussion(item: wxr.Item) -> list[str]:
+    # Added later, only for pages with a discussion: earlier imports of pages
+    # without one rerun unchanged, pages with comments gain their discussion.
+    if item.post_type != "page":
+        return []
+    mode = page_comments_mode(item)
+    return [] if mode == CommentsMode.HIDDEN else [mode]
+
+
+def _dateline(item: wxr.Item) -> str:
+    return " ".join(item.meta.get("_tribune_dateline", "").split())[:80]
 
 
 def _zone(run: Run) -> dt.tzinfo:
@@ -238,6 +270,10 @@ def import_post(item: wxr.Item, run: Run) -> Imported | None:
             item.is_sticky,
             item.post_parent,
             body,
+            # Added later: only when present, so the fingerprints of posts
+            # without one (every earlier import) stay as they were.
+            *([_dateline(item)] if _dateline(item) else []),
+            *_page_discussion(item),
         ]
     )
     record = run.ledger.record(item.post_type, item.post_id)
