@@ -23,6 +23,7 @@ from pydantic import WithJsonSchema
 from wagtail.models import Page, Site
 
 from tribune.core.api import CSRF_HEADER, Error, JsonApi, error_response
+from tribune.discussion import api_payloads as payloads
 from tribune.discussion import (
     badges,
     fragments,
@@ -86,60 +87,6 @@ def _comment(request: HttpRequest, comment_id: int) -> Comment:
     )
 
 
-def _serialise(
-    node: tree.Node[Comment],
-    viewer: identity.Viewer,
-    votes: dict[int, int],
-    state: str,
-    badge_of: dict[int, str],
-) -> dict[str, Any]:
-    c = node.item
-    shown = node.shown
-    return {
-        "id": c.pk,
-        "parent": c.parent_id,
-        "depth": node.depth,
-        "reply_to": node.reply_to,
-        "status": policies.apparent_status(c)
-        if shown
-        else ("deleted" if c.status == "deleted" else "removed"),
-        "author": {
-            "name": c.author_name,
-            "website": c.author_website or None,
-            "badge": badge_of.get(c.pk),
-        }
-        if shown
-        else None,
-        "body_html": c.body_html if shown else None,
-        "created_at": c.created_at.isoformat(),
-        "edited_at": c.edited_at.isoformat() if c.edited_at and shown else None,
-        "score": c.score,
-        "upvotes": c.upvotes,
-        "downvotes": c.downvotes,
-        "my_vote": votes.get(c.pk, 0),
-        "can_edit": shown and policies.can_edit(c, viewer),
-        "can_vote": shown and policies.can_vote(c, viewer, state),
-        "replies": [
-            _serialise(child, viewer, votes, state, badge_of) for child in node.children
-        ],
-    }
-
-
-def _single(
-    comment: Comment, viewer: identity.Viewer, state: str, my_vote: int = 0
-) -> dict[str, Any]:
-    node = tree.Node(
-        id=comment.pk,
-        parent_id=comment.parent_id,
-        name=comment.author_name,
-        shown=policies.can_see(comment, viewer),
-        item=comment,
-        depth=comment.depth,
-    )
-    badge_of = badges.badges_for([comment]) if node.shown else {}
-    return _serialise(node, viewer, {comment.pk: my_vote}, state, badge_of)
-
-
 def _cursor(order: str, page_number: int) -> str:
     return signing.dumps({"o": order, "p": page_number}, salt=CURSOR_SALT)
 
@@ -192,7 +139,7 @@ def list_thread_page(
         "count": result.count,
         "sort": order.value,
         "comments": [
-            _serialise(node, viewer, result.votes, result.state, badge_of)
+            payloads.comment_tree(node, viewer, result.votes, result.state, badge_of)
             for node in result.roots
         ],
         "next_cursor": _cursor(order.value, page_number + 1)
@@ -326,7 +273,7 @@ def post_comment(
     return WithStatus(
         201,
         {
-            "comment": _single(comment, viewer, state),
+            "comment": payloads.single_comment(comment, viewer, state),
             "html": _posted_html(request, comment, viewer, state),
             "count": thread.comment_count,
             "held": policies.apparent_status(comment) == Status.PENDING,
@@ -373,7 +320,7 @@ def edit_comment(
     comment = posting.edit_comment(
         comment=comment, viewer=viewer, body=data.body or "", rules=rules
     )
-    return {"comment": _single(comment, viewer, state)}
+    return {"comment": payloads.single_comment(comment, viewer, state)}
 
 
 @api.delete(
@@ -391,7 +338,7 @@ def delete_comment(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     rules = selectors.get_settings_for_request(request)
     state = selectors.get_state(comment.thread.page, rules)
     comment = posting.delete_comment(comment=comment, viewer=viewer)
-    return {"comment": _single(comment, viewer, state)}
+    return {"comment": payloads.single_comment(comment, viewer, state)}
 
 
 @api.post(
@@ -422,7 +369,7 @@ def vote(
         ip=identity.client_ip(request),
     )
     identity.remember_guest(response, viewer)
-    return {"comment": _single(comment, viewer, state, data.value)}
+    return {"comment": payloads.single_comment(comment, viewer, state, data.value)}
 
 
 # The body is optional: no body is no reason.
