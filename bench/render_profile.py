@@ -35,13 +35,12 @@ import django
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.db.models import F  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from tribune.core import clock  # noqa: E402
-from tribune.discussion import rendering, selectors, services  # noqa: E402
-from tribune.discussion.models import Comment, ModerationPolicy, Thread  # noqa: E402
+from tribune.discussion import selectors  # noqa: E402
+from tribune.discussion.models import ModerationPolicy  # noqa: E402
+from tribune.discussion.tests import factories  # noqa: E402
 from tribune.newsroom.models import ArticlePage  # noqa: E402
 
 STARTED = re.compile(rb'name="started" value="([^"]+)"')
@@ -59,40 +58,12 @@ def _call(*args: str) -> str:
 
 
 def _seed(article: ArticlePage, n: int) -> None:
-    """n approved comments, every third a reply to an earlier top-level one, written
-    in bulk (the services would take minutes at 10,000) with the fields they set."""
-    thread = services.get_or_create_thread(article=article)
-    html = rendering.render_markdown(
-        "A comment with *some* text and a [link](https://example.org)."
+    """n approved comments, every third a reply, written in bulk."""
+    factories.bulk_comments(
+        article,
+        n,
+        markdown="A comment with *some* text and a [link](https://example.org).",
     )
-    now = clock.now()
-    made = [0]
-
-    def row(i: int, parent: Comment | None) -> Comment:
-        made[0] += 1
-        return Comment(
-            thread=thread,
-            parent=parent,
-            root=parent,
-            depth=1 if parent else 0,
-            status="approved",
-            author_name=f"Reader {i}",
-            author_email=f"reader{i}@example.org",
-            body_markdown="A comment with *some* text and a [link](https://example.org).",
-            body_html=html,
-            created_at=now,
-        )
-
-    n_roots = n - n // 3
-    with transaction.atomic():
-        roots = Comment.objects.bulk_create(
-            [row(i, None) for i in range(n_roots)], batch_size=500
-        )
-        Comment.objects.bulk_create(
-            [row(n_roots + i, roots[(i * 7) % len(roots)]) for i in range(n - n_roots)],
-            batch_size=500,
-        )
-        Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + n)
 
 
 SHOW_QUERIES = False

@@ -130,34 +130,6 @@ def test_new_comment_costs_the_same_queries_whatever_the_thread_size(
     assert events.count() == 4
 
 
-def bulk_fill(article, count):
-    """`count` approved comments written at once, a third of them replies."""
-    from django.db.models import F
-
-    from tribune.discussion.models import Comment, Thread
-
-    thread = factories.thread(article)
-
-    def row(i, parent=None):
-        return Comment(
-            thread=thread,
-            parent=parent,
-            root=parent,
-            depth=1 if parent else 0,
-            status="approved",
-            author_name=f"Reader {i}",
-            author_email=f"reader{i}@example.org",
-            body_markdown="Some *text*.",
-            body_html="<p>Some <em>text</em>.</p>",
-        )
-
-    roots = Comment.objects.bulk_create([row(i) for i in range(count - count // 3)])
-    Comment.objects.bulk_create(
-        [row(i, roots[(i * 7) % len(roots)]) for i in range(count // 3)]
-    )
-    Thread.objects.filter(pk=thread.pk).update(comment_count=F("comment_count") + count)
-
-
 # The article page for a reader without cookies, with the page cache off (test
 # settings): Wagtail's routing (four pages, aliases, view restrictions), the
 # specific page, byline, topics, series, the thread, its first page of comments
@@ -171,8 +143,8 @@ def test_the_rendered_article_page_costs_the_same_queries_at_10_and_300_comments
 ):
     factories.rules()
     small, large = newsroom.article(), newsroom.article()
-    bulk_fill(small, 10)
-    bulk_fill(large, 300)
+    factories.bulk_comments(small, 10)
+    factories.bulk_comments(large, 300)
     client.get(small.url)  # warm per-process caches (site, settings, menu)
     for article in (small, large, small):
         client.cookies.clear()
