@@ -295,7 +295,9 @@ class PageCacheMiddleware:
             # The first scripted reader after an invalidation is often one who
             # takes part (they just posted or voted): store the anonymous render
             # for them rather than render their own, which no one else could use.
-            stored = self._store_anonymous(request, key, seconds)
+            stored, anonymous = self._store_anonymous(request, key, seconds)
+            if stored is None and anonymous is not None:
+                return anonymous  # not storable, and the reader's own render too
         if stored is not None:
             return self._answer(request, stored, shared=shared, bypass=bypass)
         if bypass:
@@ -322,16 +324,24 @@ class PageCacheMiddleware:
 
     def _store_anonymous(
         self, request: HttpRequest, key: str, seconds: int
-    ) -> tuple[Any, ...] | None:
+    ) -> tuple[tuple[Any, ...] | None, HttpResponseBase | None]:
         """Render the page as a reader without cookies would get it and store it.
 
-        Only the cookies that choose a variant of the page (its key) and the
-        language stay, so nothing of this reader can reach the copy.
+        Only the cookies that choose a variant of the page (its key), the
+        language and the CSRF secret (which the stored copy never keeps) stay,
+        so nothing of this reader can reach the copy. Returns the stored copy,
+        or None and, when the reader has no other cookie, the render itself
+        (it is theirs: a page that is not stored is answered with it).
         """
         unshared = key + ":unshared"  # not storable: do not render it twice again
         if caches["local"].get(unshared):
-            return None
-        kept = [*_setting("VARY_COOKIES", []), settings.LANGUAGE_COOKIE_NAME]
+            return None, None
+        kept = [
+            *_setting("VARY_COOKIES", []),
+            settings.LANGUAGE_COOKIE_NAME,
+            settings.CSRF_COOKIE_NAME,
+        ]
+        own = set(request.COOKIES) <= {*kept, _setting("SCRIPT_COOKIE", "tribune_js")}
         anonymous = copy.copy(request)
         anonymous.__dict__ = {
             name: value
@@ -345,9 +355,12 @@ class PageCacheMiddleware:
         stored = None
         if isinstance(response, HttpResponse) and _storable(anonymous, response):
             stored = self._store(anonymous, response, key, seconds)
-        if stored is None:
-            caches["local"].set(unshared, True, seconds)
-        return stored
+        if stored is not None:
+            return stored, None
+        if own:
+            return None, response
+        caches["local"].set(unshared, True, seconds)
+        return None, None
 
     def _store(
         self, request: HttpRequest, response: HttpResponse, key: str, seconds: int

@@ -124,6 +124,20 @@ def test_a_page_that_cannot_be_stored_is_the_readers_own(article):
         assert b"member@example.org" in response.content
 
 
+def test_a_page_that_is_not_stored_is_rendered_once_for_a_scripted_reader(article):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Client().get("/no-such-report/")  # per-process caches warm
+    costs = []
+    for reader in (Client(), _with_script(Client())):
+        with CaptureQueriesContext(connection) as queries:
+            assert reader.get("/no-such-report/").status_code == 404
+        costs.append(len(queries))
+    assert costs[0] > 0
+    assert costs[1] == costs[0]
+
+
 def test_the_shared_copy_equals_the_anonymous_copy_with_its_holes_empty(article):
     anonymous = Client().get(article.url).content.decode()
     shared = _with_script(Client()).get(article.url).content.decode()

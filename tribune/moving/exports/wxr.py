@@ -351,7 +351,7 @@ class WxrExport:
         x.text("wp:is_sticky", int(bool(getattr(page, "pinned", False))))
         if is_article:
             self._article_terms(page, authors)
-        elif page.comments == CommentsMode.CLOSED:
+        elif getattr(page, "comments", None) == CommentsMode.CLOSED:
             self._meta("wp:postmeta", "wpdiscuz_closed", "1")
         self.counts["items"] += 1
         # Plain pages too: one may carry a discussion (decision 0031).
