@@ -4,9 +4,8 @@ The shape follows what WordPress's own exporter writes (wp-admin/includes/export
 and its importer reads (wordpress-importer's parsers): RSS 2.0 with the `wp`,
 `excerpt`, `content`, `wfw` and `dc` namespaces, `wp:wxr_version` 1.2, authors,
 categories (series), tags (topics), then one `<item>` per report or page with its
-comments.  Votes go out as wpDiscuz keeps them: comment meta `wpdiscuz_votes` (the
-balance) and `wpdiscuz_votes_seperate` (a PHP-serialized like/dislike array).
-Everything is written as it is read, so memory does not grow with the site.
+comments. Votes go out as wpDiscuz keeps them: comment meta `wpdiscuz_votes` and
+`wpdiscuz_votes_seperate`. Written as read: memory does not grow with the site.
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ from tribune.moving import conf
 from tribune.moving.exports import attachments, selectors
 from tribune.moving.exports.attachments import Attachment, UsedFiles
 from tribune.moving.exports.xmlwriter import XmlWriter
+from tribune.moving.wordpress.wxr import HIDDEN_META
 from tribune.newsroom.blocks import clean_html
 from tribune.newsroom.models import ArticlePage, CommentsMode
 
@@ -353,6 +353,8 @@ class WxrExport:
             self._article_terms(page, authors)
         elif getattr(page, "comments", None) == CommentsMode.CLOSED:
             self._meta("wp:postmeta", "wpdiscuz_closed", "1")
+        if getattr(page, "comments", None) == CommentsMode.HIDDEN:  # not in WordPress
+            self._meta("wp:postmeta", HIDDEN_META, "hidden")
         self.counts["items"] += 1
         # Plain pages too: one may carry a discussion (decision 0031).
         self._comments(page)

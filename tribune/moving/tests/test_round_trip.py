@@ -27,7 +27,13 @@ from wagtail.images import get_image_model
 from tribune.discussion.models import Comment, Status, Thread
 from tribune.moving.tests import world as world_module
 from tribune.moving.tests import wxr_reader
-from tribune.newsroom.models import ArticlePage, Author, SeriesPage, StandardPage
+from tribune.newsroom.models import (
+    ArticlePage,
+    Author,
+    CommentsMode,
+    SeriesPage,
+    StandardPage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +149,9 @@ def build_and_export(tmp_path: Path, *, uploads: Path | None) -> Any:
     made = world_module.build()
     world_module.media_report(made.flood.get_parent())
     world_module.page_discussion(made.about)
+    # A discussion an editor hid: WordPress has no "hidden", its "closed" shows it.
+    contact = StandardPage.objects.get(slug="contact")
+    world_module.page_discussion(contact, mode=CommentsMode.HIDDEN)
     with_files = {"uploads": uploads} if uploads else {}
     call_command(
         "export_wordpress", output=tmp_path / "site.xml", base_url=BASE, **with_files

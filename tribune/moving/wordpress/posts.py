@@ -73,11 +73,22 @@ def _wpdiscuz_closed(item: wxr.Item) -> bool:
 
 
 def _comments_mode(item: wxr.Item) -> str:
+    if item.meta.get(wxr.HIDDEN_META) == "hidden":  # Tribune's own export
+        return CommentsMode.HIDDEN
     if _wpdiscuz_closed(item):
         return CommentsMode.CLOSED
     if item.comment_status == "closed":
         return CommentsMode.CLOSED
     return CommentsMode.OPEN if item.comment_status == "open" else CommentsMode.DEFAULT
+
+
+def _added_later(item: wxr.Item) -> list[str]:
+    """Fingerprint parts added later: only when present, so the fingerprints of
+    posts without them (every earlier import) stay as they were."""
+    parts = [_dateline(item)] if _dateline(item) else []
+    if wxr.HIDDEN_META in item.meta:
+        parts.append(item.meta[wxr.HIDDEN_META])
+    return parts
 
 
 def page_comments_mode(item: wxr.Item) -> str:
@@ -270,9 +281,7 @@ def import_post(item: wxr.Item, run: Run) -> Imported | None:
             item.is_sticky,
             item.post_parent,
             body,
-            # Added later: only when present, so the fingerprints of posts
-            # without one (every earlier import) stay as they were.
-            *([_dateline(item)] if _dateline(item) else []),
+            *_added_later(item),
             *_page_discussion(item),
         ]
     )

@@ -26,6 +26,9 @@ _EXCERPT_NS = re.compile(r"^https?://wordpress\.org/export/1\.[012]/excerpt/$")
 _CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _DC_NS = "http://purl.org/dc/elements/1.1/"
 SUPPORTED_VERSIONS = ("1.0", "1.1", "1.2")
+# Post meta of Tribune's own export: a discussion hidden from readers, which
+# WordPress cannot say (decision 0031).
+HIDDEN_META = "_tribune_comments"
 
 
 class WXRError(ValueError):
