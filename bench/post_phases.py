@@ -26,13 +26,12 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
+from demo_site import load_for_posting  # noqa: E402  # bench/, beside this script
 from django.db.backends.base import base as db  # noqa: E402
 from django.test import Client  # noqa: E402
 from ninja.operation import Operation  # noqa: E402
 
-from tribune.discussion import api, fragments, rendering, selectors, spam  # noqa: E402
-from tribune.discussion.models import ModerationPolicy  # noqa: E402
+from tribune.discussion import api, api_payloads, fragments, rendering, spam  # noqa: E402
 from tribune.discussion.services import posting  # noqa: E402
 from tribune.newsroom.models import ArticlePage  # noqa: E402
 from tribune.subscriptions import selectors as subscriptions  # noqa: E402
@@ -57,7 +56,8 @@ def timed(owner, name: str) -> None:
 for owner, names in [
     # Operation.run: the whole API operation, with ninja's parsing and validation.
     (Operation, ["run"]),
-    (api, ["_thread_for_post", "_posted_html", "render_to_string", "_single"]),
+    (api, ["_thread_for_post", "_posted_html", "render_to_string"]),
+    (api_payloads, ["single_comment"]),
     (posting, ["post_comment", "_insert"]),
     (fragments, ["render_boxes"]),
     (spam, ["check_rate", "check_form_token"]),
@@ -68,12 +68,7 @@ for owner, names in [
     for name in names:
         timed(owner, name)
 
-call_command("collectstatic", interactive=False, verbosity=0)  # hashed names
-call_command("demo_load", verbosity=0)
-rules = selectors.get_settings(None)
-rules.moderation = ModerationPolicy.PUBLISH
-rules.new_guests_per_ip_per_hour = 0  # every post is a new guest from 127.0.0.1
-rules.save()
+load_for_posting()
 page = ArticlePage.objects.live().order_by("pk").first()
 client = Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
 opened = client.get(page.url)

@@ -34,12 +34,11 @@ import django
 
 django.setup()
 
+from demo_site import load_for_posting  # noqa: E402  # bench/, beside this script
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from tribune.discussion import selectors  # noqa: E402
-from tribune.discussion.models import ModerationPolicy  # noqa: E402
 from tribune.discussion.tests import factories  # noqa: E402
 from tribune.newsroom.models import ArticlePage  # noqa: E402
 
@@ -142,12 +141,7 @@ def main() -> None:
     SHOW_QUERIES = args.queries
     sizes = [int(n) for n in args.n.split(",")]
 
-    call_command("collectstatic", interactive=False, verbosity=0)  # hashed names
-    call_command("demo_load", verbosity=0)
-    rules = selectors.get_settings(None)
-    rules.moderation = ModerationPolicy.PUBLISH
-    rules.new_guests_per_ip_per_hour = 0  # every post is a new guest from 127.0.0.1
-    rules.save()
+    load_for_posting()
     articles = {}
     for n in sizes:
         articles[n] = _article(n)
