@@ -228,7 +228,7 @@ def wait_port(port: int, seconds: float = 30) -> None:
 
 
 def wait_healthy(port: int, seconds: float) -> None:
-    """Until the node's gunicorn workers answer, not only its listening socket."""
+    """Until the node's web workers answer, not only its listening socket."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -282,11 +282,9 @@ class Tribune:
 
     def start_node(self, index: int) -> None:
         port = free_port()
-        # Two gunicorns on one machine: no shared control socket.
         process = self._spawn(
             f"web{index}",
             "serve",
-            "--no-control-socket",
             TRIBUNE_BIND=f"127.0.0.1:{port}",
             WEB_CONCURRENCY="2",
         )
@@ -307,7 +305,6 @@ class Tribune:
                         self._spawn(
                             f"web{index}",
                             "serve",
-                            "--no-control-socket",
                             TRIBUNE_BIND=f"127.0.0.1:{port}",
                             WEB_CONCURRENCY="2",
                         ),

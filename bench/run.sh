@@ -20,7 +20,7 @@
 # 3. ../shared/bench/run_peers.sh (Isso, then nginx sized like today's responses)
 # 4. bench/report.py: the targets, the compare tables and "Runs used" lines
 #
-# Env: BENCH_PORT (8000), WEB_CONCURRENCY (2 gunicorn workers; TRIBUNE_THREADS per worker, 2),
+# Env: BENCH_PORT (8000), WEB_CONCURRENCY (2 granian workers; TRIBUNE_THREADS per worker, 2),
 #      BENCH_ALL_N (10,100,1000), BENCH_SHARED (../shared/bench), DATABASE_URL,
 #      REDIS_URL, SECRET_KEY (a throwaway one when unset), BENCH_RESULTS
 #      (./bench-results), BENCH_CACHE (~/.cache/tribune-bench), BENCH_KEEP_VAR=1 keeps

@@ -272,7 +272,7 @@ class TribuneAdapter(Adapter):
                 if self.script
                 else "no script (page rendered for them)"
             ),
-            "server": "tribune serve (gunicorn gthread, "
+            "server": "tribune serve (granian WSGI, "
             f"{os.environ.get('TRIBUNE_THREADS', '2')} threads per worker)",
             # tribune serve's default is 2 x cores + 1.
             "workers": int(

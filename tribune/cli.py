@@ -1,16 +1,18 @@
-"""The `tribune` console command: picks settings, then runs Django or gunicorn."""
+"""The `tribune` console command: picks settings, then runs Django or the web server."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 USAGE = """usage: tribune <command> [options]
 
   demo      migrate and load the demo newsroom (idempotent)
-  serve     run the production web server (gunicorn) [--bind HOST:PORT] [--workers N]
+  serve     run the production web server (granian) [--bind HOST:PORT] [--workers N]
   worker    run the background worker (mail, scheduled publishing)
   live      run the live updates stream (Server-Sent Events) [--bind HOST:PORT]
   backup    write the database and media files to one archive: backup PATH
@@ -35,41 +37,97 @@ def _static_files_changed(manifest: Path) -> bool:
 
 def _access_log() -> list[str]:
     # One line per request on standard output unless TRIBUNE_ACCESS_LOG says where
-    # ("off" when a proxy in front already logs, as in the benchmark).
+    # (a file, or "off" when a proxy in front already logs, as in the benchmark).
     where = os.environ.get("TRIBUNE_ACCESS_LOG", "-")
-    return [] if where == "off" else ["--access-logfile", where]
+    if where == "off":
+        return []
+    if where == "-":
+        return ["--access-log"]
+    # granian logs through `logging`: its access logger gets a file handler.
+    config = {
+        "handlers": {
+            "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"},
+            "access": {"class": "logging.FileHandler", "filename": where},
+        },
+        "loggers": {
+            "_granian": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            "granian.access": {
+                "handlers": ["access"],
+                "level": "INFO",
+                "propagate": False,
+            },
+        },
+    }
+    handle, path = tempfile.mkstemp(prefix="tribune-log-", suffix=".json")
+    with os.fdopen(handle, "w") as file:
+        json.dump(config, file)
+    return ["--access-log", "--log-config", path]
+
+
+def _address(bind: str) -> list[str]:
+    """HOST:PORT (or [IPv6]:PORT, or unix:PATH) as granian's options."""
+    if bind.startswith("unix:"):
+        return ["--uds", bind.removeprefix("unix:")]
+    host, _, port = bind.rpartition(":")
+    return ["--host", host.strip("[]") or "127.0.0.1", "--port", port or "8000"]
+
+
+def _serve_options(args: list[str]) -> tuple[str, str, list[str]]:
+    """`--bind` and `--workers` (ours, as with gunicorn before); the rest is
+    passed to granian as given."""
+    bind = os.environ.get("TRIBUNE_BIND", "127.0.0.1:8000")
+    workers = os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2 + 1))
+    rest: list[str] = []
+    words = iter(args)
+    for word in words:
+        name, equals, value = word.partition("=")
+        if name in {"--bind", "-b", "--workers", "-w"}:
+            value = value if equals else next(words, "")
+            if name in {"--bind", "-b"}:
+                bind = value
+            else:
+                workers = value
+        else:
+            rest.append(word)
+    return bind, workers, rest
 
 
 def _serve(args: list[str]) -> None:
     from django.conf import settings
+    from django.core.cache import caches
     from django.core.management import call_command
+    from django.db import connections
 
     if _static_files_changed(settings.STATIC_ROOT / "staticfiles.json"):
         call_command("collectstatic", interactive=False, verbosity=0)
-    bind = os.environ.get("TRIBUNE_BIND", "127.0.0.1:8000")
-    workers = os.environ.get("WEB_CONCURRENCY", str((os.cpu_count() or 1) * 2 + 1))
+    bind, workers, rest = _serve_options(args)
+    # The workers are forked from this process: none may share its connections.
+    connections.close_all()
+    caches.close_all()
     argv = [
-        "gunicorn",
-        "tribune.config.wsgi:application",
-        "--bind",
-        bind,
+        "--interface",
+        "wsgi",
+        "--no-ws",
+        *_address(bind),
         "--workers",
         workers,
-        "--worker-class",
-        "gthread",
-        "--threads",
-        # Two threads per process: more only queue on the GIL and SQLite's single
-        # writer (docs/benchmarks.md, "Server threads").
+        # Threads that run the site's code in each worker: more only queue on the
+        # GIL and SQLite's single writer (docs/benchmarks.md, "Server threads").
+        "--blocking-threads",
         os.environ.get("TRIBUNE_THREADS", "2"),
+        # A worker that dies is replaced; one that will not stop is killed.
+        "--respawn-failed-workers",
+        "--workers-kill-timeout",
+        "25",
         *_access_log(),
-        *args,
+        *rest,
+        "tribune.config.wsgi:application",
     ]
-    from gunicorn.app.wsgiapp import run
+    from granian.cli import cli
 
     live = _start_live()
-    sys.argv = argv
     try:
-        run()
+        cli.main(args=argv, prog_name="tribune serve", auto_envvar_prefix="GRANIAN")
     finally:
         if live is not None:
             live.terminate()
@@ -77,7 +135,7 @@ def _serve(args: list[str]) -> None:
 
 
 def _start_live() -> subprocess.Popen[bytes] | None:
-    """`tribune live` beside gunicorn (TRIBUNE_LIVE_BIND; "off" when run elsewhere).
+    """`tribune live` beside the web server (TRIBUNE_LIVE_BIND; "off" if run elsewhere).
 
     Its own process: streams stay open for hours and must not hold the
     workers that serve pages (docs/decisions/0025-live-updates.md).

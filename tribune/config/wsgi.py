@@ -1,11 +1,14 @@
-"""WSGI entry point for gunicorn."""
+"""WSGI entry point for the web server (granian, `tribune serve`)."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tribune.config.settings.dev")
-application = get_wsgi_application()
+
+from tribune.core.wsgi import without_process_environment
+
+application = without_process_environment(get_wsgi_application())
 
 # The offensive-language model takes about 1.5 s to load: a web process pays
 # it now, not the first reader who posts a comment.

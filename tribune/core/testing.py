@@ -141,12 +141,16 @@ def nginx_conf(
         for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
     log = "" if access_log else "    access_log off;\n"
+    # The main settings of Debian's stock /etc/nginx/nginx.conf, which includes
+    # the shipped site file in production: a worker per core, sendfile.
     return f"""{user}
-worker_processes 1;
+worker_processes auto;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
 events {{ worker_connections {connections}; }}
 http {{
+    sendfile on;
+    tcp_nopush on;
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
 {log}{temp}

@@ -126,7 +126,7 @@ if REDIS_URL:
         },
     }
 else:
-    # Without Redis the shared cache lives in files so that every gunicorn worker
+    # Without Redis the shared cache lives in files so that every web worker
     # and the task worker see the same counters, invalidations and rate limits
     # (docs/decisions/0004-cache-without-redis.md).
     _SHARED = {

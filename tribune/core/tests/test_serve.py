@@ -1,4 +1,4 @@
-"""`tribune serve` over real HTTP: gunicorn with compressed, cached static files."""
+"""`tribune serve` over real HTTP: granian with compressed, cached static files."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -24,13 +25,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _get(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+def _get(url: str, **headers: str) -> tuple[int, Message, bytes]:
+    # Header names are matched without case (granian sends them in lower case).
     request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 @pytest.fixture(scope="module")
@@ -80,10 +82,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         assert "Traceback" not in output, output
 
 
-def test_serve_runs_gunicorn_not_the_development_server(server: str) -> None:
+def test_serve_runs_granian_not_the_development_server(server: str) -> None:
     status, headers, _ = _get(server + "/healthz")
     assert status == 200
-    assert headers.get("Server", "").startswith("gunicorn")
+    # Django's development server would say "WSGIServer/0.2".
+    assert headers.get("Server") == "granian"
 
 
 def test_static_files_are_hashed_compressed_and_cached_for_a_year(server: str) -> None:

@@ -232,8 +232,7 @@ def site(tmp_path: Path) -> Iterator[Site]:
         for port in ports:
             processes.append(
                 subprocess.Popen(
-                    # One control socket per gunicorn: two share this machine.
-                    [*tribune, "serve", "--no-control-socket"],
+                    [*tribune, "serve"],
                     cwd=ROOT,
                     env=environ | {"TRIBUNE_BIND": f"127.0.0.1:{port}"},
                     stdout=subprocess.PIPE,
