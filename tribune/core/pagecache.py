@@ -45,12 +45,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.middleware.csrf import (  # type: ignore[attr-defined]  # not in the stubs
     CsrfViewMiddleware,
     _unmask_cipher_token,
-    get_token,
 )
 from django.utils import translation
 from django.utils.http import urlencode
 
 from tribune.core import generations
+from tribune.core.csrftokens import get_token
 
 Generator = Callable[[HttpRequest], str]
 # Given a request and the scopes a stored page declared, whether this reader's
