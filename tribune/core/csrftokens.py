@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 
 from django.http import HttpRequest
-from django.middleware.csrf import (  # type: ignore[attr-defined]  # not in the stubs
+from django.middleware.csrf import (
     CSRF_ALLOWED_CHARS,
     CSRF_SECRET_LENGTH,
 )
