@@ -22,17 +22,20 @@ FILES = (
 )
 
 
-# LMFAO is left out: recall 0.869 at 0.000 there, short of the target (its
-# spam includes like-requests that the other files label good; decision 0030).
+# Each fold's recall as measured in decision 0033 (bench/spam_lofo.py), the
+# floor it must not fall below.  Three are over issue 14's target of 0.92;
+# LMFAO is not (0.873: its spam includes like-requests that the other files
+# label good, decisions 0030 and 0033), and its floor keeps it from sliding.
 @pytest.mark.parametrize(
-    ("held_out", "rows"),
+    ("held_out", "rows", "floor"),
     [
-        ("Youtube01-Psy.csv", 350),
-        ("Youtube02-KatyPerry.csv", 350),
-        ("Youtube04-Eminem.csv", 448),
+        ("Youtube01-Psy.csv", 350, 0.943),
+        ("Youtube02-KatyPerry.csv", 350, 0.931),
+        ("Youtube03-LMFAO.csv", 438, 0.873),
+        ("Youtube04-Eminem.csv", 448, 0.951),
     ],
 )
-def test_a_left_out_file_meets_the_recall_target(held_out, rows):
+def test_a_left_out_file_meets_the_recall_target(held_out, rows, floor):
     """Leave-one-file-out on the seed corpus: issue 14's target is recall
     >= 0.92 at a false-positive rate <= 0.01 on the file the model never saw,
     with the threshold chosen from the training files; the four folds are in
@@ -45,7 +48,9 @@ def test_a_left_out_file_meets_the_recall_target(held_out, rows):
     assert found, last
     assert int(found["n"]) == rows
     assert float(found["fpr"]) <= 0.01
-    assert float(found["recall"]) >= 0.92
+    assert float(found["recall"]) >= floor
+    if held_out != "Youtube03-LMFAO.csv":
+        assert float(found["recall"]) >= 0.92
 
 
 def test_a_missing_file_is_a_clear_error(tmp_path):
