@@ -230,3 +230,20 @@ def test_kept_rows_follow_the_language_and_the_threads_state(settings, article):
     closed = Client().get(article.url).content.decode()
     assert f'action="/comments/c/{top.pk}/vote/"' not in closed
     assert ">Reply</a>" not in closed
+
+
+def test_the_kept_section_head_follows_the_count_and_the_state(settings, article):
+    settings.LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+    thread = factories.thread(article)
+    factories.comment(in_thread=thread)
+    client = Client()
+    assert ">1 Comment</h2>" in client.get(article.url).content.decode()
+    factories.comment(in_thread=thread)
+    page = client.get(article.url).content.decode()
+    assert ">2 Comments</h2>" in page
+    assert 'discussion-bubble__count">2<' in page
+    german = client.get(article.url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert ">2 Kommentare</h2>" in german
+    article.comments = CommentsMode.HIDDEN
+    article.save_revision().publish()
+    assert 'id="comments"' not in client.get(article.url).content.decode()
