@@ -54,7 +54,13 @@ _CSRF_MARK = "discussion-csrf-" + secrets.token_hex(16)
 TIMEOUT = 24 * 3600
 
 
-def _key(node: tree.Node[V], state: str, kind: str = "box") -> str:
+def _scope(state: str) -> str:
+    """What every box of one render shares in its key: language, thread state and
+    the script prefix the addresses start from (looked up once, not per box)."""
+    return f"{get_language()}:{state}:{get_script_prefix()}"
+
+
+def _key(node: tree.Node[V], scope: str, kind: str = "box") -> str:
     c = node.item.comment
     edited = c.edited_at.timestamp() if c.edited_at else 0
     digest = blake2b(digest_size=12)
@@ -66,9 +72,8 @@ def _key(node: tree.Node[V], state: str, kind: str = "box") -> str:
         digest.update(part.encode())
         digest.update(b"\0")
     return (
-        f"discussion:{kind}:{get_language()}:{state}:{c.pk}:{c.status}:"
-        f"{c.score}:{edited}:{int(node.shown)}:{digest.hexdigest()}:"
-        f"{get_script_prefix()}"
+        f"discussion:{kind}:{scope}:{c.pk}:{c.status}:"
+        f"{c.score}:{edited}:{int(node.shown)}:{digest.hexdigest()}"
     )
 
 
@@ -77,14 +82,14 @@ def _personal(node: tree.Node[V], focus: int | None) -> bool:
     return view.is_mine or bool(view.my_vote) or node.id == focus
 
 
-def _row_key(row: tree.Row[V], state: str) -> str:
+def _row_key(row: tree.Row[V], scope: str) -> str:
     """The box's key and everything else the row shows: its shape, the fold's
     reply count and the hold's reason (for the held mark)."""
     node = row.node
     closes = "".join("f" if folded else "o" for folded in row.closes)
     shape = f"{int(row.has_children)}{int(row.folded)}{closes}"
     held = node.item.comment.held_reason
-    return f"{_key(node, state, 'row')}:{shape}:{node.reply_count}:{held}"
+    return f"{_key(node, scope, 'row')}:{shape}:{node.reply_count}:{held}"
 
 
 def _row_personal(row: tree.Row[V], focus: int | None) -> bool:
@@ -122,12 +127,13 @@ def render_boxes(
         # Asked for only where a box has a form: a token also means a Set-Cookie.
         token = SimpleLazyObject(lambda: pagecache.hole(request, "csrf"))
     shared: dict[str, list[tree.Node[V]]] = {}
+    scope = _scope(state)
     for node in nodes:
         if _personal(node, focus):
             html = template.render(_context(node, token))
             node.item.box_html = mark_safe(html)  # noqa: S308
         else:
-            shared.setdefault(_key(node, state), []).append(node)
+            shared.setdefault(_key(node, scope), []).append(node)
     if not shared:
         return
     cache = caches["local"]  # per process: keys carry the comment's version
@@ -167,8 +173,9 @@ def render_rows(
     """
     template = get_template(ROW_TEMPLATE)
     token = SimpleLazyObject(lambda: pagecache.hole(request, "csrf"))
+    scope = _scope(state)
     keys = {
-        i: _row_key(row, state)
+        i: _row_key(row, scope)
         for i, row in enumerate(rows)
         if not _row_personal(row, focus)
     }
