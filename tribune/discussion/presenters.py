@@ -221,12 +221,6 @@ def thread_context(
         votes=thread_page.votes,
         focus=thread_page.focus,
     )
-    fragments.render_boxes(
-        tree.walk(roots),
-        state=thread_page.state,
-        request=request,
-        focus=thread_page.focus,
-    )
     form = _form(request, viewer, thread_page.state, form)
     reply_to = _reply_to(form)
     reply_name = next((n.name for n in tree.walk(roots) if n.id == reply_to), None)
@@ -237,7 +231,12 @@ def thread_context(
         "reply_to": reply_to,
         "reply_name": reply_name,
         "orders": list(Order),
-        "rows": tree.flatten(roots, fold_after=conf.get("COLLAPSE_AFTER")),
+        "rows_html": fragments.render_rows(
+            tree.flatten(roots, fold_after=conf.get("COLLAPSE_AFTER")),
+            state=thread_page.state,
+            request=request,
+            focus=thread_page.focus,
+        ),
         "request": request,
         "article": article,
     }

@@ -61,6 +61,35 @@ def comment_form(context: template.Context) -> str:
     )
 
 
+def _render_kept(context: template.Context, name: str, key: str) -> str:
+    """`name` rendered with the tag's own context, kept per process under `key`
+    and the language (core/skeletons.py)."""
+    assert context.template is not None  # noqa: S101  # only called while rendering
+    kept = context.template.engine.get_template(name)
+    return skeletons.render_once(
+        context.get("request"), key, lambda: kept.render(context)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def thread_head(context: template.Context) -> str:
+    """The section's opening (the count bubble, the section tag with the
+    script's addresses and texts, the title): the same for every reader of the
+    article while its count and state stay, so rendered once per process."""
+    thread = context["thread"]
+    key = (
+        f"discussion:head:{context['article'].pk}:{thread.state}:{thread.count}:"
+        f"{get_script_prefix()}"
+    )
+    return _render_kept(context, "discussion/thread_head.html", key)
+
+
+@register.simple_tag(takes_context=True)
+def inline_texts(context: template.Context) -> str:
+    """The inline feedback's texts and script tags: the same on every page."""
+    return _render_kept(context, "discussion/inline.html", "discussion:inline")
+
+
 @register.inclusion_tag("discussion/passage_link.html", takes_context=True)
 def passage_link(context: template.Context, page: Any, block_id: str) -> dict[str, Any]:
     """The "Comment on this paragraph" link under a body block, if comments are open."""

@@ -2,13 +2,15 @@ import re
 
 import pytest
 from django.core.cache import caches
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import get_script_prefix, reverse, set_script_prefix
 
-from tribune.discussion import services
-from tribune.discussion.models import Comment
+from tribune.discussion import conf, identity, services
+from tribune.discussion.models import Action, Comment
 from tribune.discussion.templatetags.discussion_tags import comment_action
 from tribune.discussion.tests import factories
+from tribune.newsroom.models import CommentsMode
 from tribune.newsroom.tests import factories as newsroom
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +124,126 @@ def test_the_kept_comment_form_posts_with_the_readers_own_values(article):
     )
     assert response.status_code == 303, response.content.decode()[:500]
     assert Comment.objects.filter(body_markdown="From the kept form.").exists()
+
+
+# Rows (fragments.render_rows): kept per comment version and row shape.
+
+
+def row_keys():
+    return [k for k in caches["local"].lru_keys() if ":discussion:row:" in k]
+
+
+def _list(page):
+    """The comment list of a page, CSRF tokens masked."""
+    start = page.index("data-discussion-comments>")
+    listed = page[start : page.index("</ol>\n  ", start)]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "TOKEN", listed)
+
+
+def _guest(viewer):
+    reader = Client()
+    response = HttpResponse()
+    identity.remember_guest(response, viewer)
+    reader.cookies.update(response.cookies)
+    return reader
+
+
+def test_rows_from_the_cache_equal_a_fresh_render_for_every_kind_of_row(article):
+    thread = factories.thread(article)
+    mine = factories.guest_viewer()
+    folded = factories.comment(in_thread=thread)
+    for _ in range(conf.get("COLLAPSE_AFTER") + 1):
+        factories.comment(parent=folded)
+    chain = factories.comment(in_thread=thread)
+    deep = factories.comment(parent=factories.comment(parent=chain))
+    gone = factories.comment(in_thread=thread)
+    factories.comment(parent=gone)
+    services.moderate_comments(
+        comment_ids=[gone.pk], action=Action.DELETE, moderator=factories.user()
+    )
+    own = factories.comment(parent=chain, viewer=mine)
+    reader = _guest(mine)
+    reader.post(reverse("discussion:vote", args=[deep.pk]), {"value": "down"})
+    for address in (article.url, f"{article.url}?comment={deep.pk}"):
+        for who in (reader, Client()):
+            caches["local"].clear()
+            fresh = _list(who.get(address).content.decode())
+            assert row_keys()  # the shared rows were kept
+            kept = _list(who.get(address).content.decode())
+            assert kept == fresh
+    assert f'id="comment-{own.pk}"' in fresh
+
+
+def test_a_new_reply_and_a_removal_change_the_kept_rows_around_them(article):
+    top = factories.comment(in_thread=factories.thread(article))
+    replies = [
+        factories.comment(parent=top) for _ in range(conf.get("COLLAPSE_AFTER") + 1)
+    ]
+    client = Client()
+    assert f"View {len(replies)} replies" in client.get(article.url).content.decode()
+    factories.comment(parent=top)
+    page = client.get(article.url).content.decode()
+    assert f"View {len(replies) + 1} replies" in page
+    services.moderate_comments(
+        comment_ids=[r.pk for r in replies] + [top.replies.last().pk],
+        action=Action.DELETE,
+        moderator=factories.user(),
+    )
+    page = client.get(article.url).content.decode()
+    assert "replies</summary>" not in page
+    assert 'class="comment__replies"' not in page
+    assert f'id="comment-{replies[0].pk}"' not in page
+
+
+def test_kept_rows_never_carry_one_readers_state_to_another(article):
+    thread = factories.thread(article)
+    author_viewer = factories.guest_viewer()
+    comment = factories.comment(in_thread=thread, viewer=author_viewer)
+    other_comment = factories.comment(in_thread=thread)
+    other = Client()
+    before = other.get(article.url).content.decode()  # keeps the shared rows
+    author, voter = _guest(author_viewer), Client()
+    voter.post(reverse("discussion:vote", args=[other_comment.pk]), {"value": "up"})
+    edit_url = reverse("discussion:edit", args=[comment.pk])
+    assert edit_url in author.get(article.url).content.decode()
+    assert 'aria-pressed="true"' in voter.get(article.url).content.decode()
+    focused = other.get(f"{article.url}?comment={comment.pk}").content.decode()
+    assert f'comment--focus" id="comment-{comment.pk}"' in focused
+    after = other.get(article.url).content.decode()
+    assert edit_url not in after
+    assert 'aria-pressed="true"' not in after
+    assert "comment--focus" not in after
+    assert "data-score>1<" in after  # the vote is counted for everyone
+    assert after.count("data-score>") == before.count("data-score>")
+
+
+def test_kept_rows_follow_the_language_and_the_threads_state(settings, article):
+    settings.LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+    top = factories.comment(in_thread=factories.thread(article))
+    english = Client().get(article.url).content.decode()
+    german = Client().get(article.url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert ">Reply</a>" in english
+    assert ">Antworten</a>" in german
+    assert ">Reply</a>" in Client().get(article.url).content.decode()
+    article.comments = CommentsMode.CLOSED
+    article.save_revision().publish()
+    closed = Client().get(article.url).content.decode()
+    assert f'action="/comments/c/{top.pk}/vote/"' not in closed
+    assert ">Reply</a>" not in closed
+
+
+def test_the_kept_section_head_follows_the_count_and_the_state(settings, article):
+    settings.LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+    thread = factories.thread(article)
+    factories.comment(in_thread=thread)
+    client = Client()
+    assert ">1 Comment</h2>" in client.get(article.url).content.decode()
+    factories.comment(in_thread=thread)
+    page = client.get(article.url).content.decode()
+    assert ">2 Comments</h2>" in page
+    assert 'discussion-bubble__count">2<' in page
+    german = client.get(article.url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert ">2 Kommentare</h2>" in german
+    article.comments = CommentsMode.HIDDEN
+    article.save_revision().publish()
+    assert 'id="comments"' not in client.get(article.url).content.decode()
