@@ -14,7 +14,7 @@ from tribune.discussion.models import Action, Comment, ModerationPolicy, Status
 from tribune.discussion.services import moderation, voting
 from tribune.discussion.tests import factories
 from tribune.funding import services as funding
-from tribune.live import selectors, services
+from tribune.live import boxes, selectors, services
 from tribune.live.models import LiveEvent
 from tribune.newsroom.tests import factories as newsroom
 
@@ -38,7 +38,10 @@ def test_an_approved_comment_sends_its_public_box_and_the_count(thread):
     assert event.payload["parent"] is None
     assert event.payload["count"] == 1
     assert event.payload["count_label"] == "1 Comment"
-    html = event.payload["html"]
+    # The row names the comment; the box is rendered where the event is read.
+    assert "html" not in event.payload
+    [ready] = boxes.complete([event])
+    html = ready.payload["html"]
     assert f'id="comment-{comment.pk}"' in html
     assert "<em>again</em>" in html
     assert "<script>" not in html
@@ -46,6 +49,34 @@ def test_an_approved_comment_sends_its_public_box_and_the_count(thread):
     assert "@example.org" not in html
     assert "csrfmiddlewaretoken" not in html
     assert "/edit/" not in html
+
+
+def test_a_comment_held_after_its_event_is_left_out_where_the_event_is_read(thread):
+    comment = factories.comment(in_thread=thread, body="Soon held")
+    shown = factories.comment(in_thread=thread, body="Still shown")
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        moderation.change_status(
+            locked, Status.PENDING, action=Action.HOLD, moderator=None
+        )
+    events = list(LiveEvent.objects.filter(kind="comment").order_by("id"))
+    ready = boxes.complete(events)
+    assert [e.payload["id"] for e in ready] == [shown.pk]
+    assert "Still shown" in ready[0].payload["html"]
+
+
+def test_an_event_whose_box_fails_is_left_out_and_the_rest_still_go(thread):
+    comment = factories.comment(in_thread=thread)
+    [event] = LiveEvent.objects.all()
+    missing = LiveEvent(
+        pk=event.pk + 1000,
+        channel=event.channel,
+        kind="comment",
+        payload={"id": comment.pk + 1000, "parent": None},
+    )
+    goal = LiveEvent(pk=event.pk + 1001, channel="goal", kind="goal", payload={})
+    ready = boxes.complete([missing, event, goal])
+    assert [e.pk for e in ready] == [event.pk, goal.pk]
 
 
 def test_a_reply_names_its_parent(thread):
