@@ -146,3 +146,18 @@ def test_pruning_drops_old_events_but_keeps_the_newest():
         LiveEvent.objects.filter(pk=event.pk).update(created_at=old)
     assert services.prune_events(before=clock.now() - dt.timedelta(hours=1)) == 2
     assert list(LiveEvent.objects.values_list("id", flat=True)) == [event.pk]
+
+
+def test_an_event_reads_back_as_it_was_written():
+    begun = clock.now()
+    payload = {"id": 7, "html": '<p>\u00e9t\u00e9 \u2028 "quoted"</p>', "n": [1, None]}
+    event = services.publish_event(channel="article:1", kind="comment", payload=payload)
+    stored = LiveEvent.objects.get()
+    assert (stored.pk, stored.channel, stored.kind) == (
+        event.pk,
+        "article:1",
+        "comment",
+    )
+    assert stored.payload == payload
+    assert begun <= stored.created_at <= clock.now()
+    assert stored.created_at.tzinfo is not None
