@@ -11,6 +11,10 @@ process time (a trend only on a shared machine).
 
 Run: PYTHONPATH=. .venv/bin/python bench/post_profile.py [--n 10,100,1000]
      [--posts 200] [--profile 1000] [--out file.prof] [--queries]
+Instructions (repeatable to about 1%), one N at a time:
+     PYTHONPATH=. valgrind --tool=callgrind --instr-atstart=no
+     --callgrind-out-file=post.%p .venv/bin/python bench/post_profile.py --n 1000
+     --posts 50 --callgrind; callgrind_annotate post.<pid> | grep TOTALS
 """
 
 import argparse
@@ -23,6 +27,7 @@ import random
 import re
 import secrets
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -144,6 +149,16 @@ class Poster:
         return out
 
 
+def _instrumented(poster: Poster, posts: int) -> None:
+    """Switch callgrind's counting on for `posts` POSTs (callgrind_control)."""
+    control = ["callgrind_control", "--instr=on", str(os.getpid())]
+    subprocess.run(control, check=True, capture_output=True)
+    for _ in range(posts):
+        poster.post()
+    control[1] = "--instr=off"
+    subprocess.run(control, check=True, capture_output=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", default="10,100,1000")
@@ -151,6 +166,12 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, help="print the profile at N")
     parser.add_argument("--out", help="write the profile at --profile's N to this file")
     parser.add_argument("--queries", action="store_true", help="print one POST's SQL")
+    parser.add_argument(
+        "--callgrind",
+        action="store_true",
+        help="only count instructions of --posts POSTs per N: run under"
+        " valgrind --tool=callgrind --instr-atstart=no",
+    )
     args = parser.parse_args()
     sizes = [int(n) for n in args.n.split(",")]
     load_for_posting()
@@ -166,6 +187,9 @@ def main() -> None:
     for n, poster in posters.items():
         for _ in range(20):  # warm: templates compiled, per-process copies made
             poster.post()
+        if args.callgrind:
+            _instrumented(poster, args.posts)
+            continue
         queries: list[str] = []
 
         def count(execute, sql, params, many, context, queries=queries):

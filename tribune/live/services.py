@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
+from tribune.core import rows
 from tribune.live.models import LiveEvent
 
 logger = logging.getLogger(__name__)
@@ -16,8 +17,6 @@ logger = logging.getLogger(__name__)
 # The one Redis channel every live process listens on; a message only says
 # "read the table", so a lost one costs a poll interval, never an event.
 REDIS_CHANNEL = "tribune:live"
-# What _insert_event writes; the id comes back from RETURNING.
-_COLUMNS = ("channel", "kind", "payload", "created_at")
 
 
 def publish_event(*, channel: str, kind: str, payload: dict[str, Any]) -> LiveEvent:
@@ -38,24 +37,10 @@ def publish_event(*, channel: str, kind: str, payload: dict[str, Any]) -> LiveEv
 
 
 def _insert_event(channel: str, kind: str, payload: dict[str, Any]) -> LiveEvent:
-    # One written-out INSERT: the row has no save() logic and no signal
-    # receivers, and the ORM's create() cost several times the statement (every
-    # new comment writes one). Each value is prepared by its own field, as
-    # save() would (JSON for this database, the aware time for its column).
     event = LiveEvent(channel=channel, kind=kind, payload=payload)
-    fields = [f for f in LiveEvent._meta.concrete_fields if f.name in _COLUMNS]
-    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
-    table = connection.ops.quote_name(LiveEvent._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} ({columns})"  # noqa: S608
-            f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id",
-            values,
-        )
-        event.pk = int(cursor.fetchone()[0])
-    event._state.adding = False
-    event._state.db = connection.alias
+    # The row has no save() logic and no signal receivers; the ORM's save()
+    # cost several times the statement, and every new comment writes one.
+    rows.insert(event)
     transaction.on_commit(lambda: wake_live_processes(event.pk), robust=True)
     return event
 
