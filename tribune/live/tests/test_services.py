@@ -6,6 +6,9 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
+from django.db.models.signals import post_save, pre_save
+from wagtail.models import TranslatableMixin
+from wagtail.models.i18n import set_locale_on_new_instance
 
 from tribune.core import clock
 from tribune.discussion import policies
@@ -161,3 +164,13 @@ def test_an_event_reads_back_as_it_was_written():
     assert stored.payload == payload
     assert begun <= stored.created_at <= clock.now()
     assert stored.created_at.tzinfo is not None
+
+
+def test_no_save_receiver_would_be_skipped_by_the_events_insert():
+    # Wagtail's locale receiver listens to every model and changes only
+    # translatable ones.
+    [sync, asynchronous] = pre_save._live_receivers(LiveEvent)
+    assert set(sync) <= {set_locale_on_new_instance}
+    assert not asynchronous
+    assert not issubclass(LiveEvent, TranslatableMixin)
+    assert not post_save.has_listeners(LiveEvent)
