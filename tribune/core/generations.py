@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.core.cache import cache, caches
@@ -29,14 +30,41 @@ def _fresh() -> int:
     return time.time_ns() // 1000
 
 
+# The numbers one request has read, so that it reads each from the shared
+# cache once (a new comment asks for the sites' and the pages' generations
+# several times). None outside a request: commands, tasks and the live process
+# always read.
+_seen: ContextVar[dict[str, int] | None] = ContextVar("generations", default=None)
+
+
+def begin_request(**_kwargs: object) -> None:
+    """Receiver of request_started: a request's first lookup of each key reads."""
+    _seen.set({})
+
+
+def end_request(**_kwargs: object) -> None:
+    """Receiver of request_finished."""
+    _seen.set(None)
+
+
 def current(key: str) -> int | None:
-    """The generation under `key`; None while the shared cache is away."""
+    """The generation under `key`; None while the shared cache is away.
+
+    Within a request, the number the request read first: a request works
+    from the copies of one moment, as if it had run a little earlier, and its
+    own advances are seen at once.
+    """
+    seen = _seen.get()
+    if seen is not None and key in seen:
+        return seen[key]
     value = cache.get(key)
     if value is None and is_available():
         fresh = _fresh()
         value = fresh if cache.add(key, fresh, None) else cache.get(key)
     if value is None or not is_available():
         return None
+    if seen is not None:
+        seen[key] = int(value)
     return int(value)
 
 
@@ -46,6 +74,9 @@ def advance(key: str) -> bool:
     Returns False when the shared cache is away; the write is then replayed
     (as a deletion, see core/cache.py) once it is back.
     """
+    seen = _seen.get()
+    if seen is not None:
+        seen.pop(key, None)
     try:
         cache.incr(key)
     except ValueError:

@@ -55,10 +55,11 @@ def hit(*, scope: str, key: str | None, limit: int, window: int) -> bool:
     if key is None or limit <= 0 or window <= 0:
         return True
     name = _cache_key(scope, key, window)
-    if cache.add(name, 1, timeout=window + 1):
-        return limit >= 1
+    # Counting first: a busy client's window mostly exists already (one call
+    # instead of a refused `add` and an `incr`; the file cache's refused `add`
+    # writes and removes a draft file).
     try:
         count = cache.incr(name)
-    except ValueError:  # expired between add and incr: a new window
+    except ValueError:  # the window's first event (or its counter expired)
         count = 1 if cache.add(name, 1, timeout=window + 1) else cache.incr(name)
     return bool(count <= limit)

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from tribune.live import conf, selectors, services, streaming
+from tribune.live import boxes, conf, selectors, services, streaming
 
 logger = logging.getLogger(__name__)
 
@@ -87,15 +87,18 @@ class Hub:
     async def deliver_new(self) -> None:
         """Read the events after `last_id` and offer each to its listeners."""
         while True:
-            found = await self.run_sync(functools.partial(_read_after, self.last_id))
+            read, last, found = await self.run_sync(
+                functools.partial(_read_after, self.last_id)
+            )
             for event_id, channel, kind, payload in found:
                 listeners = tuple(self.by_channel.get(channel, ()))
                 if listeners:
                     frame = (event_id, streaming.event_frame(event_id, kind, payload))
                     for listener in listeners:
                         listener.offer(frame)
-                self.last_id = event_id
-            if len(found) < 500:
+            # Past the events left out too (a comment no longer shown).
+            self.last_id = last
+            if read < 500:
                 return
 
     async def start(self) -> None:
@@ -116,11 +119,11 @@ class Hub:
                 await asyncio.sleep(interval)
 
 
-def _read_after(after: int) -> list[tuple[int, str, str, dict]]:
-    return [
-        (e.pk, e.channel, e.kind, e.payload)
-        for e in selectors.list_events_after(after=after, limit=500)
-    ]
+def _read_after(after: int) -> tuple[int, int, list[tuple[int, str, str, dict]]]:
+    """How many rows were read, the last id read, and the events to send."""
+    rows = selectors.list_events_after(after=after, limit=500)
+    found = [(e.pk, e.channel, e.kind, e.payload) for e in boxes.complete(rows)]
+    return len(rows), rows[-1].pk if rows else after, found
 
 
 async def listen_to_redis(url: str, on_message: Callable[[], None]) -> None:

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from tribune.discussion import identity
-from tribune.live import conf, hub, selectors, streaming
+from tribune.live import boxes, conf, hub, selectors, streaming
 
 logger = logging.getLogger(__name__)
 
@@ -121,17 +121,18 @@ class LiveApp:
         if last is None:
             return 0
         limit = conf.get("REPLAY_LIMIT")
-        found = await self.hub.run_sync(
-            lambda: [
-                (e.pk, e.kind, e.payload)
-                for e in selectors.list_events_after(
-                    after=last, channels=channels, limit=limit
-                )
-            ]
-        )
+
+        def read() -> tuple[int, list[tuple[int, str, dict]]]:
+            rows = selectors.list_events_after(
+                after=last, channels=channels, limit=limit
+            )
+            found = [(e.pk, e.kind, e.payload) for e in boxes.complete(rows)]
+            return (rows[-1].pk if rows else last), found
+
+        replayed, found = await self.hub.run_sync(read)
         for event_id, kind, payload in found:
             await _send(send, streaming.event_frame(event_id, kind, payload))
-        return found[-1][0] if found else last
+        return replayed
 
     async def _relay(
         self, listener: hub.Listener, receive: Receive, send: Send, replayed: int

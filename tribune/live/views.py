@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from tribune.core.api import error_response
-from tribune.live import conf, selectors
+from tribune.live import boxes, conf, selectors
 from tribune.live.streaming import parse_event_id
 
 
@@ -28,14 +28,17 @@ def events(request: HttpRequest, page_id: int) -> HttpResponse:
         return error_response(
             "bad_after", _("`after` is an event id."), status=400, field="after"
         )
-    found = selectors.list_events_after(
+    rows = selectors.list_events_after(
         after=after,
         channels=selectors.channels_for_article(page_id),
         limit=conf.get("REPLAY_LIMIT"),
     )
     return _answer(
-        [{"id": e.pk, "kind": e.kind, "payload": e.payload} for e in found],
-        found[-1].pk if found else after,
+        [
+            {"id": e.pk, "kind": e.kind, "payload": e.payload}
+            for e in boxes.complete(rows)
+        ],
+        rows[-1].pk if rows else after,
     )
 
 

@@ -6,6 +6,9 @@ import datetime as dt
 
 import pytest
 from django.db import transaction
+from django.db.models.signals import post_save, pre_save
+from wagtail.models import TranslatableMixin
+from wagtail.models.i18n import set_locale_on_new_instance
 
 from tribune.core import clock
 from tribune.discussion import policies
@@ -14,7 +17,7 @@ from tribune.discussion.models import Action, Comment, ModerationPolicy, Status
 from tribune.discussion.services import moderation, voting
 from tribune.discussion.tests import factories
 from tribune.funding import services as funding
-from tribune.live import selectors, services
+from tribune.live import boxes, selectors, services
 from tribune.live.models import LiveEvent
 from tribune.newsroom.tests import factories as newsroom
 
@@ -38,7 +41,10 @@ def test_an_approved_comment_sends_its_public_box_and_the_count(thread):
     assert event.payload["parent"] is None
     assert event.payload["count"] == 1
     assert event.payload["count_label"] == "1 Comment"
-    html = event.payload["html"]
+    # The row names the comment; the box is rendered where the event is read.
+    assert "html" not in event.payload
+    [ready] = boxes.complete([event])
+    html = ready.payload["html"]
     assert f'id="comment-{comment.pk}"' in html
     assert "<em>again</em>" in html
     assert "<script>" not in html
@@ -46,6 +52,34 @@ def test_an_approved_comment_sends_its_public_box_and_the_count(thread):
     assert "@example.org" not in html
     assert "csrfmiddlewaretoken" not in html
     assert "/edit/" not in html
+
+
+def test_a_comment_held_after_its_event_is_left_out_where_the_event_is_read(thread):
+    comment = factories.comment(in_thread=thread, body="Soon held")
+    shown = factories.comment(in_thread=thread, body="Still shown")
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        moderation.change_status(
+            locked, Status.PENDING, action=Action.HOLD, moderator=None
+        )
+    events = list(LiveEvent.objects.filter(kind="comment").order_by("id"))
+    ready = boxes.complete(events)
+    assert [e.payload["id"] for e in ready] == [shown.pk]
+    assert "Still shown" in ready[0].payload["html"]
+
+
+def test_an_event_whose_box_fails_is_left_out_and_the_rest_still_go(thread):
+    comment = factories.comment(in_thread=thread)
+    [event] = LiveEvent.objects.all()
+    missing = LiveEvent(
+        pk=event.pk + 1000,
+        channel=event.channel,
+        kind="comment",
+        payload={"id": comment.pk + 1000, "parent": None},
+    )
+    goal = LiveEvent(pk=event.pk + 1001, channel="goal", kind="goal", payload={})
+    ready = boxes.complete([missing, event, goal])
+    assert [e.pk for e in ready] == [event.pk, goal.pk]
 
 
 def test_a_reply_names_its_parent(thread):
@@ -115,3 +149,28 @@ def test_pruning_drops_old_events_but_keeps_the_newest():
         LiveEvent.objects.filter(pk=event.pk).update(created_at=old)
     assert services.prune_events(before=clock.now() - dt.timedelta(hours=1)) == 2
     assert list(LiveEvent.objects.values_list("id", flat=True)) == [event.pk]
+
+
+def test_an_event_reads_back_as_it_was_written():
+    begun = clock.now()
+    payload = {"id": 7, "html": '<p>\u00e9t\u00e9 \u2028 "quoted"</p>', "n": [1, None]}
+    event = services.publish_event(channel="article:1", kind="comment", payload=payload)
+    stored = LiveEvent.objects.get()
+    assert (stored.pk, stored.channel, stored.kind) == (
+        event.pk,
+        "article:1",
+        "comment",
+    )
+    assert stored.payload == payload
+    assert begun <= stored.created_at <= clock.now()
+    assert stored.created_at.tzinfo is not None
+
+
+def test_no_save_receiver_would_be_skipped_by_the_events_insert():
+    # Wagtail's locale receiver listens to every model and changes only
+    # translatable ones.
+    [sync, asynchronous] = pre_save._live_receivers(LiveEvent)
+    assert set(sync) <= {set_locale_on_new_instance}
+    assert not asynchronous
+    assert not issubclass(LiveEvent, TranslatableMixin)
+    assert not post_save.has_listeners(LiveEvent)

@@ -29,7 +29,7 @@ def test_without_after_only_the_newest_id_comes_back(client, thread):
     assert response["Cache-Control"] == "no-store"
 
 
-def test_events_after_an_id_in_one_query_without_cookies_or_held_comments(
+def test_events_after_an_id_with_their_boxes_then_in_one_query_no_cookie_no_held(
     client, thread
 ):
     first = factories.comment(in_thread=thread)
@@ -38,13 +38,22 @@ def test_events_after_an_id_in_one_query_without_cookies_or_held_comments(
     )
     second = factories.comment(in_thread=thread, settings=factories.rules())
     after = LiveEvent.objects.get(payload__id=first.pk).pk
+    # The events, then the comments whose box this process has not rendered
+    # (and the supporters' list the first time this process needs it).
     with CaptureQueriesContext(connection) as queries:
         response = client.get(f"/live/events/{thread.page_id}/?after={after}")
-    assert len(queries) == 1
+    tables = [q["sql"].split(" FROM ")[1].split()[0] for q in queries.captured_queries]
+    assert tables[:2] == ['"live_liveevent"', '"discussion_comment"']
+    assert all(t.startswith('"funding_') for t in tables[2:])
     body = response.json()
     assert [e["payload"]["id"] for e in body["events"]] == [second.pk]
+    assert f'id="comment-{second.pk}"' in body["events"][0]["payload"]["html"]
     assert body["last"] == body["events"][0]["id"]
     assert "Set-Cookie" not in response.headers
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(f"/live/events/{thread.page_id}/?after={after}")
+    assert len(queries) == 1
+    assert again.json() == body
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,81 @@
+"""A comment written by core.rows.insert (the posting path) is the row save()
+writes, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.db.models.signals import post_save, pre_save
+from django.forms.models import model_to_dict
+from wagtail.models import TranslatableMixin
+from wagtail.models.i18n import set_locale_on_new_instance
+
+from tribune.core import rows
+from tribune.discussion.models import Comment
+from tribune.discussion.tests import factories
+from tribune.newsroom.tests import factories as newsroom
+
+pytestmark = pytest.mark.django_db
+
+
+def _comment(thread, **extra) -> Comment:
+    return Comment(
+        thread=thread,
+        author_name="Ana \u00e9",
+        author_email="ana@example.org",
+        author_website="https://example.org/",
+        guest_token="t" * 40,
+        ip_address="2001:db8::1",
+        body_markdown="Hello *you*",
+        body_html="<p>Hello <em>you</em></p>",
+        idempotency_key=extra.pop("key", None),
+        spam_score=0.125,
+        spam_reasons=["link", "caps"],
+        spam_facts={"links": 1, "nested": {"a": [1, None]}},
+        offensive_score=3,
+        **extra,
+    )
+
+
+def _stored(comment: Comment) -> dict[str, object]:
+    row = Comment.objects.get(pk=comment.pk)
+    values = model_to_dict(row)
+    values.pop("id")
+    return {**values, "created_at": row.created_at}
+
+
+def test_the_written_out_insert_stores_what_save_stores() -> None:
+    thread = factories.thread(newsroom.article())
+    parent = factories.comment(in_thread=thread)
+    by_save = _comment(thread, parent=parent, root=parent, depth=1)
+    by_insert = _comment(thread, parent=parent, root=parent, depth=1)
+    by_insert.created_at = by_save.created_at
+    by_save.save()
+    rows.insert(by_insert)
+    assert by_insert.pk is not None and by_insert.pk != by_save.pk
+    assert not by_insert._state.adding
+    assert _stored(by_insert) == _stored(by_save)
+    assert Comment.objects.get(pk=by_insert.pk).created_at.tzinfo is not None
+
+
+def test_a_repeated_key_raises_the_integrity_error_save_would() -> None:
+    thread = factories.thread(newsroom.article())
+    rows.insert(_comment(thread, key="same"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.insert(_comment(thread, key="same"))
+
+
+def test_no_save_receiver_would_be_skipped_by_the_insert() -> None:
+    # Wagtail's locale receiver listens to every model and changes only
+    # translatable ones.
+    [sync, asynchronous] = pre_save._live_receivers(Comment)
+    assert set(sync) <= {set_locale_on_new_instance}
+    assert not asynchronous
+    assert not issubclass(Comment, TranslatableMixin)
+    assert not post_save.has_listeners(Comment)
+
+
+def test_a_row_with_a_key_already_set_is_refused() -> None:
+    thread = factories.thread(newsroom.article())
+    with pytest.raises(ValueError):
+        rows.insert(_comment(thread, id=10**9))
