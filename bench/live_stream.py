@@ -47,6 +47,13 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--gap", type=float, default=0.5)
     parser.add_argument("--redis", action="store_true")
     parser.add_argument(
+        "--real",
+        action="store_true",
+        help="post real comments through the posting service (their events name "
+        "the comment and the live process renders its box) instead of publishing "
+        "events that carry their HTML; the delay then starts before the post",
+    )
+    parser.add_argument(
         "--while",
         dest="while_cmd",
         default="",
@@ -90,6 +97,29 @@ from tribune.live import services  # noqa: E402
 PAGE_ID = 1
 # About the size of a comment box's public HTML.
 HTML = '<li class="comment" id="comment-{n}">' + "x" * 1500 + "</li>"
+
+
+THREAD = None  # --real: the report's thread
+
+
+def _real_article() -> int:
+    """A report with a thread whose new comments are published at once."""
+    global THREAD
+    from tribune.discussion.tests import factories
+
+    THREAD = factories.thread()
+    return int(THREAD.page_id)
+
+
+def _post_real_comment(n: int) -> int:
+    """A guest's comment through the posting service; its live event's id."""
+    from tribune.discussion.tests import factories
+    from tribune.live.models import LiveEvent
+
+    factories.comment(
+        in_thread=THREAD, body=f"Live bench comment {n}. " + "Words " * 200
+    )
+    return int(LiveEvent.objects.filter(kind="comment").latest("pk").pk)
 
 
 def memory(pid: int) -> dict[str, int]:
@@ -163,15 +193,31 @@ async def run(live: subprocess.Popen, port: int) -> None:
     await asyncio.sleep(1)
     connected = memory(live.pid)
     sent: dict[int, float] = {}
+    if ARGS.real:
+        # Not measured: a running site has loaded the posting path's models and
+        # the live process its box templates long before (the web process warms
+        # its models at start, config/wsgi.py); this does the same here.
+        await asyncio.to_thread(_post_real_comment, -1)
+        await asyncio.sleep(2)
     for n in range(ARGS.events):
         t0 = time.monotonic()
-        event = await asyncio.to_thread(
-            services.publish_event,
-            channel=f"article:{PAGE_ID}",
-            kind="comment",
-            payload={"id": n, "parent": None, "html": HTML.format(n=n), "count": n},
-        )
-        sent[event.pk] = t0
+        if ARGS.real:
+            event_id = await asyncio.to_thread(_post_real_comment, n)
+        else:
+            event_id = (
+                await asyncio.to_thread(
+                    services.publish_event,
+                    channel=f"article:{PAGE_ID}",
+                    kind="comment",
+                    payload={
+                        "id": n,
+                        "parent": None,
+                        "html": HTML.format(n=n),
+                        "count": n,
+                    },
+                )
+            ).pk
+        sent[event_id] = t0
         await asyncio.sleep(ARGS.gap)
     await asyncio.sleep(3)
     after = memory(live.pid)
@@ -189,7 +235,8 @@ async def run(live: subprocess.Popen, port: int) -> None:
     )
     expected = ARGS.streams * ARGS.events
     result = {
-        "mode": "redis" if ARGS.redis else "polling (no Redis)",
+        "mode": ("redis" if ARGS.redis else "polling (no Redis)")
+        + (", real comments" if ARGS.real else ""),
         "streams": ARGS.streams,
         "events": ARGS.events,
         "connect_all_s": round(connect_s, 2),
@@ -216,4 +263,6 @@ async def run(live: subprocess.Popen, port: int) -> None:
 
 if __name__ == "__main__":
     call_command("migrate", verbosity=0)
+    if ARGS.real:
+        PAGE_ID = _real_article()
     asyncio.run(main())
