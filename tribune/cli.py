@@ -35,14 +35,14 @@ def _static_files_changed(manifest: Path) -> bool:
     return False
 
 
-def _access_log() -> list[str]:
+def _access_log() -> tuple[list[str], Path | None]:
     # One line per request on standard output unless TRIBUNE_ACCESS_LOG says where
     # (a file, or "off" when a proxy in front already logs, as in the benchmark).
     where = os.environ.get("TRIBUNE_ACCESS_LOG", "-")
     if where == "off":
-        return []
+        return [], None
     if where == "-":
-        return ["--access-log"]
+        return ["--access-log"], None
     # granian logs through `logging`: its access logger gets a file handler.
     config = {
         "handlers": {
@@ -61,7 +61,8 @@ def _access_log() -> list[str]:
     handle, path = tempfile.mkstemp(prefix="tribune-log-", suffix=".json")
     with os.fdopen(handle, "w") as file:
         json.dump(config, file)
-    return ["--access-log", "--log-config", path]
+    # Read once at start; _serve removes it when the server stops.
+    return ["--access-log", "--log-config", path], Path(path)
 
 
 def _address(bind: str) -> list[str]:
@@ -101,6 +102,7 @@ def _serve(args: list[str]) -> None:
     if _static_files_changed(settings.STATIC_ROOT / "staticfiles.json"):
         call_command("collectstatic", interactive=False, verbosity=0)
     bind, workers, rest = _serve_options(args)
+    log_options, log_config = _access_log()
     # The workers are forked from this process: none may share its connections.
     connections.close_all()
     caches.close_all()
@@ -119,7 +121,7 @@ def _serve(args: list[str]) -> None:
         "--respawn-failed-workers",
         "--workers-kill-timeout",
         "25",
-        *_access_log(),
+        *log_options,
         *rest,
         "tribune.config.wsgi:application",
     ]
@@ -132,6 +134,8 @@ def _serve(args: list[str]) -> None:
         if live is not None:
             live.terminate()
             live.wait(timeout=10)
+        if log_config is not None:
+            log_config.unlink(missing_ok=True)
 
 
 def _start_live() -> subprocess.Popen[bytes] | None:
