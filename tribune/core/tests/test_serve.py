@@ -121,3 +121,36 @@ def test_absolute_links_name_the_port_the_site_is_served_on(server: str) -> None
     status, _, body = _get(server + "/robots.txt")
     assert status == 200
     assert f"Sitemap: {server}/sitemap.xml" in body.decode()
+
+
+def _raw(server: str, request: bytes) -> bytes:
+    """The status line the server answers a hand-written request with."""
+    host, port = server.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request)
+        return sock.recv(256).split(b"\r\n")[0]
+
+
+def test_oversized_requests_get_a_4xx_and_the_server_stays_up(
+    server: str,
+) -> None:
+    host = server.removeprefix("http://").encode()
+    huge_header = b"GET / HTTP/1.1\r\nHost: " + host + b"\r\nX-A: " + b"a" * 500_000
+    assert b" 431 " in _raw(server, huge_header + b"\r\n\r\n")
+    # A body far over DATA_UPLOAD_MAX_MEMORY_SIZE: refused, not read into a page.
+    body = b"{" + b" " * 30_000_000 + b"}"
+    request = urllib.request.Request(
+        server + "/api/threads/1/comments",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    # Answered before the body is read: a 403/413, or the connection closed on
+    # the rest of the upload.
+    with pytest.raises(urllib.error.URLError) as refused:
+        urllib.request.urlopen(request, timeout=60)
+    if isinstance(refused.value, urllib.error.HTTPError):
+        assert refused.value.code in (403, 413)
+    else:
+        assert isinstance(refused.value.reason, ConnectionError)
+    assert _get(server + "/healthz")[0] == 200
