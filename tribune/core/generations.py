@@ -97,8 +97,8 @@ def bump(key: str) -> None:
 def remember(generation: str, key: str, make: Callable[[], T], seconds: int) -> T:
     """`make()`, kept in this process's "local" cache until `generation` advances.
 
-    A None answer is not kept. The local cache hands out a fresh copy on every
-    get, so callers may change what they receive.
+    A None answer is not kept. The local cache hands out a fresh copy of
+    anything that could be changed, so callers may change what they receive.
     """
     number = current(generation)
     if number is None:

@@ -35,7 +35,7 @@ import os
 import re
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from hashlib import blake2b
 from typing import Any
 
@@ -55,7 +55,7 @@ from tribune.core.csrftokens import get_token
 Generator = Callable[[HttpRequest], str]
 # Given a request and the scopes a stored page declared, whether this reader's
 # copy of the page would be the same as everyone's.
-Sharer = Callable[[HttpRequest, list[str]], bool]
+Sharer = Callable[[HttpRequest, Sequence[str]], bool]
 
 _GENERATORS: dict[str, Generator] = {
     "uuid": lambda request: uuid.uuid4().hex,
@@ -378,7 +378,9 @@ class PageCacheMiddleware:
         ]
         scopes = request.__dict__.get("_pagecache_scopes", [])
         body = _shared_body(parts, headers, scopes)
-        stored = (parts, headers, scopes, body)
+        # All tuples, bytes and strings: the local cache hands the copy out
+        # as it is, unpickled, on every hit (core/memorycache.py).
+        stored = (tuple(parts), tuple(headers), tuple(scopes), body)
         caches["local"].set(key, stored, seconds)
         response["X-Page-Cache"] = "miss"
         return stored

@@ -30,11 +30,12 @@ TIMEOUT = 24 * 3600
 _PREFIX = "skeleton:"
 
 
-def _split(html: str, holes: dict[str, str]) -> tuple[list[str], list[str]]:
-    """The text between the hole values that occur in `html`, and their kinds."""
+def _split(html: str, holes: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The text between the hole values that occur in `html`, and their kinds,
+    as plain strings in tuples (kept unpickled by the local cache)."""
     shown = [value for value in holes if value and value in html]
     if not shown:
-        return [html], []
+        return ("".join((html,)),), ()
     # Longest first, so that no value is cut at a shorter one it contains.
     pattern = re.compile(
         "|".join(re.escape(v) for v in sorted(shown, key=len, reverse=True))
@@ -47,7 +48,7 @@ def _split(html: str, holes: dict[str, str]) -> tuple[list[str], list[str]]:
         names.append(holes[found.group()])
         start = found.end()
     parts.append(html[start:])
-    return parts, names
+    return tuple(parts), tuple(names)
 
 
 def render_once(
@@ -65,7 +66,7 @@ def render_once(
         return mark_safe(render())  # noqa: S308  # the caller's template escaped it
     full_key = f"{_PREFIX}{get_language()}:{key}"
     cache = caches["local"]
-    stored: tuple[list[str], list[str]] | None = cache.get(full_key)
+    stored: tuple[tuple[str, ...], tuple[str, ...]] | None = cache.get(full_key)
     if stored is not None:
         parts, names = stored
         filled = [parts[0]]

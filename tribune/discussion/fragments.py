@@ -138,12 +138,14 @@ def render_boxes(
         return
     cache = caches["local"]  # per process: keys carry the comment's version
     found = cache.get_many(list(shared))
-    missing: dict[str, list[str]] = {}
+    missing: dict[str, tuple[str, ...]] = {}
     for key, group in shared.items():
-        parts: list[str] | None = found.get(key)
+        parts: tuple[str, ...] | None = found.get(key)
         if parts is None:
             first = group[0]
-            parts = template.render(_context(first, _CSRF_MARK)).split(_CSRF_MARK)
+            parts = tuple(
+                template.render(_context(first, _CSRF_MARK)).split(_CSRF_MARK)
+            )
             missing[key] = parts
         filled = _join(parts, token)
         for node in group:
@@ -152,7 +154,7 @@ def render_boxes(
         cache.set_many(missing, TIMEOUT)
 
 
-def _join(parts: list[str], token: object) -> SafeString:
+def _join(parts: tuple[str, ...], token: object) -> SafeString:
     # The parts came from our templates, with user text escaped there.
     return mark_safe(str(token).join(parts) if len(parts) > 1 else parts[0])  # noqa: S308
 
@@ -180,17 +182,17 @@ def render_rows(
         if not _row_personal(row, focus)
     }
     cache = caches["local"]  # per process: keys carry the comment's version
-    found: dict[str, list[str]] = cache.get_many(list(set(keys.values())))
+    found: dict[str, tuple[str, ...]] = cache.get_many(list(set(keys.values())))
     fresh = [r.node for i, r in enumerate(rows) if keys.get(i) not in found]
     render_boxes(fresh, state=state, request=None, focus=focus, token=_CSRF_MARK)
-    missing: dict[str, list[str]] = {}
+    missing: dict[str, tuple[str, ...]] = {}
     out: list[str] = []
     for i, row in enumerate(rows):
         key = keys.get(i)
         parts = found.get(key) if key else None
         if parts is None:
             context = {"row": row, "node": row.node, "focus": focus}
-            parts = template.render(context).split(_CSRF_MARK)
+            parts = tuple(template.render(context).split(_CSRF_MARK))
             if key:
                 found[key] = missing[key] = parts
         out.append(_join(parts, token))

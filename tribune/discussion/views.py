@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
 
@@ -306,7 +307,7 @@ def sort(request: HttpRequest, page_id: int, order: str) -> HttpResponseBase:
     return response
 
 
-def shares_public_copy(request: HttpRequest, scopes: list[str]) -> bool:
+def shares_public_copy(request: HttpRequest, scopes: Sequence[str]) -> bool:
     """pagecache sharer: whether a guest's copy of a page is the public one, i.e.
     they wrote nothing (held comments included) and voted nothing in its threads."""
     page_ids = [

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
+
 import time_machine
+from django.utils.safestring import mark_safe
 
 from tribune.core.memorycache import MemoryCache
 
@@ -43,3 +46,42 @@ def test_instances_of_one_location_share_the_store_and_its_bound() -> None:
         first.set(f"k{n}", b"x" * 10_000)
     assert second.total_bytes <= 50_000
     assert second.get("k19") == b"x" * 10_000 and second.get("k0") is None
+
+
+def test_immutable_values_are_handed_out_as_stored_and_others_as_copies() -> None:
+    cache = _cache()
+    page = ((b"<html>", b"</html>"), (("Content-Type", "text/html"),), ("s",), b"x")
+    cache.set("page", page)
+    assert cache.get("page") is page  # no unpickling on a hit
+    rows = {"rows": [1, 2]}
+    cache.set("rows", rows)
+    got = cache.get("rows")
+    got["rows"].append(3)
+    assert cache.get("rows") == {"rows": [1, 2]}  # a list inside: a copy each time
+    with_list = (b"a", [b"b"])
+    cache.set("mixed", with_list)
+    assert cache.get("mixed") == with_list and cache.get("mixed") is not with_list
+    safe = mark_safe("<b>kept</b>")  # a str subclass: pickled, like any other type
+    cache.set("safe", (safe,))
+    assert cache.get("safe") == (safe,) and cache.get("safe")[0] is not safe
+    cache.set("n", 1)
+    assert cache.incr("n", 2) == 3 and cache.get("n") == 3
+
+
+def test_values_kept_as_they_are_count_against_the_bound() -> None:
+    cache = _cache(50_000, "tests-kept-bound")
+    for n in range(20):
+        cache.set(f"k{n}", (b"x" * 5_000, "y" * 5_000))
+    assert 40_000 < cache.total_bytes <= 50_000
+    assert cache.get("k19") is not None and cache.get("k0") is None
+
+
+def test_any_string_is_a_key_without_memcached_warnings() -> None:
+    cache = _cache()
+    key = "a key with spaces\n" + "é" * 300
+    with warnings.catch_warnings():
+        warnings.simplefilter(
+            "error"
+        )  # Django warns CacheKeyWarning per character check
+        cache.set(key, 1)
+        assert cache.get(key) == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 
 import pytest
 from django.core.cache import caches
@@ -142,8 +143,8 @@ def sharer():
     """Readers with a "reader" cookie share the public copy when it says "same"."""
     asked: list[list[str]] = []
 
-    def share(request: HttpRequest, scopes: list[str]) -> bool:
-        asked.append(scopes)
+    def share(request: HttpRequest, scopes: Sequence[str]) -> bool:
+        asked.append(list(scopes))
         return request.COOKIES["reader"] == "same"
 
     pagecache.register_sharer("reader", share)

@@ -27,6 +27,22 @@ def test_form_token_expires(settings):
     assert caught.value.code == "form_expired"
 
 
+def test_form_tokens_of_one_second_are_one_and_each_second_signs_its_own(settings):
+    settings.DISCUSSION_MIN_FILL_SECONDS = 3
+    with time_machine.travel(dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC), tick=False):
+        token = spam.issue_form_token()
+        assert spam.issue_form_token() == token  # made once per second
+        settings.SECRET_KEY = "another-key-" + "x" * 50
+        rekeyed = spam.issue_form_token()
+        assert rekeyed != token  # a new key signs afresh
+    with time_machine.travel(dt.datetime(2026, 3, 1, 12, 0, 5, tzinfo=dt.UTC)):
+        later = spam.issue_form_token()
+        assert later != rekeyed
+        spam.check_form_token(rekeyed)  # five seconds old, under the new key
+        with pytest.raises(SpamSuspectedError):
+            spam.check_form_token(later)  # this second's: too fast
+
+
 @pytest.mark.parametrize("token", ["", "form", "form:abc:def"])
 def test_forged_form_token_is_refused(token):
     with pytest.raises(SpamSuspectedError) as caught:
