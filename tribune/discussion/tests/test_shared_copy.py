@@ -1,6 +1,7 @@
 """The article's shared copy: the same bytes for every reader whose browser runs the
 page script, with no reader's state, token or cookie in it (decision 0024)."""
 
+import gzip
 import re
 
 import pytest
@@ -145,6 +146,28 @@ def test_the_shared_copy_equals_the_anonymous_copy_with_its_holes_empty(article)
         r'(name="(?:csrfmiddlewaretoken|key|started)" value=")[^"]*"', r'\1"', anonymous
     )
     assert shared == emptied
+
+
+def test_browsers_that_take_gzip_get_the_copy_compressed_once(article):
+    """The shared copy is compressed when stored, not per response: the same
+    compressed bytes for everyone (Django's per-response gzip pads each with
+    random bytes against BREACH; the shared copy holds no secret to guard)."""
+    plain = _with_script(Client()).get(article.url)
+    gzip_readers = [_with_script(Client()) for _ in range(2)]
+    compressed = [
+        c.get(article.url, headers={"accept-encoding": "gzip, deflate, br"})
+        for c in gzip_readers
+    ]
+    assert {r["X-Page-Cache"] for r in compressed} == {"shared"}
+    assert {r["Content-Encoding"] for r in compressed} == {"gzip"}
+    assert compressed[0].content == compressed[1].content
+    assert gzip.decompress(compressed[0].content) == plain.content
+    assert int(compressed[0]["Content-Length"]) == len(compressed[0].content)
+    assert "Content-Encoding" not in plain
+    for response in (plain, *compressed):
+        varies = [v.strip().lower() for v in response["Vary"].split(",")]
+        assert "accept-encoding" in varies and "cookie" not in varies
+        assert not response.cookies
 
 
 def test_without_the_script_a_reader_who_voted_gets_their_own_render(article):
