@@ -25,6 +25,10 @@ script sets `SCRIPT_COOKIE`) gets the stored copy with every hole left empty: th
 same bytes for everyone, whoever they are, with no cookie set, so a proxy in front
 (nginx's micro-cache, a CDN) may keep it for `SHARED_SECONDS`. Readers without the
 script cookie are served as before, personally when their cookies say so.
+
+Browsers that take gzip get a copy compressed when it was stored, its holes filled
+in uncompressed (core/pagegzip.py), rather than the whole page compressed anew by
+GZipMiddleware for every hit.
 """
 
 from __future__ import annotations
@@ -49,9 +53,8 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]  # not in the
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
-from django.utils.text import compress_string
 
-from tribune.core import generations
+from tribune.core import generations, pagegzip
 from tribune.core.csrftokens import get_token
 
 Generator = Callable[[HttpRequest], str]
@@ -70,8 +73,6 @@ _CSRF_FIELD = re.compile(
 # process and never leaves it (copies are stored already split at the holes),
 # so no stored text can contain a placeholder.
 _SECRET = secrets.token_hex(16)
-# As GZipMiddleware reads Accept-Encoding.
-_TAKES_GZIP = re.compile(r"\bgzip\b")
 _HOLE = re.compile(b"\xee\x80\x80" + _SECRET.encode() + rb":([a-z0-9_.]+)\xee\x80\x81")
 # The parameters pages read (feeds, search, pagination, the comment section).
 QUERY_PARAMS = ("page", "q", "full", "cpage", "call", "comment", "replyto", "sort")
@@ -252,37 +253,34 @@ def _shared_body(
     return b"".join(parts[0::2])
 
 
-def _gzipped(body: bytes, headers: Sequence[tuple[str, str]]) -> bytes | None:
-    """The shared copy compressed once, as GZipMiddleware would for each
-    response, or None where it would not compress.
-
-    Without the random padding that Django adds against BREACH: that attack
-    needs a secret in the body, and the shared copy carries none (no token, no
-    cookie, nothing of a reader). Compressing a 170 KB page took a hit for a
-    browser that accepts gzip about 0.8 ms; serving it took about 0.12 ms.
-    """
-    if len(body) < 200 or any(n.lower() == "content-encoding" for n, _ in headers):
-        return None
-    compressed = compress_string(body)
-    return compressed if len(compressed) < len(body) else None
+def _hole_lengths(request: HttpRequest) -> dict[bytes, set[int]]:
+    """The lengths the values of each kind of hole had in this render."""
+    lengths: dict[bytes, set[int]] = {}
+    for value, name in request.__dict__.get("_pagecache_holes", {}).items():
+        lengths.setdefault(name.encode(), set()).add(len(value.encode()))
+    nonce = request.__dict__.get("_csp_nonce")
+    if nonce:
+        lengths[b"csp_nonce"] = {len(nonce.encode())}
+    return lengths
 
 
-def _fill_holes(request: HttpRequest, parts: list[bytes], nonce: str) -> bytes:
-    filled = list(parts)
+def _hole_values(
+    request: HttpRequest, names: Sequence[bytes], nonce: str
+) -> list[bytes]:
+    values = []
     csrf = b""
-    for i in range(1, len(filled), 2):
-        name = filled[i]
+    for name in names:
         # One CSRF token and one nonce per response; every other hole is unique.
         if name == b"csp_nonce":
-            filled[i] = nonce.encode()
+            values.append(nonce.encode())
         elif name == b"csrf":
             csrf = csrf or get_token(request).encode()
-            filled[i] = csrf
+            values.append(csrf)
         else:
             # A generator unregistered since the copy was made leaves it empty.
             generator = _GENERATORS.get(name.decode())
-            filled[i] = generator(request).encode() if generator else b""
-    return b"".join(filled)
+            values.append(generator(request).encode() if generator else b"")
+    return values
 
 
 def _new_nonce() -> str:
@@ -333,12 +331,12 @@ class PageCacheMiddleware:
         self, request: HttpRequest, stored: Any, *, shared: bool, bypass: bool
     ) -> HttpResponseBase:
         """The shared copy, the copy with its holes filled, or the reader's own."""
-        parts, headers, scopes, body, gzipped = stored
+        parts, headers, scopes, body, gzipped, compressed = stored
         if shared and body is not None:
             return self._serve_shared(request, body, gzipped, headers)
         sharers = [fn for name, fn in _SHARERS.items() if name in request.COOKIES]
         if not bypass and all(share(request, scopes) for share in sharers):
-            return self._serve(request, parts, headers)
+            return self._serve(request, parts, compressed, headers)
         return self.get_response(request)
 
     def _store_anonymous(
@@ -397,10 +395,20 @@ class PageCacheMiddleware:
         ]
         scopes = request.__dict__.get("_pagecache_scopes", [])
         body = _shared_body(parts, headers, scopes)
-        gzipped = _gzipped(body, headers) if body is not None else None
+        compressed = pagegzip.compress_copy(parts, headers, _hole_lengths(request))
+        gzipped = None
+        if body is not None and compressed is not None:
+            gzipped = pagegzip.compress_shared(body)
         # All tuples, bytes and strings: the local cache hands the copy out
         # as it is, unpickled, on every hit (core/memorycache.py).
-        stored = (tuple(parts), tuple(headers), tuple(scopes), body, gzipped)
+        stored = (
+            tuple(parts),
+            tuple(headers),
+            tuple(scopes),
+            body,
+            gzipped,
+            compressed,
+        )
         caches["local"].set(key, stored, seconds)
         response["X-Page-Cache"] = "miss"
         return stored
@@ -413,10 +421,8 @@ class PageCacheMiddleware:
         headers: Sequence[tuple[str, str]],
     ) -> HttpResponseBase:
         """The same bytes and headers for every reader: no cookie, no token;
-        compressed when stored, for readers whose browser takes gzip."""
-        takes_gzip = gzipped is not None and _TAKES_GZIP.search(
-            request.META.get("HTTP_ACCEPT_ENCODING", "")
-        )
+        compressed when stored, for browsers that take gzip."""
+        takes_gzip = gzipped is not None and pagegzip.takes_gzip(request)
         response = HttpResponse(gzipped if takes_gzip else body)
         for name, value in headers:
             response[name] = value
@@ -424,6 +430,7 @@ class PageCacheMiddleware:
             # GZipMiddleware leaves a response that has an encoding alone.
             response["Content-Encoding"] = "gzip"
             patch_vary_headers(response, ("Accept-Encoding",))
+        response["Content-Length"] = str(len(response.content))
         if "Vary" in response:
             # The same bytes whatever the cookies (a proxy keys on the few that
             # choose a variant: deploy/nginx/tribune.conf), so not one per header.
@@ -431,22 +438,23 @@ class PageCacheMiddleware:
             response["Vary"] = ", ".join(v for v in varies if v.lower() != "cookie")
             if not response["Vary"]:
                 del response["Vary"]
-        response["Content-Length"] = str(len(response.content))
         response["X-Page-Cache"] = "shared"
         # nginx keeps the copy this long (and does not pass the header on).
         response["X-Accel-Expires"] = str(_setting("SHARED_SECONDS", 5))
         return response
 
     def _serve(
-        self, request: HttpRequest, parts: list[bytes], headers: list[tuple[str, str]]
+        self,
+        request: HttpRequest,
+        parts: Sequence[bytes],
+        compressed: pagegzip.Compressed | None,
+        headers: Sequence[tuple[str, str]],
     ) -> HttpResponseBase:
         self.csrf.process_request(request)  # the reader's CSRF secret, if any
         nonce = _new_nonce()
-        content = _fill_holes(request, parts, nonce)
-        response = HttpResponse(content)
-        for name, value in headers:
-            response[name] = value.replace(_NONCE_HOLE, nonce)
-        response["Content-Length"] = str(len(content))
+        values = _hole_values(request, parts[1::2], nonce)
+        filled = [(name, value.replace(_NONCE_HOLE, nonce)) for name, value in headers]
+        response = pagegzip.answer(request, parts, compressed, values, filled)
         response["X-Page-Cache"] = "hit"
         # Sets the CSRF cookie when this reader had none.
         return self.csrf.process_response(request, response)

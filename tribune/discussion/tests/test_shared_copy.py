@@ -5,6 +5,9 @@ import gzip
 import re
 
 import pytest
+from django.middleware.csrf import (  # type: ignore[attr-defined]  # not in the stubs
+    _unmask_cipher_token,
+)
 from django.test import Client
 from django.urls import reverse
 
@@ -186,6 +189,32 @@ def test_without_the_script_an_anonymous_reader_gets_filled_tokens(article):
     assert response["X-Page-Cache"] == "hit"
     assert re.search(rb'name="csrfmiddlewaretoken" value="\w{64}"', response.content)
     assert "csrftoken" in response.cookies
+
+
+def test_without_the_script_a_gzip_reader_gets_its_own_tokens_compressed(article):
+    """A hit's holes go into the compressed copy per response (core/gzipparts):
+    each reader their own token and cookie, each answer a valid gzip body."""
+    Client().get(article.url)
+    plain = Client().get(article.url)
+    bodies = []
+    for _ in range(2):
+        reader = Client()
+        response = reader.get(article.url, headers={"accept-encoding": "gzip"})
+        assert response["X-Page-Cache"] == "hit"
+        assert response["Content-Encoding"] == "gzip"
+        assert "accept-encoding" in response["Vary"].lower()
+        assert int(response["Content-Length"]) == len(response.content)
+        page = gzip.decompress(response.content)
+        token = re.search(rb'name="csrfmiddlewaretoken" value="(\w{64})"', page)
+        assert token and "csrftoken" in response.cookies
+        # The token is this reader's cookie secret, masked.
+        secret = response.cookies["csrftoken"].value
+        assert _unmask_cipher_token(token.group(1).decode()) == secret
+        bodies.append(page)
+    first, second = bodies
+    assert first != second  # tokens differ per reader
+    blank = rb'(name="(?:csrfmiddlewaretoken|key|started)" value=")[^"]*"'
+    assert re.sub(blank, rb'\1"', first) == re.sub(blank, rb'\1"', plain.content)
 
 
 def test_staff_and_flash_messages_are_never_answered_with_the_shared_copy(article):
