@@ -177,8 +177,9 @@ def post_comment(submission: Submission) -> Comment:
     repeated `idempotency_key` returns the comment the first submission made
     instead of a second one.  Announces `comment_posted` on commit when the
     author asked for mail, and `comment_visible` when the comment is approved at
-    once.  Raises a DiscussionError for closed threads, bad input, bad parents,
-    quotes not in the article and rate limits, and BannedError when a ban
+    once (and `comment_shown` inside the transaction).  Raises a
+    DiscussionError for closed threads, bad input, bad parents, quotes not in
+    the article and rate limits, and BannedError when a ban
     refuses the poster; a shadow ban stores the comment held
     (HeldReason.BANNED) and its author sees it as published.  Text that scores
     at or above the site's offensive-language threshold raises
@@ -359,9 +360,9 @@ def _insert(
     if comment.status == Status.APPROVED:
         thread.comment_count = _count_one_more(thread.pk)
         caching.invalidate_thread_pages(thread.page_id, thread)
-        signals.send_on_commit(
-            signals.comment_visible, comment=comment, count=thread.comment_count
-        )
+        shown = {"comment": comment, "count": thread.comment_count}
+        signals.send_in_transaction(signals.comment_shown, **shown)
+        signals.send_on_commit(signals.comment_visible, **shown)
 
 
 def _count_one_more(thread_id: int) -> int:
