@@ -27,6 +27,7 @@ from tribune.discussion.models import (
     Vote,
 )
 from tribune.discussion.pages import (
+    ARTICLES_GENERATION,
     THREAD_PAGE,
     discussed,
     find_discussed,
@@ -46,7 +47,6 @@ _ORDERING = {
 
 # Copies of articles kept per process for posting; bumped when a page is saved,
 # deleted or moved, or a thread deleted (apps.py).
-ARTICLES_GENERATION = "discussion:articles:generation"
 KEEP_SECONDS = 3600
 # The article's fields a post needs: its state, its address, its privacy.
 POST_FIELDS = ("title", "url_path", "path", "depth", "live", "comments")
