@@ -305,14 +305,10 @@ def check_not_banned(
 def _attach_parent(comment: Comment, parent_id: int, state: str) -> None:
     """Lock the parent and place the reply under it, or InvalidReplyError."""
     # One row by key, written out: building the ORM's query (its filter, the
-    # model's default ORDER BY) cost several times the lookup itself.
-    table = connection.ops.quote_name(Comment._meta.db_table)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    parents = Comment.objects.raw(
-        f"SELECT * FROM {table} WHERE id = %s AND thread_id = %s{lock}",  # noqa: S608
-        [parent_id, comment.thread.pk],
+    # model's default ORDER BY) or a raw() query cost several times the lookup.
+    parent = rows.get_by_key(
+        Comment, parent_id, where="thread_id = %s", params=[comment.thread.pk]
     )
-    parent = next(iter(parents), None)
     if parent is None or not policies.can_reply(parent, state):
         raise InvalidReplyError(field="parent")
     comment.parent = parent
