@@ -54,29 +54,46 @@ def get_by_key(
     backend's and the field's converters), without building the ORM's query,
     which cost several times the lookup itself. Caller holds a transaction.
     """
-    meta = model._meta
     alias = router.db_for_write(model)
     connection = connections[alias]
-    fields = meta.concrete_fields
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    select, attnames, converters = _reader(model, alias)
     extra = f" AND {where}" if where else ""
-    sql = (
-        f"SELECT {columns} FROM {quote(meta.db_table)}"  # noqa: S608
-        f" WHERE {quote(meta.pk.column)} = %s{extra}{lock}"
-    )
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [pk, *params])
+        cursor.execute(f"{select}{extra}{lock}", [pk, *params])
         row = cursor.fetchone()
     if row is None:
         return None
-    values = []
-    for field, value in zip(fields, row, strict=True):
+    values = list(row)
+    for i, column, convert in converters:
+        values[i] = convert(values[i], column, connection)
+    return model.from_db(alias, attnames, values)
+
+
+# (model, alias) -> the SELECT up to its key, the attribute names, and the
+# converters by column: worked out once per process, not per row.
+_READERS: dict[tuple[type[Model], str], tuple[str, list[str], list[Any]]] = {}
+
+
+def _reader(model: type[Model], alias: str) -> tuple[str, list[str], list[Any]]:
+    found = _READERS.get((model, alias))
+    if found is not None:
+        return found
+    connection = connections[alias]
+    meta = model._meta
+    fields = meta.concrete_fields
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    select = (
+        f"SELECT {columns} FROM {quote(meta.db_table)}"  # noqa: S608
+        f" WHERE {quote(meta.pk.column)} = %s"
+    )
+    converters = []
+    for i, field in enumerate(fields):
         column = field.get_col(meta.db_table)
-        for convert in connection.ops.get_db_converters(column) + (
-            column.get_db_converters(connection)
-        ):
-            value = convert(value, column, connection)
-        values.append(value)
-    return model.from_db(alias, [f.attname for f in fields], values)
+        backend = connection.ops.get_db_converters(column)
+        for convert in backend + column.get_db_converters(connection):
+            converters.append((i, column, convert))
+    found = (select, [f.attname for f in fields], converters)
+    _READERS[(model, alias)] = found
+    return found

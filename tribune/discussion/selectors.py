@@ -155,8 +155,13 @@ def get_public_article(page_id: int, *, fields: Sequence[str] = ()) -> Discussed
     return _public(find_discussed(page_id, fields))
 
 
+def is_public(article: Page) -> bool:
+    """Whether readers may see the page: live and outside every private section."""
+    return bool(article.live) and not sites.is_private(article)
+
+
 def _public(article: DiscussedPage | None) -> DiscussedPage:
-    if article is None or not article.live or sites.is_private(article):
+    if article is None or not is_public(article):
         raise NotFoundError(_("There is no such report."))
     return article
 
