@@ -7,6 +7,7 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from tribune.core import pagecache
+from tribune.discussion import pages
 from tribune.discussion.models import Thread
 
 
@@ -20,7 +21,7 @@ def invalidate_thread_pages(page_id: int, thread: Thread | None = None) -> None:
 
     def drop() -> None:
         found = page or Page.objects.filter(pk=page_id).first()
-        url = found.url if found is not None else None  # each .url asks the cache
+        url = pages.get_page_address(found)[1] if found is not None else None
         if url:
             pagecache.invalidate(url)
         pagecache.invalidate(reverse("discussion:fragment", args=[page_id]))

@@ -13,16 +13,23 @@ token (a page-cache hole) is put between the parts for each response
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import secrets
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from hashlib import blake2b
 from typing import Protocol, TypeVar
 
 from django.core.cache import caches
 from django.http import HttpRequest
+from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template
 from django.urls import get_script_prefix
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -97,6 +104,145 @@ def _row_personal(row: tree.Row[V], focus: int | None) -> bool:
     return _personal(row.node, focus) or row.node.item.holds_focus
 
 
+# A personal box (the reader's own comment, one they voted on) is rendered once
+# per shape with stand-ins for the comment's values, then filled for each
+# comment (decision 0037). Stand-ins are made afresh by each process and no
+# comment text is ever searched for them: the stand-in box holds none.
+_STAND_IN = "discussion-" + secrets.token_hex(12) + "-"
+_STAND_INS = {
+    "name": _STAND_IN + "name",
+    "website": _STAND_IN + "website",
+    "body": _STAND_IN + "body",
+    "reply_to": _STAND_IN + "reply-to",
+    "score": _STAND_IN + "score",
+    "token": _CSRF_MARK,
+}
+# An id no comment reaches (comment_action needs an integer), and a time whose
+# renderings stand for the comment's own.
+_STAND_IN_PK = 2_147_483_611
+_STAND_IN_TIME = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
+# The box's two renderings of the comment's time (comment_box.html).
+_TIME_FORMATS = ("Y-m-d\\TH:i:sO", "j M Y, H:i")
+
+
+def _times(moment: datetime) -> list[str]:
+    """The comment's time as the box's `date` filters print it (_TIME_FORMATS),
+    written out: the filter parses its format on every call. _pieces checks
+    both equal before any box is filled."""
+    t = timezone.localtime(moment)
+    offset = t.utcoffset()
+    seconds = offset.days * 86400 + offset.seconds if offset is not None else 0
+    sign, seconds = ("-" if seconds < 0 else "+"), abs(seconds)
+    zone = f"{sign}{seconds // 3600:02d}{(seconds // 60) % 60:02d}"
+    if offset is None or t.replace(fold=not t.fold).utcoffset() != offset:
+        zone = ""  # as Django's dateformat: no offset for an ambiguous time
+    clock = f"{t.hour:02d}:{t.minute:02d}"
+    return [
+        f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{clock}:{t.second:02d}{zone}",
+        f"{t.day} {MONTHS_3[t.month].title()} {t.year:04d}, {clock}",
+    ]
+
+
+def _fillable(node: tree.Node[V]) -> bool:
+    # An inline comment's quote and a placeholder are rare: rendered in full.
+    return node.shown and not node.item.comment.passage_state
+
+
+def _shape(node: tree.Node[V]) -> tuple[object, ...]:
+    """Everything that changes the box's markup apart from the stand-in values."""
+    view, c = node.item, node.item.comment
+    return (
+        bool(c.author_website),
+        node.reply_to is not None,
+        c.edited_at is not None,
+        c.status,
+        c.held_reason,
+        c.parent_id is not None,
+        view.badge,
+        view.my_vote,
+        getattr(view, "may_vote", False),
+        getattr(view, "may_reply", False),
+        getattr(view, "may_edit", False),
+        view.is_mine,
+    )
+
+
+def _stand_in(node: tree.Node[V]) -> tree.Node[V]:
+    """The node with stand-ins for every value the box prints."""
+    c = node.item.comment
+    model = type(c)
+    fake = model(
+        pk=_STAND_IN_PK,
+        author_name=_STAND_INS["name"],
+        author_website=_STAND_INS["website"] if c.author_website else "",
+        body_html=_STAND_INS["body"],
+        created_at=_STAND_IN_TIME,
+        edited_at=c.edited_at,
+        status=c.status,
+        held_reason=c.held_reason,
+        parent_id=c.parent_id,
+        passage_state="",
+    )
+    fake.score = _STAND_INS["score"]
+    view = dataclasses.replace(node.item, comment=fake)  # type: ignore[type-var]
+    reply_to = _STAND_INS["reply_to"] if node.reply_to is not None else None
+    return tree.Node(_STAND_IN_PK, c.parent_id, "", True, view, reply_to=reply_to)
+
+
+def _pieces(node: tree.Node[V]) -> list[tuple[str, str]] | None:
+    """The stand-in box cut into (text, stand-in name) pairs; None when the
+    template printed a value in a way the cut cannot find."""
+    template = get_template(TEMPLATE)
+    html = template.render(_context(_stand_in(node), _CSRF_MARK))
+    names = {v: k for k, v in _STAND_INS.items()}
+    local = timezone.localtime(_STAND_IN_TIME)
+    times = [date_filter(local, f) for f in _TIME_FORMATS]
+    if times != _times(_STAND_IN_TIME):
+        return None
+    for i, text in enumerate(times):
+        names[text] = f"time{i}"
+    names[str(_STAND_IN_PK)] = "pk"
+    found = re.split("(" + "|".join(map(re.escape, names)) + ")", html)
+    cut = [(found[i], names[found[i + 1]]) for i in range(0, len(found) - 1, 2)]
+    if not all(t in found for t in times) or html.count(str(_STAND_IN_PK)) == 0:
+        return None
+    return [*cut, (found[-1], "")]
+
+
+def _filled(node: tree.Node[V], scope: str, token: object) -> SafeString | None:
+    """The personal box from its shape's stand-in box, or None to render it."""
+    if not _fillable(node):
+        return None
+    key = f"discussion:own:{scope}:{timezone.get_current_timezone_name()}:"
+    key += ":".join(map(str, _shape(node)))
+    cache = caches["local"]
+    pieces: list[tuple[str, str]] | None = cache.get(key)
+    if pieces is None:
+        pieces = _pieces(node)
+        if pieces is None:
+            return None
+        cache.set(key, pieces, TIMEOUT)
+    c = node.item.comment
+    times = _times(c.created_at)
+    values = {
+        "name": escape(c.author_name),
+        "website": escape(c.author_website),
+        "body": c.body_html,
+        "reply_to": escape(node.reply_to or ""),
+        "score": str(c.score),
+        "pk": str(c.pk),
+        "time0": times[0],
+        "time1": times[1],
+        "": "",
+    }
+    out = []
+    for text, name in pieces:
+        out.append(text)
+        out.append(str(token) if name == "token" else values[name])
+    # Text and stand-ins come from the template, values escaped as it does.
+    return mark_safe("".join(out))  # noqa: S308
+
+
 def _context(node: tree.Node[V], token: object) -> dict[str, object]:
     return {
         "node": node,
@@ -130,8 +276,10 @@ def render_boxes(
     scope = _scope(state)
     for node in nodes:
         if _personal(node, focus):
-            html = template.render(_context(node, token))
-            node.item.box_html = mark_safe(html)  # noqa: S308
+            filled = _filled(node, scope, token)
+            if filled is None:
+                filled = mark_safe(template.render(_context(node, token)))  # noqa: S308
+            node.item.box_html = filled
         else:
             shared.setdefault(_key(node, scope), []).append(node)
     if not shared:

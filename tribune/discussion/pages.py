@@ -8,9 +8,15 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
+from tribune.core import generations, sites
 from tribune.discussion.errors import NotFoundError
 from tribune.discussion.models import Thread
 from tribune.newsroom.models import DISCUSSED_PAGE_TYPES, DiscussedPage
+
+# Every process's copies of articles (selectors.thread_for_post, page
+# addresses) are kept under this generation; any change of a page bumps it.
+ARTICLES_GENERATION = "discussion:articles:generation"
+_KEEP_SECONDS = 3600
 
 # Thread.page is a plain wagtailcore Page; these joins bring the report or plain
 # page behind it in the same query (see discussed()).
@@ -73,3 +79,28 @@ def thread_with_page(page_id: int, fields: Sequence[str]) -> Thread | None:
         except NotFoundError:  # a thread under a page of another kind
             return None
     return thread
+
+
+def get_page_address(page: Page) -> tuple[int | None, str | None]:
+    """The id of the site serving `page` and its address (`page.url`), for
+    work without a request (after a commit, the live receivers).
+
+    From this process's memory: Wagtail reads its site root paths from the
+    shared cache on every call. Kept under the articles' generation (any page
+    saved or moved) and the sites' (core/sites.py), so a new slug, parent or
+    host never leaves an old address.
+    """
+
+    def load() -> tuple[int | None, str | None]:
+        parts = page.get_url_parts()
+        return (parts[0] if parts is not None else None, page.url)
+
+    site_number = generations.current(sites.GENERATION)
+    if site_number is None:
+        return load()
+    return generations.remember(
+        ARTICLES_GENERATION,
+        f"discussion:address:{page.pk}:{site_number}",
+        load,
+        _KEEP_SECONDS,
+    )

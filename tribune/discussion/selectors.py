@@ -27,6 +27,7 @@ from tribune.discussion.models import (
     Vote,
 )
 from tribune.discussion.pages import (
+    ARTICLES_GENERATION,
     THREAD_PAGE,
     discussed,
     find_discussed,
@@ -46,7 +47,6 @@ _ORDERING = {
 
 # Copies of articles kept per process for posting; bumped when a page is saved,
 # deleted or moved, or a thread deleted (apps.py).
-ARTICLES_GENERATION = "discussion:articles:generation"
 KEEP_SECONDS = 3600
 # The article's fields a post needs: its state, its address, its privacy.
 POST_FIELDS = ("title", "url_path", "path", "depth", "live", "comments")
@@ -155,8 +155,13 @@ def get_public_article(page_id: int, *, fields: Sequence[str] = ()) -> Discussed
     return _public(find_discussed(page_id, fields))
 
 
+def is_public(article: Page) -> bool:
+    """Whether readers may see the page: live and outside every private section."""
+    return bool(article.live) and not sites.is_private(article)
+
+
 def _public(article: DiscussedPage | None) -> DiscussedPage:
-    if article is None or not article.live or sites.is_private(article):
+    if article is None or not is_public(article):
         raise NotFoundError(_("There is no such report."))
     return article
 

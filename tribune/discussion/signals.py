@@ -16,6 +16,12 @@ logger = logging.getLogger(__name__)
 # `count` (the thread's visible comments after this one) when the sender knows it.
 comment_visible = Signal()
 
+# Sent inside the transaction that makes a comment visible, beside
+# comment_visible: receivers write rows that must commit or roll back with the
+# comment (the live app's event: an outbox row, no second transaction) and do
+# nothing outside the database. Arguments as comment_visible's.
+comment_shown = Signal()
+
 # Sent after the transaction commits when a reader posted a comment and asked
 # to be notified. Arguments: `comment`, `notify` ("replies" or "all").
 comment_posted = Signal()
@@ -38,3 +44,15 @@ def send_on_commit(signal: Signal, **kwargs: object) -> None:
                 logger.error("receiver %r failed", receiver, exc_info=result)
 
     transaction.on_commit(send)
+
+
+def send_in_transaction(signal: Signal, **kwargs: object) -> None:
+    """Send a discussion signal now, inside the caller's transaction.
+
+    A receiver that fails in Python is logged and leaves the write alone; one
+    that fails in the database fails the transaction, as any of its statements
+    would.
+    """
+    for receiver, result in signal.send_robust(sender=Comment, **kwargs):
+        if isinstance(result, Exception):
+            logger.error("receiver %r failed", receiver, exc_info=result)

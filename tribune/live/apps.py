@@ -13,8 +13,9 @@ class LiveConfig(AppConfig):
         from tribune.funding import signals as funding_signals
         from tribune.live import receivers
 
-        discussion_signals.comment_visible.connect(
-            receivers.comment_visible, dispatch_uid="live_comment_visible"
+        # Inside the comment's own transaction: the event row is its outbox.
+        discussion_signals.comment_shown.connect(
+            receivers.comment_shown, dispatch_uid="live_comment_shown"
         )
         discussion_signals.comment_scored.connect(
             receivers.comment_scored, dispatch_uid="live_comment_scored"

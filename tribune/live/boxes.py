@@ -22,7 +22,7 @@ from django.utils.translation import get_language
 from tribune.discussion import presenters, selectors, tree
 from tribune.discussion.errors import NotFoundError
 from tribune.discussion.identity import Viewer
-from tribune.discussion.models import Comment, Status
+from tribune.discussion.models import Comment, Status, Thread
 from tribune.discussion.policies import HIDDEN
 from tribune.live import selectors as live_selectors
 from tribune.live.models import LiveEvent
@@ -46,15 +46,21 @@ def public_state(comment: Comment) -> str | None:
     """
     if comment.status != Status.APPROVED:
         return None
-    # From this process's memory, like the posting path's own check: a post
-    # must not pay three queries again after its commit.
-    try:
-        thread = selectors.get_public_thread(comment.thread.page_id)
-    except NotFoundError:
-        return None
-    if thread is None:
-        return None
-    article = thread.page
+    if Thread.page.is_cached(comment.thread):
+        # The article as the posting request read it, a moment ago.
+        article = comment.thread.page
+        if not selectors.is_public(article):
+            return None
+    else:
+        # From this process's memory, like the posting path's own check: a post
+        # must not pay three queries again.
+        try:
+            thread = selectors.get_public_thread(comment.thread.page_id)
+        except NotFoundError:
+            return None
+        if thread is None:
+            return None
+        article = thread.page
     rules = live_selectors.get_settings_of_page(article)
     state = selectors.get_state(article, rules)
     return None if state == HIDDEN else str(state)

@@ -25,14 +25,17 @@ def _count_payload(page_id: int, count: int | None) -> dict[str, Any]:
     return {"count": count, "count_label": label}
 
 
-def comment_visible(
+def comment_shown(
     sender: object, comment: Comment, count: int | None = None, **kwargs: object
 ) -> None:
-    """A comment became visible: send it and the new count (the signal's
+    """A comment is becoming visible: send it and the new count (the signal's
     `count` when the sender knows it, else read).
 
-    The event names the comment; its public box is rendered where the event
-    is read (live/boxes.py), not in the request that posted it.
+    Runs inside the comment's transaction, so the event row commits or rolls
+    back with it (one transaction per post, an outbox row); the live processes
+    are woken on commit. The event names the comment; its public box is
+    rendered where the event is read (live/boxes.py), not in the request that
+    posted it.
     """
     if boxes.public_state(comment) is None:
         return

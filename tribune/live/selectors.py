@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from wagtail.models import Site
 
 from tribune.core import generations, sites
+from tribune.discussion import pages
 from tribune.discussion import selectors as discussion
 from tribune.discussion.models import DiscussionSettings
 from tribune.live.models import LiveEvent
@@ -22,8 +23,7 @@ def get_settings_of_page(page: ArticlePage) -> DiscussionSettings:
 
     For the receivers, which run after a commit without a request.
     """
-    parts = page.get_url_parts()
-    site_id = parts[0] if parts is not None else None
+    site_id, _address = pages.get_page_address(page)
 
     def load() -> DiscussionSettings:
         site = Site.objects.filter(pk=site_id).first() if site_id else None

@@ -37,7 +37,8 @@ def change_status(
 ) -> Comment:
     """Move a locked comment to another status, keeping the thread count right.
 
-    Sends `comment_visible` on commit when the comment becomes approved.
+    Sends `comment_visible` on commit when the comment becomes approved, and
+    `comment_shown` at once (inside the caller's transaction).
     """
     before = comment.status
     comment.status = to
@@ -56,6 +57,7 @@ def change_status(
         )
         caching.invalidate_thread_pages(comment.thread.page_id)
     if to == Status.APPROVED and before != Status.APPROVED:
+        signals.send_in_transaction(signals.comment_shown, comment=comment)
         signals.send_on_commit(signals.comment_visible, comment=comment)
     if log:
         ModerationAction.objects.create(

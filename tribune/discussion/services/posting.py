@@ -177,8 +177,9 @@ def post_comment(submission: Submission) -> Comment:
     repeated `idempotency_key` returns the comment the first submission made
     instead of a second one.  Announces `comment_posted` on commit when the
     author asked for mail, and `comment_visible` when the comment is approved at
-    once.  Raises a DiscussionError for closed threads, bad input, bad parents,
-    quotes not in the article and rate limits, and BannedError when a ban
+    once (and `comment_shown` inside the transaction).  Raises a
+    DiscussionError for closed threads, bad input, bad parents, quotes not in
+    the article and rate limits, and BannedError when a ban
     refuses the poster; a shadow ban stores the comment held
     (HeldReason.BANNED) and its author sees it as published.  Text that scores
     at or above the site's offensive-language threshold raises
@@ -304,14 +305,10 @@ def check_not_banned(
 def _attach_parent(comment: Comment, parent_id: int, state: str) -> None:
     """Lock the parent and place the reply under it, or InvalidReplyError."""
     # One row by key, written out: building the ORM's query (its filter, the
-    # model's default ORDER BY) cost several times the lookup itself.
-    table = connection.ops.quote_name(Comment._meta.db_table)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    parents = Comment.objects.raw(
-        f"SELECT * FROM {table} WHERE id = %s AND thread_id = %s{lock}",  # noqa: S608
-        [parent_id, comment.thread.pk],
+    # model's default ORDER BY) or a raw() query cost several times the lookup.
+    parent = rows.get_by_key(
+        Comment, parent_id, where="thread_id = %s", params=[comment.thread.pk]
     )
-    parent = next(iter(parents), None)
     if parent is None or not policies.can_reply(parent, state):
         raise InvalidReplyError(field="parent")
     comment.parent = parent
@@ -359,9 +356,9 @@ def _insert(
     if comment.status == Status.APPROVED:
         thread.comment_count = _count_one_more(thread.pk)
         caching.invalidate_thread_pages(thread.page_id, thread)
-        signals.send_on_commit(
-            signals.comment_visible, comment=comment, count=thread.comment_count
-        )
+        shown = {"comment": comment, "count": thread.comment_count}
+        signals.send_in_transaction(signals.comment_shown, **shown)
+        signals.send_on_commit(signals.comment_visible, **shown)
 
 
 def _count_one_more(thread_id: int) -> int:

@@ -434,3 +434,38 @@ def test_counts_with_an_unparseable_url_names_it(client, article):
         "message": "http://[::1 is not a URL.",
         "field": "url",
     }
+
+
+@pytest.mark.parametrize(
+    ("fields", "policy"),
+    [
+        ({}, ModerationPolicy.PUBLISH),
+        (
+            {"website": "example.org/?a=1&b=2", "name": "<b>O'Hara</b>"},
+            ModerationPolicy.PUBLISH,
+        ),
+        ({"body": "Held *first* & <script>x</script>"}, ModerationPolicy.HOLD_ALL),
+        ({"reply": True}, ModerationPolicy.PUBLISH),
+    ],
+)
+def test_the_posted_answers_html_equals_the_rows_template(article, fields, policy):
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    from tribune.discussion import identity, presenters, tree
+
+    factories.rules(moderation=policy)
+    client = Client()
+    if fields.pop("reply", False):
+        fields["parent"] = factories.comment(in_thread=factories.thread(article)).pk
+    status, data = call(client, "post", thread_url(article), new_comment(**fields))
+    assert status == 201, data
+    comment = Comment.objects.get(pk=data["comment"]["id"])
+    viewer = identity.Viewer(guest_token=comment.guest_token)
+    node = presenters.present_posted(comment, viewer, "open")
+    box = {"node": node, "c": comment, "view": node.item, "csrf_token": "T"}
+    html = render_to_string("discussion/comment_box.html", box)
+    node.item.box_html = mark_safe(html)  # noqa: S308  # the template escaped it
+    rows = tree.flatten([node], fold_after=0)
+    full = render_to_string("discussion/rows.html", {"rows": rows, "focus": node.id})
+    assert data["html"] + "\n" == full

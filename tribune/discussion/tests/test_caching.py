@@ -110,3 +110,21 @@ def test_a_guest_shares_the_public_copy_of_threads_they_took_no_part_in(article)
     state, page = get(article.url, guest)
     assert state is None  # their vote is on this page: rendered for them
     assert 'class="vote__up" name="value" value="none" aria-pressed="true"' in page
+
+
+def test_the_kept_page_address_follows_a_new_slug_and_a_new_host(article):
+    from wagtail.models import Site
+
+    from tribune.discussion import pages
+
+    site_id, before = pages.get_page_address(article)
+    assert before == article.url
+    article.slug = "renamed-report"
+    article.save()
+    assert pages.get_page_address(article) == (site_id, article.url)
+    assert "renamed-report" in article.url
+    Site.objects.create(hostname="other.example", root_page=article.get_parent())
+    site = Site.objects.get(pk=site_id)
+    site.hostname = "moved.example"
+    site.save()
+    assert pages.get_page_address(article)[1] == article.url

@@ -1,12 +1,16 @@
+import datetime as dt
+import random
 import re
 
 import pytest
 from django.core.cache import caches
 from django.http import HttpResponse
+from django.template.loader import get_template
 from django.test import Client
 from django.urls import get_script_prefix, reverse, set_script_prefix
+from django.utils import translation
 
-from tribune.discussion import conf, identity, services
+from tribune.discussion import conf, fragments, identity, presenters, services, tree
 from tribune.discussion.models import Action, Comment
 from tribune.discussion.templatetags.discussion_tags import comment_action
 from tribune.discussion.tests import factories
@@ -247,3 +251,82 @@ def test_the_kept_section_head_follows_the_count_and_the_state(settings, article
     article.comments = CommentsMode.HIDDEN
     article.save_revision().publish()
     assert 'id="comments"' not in client.get(article.url).content.decode()
+
+
+# Personal boxes (the reader's own, voted or focused): filled from a stand-in
+# box of the same shape, equal to the template's own render.
+
+
+def _box_shapes():
+    rng = random.Random(15)
+    names = ["Ann", '<b>O\'Brien & "Co"</b>', "Zoë {{ x }} %s", "2147483611"]
+    sites = ["", "https://example.org/?a=1&b=<2>", 'http://x.test/"q"']
+    bodies = [
+        "<p>Plain.</p>",
+        "<p>A <em>b</em> &amp; {% csrf_token %} 2001-02-03</p>",
+        "<p>discussion-name</p>\n<p>two</p>",
+    ]
+    times = [
+        dt.datetime(2026, 3, 29, 0, 59, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC),
+        dt.datetime(2001, 2, 3, 4, 5, 6, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 31, 23, 59, 59, tzinfo=dt.UTC),
+    ]
+    statuses = [
+        ("approved", ""),
+        ("pending", "banned"),
+        ("pending", "first_post"),
+        ("pending", "offensive"),
+    ]
+    for i in range(400):
+        status, held = rng.choice(statuses)
+        comment = Comment(
+            pk=rng.choice([1, 9, 47, 1234, 2_000_000_000]) + i,
+            author_name=rng.choice(names),
+            author_website=rng.choice(sites),
+            body_html=rng.choice(bodies),
+            created_at=rng.choice(times),
+            edited_at=rng.choice([None, times[0]]),
+            status=status,
+            held_reason=held,
+            parent_id=rng.choice([None, 5]),
+            score=rng.choice([0, 1, -3, 1234567]),
+        )
+        view = presenters.CommentView(
+            comment=comment,
+            my_vote=rng.choice([0, 1, -1]),
+            is_mine=rng.random() < 0.5,
+            may_edit=rng.random() < 0.5,
+            may_vote=rng.random() < 0.5,
+            may_reply=rng.random() < 0.7,
+            badge=rng.choice(["", "supporter", "monthly"]),
+        )
+        reply_to = rng.choice([None, None, "Bob", "<i>Eve & co</i>"])
+        yield tree.Node(
+            comment.pk, comment.parent_id, "", True, view, reply_to=reply_to
+        )
+
+
+@pytest.mark.parametrize("language", ["en", "de", "uk"])
+@pytest.mark.parametrize("prefix", ["/", "/news/"])
+def test_filled_personal_boxes_equal_the_templates_render(language, prefix):
+    before = get_script_prefix()
+    set_script_prefix(prefix)
+    template = get_template(fragments.TEMPLATE)
+    try:
+        with translation.override(language):
+            for node in _box_shapes():
+                fragments.render_boxes(
+                    [node], state="open", request=None, focus=node.id, token="T0k"
+                )
+                context = {
+                    "node": node,
+                    "c": node.item.comment,
+                    "view": node.item,
+                    "csrf_token": "T0k",
+                }
+                assert node.item.box_html == template.render(context)
+    finally:
+        set_script_prefix(before)
+    kept = [k for k in caches["local"].lru_keys() if ":discussion:own:" in k]
+    assert kept  # the boxes were filled, not rendered

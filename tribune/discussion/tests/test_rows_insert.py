@@ -10,7 +10,7 @@ from django.forms.models import model_to_dict
 from wagtail.models import TranslatableMixin
 from wagtail.models.i18n import set_locale_on_new_instance
 
-from tribune.core import rows
+from tribune.core import clock, rows
 from tribune.discussion.models import Comment
 from tribune.discussion.tests import factories
 from tribune.newsroom.tests import factories as newsroom
@@ -79,3 +79,24 @@ def test_a_row_with_a_key_already_set_is_refused() -> None:
     thread = factories.thread(newsroom.article())
     with pytest.raises(ValueError):
         rows.insert(_comment(thread, id=10**9))
+
+
+def test_the_written_out_select_reads_what_the_orm_reads() -> None:
+    thread = factories.thread(newsroom.article())
+    comment = _comment(thread, edited_at=clock.now())
+    comment.save()
+    expected = Comment.objects.get(pk=comment.pk)
+    with transaction.atomic():
+        found = rows.get_by_key(
+            Comment, comment.pk, where="thread_id = %s", params=[thread.pk]
+        )
+        assert (
+            rows.get_by_key(
+                Comment, comment.pk, where="thread_id = %s", params=[thread.pk + 1]
+            )
+            is None
+        )
+    assert found is not None and not found._state.adding
+    for field in Comment._meta.concrete_fields:
+        got, want = getattr(found, field.attname), getattr(expected, field.attname)
+        assert (type(got), got) == (type(want), want), field.name

@@ -174,3 +174,17 @@ def test_no_save_receiver_would_be_skipped_by_the_events_insert():
     assert not asynchronous
     assert not issubclass(LiveEvent, TranslatableMixin)
     assert not post_save.has_listeners(LiveEvent)
+
+
+def test_the_event_is_written_in_the_comments_transaction_and_undone_with_it(thread):
+    class UndoneError(Exception):
+        pass
+
+    with pytest.raises(UndoneError), transaction.atomic():
+        comment = factories.comment(in_thread=thread, body="Never stored")
+        # Before the commit: the event row is the comment's outbox.
+        [event] = LiveEvent.objects.filter(kind="comment")
+        assert event.payload["id"] == comment.pk
+        raise UndoneError
+    assert not Comment.objects.exists()
+    assert not LiveEvent.objects.exists()
