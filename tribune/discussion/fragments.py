@@ -189,7 +189,7 @@ def _stand_in(node: tree.Node[V]) -> tree.Node[V]:
     return tree.Node(_STAND_IN_PK, c.parent_id, "", True, view, reply_to=reply_to)
 
 
-def _pieces(node: tree.Node[V]) -> list[tuple[str, str]] | None:
+def _pieces(node: tree.Node[V]) -> tuple[tuple[str, str], ...] | None:
     """The stand-in box cut into (text, stand-in name) pairs; None when the
     template printed a value in a way the cut cannot find."""
     template = get_template(TEMPLATE)
@@ -206,7 +206,7 @@ def _pieces(node: tree.Node[V]) -> list[tuple[str, str]] | None:
     cut = [(found[i], names[found[i + 1]]) for i in range(0, len(found) - 1, 2)]
     if not all(t in found for t in times) or html.count(str(_STAND_IN_PK)) == 0:
         return None
-    return [*cut, (found[-1], "")]
+    return (*cut, (found[-1], ""))  # a tuple: kept unpickled (core/memorycache)
 
 
 def _filled(node: tree.Node[V], scope: str, token: object) -> SafeString | None:
@@ -216,7 +216,7 @@ def _filled(node: tree.Node[V], scope: str, token: object) -> SafeString | None:
     key = f"discussion:own:{scope}:{timezone.get_current_timezone_name()}:"
     key += ":".join(map(str, _shape(node)))
     cache = caches["local"]
-    pieces: list[tuple[str, str]] | None = cache.get(key)
+    pieces: tuple[tuple[str, str], ...] | None = cache.get(key)
     if pieces is None:
         pieces = _pieces(node)
         if pieces is None:
