@@ -39,11 +39,6 @@ def _fresh_caches() -> None:
     caches["local"].clear()
     caches["renditions"].clear()  # what it remembers having written, too
     ContentType.objects.clear_cache()
-    # A test client request whose exception reached the test sent no
-    # request_finished: its numbers read once per request would outlive it.
-    from tribune.core import generations
-
-    generations.end_request()
 
 
 @pytest.fixture

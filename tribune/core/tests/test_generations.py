@@ -3,10 +3,15 @@ the request's own advances."""
 
 from __future__ import annotations
 
+import pytest
 from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 
 from tribune.core import generations
+
+# request_started runs Django's close_old_connections, which asks an open
+# connection (left by an earlier test of this worker) about itself.
+pytestmark = pytest.mark.django_db
 
 KEY = "test:generation"
 
