@@ -7,6 +7,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -271,9 +272,12 @@ class ArticlePage(Page):
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        context["byline"] = list(self.authors.select_related("photo").all())
-        context["topics"] = list(self.tags.all())
-        context["series"] = SeriesPage.objects.parent_of(self)
+        # Queried only if the report's part is rendered, not when it is kept.
+        context["byline"] = SimpleLazyObject(
+            lambda: list(self.authors.select_related("photo").all())
+        )
+        context["topics"] = SimpleLazyObject(lambda: list(self.tags.all()))
+        context["series"] = SimpleLazyObject(lambda: SeriesPage.objects.parent_of(self))
         return context
 
 
