@@ -134,12 +134,12 @@ def test_new_comment_costs_the_same_queries_whatever_the_thread_size(
 
 
 # The article page for a reader without cookies, with the page cache off (test
-# settings): Wagtail's routing (four pages, aliases, view restrictions), the
-# specific page, the thread, its first page of comments and their replies, the
+# settings): the page by id (its address remembered), Wagtail's view
+# restrictions, the thread, its first page of comments and their replies, the
 # live stream's last event. The rest comes from per-process memory, the report's
 # own part too (decision 0036); rendering that part again (after an edit) reads
 # its byline, topics and series.
-ARTICLE_PAGE_QUERIES = 10
+ARTICLE_PAGE_QUERIES = 7
 REPORT_QUERIES = 3
 
 

@@ -129,12 +129,13 @@ def test_article_page_makes_a_fixed_number_of_queries(
     assert _queries_for(client, small.url, kept=kept) == _queries_for(
         client, big.url, kept=kept
     )
-    # Wagtail routing and the comment thread; the site, its settings and the
+    # The report by id (its address remembered, newsroom/routing.py), Wagtail's
+    # view restrictions and the comment thread; the site, its settings and the
     # series menu come from memory (core/sites.py, test_menu.py); one more for
     # the live stream's newest event id (live/templatetags). Byline, topics and
     # series are read only when the report's part is rendered, not kept
     # (decision 0036).
-    assert _queries_for(client, big.url, kept=kept) == (8 if kept else 11)
+    assert _queries_for(client, big.url, kept=kept) == (5 if kept else 8)
 
 
 def test_series_page_lists_only_its_reports(client: Client, home) -> None:
