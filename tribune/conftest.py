@@ -49,6 +49,21 @@ def home(db: Any) -> Any:
 
 
 @pytest.fixture
+def supported_report(home: Any) -> Any:
+    """A report whose site shows a support panel above and below it and whose
+    body holds another: three goal bars (for funding tests, which may not import
+    the newsroom)."""
+    from tribune.newsroom.models import NewsroomSettings, SupportPanel
+    from tribune.newsroom.tests import factories
+
+    panel = SupportPanel.objects.create(name="P", heading="Help", text="<p>x</p>")
+    settings = NewsroomSettings.for_site(home.get_site())
+    settings.support_panel = panel
+    settings.save()
+    return factories.article(body=[("support", {"panel": None})])
+
+
+@pytest.fixture
 def browser() -> Iterator[Any]:
     """Debian's chromium driven by Playwright; CI fails rather than skips without it.
 

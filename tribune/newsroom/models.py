@@ -7,6 +7,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db import models
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -17,8 +18,10 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
+from wagtail.url_routing import RouteResult
 
 from tribune.core import clock
+from tribune.newsroom import routing
 from tribune.newsroom.blocks import ArticleBodyBlock
 from tribune.newsroom.querysets import ArticlePageQuerySet, SeriesPageQuerySet
 
@@ -143,6 +146,18 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     max_count = 1
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> Any:
+        """Wagtail's route, from this process's memory of where an address led
+        when the page is still there (newsroom/routing.py)."""
+        found = routing.find(self, path_components)
+        if found is not None:
+            return RouteResult(found)
+        result = super().route(request, path_components)
+        page, args, kwargs = result
+        if not args and not kwargs:
+            routing.remember(self, path_components, page)
+        return result
 
     def get_context(
         self, request: HttpRequest, *args: Any, **kwargs: Any
@@ -271,9 +286,12 @@ class ArticlePage(Page):
         self, request: HttpRequest, *args: Any, **kwargs: Any
     ) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        context["byline"] = list(self.authors.select_related("photo").all())
-        context["topics"] = list(self.tags.all())
-        context["series"] = SeriesPage.objects.parent_of(self)
+        # Queried only if the report's part is rendered, not when it is kept.
+        context["byline"] = SimpleLazyObject(
+            lambda: list(self.authors.select_related("photo").all())
+        )
+        context["topics"] = SimpleLazyObject(lambda: list(self.tags.all()))
+        context["series"] = SimpleLazyObject(lambda: SeriesPage.objects.parent_of(self))
         return context
 
 

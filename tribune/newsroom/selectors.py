@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from wagtail.models import Page
+from django.http import HttpRequest
+from wagtail.contrib.settings.registry import registry
+from wagtail.models import Page, Site
 
 from tribune.core import generations
 from tribune.newsroom.models import ArticlePage, ArticlePageTag, Author, SeriesPage
@@ -15,6 +17,10 @@ from tribune.newsroom.models import ArticlePage, ArticlePageTag, Author, SeriesP
 # is on every page, and its query and URLs cost more than the rest of the chrome.
 MENU_GENERATION = "newsroom:menu"
 MENU_SECONDS = 3600
+# Retired by any change of what a report's own part of its page shows besides the
+# page row (apps.py): bylines, topics, pictures, documents, embeds, support panels,
+# site settings, and every page (a series' title, a linked page's address).
+REPORT_GENERATION = "newsroom:report"
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,32 @@ def list_series_menu(home: Page) -> list[MenuItem]:
 def forget_menu(sender: Any = None, **kwargs: Any) -> None:
     """Retire every process's menus when a page, site or restriction changes."""
     generations.bump(MENU_GENERATION)
+
+
+def get_report_version(request: HttpRequest) -> str | None:
+    """The number under which a report's part of its page may be kept in this
+    process (`{% keep %}` in newsroom/article_page.html); None when nothing may
+    be kept: a preview (a draft under the live page's id) or the shared cache away.
+    """
+    if getattr(request, "is_preview", False):
+        return None
+    number = generations.current(REPORT_GENERATION)
+    if number is None:
+        return None
+    # The site's settings choose the support panel and its donate address.
+    site = Site.find_for_request(request)
+    return f"{number}:{site.pk if site else ''}"
+
+
+def forget_reports(sender: Any = None, **kwargs: Any) -> None:
+    """Retire every process's kept reports when something they show changes.
+
+    A site setting's row made on first use holds the defaults, so its creation
+    changes nothing a report shows (as in core/sites.py).
+    """
+    if kwargs.get("created") and sender in registry:
+        return
+    generations.bump(REPORT_GENERATION)
 
 
 def get_series_of(article: ArticlePage) -> SeriesPage | None:

@@ -115,3 +115,56 @@ def test_while_developing_every_request_renders(rf, settings):
     skeletons.render_once(rf.get("/"), "t:debug", render)
     skeletons.render_once(rf.get("/"), "t:debug", render)
     assert calls == [1, 1]
+
+
+class _Counter:
+    """A value whose every rendering is counted."""
+
+    def __init__(self):
+        self.renders = 0
+
+    def __str__(self):
+        self.renders += 1
+        return f"render {self.renders}"
+
+
+def _keep(request, counter, *values):
+    from django.template import Context, Template
+
+    source = (
+        "{% load skeleton_tags %}{% keep 'k' a b %}<p>{{ counter }}</p>{% endkeep %}"
+    )
+    context = {"request": request, "counter": counter, "a": values[0], "b": values[1]}
+    return Template(source).render(Context(context))
+
+
+def test_keep_renders_once_per_set_of_values(rf):
+    counter = _Counter()
+    assert _keep(rf.get("/"), counter, 1, "x") == "<p>render 1</p>"
+    assert _keep(rf.get("/"), counter, 1, "x") == "<p>render 1</p>"
+    assert _keep(rf.get("/"), counter, 2, "x") == "<p>render 2</p>"
+    assert _keep(rf.get("/"), counter, 1, "y") == "<p>render 3</p>"
+    assert _keep(rf.get("/"), counter, "1", "x") == "<p>render 4</p>"  # repr differs
+    with translation.override("de"):
+        assert _keep(rf.get("/"), counter, 1, "x") == "<p>render 5</p>"
+
+
+def test_keep_renders_every_time_when_a_value_is_none(rf):
+    counter = _Counter()
+    assert _keep(rf.get("/"), counter, 1, None) == "<p>render 1</p>"
+    assert _keep(rf.get("/"), counter, 1, None) == "<p>render 2</p>"
+    assert _keep(None, counter, 1, 2) == "<p>render 3</p>"
+    assert _keep(None, counter, 1, 2) == "<p>render 4</p>"
+
+
+def test_keep_keys_by_the_script_prefix(rf):
+    from django.urls import get_script_prefix, set_script_prefix
+
+    counter = _Counter()
+    before = get_script_prefix()
+    try:
+        _keep(rf.get("/"), counter, 1, 2)
+        set_script_prefix("/news/")
+        assert _keep(rf.get("/"), counter, 1, 2) == "<p>render 2</p>"
+    finally:
+        set_script_prefix(before)

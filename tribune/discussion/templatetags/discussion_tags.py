@@ -101,6 +101,17 @@ def passage_link(context: template.Context, page: Any, block_id: str) -> dict[st
     return {"show": show, "page": page, "block_id": block_id}
 
 
+@register.simple_tag(takes_context=True)
+def comments_state(context: template.Context, page: Any) -> str:
+    """Whether the page's comments are open, closed or hidden: a `{% keep %}`
+    around body blocks names it, since their passage links show only while open."""
+    request = context.get("request")
+    if request is None or not hasattr(page, "comments"):
+        return ""
+    rules = selectors.get_settings_for_request(request)
+    return str(selectors.get_state(page, rules))
+
+
 @register.simple_tag
 def sort_cookie_name() -> str:
     """The cookie that remembers a reader's comment order (DISCUSSION_SORT_COOKIE)."""

@@ -330,3 +330,22 @@ def test_filled_personal_boxes_equal_the_templates_render(language, prefix):
         set_script_prefix(before)
     kept = [k for k in caches["local"].lru_keys() if ":discussion:own:" in k]
     assert kept  # the boxes were filled, not rendered
+
+
+def _report(client, url):
+    page = client.get(url).content.decode()
+    return page[page.index('<article class="report">') : page.index("</article>")]
+
+
+def test_closing_comments_removes_the_kept_reports_passage_links(client, article):
+    """The report's part of its page is kept (decision 0036) under whether its
+    comments are open (`comments_state`): its passage links show only then."""
+    assert _report(client, article.url).count("data-passage-link") == 2
+    # Without a page save: the state read for the key, not a generation, decides.
+    pages = type(article).objects.filter(pk=article.pk)
+    pages.update(comments=CommentsMode.CLOSED)
+    assert "data-passage-link" not in _report(client, article.url)
+    pages.update(comments=CommentsMode.DEFAULT)
+    assert "data-passage-link" in _report(client, article.url)
+    factories.rules(comments="closed")  # the site's default
+    assert "data-passage-link" not in _report(client, article.url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from hashlib import blake2b
 
@@ -9,6 +10,7 @@ from django import template
 
 from tribune.core import clock, skeletons
 from tribune.funding import conf, display, money, progress, selectors
+from tribune.funding.selectors import GoalProgress
 
 register = template.Library()
 
@@ -32,13 +34,28 @@ def goal_bar(context: template.Context, where: str = "top") -> str:
 
     if goal is None:
         return render()
-    state = progress.countdown(now, goal.start, goal.end, selectors.site_tz())
-    tz = selectors.site_tz().key
-    shown = (goal, state, where, conf.tick_fractions(), conf.locale(), tz)
-    digest = blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    digest = _shown(goal, now, where)
     return skeletons.render_once(
         context.get("request"), f"funding:bar:{digest}", render
     )
+
+
+def _shown(goal: GoalProgress | None, now: datetime, where: str) -> str:
+    """A digest of everything a bar placed at `where` shows but the language."""
+    if goal is None:
+        return "none"
+    state = progress.countdown(now, goal.start, goal.end, selectors.site_tz())
+    tz = selectors.site_tz().key
+    shown = (goal, state, where, conf.tick_fractions(), conf.locale(), tz)
+    return blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+
+@register.simple_tag
+def goal_bars_shown() -> str:
+    """What every goal bar shows now, as one value: a `{% keep %}` around a part
+    of a page that holds goal bars names it, so that a donation or the countdown
+    renders that part anew."""
+    return _shown(selectors.get_bar_progress(), clock.now(), "")
 
 
 @register.filter

@@ -221,3 +221,41 @@ def test_the_kept_bar_follows_each_donation_and_the_countdown(
     assert "$1,800" not in html
     frozen.move_to(NOW + dt.timedelta(days=1))
     assert "12 days left until the end of November" in render_bar_for(rf.get("/"))
+
+
+def _report(client, url: str) -> str:
+    page = client.get(url).content.decode()
+    return page[page.index('<article class="report">') : page.index("</article>")]
+
+
+def test_a_donation_shows_at_once_in_a_kept_reports_goal_bars(
+    client, supported_report, django_capture_on_commit_callbacks
+):
+    """The report's part of its page is kept per process (decision 0036) under
+    what the bars show (`goal_bars_shown`), so a new figure renders it anew."""
+    factories.campaign()
+    url = supported_report.url
+    assert _report(client, url).count("goal-bar__raised") == 3
+    assert "$77" not in _report(client, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.donation("77")
+    assert _report(client, url).count("$77") == 3
+
+
+def test_what_the_bars_show_changes_with_a_figure_or_the_countdown(frozen):
+    def shown() -> str:
+        return Template("{% load funding_tags %}{% goal_bars_shown %}").render(
+            Context({})
+        )
+
+    assert shown() == "none"
+    factories.campaign()
+    selectors.forget_bar_progress()  # its on-commit invalidation never runs here
+    before = shown()
+    assert before != "none" and shown() == before
+    factories.donation("40")
+    selectors.forget_bar_progress()
+    after = shown()
+    assert after != before
+    frozen.move_to(dt.datetime(2026, 11, 30, 23, 30, tzinfo=BERLIN))
+    assert shown() != after  # the last day's countdown

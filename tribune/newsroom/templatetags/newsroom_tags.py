@@ -27,6 +27,14 @@ def series_menu(context: template.Context) -> list[Any]:
     return request.__dict__["_series_menu"]
 
 
+@register.simple_tag(takes_context=True)
+def report_version(context: template.Context) -> str | None:
+    """The version of everything a report's part of its page shows besides the
+    page itself, for `{% keep %}`; None when that part must be rendered."""
+    request: HttpRequest | None = context.get("request")
+    return selectors.get_report_version(request) if request is not None else None
+
+
 @register.inclusion_tag("newsroom/includes/support_panel.html", takes_context=True)
 def support_panel(
     context: template.Context, panel: SupportPanel | None = None, where: str = "inline"
