@@ -14,7 +14,7 @@ class NewsroomConfig(AppConfig):
         from wagtail.embeds.models import Embed
         from wagtail.images import get_image_model
         from wagtail.models import PageViewRestriction, Site, get_page_models
-        from wagtail.signals import page_unpublished, post_page_move
+        from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from tribune.core import sites
         from tribune.newsroom import selectors
@@ -58,6 +58,21 @@ class NewsroomConfig(AppConfig):
         page_unpublished.connect(
             selectors.forget_reports, dispatch_uid="report-unpublish"
         )
+        # Whole cached pages: a page's public version changed (a draft's save
+        # changes none, so page saves are not a sender here).
+        page_published.connect(selectors.forget_cached_pages, dispatch_uid="cached-pub")
+        page_unpublished.connect(
+            selectors.forget_cached_pages, dispatch_uid="cached-unpub"
+        )
+        post_page_move.connect(
+            selectors.forget_cached_pages, dispatch_uid="cached-move"
+        )
+        for model in get_page_models():
+            post_delete.connect(
+                selectors.forget_cached_pages,
+                sender=model,
+                dispatch_uid=f"cached-{model._meta.label}",
+            )
         # The settings kept per process (core/sites.py) hold the panel they name.
         post_save.connect(sites.bump, sender=SupportPanel, dispatch_uid="sites-panel")
         post_delete.connect(sites.bump, sender=SupportPanel, dispatch_uid="sites-panel")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from wagtail.contrib.settings.registry import registry
 from wagtail.models import Page, Site
 
-from tribune.core import generations
+from tribune.core import generations, pagecache
 from tribune.newsroom.models import ArticlePage, ArticlePageTag, Author, SeriesPage
 
 # Retired by any change of a page, a site or a private section (apps.py): the menu
@@ -50,6 +51,15 @@ def list_series_menu(home: Page) -> list[MenuItem]:
         lambda: [MenuItem(s.pk, s.title, s.url) for s in list_series(home)],
         MENU_SECONDS,
     )
+
+
+def forget_cached_pages(sender: Any = None, **kwargs: Any) -> None:
+    """Drop every whole page in the page cache when a page's public version
+    changes (published, unpublished, moved, deleted): its own page, the lists,
+    feeds and menus that show it. Now, and again once it is committed, since a
+    copy stored between the two would hold the old version."""
+    pagecache.invalidate_all()
+    transaction.on_commit(pagecache.invalidate_all, robust=True)
 
 
 def forget_menu(sender: Any = None, **kwargs: Any) -> None:
