@@ -26,9 +26,9 @@ same bytes for everyone, whoever they are, with no cookie set, so a proxy in fro
 (nginx's micro-cache, a CDN) may keep it for `SHARED_SECONDS`. Readers without the
 script cookie are served as before, personally when their cookies say so.
 
-Browsers that take gzip get a copy compressed when it was stored, its holes filled
-in uncompressed (core/pagegzip.py), rather than the whole page compressed anew by
-GZipMiddleware for every hit.
+Browsers that take gzip get a copy compressed once, on the first such hit, its holes
+filled in uncompressed (core/pagegzip.py), rather than the whole page compressed
+anew by GZipMiddleware for every hit.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Sequence
 from hashlib import blake2b
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -51,12 +51,12 @@ from django.middleware.csrf import (  # type: ignore[attr-defined]  # not in the
     _unmask_cipher_token,
 )
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 
 from tribune.core import generations, pagegzip
 from tribune.core.csrftokens import get_token
 
+T = TypeVar("T")
 Generator = Callable[[HttpRequest], str]
 # Given a request and the scopes a stored page declared, whether this reader's
 # copy of the page would be the same as everyone's.
@@ -283,6 +283,17 @@ def _hole_values(
     return values
 
 
+def _once(key: str, make: Callable[..., T], *args: Any) -> T:
+    """`make(*args)` kept in the local cache under `key` (a stored copy's own
+    name, so it goes with that copy) for as long as copies are kept."""
+    local = caches["local"]
+    kept = local.get(key)
+    if kept is None:
+        kept = (make(*args),)  # a tuple, so that a None answer is kept too
+        local.set(key, kept, _setting("SECONDS", 0))
+    return kept[0]
+
+
 def _new_nonce() -> str:
     # The form django-csp gives its nonces.
     return base64.b64encode(os.urandom(16)).decode("ascii")
@@ -331,12 +342,19 @@ class PageCacheMiddleware:
         self, request: HttpRequest, stored: Any, *, shared: bool, bypass: bool
     ) -> HttpResponseBase:
         """The shared copy, the copy with its holes filled, or the reader's own."""
-        parts, headers, scopes, body, gzipped, compressed = stored
+        parts, headers, scopes, body, sizes, copy_key = stored
         if shared and body is not None:
-            return self._serve_shared(request, body, gzipped, headers)
+            gzipped = None
+            if sizes is not None and pagegzip.takes_gzip(request):
+                gzipped = _once(f"{copy_key}:whole", pagegzip.compress_shared, body)
+            return self._serve_shared(body, gzipped, headers)
         sharers = [fn for name, fn in _SHARERS.items() if name in request.COOKIES]
         if not bypass and all(share(request, scopes) for share in sharers):
-            return self._serve(request, parts, compressed, headers)
+            compressed = None
+            if sizes is not None and pagegzip.takes_gzip(request):
+                make = pagegzip.compress_texts
+                compressed = _once(f"{copy_key}:texts", make, parts, sizes)
+            return self._serve(request, parts, compressed, sizes, headers)
         return self.get_response(request)
 
     def _store_anonymous(
@@ -395,19 +413,17 @@ class PageCacheMiddleware:
         ]
         scopes = request.__dict__.get("_pagecache_scopes", [])
         body = _shared_body(parts, headers, scopes)
-        compressed = pagegzip.compress_copy(parts, headers, _hole_lengths(request))
-        gzipped = None
-        if body is not None and compressed is not None:
-            gzipped = pagegzip.compress_shared(body)
+        sizes = pagegzip.hole_sizes(parts, headers, _hole_lengths(request))
         # All tuples, bytes and strings: the local cache hands the copy out
-        # as it is, unpickled, on every hit (core/memorycache.py).
+        # as it is, unpickled, on every hit (core/memorycache.py). The last
+        # item names this copy's compressed forms, made on first demand.
         stored = (
             tuple(parts),
             tuple(headers),
             tuple(scopes),
             body,
-            gzipped,
-            compressed,
+            sizes,
+            f"{key}:gzip:{uuid.uuid4().hex}",
         )
         caches["local"].set(key, stored, seconds)
         response["X-Page-Cache"] = "miss"
@@ -415,21 +431,17 @@ class PageCacheMiddleware:
 
     def _serve_shared(
         self,
-        request: HttpRequest,
         body: bytes,
         gzipped: bytes | None,
         headers: Sequence[tuple[str, str]],
     ) -> HttpResponseBase:
         """The same bytes and headers for every reader: no cookie, no token;
-        compressed when stored, for browsers that take gzip."""
-        takes_gzip = gzipped is not None and pagegzip.takes_gzip(request)
-        response = HttpResponse(gzipped if takes_gzip else body)
+        `gzipped` (compressed once) for browsers that take gzip."""
+        response = HttpResponse(body if gzipped is None else gzipped)
         for name, value in headers:
             response[name] = value
-        if takes_gzip:
-            # GZipMiddleware leaves a response that has an encoding alone.
-            response["Content-Encoding"] = "gzip"
-            patch_vary_headers(response, ("Accept-Encoding",))
+        if gzipped is not None:
+            pagegzip.mark_gzipped(response)
         response["Content-Length"] = str(len(response.content))
         if "Vary" in response:
             # The same bytes whatever the cookies (a proxy keys on the few that
@@ -447,14 +459,15 @@ class PageCacheMiddleware:
         self,
         request: HttpRequest,
         parts: Sequence[bytes],
-        compressed: pagegzip.Compressed | None,
+        compressed: tuple[bytes, ...] | None,
+        sizes: Sequence[int] | None,
         headers: Sequence[tuple[str, str]],
     ) -> HttpResponseBase:
         self.csrf.process_request(request)  # the reader's CSRF secret, if any
         nonce = _new_nonce()
         values = _hole_values(request, parts[1::2], nonce)
         filled = [(name, value.replace(_NONCE_HOLE, nonce)) for name, value in headers]
-        response = pagegzip.answer(request, parts, compressed, values, filled)
+        response = pagegzip.answer(parts, compressed, sizes or (), values, filled)
         response["X-Page-Cache"] = "hit"
         # Sets the CSRF cookie when this reader had none.
         return self.csrf.process_response(request, response)
