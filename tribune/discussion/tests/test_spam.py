@@ -1,4 +1,6 @@
 import datetime as dt
+import random
+import re
 
 import pytest
 import time_machine
@@ -67,3 +69,21 @@ def test_rate_limit_windows_reset(settings):
     with pytest.raises(RateLimitedError):
         spam.check_rate(ip="192.0.2.1", email="")
     spam.check_rate(ip="192.0.2.2", email="")  # another client is unaffected
+
+
+def test_the_whole_list_search_finds_exactly_what_the_word_by_word_search_finds():
+    rng = random.Random(7)
+    vocabulary = ["cas", "casino", "casinos", "cheap pills", "pill", "é", "x.y", "a+b"]
+    letters = "casinopl .é+xyb\n"
+    for _ in range(3000):
+        words = rng.sample(vocabulary, rng.randrange(1, 5))
+        text = "".join(rng.choice(letters) for _ in range(rng.randrange(0, 30)))
+        expected = next(
+            (
+                w
+                for w in words
+                if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text.lower())
+            ),
+            None,
+        )
+        assert spam.find_held_word(text, words) == expected
