@@ -87,3 +87,23 @@ def test_the_whole_list_search_finds_exactly_what_the_word_by_word_search_finds(
             None,
         )
         assert spam.find_held_word(text, words) == expected
+
+
+def test_a_token_checked_before_is_still_refused_once_expired_or_rekeyed(settings):
+    settings.DISCUSSION_MIN_FILL_SECONDS = 3
+    start = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        token = spam.issue_form_token()
+    with time_machine.travel(start + dt.timedelta(seconds=10), tick=False):
+        spam.check_form_token(token)
+        spam.check_form_token(token)  # the second time from the checked tokens
+        assert any(key[0] == token for key in spam._verified)
+    with time_machine.travel(start + dt.timedelta(hours=25), tick=False):
+        with pytest.raises(SpamSuspectedError) as caught:
+            spam.check_form_token(token)
+        assert caught.value.code == "form_expired"
+    with time_machine.travel(start + dt.timedelta(seconds=20), tick=False):
+        settings.SECRET_KEY = "another-key-" + "y" * 50
+        with pytest.raises(SpamSuspectedError) as caught:
+            spam.check_form_token(token)
+        assert caught.value.code == "bad_form"
