@@ -64,7 +64,7 @@ def check_form_token(token: str) -> None:
 # checked them: every form rendered in one second has the same token
 # (issue_form_token), so most posts bring one already checked, and its HMAC is
 # not computed again.  Its age is checked on every post.
-_verified: dict[tuple[str, tuple[str, ...]], int] = {}
+_verified: dict[tuple[str, tuple[str | bytes, ...]], int] = {}
 _VERIFIED_KEPT = 4096
 
 
