@@ -14,9 +14,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, Protocol, cast
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import URLPattern, get_script_prefix, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +26,6 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 from ninja.parser import Parser
-from ninja.utils import check_csrf
 from pydantic import BaseModel
 
 # Methods a browser sends without a CSRF check (RFC 9110 "safe").
@@ -112,13 +113,38 @@ def check_write(request: HttpRequest) -> bool:
         raise ApiError(
             "unsupported_media_type", _("Send the body as application/json."), 415
         )
-    if check_csrf(request) is not None:
+    if _csrf_refused(request):
         raise ApiError(
             "csrf_failed",
             _("The request lacks a valid CSRF token; reload the page and try again."),
             403,
         )
     return True
+
+
+def _write(request: HttpRequest) -> HttpResponse:
+    """The view Django's CSRF check is asked about: a write that is not exempt."""
+    raise AssertionError("never called")  # pragma: no cover
+
+
+# Django's CSRF check, one per process (and per CSRF_TRUSTED_ORIGINS: the
+# origins it allows are worked out once, as by Django's own middleware).
+_kept: tuple[object, CsrfViewMiddleware] | None = None
+
+
+def _csrf_refused(request: HttpRequest) -> bool:
+    """Whether Django's CSRF check refuses this write (ninja's `check_csrf`
+    without a new middleware per request, and without reading the secret
+    again where Django's middleware, earlier in MIDDLEWARE, has read it)."""
+    global _kept
+    origins = settings.CSRF_TRUSTED_ORIGINS
+    if _kept is None or _kept[0] is not origins:
+        _kept = (origins, CsrfViewMiddleware(_write))
+    check = _kept[1]
+    if "CSRF_COOKIE" not in request.META:
+        check.process_request(request)
+    request.csrf_processing_done = False  # type: ignore[attr-defined]
+    return check.process_view(request, _write, (), {}) is not None
 
 
 # The X-CSRFToken header every write documents (checked by check_write, which

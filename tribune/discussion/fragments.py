@@ -307,6 +307,50 @@ def _join(parts: tuple[str, ...], token: object) -> SafeString:
     return mark_safe(str(token).join(parts) if len(parts) > 1 else parts[0])  # noqa: S308
 
 
+def _row_pieces(row: tree.Row[V], focused: bool) -> tuple[str, ...] | None:
+    """A leaf row rendered around stand-ins for its id and box, cut at them:
+    (before the id, between the ids, before the box, after it); None when the
+    template printed them in another way."""
+    node = row.node
+    view = dataclasses.replace(node.item, box_html=_STAND_INS["body"])  # type: ignore[type-var]
+    stand_in = dataclasses.replace(node, id=_STAND_IN_PK, item=view)
+    context = {
+        "row": tree.Row(stand_in, False, False, []),
+        "node": stand_in,
+        "focus": _STAND_IN_PK if focused else None,
+    }
+    html = get_template(ROW_TEMPLATE).render(context)
+    found = re.split(f"({_STAND_IN_PK}|{_STAND_INS['body']})", html)
+    if found[1::2] != [str(_STAND_IN_PK), str(_STAND_IN_PK), _STAND_INS["body"]]:
+        return None
+    return tuple(found[0::2])
+
+
+def _filled_row(
+    row: tree.Row[V], focus: int | None, scope: str
+) -> tuple[str, ...] | None:
+    """A reader's own leaf row (the comment just posted) from its shape's
+    stand-in row, split where the CSRF token goes, or None to render it."""
+    node = row.node
+    if row.has_children or row.closes:
+        return None
+    c = node.item.comment
+    focused = node.id == focus
+    key = f"discussion:own-row:{scope}:{int(node.shown)}:{c.status}:{c.held_reason}"
+    key += f":{int(focused)}"
+    cache = caches["local"]
+    pieces: tuple[str, ...] | None = cache.get(key)
+    if pieces is None:
+        pieces = _row_pieces(row, focused)
+        if pieces is None:
+            return None
+        cache.set(key, pieces, TIMEOUT)
+    pk = str(node.id)
+    # The box holds the token's mark where its forms go (render_boxes).
+    html = f"{pieces[0]}{pk}{pieces[1]}{pk}{pieces[2]}{node.item.box_html}{pieces[3]}"
+    return tuple(html.split(_CSRF_MARK))
+
+
 def render_rows(
     rows: list[tree.Row[V]],
     *,
@@ -338,6 +382,8 @@ def render_rows(
     for i, row in enumerate(rows):
         key = keys.get(i)
         parts = found.get(key) if key else None
+        if parts is None and key is None:
+            parts = _filled_row(row, focus, scope)
         if parts is None:
             context = {"row": row, "node": row.node, "focus": focus}
             parts = tuple(template.render(context).split(_CSRF_MARK))

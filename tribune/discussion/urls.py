@@ -7,6 +7,14 @@ from tribune.discussion import account_views, api, inline_views, views
 app_name = "discussion"
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # The operations and openapi.json (api.py), then JSON 404s for the rest;
+    # first, as the API's writes are the requests that get this far most.
+    path(
+        "api/",
+        include(api.api.urlpatterns(document="openapi.json", name="api_openapi")),
+    ),
+    # [\s\S]: <path:> stops at a newline, and the rest would reach Wagtail.
+    re_path(r"^api/(?P<rest>[\s\S]*)\Z", api.not_found, name="api_not_found"),
     path("comments/<id:page_id>/post/", views.post_comment, name="post"),
     path("comments/<id:page_id>/list/", views.fragment, name="fragment"),
     path("comments/<id:page_id>/sort/<str:order>/", views.sort, name="sort"),
@@ -37,14 +45,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("comments/account/login/", account_views.sign_in, name="account_login"),
     path("comments/account/logout/", account_views.sign_out, name="account_logout"),
-]
-
-urlpatterns += [
-    # The operations and openapi.json (api.py), then JSON 404s for the rest.
-    path(
-        "api/",
-        include(api.api.urlpatterns(document="openapi.json", name="api_openapi")),
-    ),
-    # [\s\S]: <path:> stops at a newline, and the rest would reach Wagtail.
-    re_path(r"^api/(?P<rest>[\s\S]*)\Z", api.not_found, name="api_not_found"),
 ]

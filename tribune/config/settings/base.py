@@ -78,7 +78,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Marks staff browsers at sign-in so no shared copy answers them.
     "tribune.core.staffcookie.StaffCookieMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's, with the storage made when a request first uses it.
+    "tribune.core.messages.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tribune.core.csp.CSPMiddleware",
     "tribune.core.sites.SiteMiddleware",

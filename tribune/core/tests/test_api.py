@@ -83,15 +83,48 @@ def test_a_write_without_a_csrf_token_is_refused_in_the_error_shape(rf):
     assert data["error"]["message"]
 
 
-def csrf_post(rf: RequestFactory, body: bytes, content_type: str) -> Any:
+def csrf_post(rf: RequestFactory, body: bytes, content_type: str, **extra: str) -> Any:
     """A POST carrying a valid CSRF cookie and header, as the site's scripts send."""
     token_request = rf.get("/")
     token = get_token(token_request)
     request = rf.post(
-        "/probe/notes", body, content_type=content_type, HTTP_X_CSRFTOKEN=token
+        "/probe/notes", body, content_type=content_type, HTTP_X_CSRFTOKEN=token, **extra
     )
     request.COOKIES["csrftoken"] = token_request.META["CSRF_COOKIE"]
     return view("notes")(request)
+
+
+def test_a_write_from_another_origin_is_refused_unless_trusted(rf, settings):
+    """Django's origin check, with CSRF_TRUSTED_ORIGINS as it is now (the
+    check is kept per process, and made again when the setting changes)."""
+    body, partner = b'{"text": "x"}', "https://partner.example"
+    ours = csrf_post(rf, body, "application/json", HTTP_ORIGIN="http://testserver")
+    assert ours.status_code == 201
+    refused = csrf_post(rf, body, "application/json", HTTP_ORIGIN=partner)
+    assert (refused.status_code, answer(refused)[1]["error"]["code"]) == (
+        403,
+        "csrf_failed",
+    )
+    settings.CSRF_TRUSTED_ORIGINS = [partner]
+    trusted = csrf_post(rf, body, "application/json", HTTP_ORIGIN=partner)
+    assert trusted.status_code == 201
+    settings.CSRF_TRUSTED_ORIGINS = []
+    again = csrf_post(rf, body, "application/json", HTTP_ORIGIN=partner)
+    assert again.status_code == 403
+
+
+def test_a_write_whose_token_does_not_match_the_cookie_is_refused(rf):
+    token_request = rf.get("/")
+    get_token(token_request)
+    request = rf.post(
+        "/probe/notes",
+        b'{"text": "x"}',
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=get_token(rf.get("/")),  # another browser's
+    )
+    request.COOKIES["csrftoken"] = token_request.META["CSRF_COOKIE"]
+    status, data = answer(view("notes")(request))
+    assert (status, data["error"]["code"]) == (403, "csrf_failed")
 
 
 def test_a_write_with_the_csrf_token_is_validated_and_answered(rf):

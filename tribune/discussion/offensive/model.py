@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Sequence
+import math
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -37,8 +39,9 @@ class _Tfidf:
     def __init__(self, vectorizer: Any) -> None:
         self.analyze = vectorizer.build_analyzer()
         self.vocabulary = vectorizer.vocabulary_
-        self.idf = vectorizer.idf_
+        self.idf = vectorizer.idf_.tolist()
         self.sublinear = vectorizer.sublinear_tf
+        self.findall = _plain_words(vectorizer)
 
     @staticmethod
     def fits(vectorizer: Any) -> bool:
@@ -54,22 +57,44 @@ class _Tfidf:
 
     def rows(self, texts: Sequence[str]) -> list[Row]:
         found = []
+        vocabulary, idf = self.vocabulary, self.idf
         for text in texts:
             counts: dict[int, int] = {}
-            for word in self.analyze(text):
-                column = self.vocabulary.get(word)
+            words = self.findall(text.lower()) if self.findall else self.analyze(text)
+            for word in words:
+                column = vocabulary.get(word)
                 if column is not None:
                     counts[column] = counts.get(column, 0) + 1
-            columns = np.array(sorted(counts), dtype=np.int64)
-            data = np.array([counts[c] for c in columns.tolist()], dtype=np.float64)
+            columns = sorted(counts)
             if self.sublinear:
-                data = np.log(data) + 1.0
-            data *= self.idf[columns]
-            norm = float(np.sqrt(data @ data))
+                data = [(math.log(counts[c]) + 1.0) * idf[c] for c in columns]
+            else:
+                data = [counts[c] * idf[c] for c in columns]
+            norm = math.sqrt(sum(v * v for v in data))
             if norm > 0:
-                data /= norm
-            found.append((columns, data))
+                data = [v / norm for v in data]
+            found.append((np.array(columns, np.intp), np.array(data, np.float64)))
         return found
+
+
+def _plain_words(vectorizer: Any) -> Callable[[str], list[str]] | None:
+    """The analyzer as one regular expression over the lower-cased text, when
+    that is all it does: scikit-learn's analyzer chain (decoder, preprocessor,
+    tokenizer, n-grams, stop words) costs more calls than the words it finds.
+    Stop words need no filter when none is in the vocabulary (fitting drops
+    them), so a lookup misses them either way."""
+    stop_words = vectorizer.get_stop_words() or frozenset()
+    plain = (
+        vectorizer.input == "content"
+        and vectorizer.preprocessor is None
+        and vectorizer.tokenizer is None
+        and vectorizer.lowercase
+        and vectorizer.strip_accents is None
+        and tuple(vectorizer.ngram_range) == (1, 1)
+        and isinstance(vectorizer.token_pattern, str)
+        and not any(word in vectorizer.vocabulary_ for word in stop_words)
+    )
+    return re.compile(vectorizer.token_pattern).findall if plain else None
 
 
 def _rows(features: Any) -> list[Row]:

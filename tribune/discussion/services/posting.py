@@ -51,6 +51,9 @@ from tribune.discussion.submission import Guest, Submission
 from tribune.newsroom.models import DiscussedPage
 
 NOTIFY_CHOICES = frozenset({"replies", "all"})
+# Django's validators keep no state between calls: made once, not per comment.
+_valid_email = EmailValidator()
+_valid_website = URLValidator(schemes=["http", "https"])
 
 
 def get_or_create_thread(*, article: DiscussedPage) -> Thread:
@@ -89,7 +92,7 @@ def _clean_website(website: str) -> str:
     if "://" not in website:
         website = f"https://{website}"
     try:
-        URLValidator(schemes=["http", "https"])(website)
+        _valid_website(website)
     except ValidationError:
         raise InvalidCommentError(
             _("Please give a web address starting with http:// or https://."),
@@ -117,7 +120,7 @@ def _clean_guest(guest: Guest) -> Guest:
             _("Please give your email address; it is never shown."), field="email"
         )
     try:
-        EmailValidator()(email)
+        _valid_email(email)
     except ValidationError:
         raise InvalidCommentError(
             _("This email address does not look right."), field="email"

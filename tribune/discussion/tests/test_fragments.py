@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import random
 import re
@@ -9,6 +10,7 @@ from django.template.loader import get_template
 from django.test import Client
 from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from tribune.discussion import conf, fragments, identity, presenters, services, tree
 from tribune.discussion.models import Action, Comment
@@ -349,3 +351,51 @@ def test_closing_comments_removes_the_kept_reports_passage_links(client, article
     assert "data-passage-link" in _report(client, article.url)
     factories.rules(comments="closed")  # the site's default
     assert "data-passage-link" not in _report(client, article.url)
+
+
+def _rows_reference(row, focus):
+    """A row as rows.html renders it, its box from the template; without a
+    request the token's place is left empty."""
+    node = row.node
+    mark = "reference-csrf-mark"
+    box = get_template(fragments.TEMPLATE).render(
+        {"node": node, "c": node.item.comment, "view": node.item, "csrf_token": mark}
+    )
+    view = dataclasses.replace(node.item, box_html=mark_safe(box))  # noqa: S308
+    node = dataclasses.replace(node, item=view)
+    row = tree.Row(node, row.has_children, row.folded, row.closes)
+    context = {"row": row, "node": node, "focus": focus}
+    return get_template(fragments.ROW_TEMPLATE).render(context).replace(mark, "")
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_filled_own_rows_equal_the_templates_render(language):
+    rng = random.Random(42)
+    with translation.override(language):
+        for node in _box_shapes():
+            node.shown = rng.random() < 0.8
+            focus = rng.choice([node.id, node.id, None, 7])
+            row = tree.Row(node, False, False, [])
+            expected = _rows_reference(row, focus)
+            got = fragments.render_rows([row], state="open", request=None, focus=focus)
+            assert got == expected
+    kept = [k for k in caches["local"].lru_keys() if ":discussion:own-row:" in k]
+    assert kept  # the rows were filled, not rendered
+
+
+def test_a_posted_comments_row_is_the_templates_render(article):
+    thread = factories.thread(article)
+    viewer = factories.guest_viewer()
+    for held in (False, True):
+        comment = factories.comment(in_thread=thread, viewer=viewer)
+        if held:
+            comment.status, comment.held_reason = "pending", "first_post"
+        node = presenters.present_posted(comment, viewer, "open")
+        rows = tree.flatten([node], fold_after=0)
+        caches["local"].clear()
+        rendered = fragments.render_rows(
+            rows, state="open", request=None, focus=node.id
+        )
+        filled = fragments.render_rows(rows, state="open", request=None, focus=node.id)
+        assert filled == rendered == _rows_reference(rows[0], node.id)
+        assert ("comment--held" in filled) is held

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from tribune.discussion import policies, services
 from tribune.discussion.errors import OffensiveLanguageError
 from tribune.discussion.models import Comment, HeldReason, Status
 from tribune.discussion.offensive import model, screening
+from tribune.discussion.spamfilter.corpus import read_seed
 from tribune.discussion.submission import Guest, Submission
 from tribune.discussion.tests import factories
 
@@ -233,3 +235,49 @@ def test_hostile_long_text_is_scored_without_error():
     assert post(settings, body, confirmed=True).offensive_score is not None
     with pytest.raises(OffensiveLanguageError):
         post(settings, "f\u200bu\u202ec\ue000k " * 400)
+
+
+def _seed_sentences():
+    texts = [s.text for s in read_seed().samples]
+    found = [p for t in texts for p in screening.sentences(t)]
+    return found + [screening.decode_for_model(p) for p in found[:300]]
+
+
+def test_fast_path_equals_the_packaged_model_on_the_seed_corpus():
+    shipped = model.get_model()
+    assert shipped.words is not None
+    assert shipped.words.findall is not None  # the analyzer read as one regex
+    sentences = _seed_sentences()
+    expected = shipped.model.predict_proba(shipped.vectorizer.transform(sentences))
+    got = shipped.probabilities(sentences)
+    assert np.allclose(got, expected[:, 1], rtol=0, atol=1e-12)
+    matrix = shipped.vectorizer.transform(sentences)
+    for i, (columns, data) in enumerate(shipped.words.rows(sentences)):
+        row = matrix[[i]]
+        assert columns.tolist() == sorted(row.indices.tolist())
+        weights = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+        assert np.allclose(
+            data, [weights[c] for c in columns.tolist()], rtol=0, atol=1e-12
+        )
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"ngram_range": (1, 2)},
+        {"lowercase": False},
+        {"strip_accents": "unicode"},
+        {"stop_words": None, "sublinear_tf": True},
+    ],
+)
+def test_other_vectorizers_keep_scikit_learns_analyzer(options):
+    texts = [s.text for s in read_seed().samples[:400]]
+    vectorizer = TfidfVectorizer(**{"stop_words": "english", **options}).fit(texts)
+    words = model._Tfidf(vectorizer)
+    plain = options == {"stop_words": None, "sublinear_tf": True}
+    assert (words.findall is not None) is plain
+    matrix = vectorizer.transform(texts)
+    for i, (columns, data) in enumerate(words.rows(texts)):
+        expected = matrix[[i]].toarray()[0]
+        assert np.allclose(expected[columns], data, rtol=0, atol=1e-12)
+        assert np.count_nonzero(expected) == len(columns)

@@ -1,4 +1,6 @@
 import datetime as dt
+import random
+import re
 
 import pytest
 import time_machine
@@ -67,3 +69,41 @@ def test_rate_limit_windows_reset(settings):
     with pytest.raises(RateLimitedError):
         spam.check_rate(ip="192.0.2.1", email="")
     spam.check_rate(ip="192.0.2.2", email="")  # another client is unaffected
+
+
+def test_the_whole_list_search_finds_exactly_what_the_word_by_word_search_finds():
+    rng = random.Random(7)
+    vocabulary = ["cas", "casino", "casinos", "cheap pills", "pill", "é", "x.y", "a+b"]
+    letters = "casinopl .é+xyb\n"
+    for _ in range(3000):
+        words = rng.sample(vocabulary, rng.randrange(1, 5))
+        text = "".join(rng.choice(letters) for _ in range(rng.randrange(0, 30)))
+        expected = next(
+            (
+                w
+                for w in words
+                if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text.lower())
+            ),
+            None,
+        )
+        assert spam.find_held_word(text, words) == expected
+
+
+def test_a_token_checked_before_is_still_refused_once_expired_or_rekeyed(settings):
+    settings.DISCUSSION_MIN_FILL_SECONDS = 3
+    start = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        token = spam.issue_form_token()
+    with time_machine.travel(start + dt.timedelta(seconds=10), tick=False):
+        spam.check_form_token(token)
+        spam.check_form_token(token)  # the second time from the checked tokens
+        assert any(key[0] == token for key in spam._verified)
+    with time_machine.travel(start + dt.timedelta(hours=25), tick=False):
+        with pytest.raises(SpamSuspectedError) as caught:
+            spam.check_form_token(token)
+        assert caught.value.code == "form_expired"
+    with time_machine.travel(start + dt.timedelta(seconds=20), tick=False):
+        settings.SECRET_KEY = "another-key-" + "y" * 50
+        with pytest.raises(SpamSuspectedError) as caught:
+            spam.check_form_token(token)
+        assert caught.value.code == "bad_form"
