@@ -249,13 +249,15 @@ def post_comment(submission: Submission) -> Comment:
         comment.status, comment.held_reason = _initial_status(
             comment, rules, held_word, banned, spam_action, offensive.flagged
         )
+        # Its values too, but for those set in the transaction (a reply's place).
+        row = rows.Insert(comment, later=("parent", "root_id", "depth"))
         shown = None
         if comment.status == Status.APPROVED:
             shown = signals.prepare_in_transaction(
                 signals.comment_shown, comment=comment
             )
         with transaction.atomic():
-            _insert(comment, submission, shown)
+            _insert(comment, submission, row, shown)
     except (IntegrityError, RateLimitedError):
         # A resent form (double click, retry) returns what the first one made;
         # the unique key, not a read before the write, is what makes it once.
@@ -350,6 +352,7 @@ def _initial_status(
 def _insert(
     comment: Comment,
     submission: Submission,
+    row: rows.Insert,
     shown: signals.Prepared | None,
 ) -> None:
     """post_comment's part inside the transaction: parent, row, counter, and
@@ -359,7 +362,7 @@ def _insert(
         _attach_parent(comment, submission.parent_id, submission.state)
     # A Comment has no save() logic and no receiver of its save signals; the
     # ORM's save() cost more than the INSERT it sends (core/rows.py).
-    rows.insert(comment)
+    row.run()
     if submission.notify in NOTIFY_CHOICES:
         signals.send_on_commit(
             signals.comment_posted, comment=comment, notify=submission.notify
