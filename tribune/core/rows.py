@@ -30,10 +30,10 @@ class Insert:
     transaction, so that SQLite's write lock is not held for it) and written
     by `run()`, inside it.
 
-    The fields named in `later`, and those that set their own value on save
-    (auto_now, auto_now_add: a time taken inside the transaction, in the
-    order of the rows' ids), are prepared by `run()`; the caller changes no
-    other field in between. Preconditions as insert's.
+    The fields named in `later`, and those with a pre_save of their own
+    (auto_now's time is taken inside the transaction), are prepared by
+    `run()`; the caller changes no other field in between. Preconditions as
+    insert's.
     """
 
     def __init__(self, obj: Model, *, later: Sequence[str] = ()) -> None:
@@ -45,10 +45,11 @@ class Insert:
         self.alias = alias = router.db_for_write(type(obj), instance=obj)
         connection = connections[alias]
         self.fields = fields = [f for f in meta.local_concrete_fields if f is not auto]
+        itself = _self_setting(meta.model)
         self.pending = [
             i
             for i, f in enumerate(fields)
-            if f.name in later or f.attname in later or _sets_itself(f)
+            if f.name in later or f.attname in later or f.attname in itself
         ]
         pending = set(self.pending)
         self.values: list[Any] = [
@@ -80,12 +81,22 @@ class Insert:
         obj._state.db = self.alias
 
 
-def _sets_itself(field: Field[Any, Any]) -> bool:
-    """Whether the field's pre_save may give a value of its own (a time, a
-    file's name), which must be taken when the row is written."""
-    return type(field).pre_save is not Field.pre_save or bool(
-        getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-    )
+# model -> the attribute names of its fields with a pre_save of their own, which
+# may give a value (auto_now's time, a file's name) to be taken when the row is
+# written (date and time fields among them): worked out once per model.
+_SELF_SETTING: dict[type[Model], frozenset[str]] = {}
+
+
+def _self_setting(model: type[Model]) -> frozenset[str]:
+    found = _SELF_SETTING.get(model)
+    if found is None:
+        found = frozenset(
+            f.attname
+            for f in model._meta.local_concrete_fields
+            if type(f).pre_save is not Field.pre_save
+        )
+        _SELF_SETTING[model] = found
+    return found
 
 
 def get_by_key(
