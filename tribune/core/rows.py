@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import Field, Model
 
 M = TypeVar("M", bound=Model)
 
@@ -22,26 +22,81 @@ def insert(obj: Model) -> None:
     signals (none is sent); the values are plain values, not expressions.
     Raises the database's IntegrityError as save() would.
     """
-    meta = obj._meta
-    auto = meta.auto_field
-    if obj.pk is not None or auto is None:
-        raise ValueError("rows.insert writes new rows with an automatic key")
-    alias = router.db_for_write(type(obj), instance=obj)
-    connection = connections[alias]
-    fields = [f for f in meta.local_concrete_fields if f is not auto]
-    values = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns})"  # noqa: S608
-        f" VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(auto.column)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
-    obj.pk = auto.to_python(row[0])
-    obj._state.adding = False
-    obj._state.db = alias
+    Insert(obj).run()
+
+
+class Insert:
+    """`insert(obj)` in two steps: the values are prepared now (before a
+    transaction, so that SQLite's write lock is not held for it) and written
+    by `run()`, inside it.
+
+    The fields named in `later`, and those with a pre_save of their own
+    (auto_now's time is taken inside the transaction), are prepared by
+    `run()`; the caller changes no other field in between. Preconditions as
+    insert's.
+    """
+
+    def __init__(self, obj: Model, *, later: Sequence[str] = ()) -> None:
+        meta = obj._meta
+        auto = meta.auto_field
+        if obj.pk is not None or auto is None:
+            raise ValueError("rows.insert writes new rows with an automatic key")
+        self.obj, self.auto = obj, auto
+        self.alias = alias = router.db_for_write(type(obj), instance=obj)
+        connection = connections[alias]
+        self.fields = fields = [f for f in meta.local_concrete_fields if f is not auto]
+        itself = _self_setting(meta.model)
+        self.pending = [
+            i
+            for i, f in enumerate(fields)
+            if f.name in later or f.attname in later or f.attname in itself
+        ]
+        pending = set(self.pending)
+        self.values: list[Any] = [
+            None
+            if i in pending
+            else f.get_db_prep_save(f.pre_save(obj, True), connection)
+            for i, f in enumerate(fields)
+        ]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in fields)
+        self.sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({columns})"  # noqa: S608
+            f" VALUES ({', '.join(['%s'] * len(fields))})"
+            f" RETURNING {quote(auto.column)}"
+        )
+
+    def run(self) -> None:
+        """Write the row and set the object's primary key."""
+        obj, fields, values = self.obj, self.fields, self.values
+        connection = connections[self.alias]
+        for i in self.pending:
+            field = fields[i]
+            values[i] = field.get_db_prep_save(field.pre_save(obj, True), connection)
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, values)
+            row = cursor.fetchone()
+        obj.pk = self.auto.to_python(row[0])
+        obj._state.adding = False
+        obj._state.db = self.alias
+
+
+# model -> the attribute names of its fields with a pre_save of their own, which
+# may give a value (auto_now's time, a file's name) to be taken when the row is
+# written (date and time fields among them): worked out once per model.
+_SELF_SETTING: dict[type[Model], frozenset[str]] = {}
+
+
+def _self_setting(model: type[Model]) -> frozenset[str]:
+    found = _SELF_SETTING.get(model)
+    if found is None:
+        found = frozenset(
+            f.attname
+            for f in model._meta.local_concrete_fields
+            if type(f).pre_save is not Field.pre_save
+        )
+        _SELF_SETTING[model] = found
+    return found
 
 
 def get_by_key(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -19,7 +20,10 @@ comment_visible = Signal()
 # Sent inside the transaction that makes a comment visible, beside
 # comment_visible: receivers write rows that must commit or roll back with the
 # comment (the live app's event: an outbox row, no second transaction) and do
-# nothing outside the database. Arguments as comment_visible's.
+# nothing outside the database. Arguments as comment_visible's. A receiver
+# called with `prepare=True` (prepare_in_transaction, before the transaction,
+# the comment without its id) does its reading then and returns the call that
+# writes, or None when it will write nothing.
 comment_shown = Signal()
 
 # Sent after the transaction commits when a reader posted a comment and asked
@@ -56,3 +60,34 @@ def send_in_transaction(signal: Signal, **kwargs: object) -> None:
     for receiver, result in signal.send_robust(sender=Comment, **kwargs):
         if isinstance(result, Exception):
             logger.error("receiver %r failed", receiver, exc_info=result)
+
+
+class Prepared:
+    """The writes of a signal's receivers, read for before a transaction and
+    made inside it (prepare_in_transaction)."""
+
+    def __init__(self, writes: list[Callable[..., object]]) -> None:
+        self.writes = writes
+
+    def __call__(self, **kwargs: object) -> None:
+        """Make the writes now, inside the caller's transaction, with `kwargs`
+        known only there (a count). Failures as in send_in_transaction."""
+        for write in self.writes:
+            try:
+                write(**kwargs)
+            except Exception:
+                logger.exception("receiver write %r failed", write)
+
+
+def prepare_in_transaction(signal: Signal, **kwargs: object) -> Prepared:
+    """Ask `signal`'s receivers before a transaction (with `prepare=True`) for
+    the writes they will make inside it: the reading is done outside the
+    transaction, so that SQLite's write lock (one for the whole database) is
+    held only for the writes (decision 0040)."""
+    writes = []
+    for receiver, result in signal.send_robust(sender=Comment, prepare=True, **kwargs):
+        if isinstance(result, Exception):
+            logger.error("receiver %r failed", receiver, exc_info=result)
+        elif callable(result):
+            writes.append(result)
+    return Prepared(writes)

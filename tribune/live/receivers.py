@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.humanize.templatetags.humanize import intcomma
@@ -26,8 +27,12 @@ def _count_payload(page_id: int, count: int | None) -> dict[str, Any]:
 
 
 def comment_shown(
-    sender: object, comment: Comment, count: int | None = None, **kwargs: object
-) -> None:
+    sender: object,
+    comment: Comment,
+    count: int | None = None,
+    prepare: bool = False,
+    **kwargs: object,
+) -> Callable[..., None] | None:
     """A comment is becoming visible: send it and the new count (the signal's
     `count` when the sender knows it, else read).
 
@@ -35,20 +40,29 @@ def comment_shown(
     back with it (one transaction per post, an outbox row); the live processes
     are woken on commit. The event names the comment; its public box is
     rendered where the event is read (live/boxes.py), not in the request that
-    posted it.
+    posted it. With `prepare` (before the transaction, signals.
+    prepare_in_transaction) the checks run now and the write is returned, to be
+    called inside the transaction with the count.
     """
     if boxes.public_state(comment) is None:
-        return
+        return None
     page_id = comment.thread.page_id
-    services.publish_event(
-        channel=f"article:{page_id}",
-        kind="comment",
-        payload={
-            "id": comment.pk,
-            "parent": comment.parent_id,
-            **_count_payload(page_id, count),
-        },
-    )
+
+    def write(count: int | None = count) -> None:
+        services.publish_event(
+            channel=f"article:{page_id}",
+            kind="comment",
+            payload={
+                "id": comment.pk,
+                "parent": comment.parent_id,
+                **_count_payload(page_id, count),
+            },
+        )
+
+    if prepare:
+        return write
+    write()
+    return None
 
 
 def comment_scored(sender: object, comment: Comment, **kwargs: object) -> None:

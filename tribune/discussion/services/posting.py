@@ -246,15 +246,21 @@ def post_comment(submission: Submission) -> Comment:
         if submission.throttle:
             # Counted before the transaction: no cache I/O under the write lock.
             spam.check_rate(ip=submission.ip, email=author.email)
-        with transaction.atomic():
-            _insert(
-                comment,
-                submission,
-                held_word,
-                banned,
-                spam_action,
-                offensive=offensive.flagged,
+        # Decided before the transaction too: every writer waits while a
+        # transaction is open (SQLite locks the whole file), and the status
+        # reads nothing the transaction writes (decision 0040).
+        comment.status, comment.held_reason = _initial_status(
+            comment, rules, held_word, banned, spam_action, offensive.flagged
+        )
+        # Its values too, but for those set in the transaction (a reply's place).
+        row = rows.Insert(comment, later=("parent", "root_id", "depth"))
+        shown = None
+        if comment.status == Status.APPROVED:
+            shown = signals.prepare_in_transaction(
+                signals.comment_shown, comment=comment
             )
+        with transaction.atomic():
+            _insert(comment, submission, row, shown)
     except (IntegrityError, RateLimitedError):
         # A resent form (double click, retry) returns what the first one made;
         # the unique key, not a read before the write, is what makes it once.
@@ -319,22 +325,17 @@ def _attach_parent(comment: Comment, parent_id: int, state: str) -> None:
     comment.depth = parent.depth + 1
 
 
-def _insert(
+def _initial_status(
     comment: Comment,
-    submission: Submission,
+    rules: DiscussionSettings,
     held_word: str | None,
     banned: bool,
     spam_action: str,
-    *,
-    offensive: bool = False,
-) -> None:
-    """post_comment's part inside the transaction: parent, status, row, counter."""
-    thread = comment.thread
-    rules = submission.rules
+    offensive: bool,
+) -> tuple[Status, HeldReason]:
+    """The status the new comment starts in (policies.initial_status)."""
     is_guest = comment.author_id is None
-    if submission.parent_id is not None:
-        _attach_parent(comment, submission.parent_id, submission.state)
-    comment.status, comment.held_reason = policies.initial_status(
+    return policies.initial_status(
         policy=rules.moderation,
         is_guest=is_guest,
         # Asked only when the policy needs it: it is the costliest check.
@@ -349,9 +350,22 @@ def _insert(
         spam_action=spam_action,
         offensive=offensive,
     )
+
+
+def _insert(
+    comment: Comment,
+    submission: Submission,
+    row: rows.Insert,
+    shown: signals.Prepared | None,
+) -> None:
+    """post_comment's part inside the transaction: parent, row, counter, and
+    the rows of `shown` (comment_shown's receivers, prepared before)."""
+    thread = comment.thread
+    if submission.parent_id is not None:
+        _attach_parent(comment, submission.parent_id, submission.state)
     # A Comment has no save() logic and no receiver of its save signals; the
     # ORM's save() cost more than the INSERT it sends (core/rows.py).
-    rows.insert(comment)
+    row.run()
     if submission.notify in NOTIFY_CHOICES:
         signals.send_on_commit(
             signals.comment_posted, comment=comment, notify=submission.notify
@@ -359,9 +373,11 @@ def _insert(
     if comment.status == Status.APPROVED:
         thread.comment_count = _count_one_more(thread.pk)
         caching.invalidate_thread_pages(thread.page_id, thread)
-        shown = {"comment": comment, "count": thread.comment_count}
-        signals.send_in_transaction(signals.comment_shown, **shown)
-        signals.send_on_commit(signals.comment_visible, **shown)
+        if shown is not None:
+            shown(count=thread.comment_count)
+        signals.send_on_commit(
+            signals.comment_visible, comment=comment, count=thread.comment_count
+        )
 
 
 def _count_one_more(thread_id: int) -> int:

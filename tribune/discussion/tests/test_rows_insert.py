@@ -100,3 +100,25 @@ def test_the_written_out_select_reads_what_the_orm_reads() -> None:
     for field in Comment._meta.concrete_fields:
         got, want = getattr(found, field.attname), getattr(expected, field.attname)
         assert (type(got), got) == (type(want), want), field.name
+
+
+def test_an_insert_prepared_before_its_transaction_takes_the_later_fields_at_run():
+    # The posting path prepares the values before taking SQLite's write lock
+    # and places a reply (parent, root, depth) inside the transaction.
+    thread = factories.thread(newsroom.article())
+    parent = factories.comment(in_thread=thread)
+    by_save = _comment(thread, parent=parent, root=parent, depth=1)
+    prepared = _comment(thread)
+    prepared.created_at = by_save.created_at
+    row = rows.Insert(prepared, later=("parent", "root_id", "depth"))
+    prepared.parent, prepared.root_id, prepared.depth = parent, parent.pk, 1
+    prepared.author_name = "changed after the values were prepared"
+    by_save.save()
+    with transaction.atomic():
+        row.run()
+    assert prepared.pk is not None and not prepared._state.adding
+    stored = _stored(prepared)
+    assert stored.pop("author_name") == "Ana \u00e9"
+    expected = _stored(by_save)
+    expected.pop("author_name")
+    assert stored == expected

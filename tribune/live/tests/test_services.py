@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.signals import post_save, pre_save
 from wagtail.models import TranslatableMixin
 from wagtail.models.i18n import set_locale_on_new_instance
 
 from tribune.core import clock
-from tribune.discussion import policies
+from tribune.discussion import policies, signals
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Action, Comment, ModerationPolicy, Status
 from tribune.discussion.services import moderation, voting
@@ -188,3 +188,27 @@ def test_the_event_is_written_in_the_comments_transaction_and_undone_with_it(thr
         raise UndoneError
     assert not Comment.objects.exists()
     assert not LiveEvent.objects.exists()
+
+
+def test_the_event_is_checked_before_the_comments_transaction_and_written_in_it(
+    thread,
+):
+    # The checks (is the article public, the thread shown) read; only the
+    # INSERT runs while SQLite's write lock is held (decision 0040).
+    seen = []
+
+    def probe(sender, prepare=False, **kwargs):
+        seen.append(("prepare" if prepare else "send", connection.in_atomic_block))
+        if not prepare:
+            return None
+        return lambda **values: seen.append(("write", connection.in_atomic_block))
+
+    signals.comment_shown.connect(probe, dispatch_uid="test-probe")
+    try:
+        comment = factories.comment(in_thread=thread, body="Checked first")
+    finally:
+        signals.comment_shown.disconnect(dispatch_uid="test-probe")
+    assert seen == [("prepare", False), ("write", True)]
+    [event] = LiveEvent.objects.all()
+    assert event.payload["id"] == comment.pk
+    assert event.payload["count"] == 1
