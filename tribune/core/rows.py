@@ -7,9 +7,73 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from django.db import connections, router
-from django.db.models import Field, Model
+from django.db.models import DEFERRED, Field, Model
+from django.db.models.signals import post_init, pre_init
 
 M = TypeVar("M", bound=Model)
+
+
+def new(model: type[M], **values: Any) -> M:
+    """`model(**values)` for a new row, the same instance, through
+    Model.__init__'s positional path: its keyword path tries each of the
+    model's fields in the keywords and raises and catches a KeyError for every
+    field not given (a comment has 37 fields; a new one is given 15).
+
+    A relation given by name (`thread=`) is set after, through its descriptor,
+    as the keyword path sets it. Falls back to `model(**values)` when the model
+    has generated fields or a receiver of its pre_init or post_init signals
+    (which would see other arguments, or the instance before its relations).
+    """
+    plan = _plans.get(model)
+    if plan is None:
+        plan = _plans[model] = _plan(model)
+    if not plan or pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return model(**values)
+    args: list[Any] = []
+    related: list[tuple[str, Any]] = []
+    for field, default in plan:
+        if field.name in values:
+            value = values.pop(field.name)
+            if field.name != field.attname:  # a relation given as an instance
+                related.append((field.name, value))
+                value = DEFERRED
+        elif field.attname in values:
+            value = values.pop(field.attname)
+        elif default is _CALL:
+            value = field.get_default()
+        else:
+            value = default
+        args.append(value)
+    if values:
+        names = ", ".join(map(repr, values))
+        raise TypeError(f"{model.__name__}() got unexpected keyword arguments: {names}")
+    obj = model(*args)
+    for name, value in related:
+        setattr(obj, name, value)
+    return obj
+
+
+# A default asked of its field each time: a callable (the time, a new list).
+_CALL = object()
+_FIXED = (type(None), str, int, float, bool)
+# Per model: its concrete fields, each with its default when that is a fixed
+# value (asked once), else _CALL; empty for a model new() leaves to __init__.
+_plans: dict[type[Model], list[tuple[Any, Any]]] = {}
+
+
+def _plan(model: type[Model]) -> list[tuple[Any, Any]]:
+    fields = model._meta.concrete_fields
+    if any(f.generated for f in fields):
+        return []
+    plan = []
+    for field in fields:
+        default: Any = _CALL
+        if not (field.has_default() and callable(field.default)):
+            value = field.get_default()
+            if type(value) in _FIXED:
+                default = value
+        plan.append((field, default))
+    return plan
 
 
 def insert(obj: Model) -> None:

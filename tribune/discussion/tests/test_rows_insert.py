@@ -4,8 +4,9 @@ writes, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import pytest
+import time_machine
 from django.db import IntegrityError, transaction
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_init, post_save, pre_save
 from django.forms.models import model_to_dict
 from wagtail.models import TranslatableMixin
 from wagtail.models.i18n import set_locale_on_new_instance
@@ -122,3 +123,65 @@ def test_an_insert_prepared_before_its_transaction_takes_the_later_fields_at_run
     expected = _stored(by_save)
     expected.pop("author_name")
     assert stored == expected
+
+
+def _built(comment: Comment) -> dict[str, object]:
+    """What construction left on an instance: its attributes, where its state
+    points and the related objects it holds."""
+    values = {k: v for k, v in vars(comment).items() if k != "_state"}
+    state = comment._state
+    cached = {k: id(v) for k, v in state.fields_cache.items()}
+    return {**values, "db": state.db, "adding": state.adding, "cached": cached}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"author": "user"},
+        {"author": None, "idempotency_key": "k1"},
+        {"parent_id": None, "depth": 2, "status": "pending", "spam_facts": {}},
+        {"root": None, "passage_exact": "a quote", "passage_start": 4, "score": 1},
+    ],
+)
+def test_a_comment_built_by_rows_new_is_the_one_comment_init_builds(extra) -> None:
+    thread = factories.thread(newsroom.article())
+    if extra.get("author") == "user":
+        extra = {**extra, "author": factories.user()}
+    values = {
+        "thread": thread,
+        "author_name": "Ana",
+        "author_email": "ana@example.org",
+        "ip_address": "2001:db8::1",
+        "body_markdown": "Hello",
+        "body_html": "<p>Hello</p>",
+        "spam_reasons": ["link"],
+        "offensive_score": 3,
+        **extra,
+    }
+    with time_machine.travel(clock.now(), tick=False):
+        expected = Comment(**values)
+        built = rows.new(Comment, **values)
+    assert _built(built) == _built(expected)
+    # Callable defaults are called for each comment, not shared between them.
+    if "spam_facts" not in extra:
+        assert built.spam_facts == {} and built.spam_facts is not expected.spam_facts
+
+
+def test_rows_new_leaves_a_model_with_init_receivers_to_its_init() -> None:
+    thread = factories.thread(newsroom.article())
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.thread_id)
+
+    post_init.connect(receiver, sender=Comment)
+    try:
+        rows.new(Comment, thread=thread, author_name="A", body_markdown="b")
+    finally:
+        post_init.disconnect(receiver, sender=Comment)
+    assert seen == [thread.pk]  # the receiver saw the instance with its thread
+
+
+def test_rows_new_refuses_what_comment_init_refuses() -> None:
+    with pytest.raises(TypeError, match="unexpected keyword arguments: 'colour'"):
+        rows.new(Comment, author_name="A", colour="red")
