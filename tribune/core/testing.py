@@ -61,6 +61,18 @@ def axe_violations(tab: Any, within: str = "") -> list[str]:
 REDIS_RETRY_SECONDS = 0.3
 
 
+def queries_of_get(client: Any, url: str) -> int:
+    """The SQL queries one successful GET of `url` through the test client makes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        status = client.get(url).status_code
+    if status != 200:
+        raise AssertionError(f"GET {url} answered {status}")
+    return len(captured)
+
+
 def free_port() -> int:
     """A loopback TCP port nothing listens on (at the time of asking)."""
     import socket

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from tribune.core import generations
+from tribune.core.testing import queries_of_get
 from tribune.newsroom import selectors
 from tribune.newsroom.tests import factories
 
@@ -21,23 +20,17 @@ def _menu(client: Client, url: str) -> str:
     return found.group(0) if found else ""
 
 
-def _queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 def test_the_menu_is_read_once_and_shows_each_live_series(client: Client, home) -> None:
     first = factories.series(title="Valley <Water>")
     report = factories.article(in_series=first)
     menu = _menu(client, report.url)
     assert f'<a href="{first.url}" aria-current="page">' not in menu
     assert f'<a href="{first.url}">Valley &lt;Water&gt;</a>' in menu
-    kept = _queries(client, report.url)
+    kept = queries_of_get(client, report.url)
     generations.advance(selectors.MENU_GENERATION)
     # The series and their private sections, read again once, then kept.
-    assert _queries(client, report.url) == kept + 2
-    assert _queries(client, report.url) == kept
+    assert queries_of_get(client, report.url) == kept + 2
+    assert queries_of_get(client, report.url) == kept
     assert f'<a href="{first.url}" aria-current="page">' in _menu(client, first.url)
 
 

@@ -9,9 +9,7 @@ from urllib.parse import quote
 
 import pytest
 from django.core.files.images import ImageFile
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 from taggit.models import Tag
 from wagtail.images import get_image_model
@@ -19,6 +17,7 @@ from wagtail.models import Page
 from wagtail.rich_text import RichText
 
 from tribune.core import generations
+from tribune.core.testing import queries_of_get
 from tribune.newsroom import selectors
 from tribune.newsroom.models import ArticlePage, Author, NewsroomSettings, SupportPanel
 from tribune.newsroom.tests import factories
@@ -39,12 +38,6 @@ def _report(client: Client, url: str) -> str:
     return found.group(0)
 
 
-def _queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
 @pytest.fixture
 def report(home) -> ArticlePage:
     panel = SupportPanel.objects.create(
@@ -63,10 +56,10 @@ def report(home) -> ArticlePage:
 def test_the_kept_part_is_what_a_fresh_render_gives(client: Client, report) -> None:
     client.get(report.url)  # warms what every page keeps (the site, the menu)
     generations.advance(selectors.REPORT_GENERATION)
-    fresh_queries = _queries(client, report.url)
+    fresh_queries = queries_of_get(client, report.url)
     first = client.get(report.url).content.decode()
     # Byline, topics and series are not read for a kept copy.
-    assert _queries(client, report.url) == fresh_queries - 3
+    assert queries_of_get(client, report.url) == fresh_queries - 3
     generations.advance(selectors.REPORT_GENERATION)
     first = client.get(report.url).content.decode()
     generations.advance(selectors.REPORT_GENERATION)

@@ -4,21 +4,14 @@ address, and every change of the tree answered as Wagtail's walk answers it."""
 from __future__ import annotations
 
 from django.core.cache import caches
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageViewRestriction
 
+from tribune.core.testing import queries_of_get
 from tribune.newsroom.models import ArticlePage
 from tribune.newsroom.tests import factories
 
 TITLE = '<h1 class="report__title">'
-
-
-def _queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 def test_a_known_address_loads_its_page_in_one_query(client: Client, home) -> None:
@@ -28,10 +21,10 @@ def test_a_known_address_loads_its_page_in_one_query(client: Client, home) -> No
     for key in local.lru_keys():
         if ":route:" in key:
             local.delete(key.split(":", 2)[2])
-    walked = _queries(client, report.url)
+    walked = queries_of_get(client, report.url)
     # Wagtail's walk: the series by slug, its specific row, the report by slug
     # and its specific row; a known address: the report by id.
-    assert _queries(client, report.url) == walked - 3
+    assert queries_of_get(client, report.url) == walked - 3
     assert f"{TITLE}Known</h1>" in client.get(report.url).content.decode()
 
 
