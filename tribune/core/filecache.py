@@ -71,7 +71,9 @@ class SharedFileCache(FileBasedCache):
 
     def _content(self, timeout: Any, value: Any) -> bytes:
         # The bytes FileBasedCache._write_content writes, in one piece.
-        expiry = self.get_backend_timeout(timeout)
+        return self._pack(self.get_backend_timeout(timeout), value)
+
+    def _pack(self, expiry: Any, value: Any) -> bytes:
         return pickle.dumps(expiry, self.pickle_protocol) + zlib.compress(
             pickle.dumps(value, self.pickle_protocol)
         )
@@ -112,9 +114,7 @@ class SharedFileCache(FileBasedCache):
             if value is None or (expiry is not None and expiry < time.time()):
                 raise ValueError(f"Key '{key}' not found")
             value += delta
-            new = pickle.dumps(expiry, self.pickle_protocol) + zlib.compress(
-                pickle.dumps(value, self.pickle_protocol)
-            )
+            new = self._pack(expiry, value)
             os.pwrite(fd, new, 0)
             if len(new) < len(data):
                 os.ftruncate(fd, len(new))
