@@ -82,7 +82,9 @@ def render_plain(text: str) -> str | None:
     """render_and_count_links's HTML for plain text without calling either
     library, or None when the text needs them (tested equal on a corpus and
     generated texts)."""
-    if _NOT_PLAIN.search(text):
+    # Text not trimmed (an import, a moderator's edit) goes the full way: the
+    # libraries drop leading and trailing blank lines.
+    if not text or text[0] == "\n" or text[-1] == "\n" or _NOT_PLAIN.search(text):
         return None
     if "*" in text:
         text = _EMPHASIS.sub(r"<em>\1</em>", text)

@@ -103,6 +103,11 @@ def test_plain_path_equals_the_libraries_on_any_unicode_text(text):
         "a\u00a0b",
         "a\tb",
         "a\rb",
+        "",
+        "\n",
+        "a\n",
+        "\na",
+        "\n\na\n\n",
     ],
 )
 def test_markup_and_changed_characters_take_the_full_path(text):
@@ -127,3 +132,10 @@ def test_bare_links_still_count_on_the_plain_path():
     text = "see www.example.org and https://example.com/a today"
     assert render_plain(text) is not None
     assert render_and_count_links(text) == (render_full(text)[0], 2)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_PIECES, min_size=1, max_size=30))
+def test_untrimmed_text_from_imports_and_edits_renders_as_the_libraries_do(pieces):
+    text = "".join(pieces)
+    assert render_and_count_links(text)[0] == render_full(text)[0]
