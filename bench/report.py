@@ -168,19 +168,57 @@ def targets_table(newest: dict) -> list[str]:
     return out
 
 
+def post_goal(n: int) -> float:
+    """Issue 15: >= 3x Isso's POST rate at N >= 1,000, >= 2x on smaller threads."""
+    return 3.0 if n >= GOAL_N else 2.0
+
+
 def post_table(newest: dict) -> list[str]:
     out = [
-        "| N | Tribune POST req/s | Isso POST req/s | ratio |",
-        "|---:|---:|---:|---:|",
+        "| N | Tribune POST req/s | Isso POST req/s | ratio | goal | met |",
+        "|---:|---:|---:|---:|---|---|",
     ]
     ns = sorted({k[3] for k in newest if k[:3] == ("tribune", "tribune", "post")})
     for n in ns:
         mine = find(newest, target="tribune", op="post", n=n, label="tribune")
         peer = find(newest, target="isso", op="post", n=n)
-        cell, _ = ratio_cell(mine, peer)
+        cell, r = ratio_cell(mine, peer)
+        goal = post_goal(n)
+        met = "n/a" if r is None else ("yes" if r >= goal else "**no**")
         out.append(
             f"| {n:,} | {fmt((mine or {}).get('rps'))} | {fmt((peer or {}).get('rps'))}"
-            f" | {cell} |"
+            f" | {cell} | >= {goal:g}x Isso | {met} |"
+        )
+    return out
+
+
+FLAT_LABELS = ("tribune-uncached",)
+FLAT_GOAL = 1.2
+
+
+def flatness_table(newest: dict) -> list[str]:
+    """Issue 15: a rendered first page costs about the same whatever the thread's
+    size: its rate at N = 10 within 1.2x of its rate at the largest N measured
+    (the goal names N = 10,000; a run without it says so)."""
+    out = [
+        "| label | req/s at N = 10 | largest N | req/s there | N = 10 / largest"
+        " | goal | met |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
+    for label in FLAT_LABELS:
+        ns = sorted(k[3] for k in newest if k[:3] == (label, label, "get"))
+        small = find(newest, target=label, op="get", n=10, label=label)
+        if small is None or not ns or ns[-1] <= 10:
+            continue
+        large = find(newest, target=label, op="get", n=ns[-1], label=label)
+        a, b = small.get("rps"), (large or {}).get("rps")
+        ratio = a / b if a and b else None
+        met = "n/a" if ratio is None else ("yes" if ratio <= FLAT_GOAL else "**no**")
+        if ns[-1] < 10_000 and met == "yes":
+            met = "yes, up to this N (the goal names 10,000)"
+        out.append(
+            f"| {label} | {fmt(a)} | {ns[-1]:,} | {fmt(b)} | "
+            f"{'n/a' if ratio is None else f'{ratio:.2f}x'} | <= {FLAT_GOAL}x | {met} |"
         )
     return out
 
@@ -227,6 +265,10 @@ def block(shared: str, day: str, newest: dict, args: str) -> str:
         "### POST rate by thread size",
         "",
         *post_table(newest),
+        "",
+        "### The rendered first page by thread size",
+        "",
+        *flatness_table(newest),
         "",
         "### Machine load",
         "",
