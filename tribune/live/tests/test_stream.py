@@ -41,6 +41,15 @@ def test_a_new_comment_reaches_an_open_stream_and_a_held_one_never(start_live, t
     assert "Held words" not in str(event)
 
 
+def test_the_stream_runs_beside_web_workers_set_in_the_environment(start_live, thread):
+    """deploy/tribune.env.example sets WEB_CONCURRENCY for the web server; uvicorn
+    reads the same variable and exited rather than run one process."""
+    live = start_live(WEB_CONCURRENCY="4")
+    stream = open_stream(live.url, thread.page_id)
+    shown = factories.comment(in_thread=thread, settings=factories.rules())
+    assert stream.next_event()["payload"]["id"] == shown.pk
+
+
 def test_a_reconnect_with_last_event_id_replays_only_what_it_missed(start_live, thread):
     live = start_live()
     first, second, third = (factories.comment(in_thread=thread) for _ in range(3))

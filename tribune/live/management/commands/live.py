@@ -24,6 +24,9 @@ class Command(BaseCommand):
             host=host or "127.0.0.1",
             port=int(port),
             lifespan="on",
+            # One process, whatever WEB_CONCURRENCY says: uvicorn takes its workers
+            # from it and refuses (exits) to run an application object in several.
+            workers=1,
             access_log=False,
             # Heartbeats keep streams alive; a stream never times out on its own.
             timeout_keep_alive=5,
