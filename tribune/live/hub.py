@@ -87,8 +87,9 @@ class Hub:
     async def deliver_new(self) -> None:
         """Read the events after `last_id` and offer each to its listeners."""
         while True:
+            listened = frozenset(c for c, group in self.by_channel.items() if group)
             read, last, found = await self.run_sync(
-                functools.partial(_read_after, self.last_id)
+                functools.partial(_read_after, self.last_id, listened)
             )
             for event_id, channel, kind, payload in found:
                 listeners = tuple(self.by_channel.get(channel, ()))
@@ -119,10 +120,18 @@ class Hub:
                 await asyncio.sleep(interval)
 
 
-def _read_after(after: int) -> tuple[int, int, list[tuple[int, str, str, dict]]]:
-    """How many rows were read, the last id read, and the events to send."""
+def _read_after(
+    after: int, listened: frozenset[str]
+) -> tuple[int, int, list[tuple[int, str, str, dict]]]:
+    """How many rows were read, the last id read, and the events to send.
+
+    Only the events of channels someone listens to are completed (a comment's
+    box is a render): a hot thread nobody streams costs one read per wake. A
+    reader who connects later replays from the database with Last-Event-ID.
+    """
     rows = selectors.list_events_after(after=after, limit=500)
-    found = [(e.pk, e.channel, e.kind, e.payload) for e in boxes.complete(rows)]
+    wanted = [e for e in rows if e.channel in listened]
+    found = [(e.pk, e.channel, e.kind, e.payload) for e in boxes.complete(wanted)]
     return len(rows), rows[-1].pk if rows else after, found
 
 

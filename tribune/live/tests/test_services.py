@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models.signals import post_save, pre_save
+from django.utils.translation import get_language
 from wagtail.models import TranslatableMixin
 from wagtail.models.i18n import set_locale_on_new_instance
 
@@ -17,7 +20,7 @@ from tribune.discussion.models import Action, Comment, ModerationPolicy, Status
 from tribune.discussion.services import moderation, voting
 from tribune.discussion.tests import factories
 from tribune.funding import services as funding
-from tribune.live import boxes, selectors, services
+from tribune.live import boxes, hub, selectors, services
 from tribune.live.models import LiveEvent
 from tribune.newsroom.tests import factories as newsroom
 
@@ -212,3 +215,28 @@ def test_the_event_is_checked_before_the_comments_transaction_and_written_in_it(
     [event] = LiveEvent.objects.all()
     assert event.payload["id"] == comment.pk
     assert event.payload["count"] == 1
+
+
+def test_the_live_process_renders_boxes_only_for_channels_someone_listens_to(thread):
+    other = factories.thread(newsroom.article(title="Harbour dues rise"))
+    watched = factories.comment(in_thread=thread, body="Watched words")
+    unwatched = factories.comment(in_thread=other, body="Unwatched words")
+    center = hub.Hub()
+    caches["local"].clear()  # boxes of an earlier test's events with these ids
+
+    async def scenario():
+        listener = center.listen([f"article:{thread.page_id}"])
+        await center.deliver_new()
+        return [listener.queue.get_nowait() for _ in range(listener.queue.qsize())]
+
+    frames = asyncio.run(scenario())
+    assert [b"Watched words" in frame for _, frame in frames] == [True]
+    assert center.last_id == LiveEvent.objects.latest("id").pk  # past both
+    language = get_language()
+    rendered = {
+        e.payload["id"]
+        for e in LiveEvent.objects.filter(kind="comment")
+        if caches["local"].get(f"live:box:{language}:{e.pk}") is not None
+    }
+    assert rendered == {watched.pk}
+    assert unwatched.pk not in rendered
