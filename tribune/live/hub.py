@@ -129,6 +129,8 @@ def _read_after(
     box is a render): a hot thread nobody streams costs one read per wake. A
     reader who connects later replays from the database with Last-Event-ID.
     """
+    if not listened:  # nobody to tell: skip to the newest event
+        return 0, max(after, selectors.get_latest_event_id()), []
     rows = selectors.list_events_after(after=after, limit=500)
     wanted = [e for e in rows if e.channel in listened]
     found = [(e.pk, e.channel, e.kind, e.payload) for e in boxes.complete(wanted)]

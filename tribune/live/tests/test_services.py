@@ -240,3 +240,29 @@ def test_the_live_process_renders_boxes_only_for_channels_someone_listens_to(thr
     }
     assert rendered == {watched.pk}
     assert unwatched.pk not in rendered
+
+
+def test_with_nobody_listening_the_live_process_skips_to_the_newest_event(thread):
+    factories.comment(in_thread=thread)
+    factories.comment(in_thread=thread)
+    center = hub.Hub()
+    caches["local"].clear()
+    asyncio.run(center.deliver_new())
+    assert center.last_id == LiveEvent.objects.latest("id").pk
+    assert not any(
+        caches["local"].get(f"live:box:{get_language()}:{e.pk}")
+        for e in LiveEvent.objects.all()
+    )
+    # A reader who comes now is told only what happens from now on.
+    newer = factories.comment(in_thread=thread, body="After the reader came")
+
+    async def scenario():
+        listener = center.listen([f"article:{thread.page_id}"])
+        await center.deliver_new()
+        return [listener.queue.get_nowait() for _ in range(listener.queue.qsize())]
+
+    [(event_id, frame)] = [
+        f for f in asyncio.run(scenario()) if b"event: comment\n" in f[1]
+    ]
+    assert b"After the reader came" in frame
+    assert event_id == LiveEvent.objects.get(kind="comment", payload__id=newer.pk).pk
