@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tribune.live.keeper import LiveKeeper
 
 USAGE = """usage: tribune <command> [options]
 
@@ -132,26 +135,27 @@ def _serve(args: list[str]) -> None:
         cli.main(args=argv, prog_name="tribune serve", auto_envvar_prefix="GRANIAN")
     finally:
         if live is not None:
-            live.terminate()
-            live.wait(timeout=10)
+            live.stop(timeout=10)
         if log_config is not None:
             log_config.unlink(missing_ok=True)
 
 
-def _start_live() -> subprocess.Popen[bytes] | None:
-    """`tribune live` beside the web server (TRIBUNE_LIVE_BIND; "off" if run elsewhere).
+def _start_live() -> LiveKeeper | None:
+    """`tribune live` beside the web server (TRIBUNE_LIVE_BIND; "off" if run elsewhere),
+    started again if it exits while the web server runs.
 
     Its own process: streams stay open for hours and must not hold the
     workers that serve pages (docs/decisions/0025-live-updates.md).
     """
+    from tribune.live.keeper import LiveKeeper
+
     host, _, port = os.environ.get("TRIBUNE_BIND", "127.0.0.1:8000").rpartition(":")
     # Next to the web server's port unless told: 8000 -> 8001.
     default = f"{host}:{int(port) + 1}" if port.isdigit() else "127.0.0.1:8001"
     bind = os.environ.get("TRIBUNE_LIVE_BIND", default)
     if bind == "off":
         return None
-    command = [sys.executable, "-m", "tribune", "live", "--bind", bind]
-    return subprocess.Popen(command)  # noqa: S603 (our own interpreter and module)
+    return LiveKeeper([sys.executable, "-m", "tribune", "live", "--bind", bind]).start()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -45,7 +45,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     environ.update(
         TRIBUNE_VAR_DIR=str(var),
         TRIBUNE_BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="1",
+        # As deploy/tribune.env.example sets it (the live process must not read it).
+        WEB_CONCURRENCY="2",
         DJANGO_SETTINGS_MODULE="tribune.config.settings.dev",
     )
     environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -153,4 +154,45 @@ def test_oversized_requests_get_a_4xx_and_the_server_stays_up(
         assert refused.value.code in (403, 413)
     else:
         assert isinstance(refused.value.reason, ConnectionError)
+    assert _get(server + "/healthz")[0] == 200
+
+
+def _live_pids(bind: str) -> list[int]:
+    """The `tribune live --bind BIND` processes running now."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"live" in words and bind.encode() in words:
+            pids.append(int(entry.name))
+    return pids
+
+
+def _live_health(live: str, within: float) -> int:
+    deadline = time.monotonic() + within
+    while True:
+        try:
+            return _get(live + "/live/health")[0]
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def test_the_live_stream_runs_beside_the_server_and_comes_back_if_killed(
+    server: str,
+) -> None:
+    host, port = server.removeprefix("http://").split(":")
+    bind = f"{host}:{int(port) + 1}"
+    assert _live_health(f"http://{bind}", within=60) == 200
+    [pid] = _live_pids(bind)
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while _live_pids(bind) in ([], [pid]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    [again] = _live_pids(bind)
+    assert again != pid
+    assert _live_health(f"http://{bind}", within=60) == 200
     assert _get(server + "/healthz")[0] == 200
