@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tribune.live.keeper import LiveKeeper
+    from tribune.core.keeper import ProcessKeeper
 
 USAGE = """usage: tribune <command> [options]
 
@@ -140,14 +140,14 @@ def _serve(args: list[str]) -> None:
             log_config.unlink(missing_ok=True)
 
 
-def _start_live() -> LiveKeeper | None:
+def _start_live() -> ProcessKeeper | None:
     """`tribune live` beside the web server (TRIBUNE_LIVE_BIND; "off" if run elsewhere),
     started again if it exits while the web server runs.
 
     Its own process: streams stay open for hours and must not hold the
     workers that serve pages (docs/decisions/0025-live-updates.md).
     """
-    from tribune.live.keeper import LiveKeeper
+    from tribune.core.keeper import ProcessKeeper
 
     host, _, port = os.environ.get("TRIBUNE_BIND", "127.0.0.1:8000").rpartition(":")
     # Next to the web server's port unless told: 8000 -> 8001.
@@ -155,7 +155,9 @@ def _start_live() -> LiveKeeper | None:
     bind = os.environ.get("TRIBUNE_LIVE_BIND", default)
     if bind == "off":
         return None
-    return LiveKeeper([sys.executable, "-m", "tribune", "live", "--bind", bind]).start()
+    return ProcessKeeper(
+        [sys.executable, "-m", "tribune", "live", "--bind", bind]
+    ).start()
 
 
 def main(argv: list[str] | None = None) -> None:

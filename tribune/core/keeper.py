@@ -1,9 +1,10 @@
-"""Keeps `tribune live` running beside `tribune serve` on one node.
+"""Keeps a helper process running beside `tribune serve` (`tribune live`).
 
-The stream process is started by the web server's main process and started
-again whenever it exits while the web server runs (a crash, a kill by the
-out-of-memory killer): browsers reconnect with Last-Event-ID and miss nothing.
-A process that keeps dying is started again at most every `most_often` seconds.
+The process is started by the web server's main process and started again
+whenever it exits while the web server runs (a crash, a kill by the
+out-of-memory killer); for the live stream, browsers reconnect with
+Last-Event-ID and miss nothing. A process that keeps dying is started again
+at most every `most_often` seconds.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 logger = logging.getLogger(__name__)
 
 
-class LiveKeeper:
+class ProcessKeeper:
     def __init__(self, command: Sequence[str], most_often: float = 5.0) -> None:
         self.command = list(command)
         self.most_often = most_often
@@ -26,10 +27,10 @@ class LiveKeeper:
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
         self.thread = threading.Thread(
-            target=self._watch, name="live-keeper", daemon=True
+            target=self._watch, name="process-keeper", daemon=True
         )
 
-    def start(self) -> LiveKeeper:
+    def start(self) -> ProcessKeeper:
         self._start_process()
         self.thread.start()
         return self
@@ -50,7 +51,7 @@ class LiveKeeper:
             code = process.wait()
             if self.stopping.is_set():
                 return
-            logger.warning("tribune live exited (%s); starting it again", code)
+            logger.warning("%s exited (%s); starting it again", self.command, code)
             # Not faster than every most_often seconds if it dies at once.
             self.stopping.wait(max(0.0, self.most_often - (time.monotonic() - began)))
             self._start_process()
