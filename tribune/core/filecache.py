@@ -12,6 +12,14 @@ fails when the name exists (docs/decisions/0004-cache-without-redis.md).
 POST makes about ten of these calls, and Python's buffered files cost two to
 four times the calls (fstat, ioctl, lseek) for the same bytes
 (docs/decisions/0040-post-shared-cache-and-write-lock.md).
+
+The bytes stay those FileBasedCache reads, but cheaper to make and to read
+(docs/decisions/0043-post-caches-and-generations.md): a small value is written as
+a stored (uncompressed) zlib stream, which zlib.decompress reads like any other,
+instead of paying deflate's set-up (zlib.compress clears a 64 KB table for a
+counter of a few bytes); the expiry is read and written without a pickle stream
+in the usual cases; and each process remembers the file of a key instead of
+validating the key and hashing it on every call.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ import fcntl
 import io
 import os
 import pickle
+import struct
 import threading
 import time
 import zlib
@@ -36,6 +45,42 @@ _CHUNK = 65536
 # draft name to write and remove. None where the system has no such files.
 _O_TMPFILE: int | None = getattr(os, "O_TMPFILE", None)
 
+# Files of keys remembered per backend; past this many the memory starts over
+# (rate-limit keys change every window).
+MAX_PATHS = 4096
+# A pickled value up to this long is stored rather than compressed: deflate
+# cannot shrink it, and its set-up costs more than the rest of a `get`.
+STORE_BELOW = 256
+# A stored zlib stream: header (no dictionary, fastest level; a multiple of 31),
+# then one final stored block, its length and the length's complement.
+_STORED_HEAD = b"\x78\x01\x01"
+_LENGTHS = struct.Struct("<HH")
+# pickle.dumps(expiry, 5) for the two expiries a cache writes: None (kept until
+# removed) and a float (a deadline): protocol, frame of 10 bytes, BINFLOAT, stop.
+_NO_EXPIRY = pickle.dumps(None, 5)
+_FLOAT_HEAD = b"\x80\x05\x95\x0a\x00\x00\x00\x00\x00\x00\x00G"
+_FLOAT = struct.Struct(">d")
+_FLOAT_END = len(_FLOAT_HEAD) + _FLOAT.size + 1
+
+
+def _compress(data: bytes) -> bytes:
+    """zlib.compress(data), or for a short `data` the same bytes as a stored
+    stream (any zlib reader reads it)."""
+    size = len(data)
+    if size >= STORE_BELOW:
+        return zlib.compress(data)
+    checksum = zlib.adler32(data).to_bytes(4, "big")
+    return _STORED_HEAD + _LENGTHS.pack(size, size ^ 0xFFFF) + data + checksum
+
+
+def _pickled_expiry(expiry: Any, protocol: int) -> bytes:
+    if protocol == 5:
+        if expiry is None:
+            return _NO_EXPIRY
+        if type(expiry) is float:
+            return _FLOAT_HEAD + _FLOAT.pack(expiry) + b"."
+    return pickle.dumps(expiry, protocol)
+
 
 def _read_all(fd: int) -> bytes:
     data = os.read(fd, _CHUNK)
@@ -51,6 +96,10 @@ def _read_all(fd: int) -> bytes:
 def _entry(data: bytes) -> tuple[Any, bytes]:
     """The expiry and the compressed value of a file's bytes; an empty or cut
     file has expiry 0 (expired), as in FileBasedCache._is_expired."""
+    if data[:4] == _NO_EXPIRY:
+        return None, data[4:]
+    if data[:12] == _FLOAT_HEAD and len(data) >= _FLOAT_END and data[20] == 0x2E:
+        return _FLOAT.unpack_from(data, 12)[0], data[_FLOAT_END:]
     stream = io.BytesIO(data)
     try:
         # The folder is the cache's own, as in FileBasedCache.
@@ -63,6 +112,27 @@ def _entry(data: bytes) -> tuple[Any, bytes]:
 class SharedFileCache(FileBasedCache):
     _sets_since_cull = CULL_EVERY  # the first set of a process checks
 
+    def __init__(self, location: str, params: dict[str, Any]) -> None:
+        super().__init__(location, params)
+        # Django makes a backend per thread, so this needs no lock.
+        self._paths: dict[tuple[Any, Any], str] = {}
+
+    def _key_to_file(self, key: Any, version: Any = None) -> str:
+        """FileBasedCache._key_to_file (key made and checked, md5 of it),
+        remembered: a POST asks for the files of about ten keys, most of them
+        the same every time."""
+        paths = self._paths
+        found = paths.get((key, version))
+        if found is None:
+            if len(paths) >= MAX_PATHS:
+                paths.clear()
+            found = super()._key_to_file(key, version)  # type: ignore[misc]
+            paths[(key, version)] = found
+        return found
+
+    def _write_content(self, file: Any, timeout: Any, value: Any) -> None:
+        file.write(self._content(timeout, value))
+
     def _cull(self) -> None:
         self._sets_since_cull += 1
         if self._sets_since_cull >= CULL_EVERY:
@@ -74,14 +144,15 @@ class SharedFileCache(FileBasedCache):
         return self._pack(self.get_backend_timeout(timeout), value)
 
     def _pack(self, expiry: Any, value: Any) -> bytes:
-        return pickle.dumps(expiry, self.pickle_protocol) + zlib.compress(
-            pickle.dumps(value, self.pickle_protocol)
+        protocol = self.pickle_protocol
+        return _pickled_expiry(expiry, protocol) + _compress(
+            pickle.dumps(value, protocol)
         )
 
     def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
         """FileBasedCache.get (an expired or empty file is removed and missed)
         in three system calls: open, read, close."""
-        fname = self._key_to_file(key, version)  # type: ignore[attr-defined]
+        fname = self._key_to_file(key, version)
         try:
             fd = os.open(fname, os.O_RDONLY)
         except FileNotFoundError:
@@ -97,7 +168,7 @@ class SharedFileCache(FileBasedCache):
         return pickle.loads(zlib.decompress(body))  # noqa: S301 - our own folder
 
     def incr(self, key: Any, delta: int = 1, version: Any = None) -> Any:
-        fname = self._key_to_file(key, version)  # type: ignore[attr-defined]
+        fname = self._key_to_file(key, version)
         try:
             fd = os.open(fname, os.O_RDWR)
         except FileNotFoundError:
@@ -125,7 +196,7 @@ class SharedFileCache(FileBasedCache):
     def add(
         self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
     ) -> bool:
-        fname = self._key_to_file(key, version)  # type: ignore[attr-defined]
+        fname = self._key_to_file(key, version)
         content = self._content(timeout, value)
         if _O_TMPFILE is not None:
             try:
@@ -206,7 +277,7 @@ class SharedFileCache(FileBasedCache):
                     if expiry is None or expiry >= time.time():
                         return False
                     f.seek(0)
-                    self._write_content(f, timeout, value)  # type: ignore[attr-defined]
+                    self._write_content(f, timeout, value)
                     f.truncate()
                     return True
                 finally:

@@ -17,10 +17,9 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import TypeVar
 
-from django.core.cache import cache, caches
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 from django.db import transaction
-
-from tribune.core.cache import is_available
 
 T = TypeVar("T")
 
@@ -30,21 +29,56 @@ def _fresh() -> int:
     return time.time_ns() // 1000
 
 
-# The numbers one request has read, so that it reads each from the shared
-# cache once (a new comment asks for the sites' and the pages' generations
-# several times). None outside a request: commands, tasks and the live process
-# always read.
-_seen: ContextVar[dict[str, int] | None] = ContextVar("generations", default=None)
+class _Request:
+    """What one request keeps: the numbers it has read, so that it reads each
+    from the shared cache once (a new comment asks for the sites' and the
+    pages' generations several times), and the two caches, looked up once
+    (Django finds a cache through a thread- and task-local store, a dozen
+    calls each time)."""
+
+    __slots__ = ("local", "seen", "shared")
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+        self.shared: BaseCache | None = None
+        self.local: BaseCache | None = None
+
+
+# None outside a request: commands, tasks and the live process always read.
+_request: ContextVar[_Request | None] = ContextVar("generations", default=None)
 
 
 def begin_request(**_kwargs: object) -> None:
     """Receiver of request_started: a request's first lookup of each key reads."""
-    _seen.set({})
+    _request.set(_Request())
 
 
 def end_request(**_kwargs: object) -> None:
     """Receiver of request_finished."""
-    _seen.set(None)
+    _request.set(None)
+
+
+def _shared(request: _Request | None) -> BaseCache:
+    if request is None:
+        return caches["default"]
+    if request.shared is None:
+        request.shared = caches["default"]
+    return request.shared
+
+
+def local_cache() -> BaseCache:
+    """This process's "local" cache (looked up once per request)."""
+    request = _request.get()
+    if request is None:
+        return caches["local"]
+    if request.local is None:
+        request.local = caches["local"]
+    return request.local
+
+
+def _available(shared: BaseCache) -> bool:
+    # core/cache.is_available for a backend in hand.
+    return bool(getattr(shared, "available", True))
 
 
 def current(key: str) -> int | None:
@@ -54,17 +88,18 @@ def current(key: str) -> int | None:
     from the copies of one moment, as if it had run a little earlier, and its
     own advances are seen at once.
     """
-    seen = _seen.get()
-    if seen is not None and key in seen:
-        return seen[key]
-    value = cache.get(key)
-    if value is None and is_available():
+    request = _request.get()
+    if request is not None and key in request.seen:
+        return request.seen[key]
+    shared = _shared(request)
+    value = shared.get(key)
+    if value is None and _available(shared):
         fresh = _fresh()
-        value = fresh if cache.add(key, fresh, None) else cache.get(key)
-    if value is None or not is_available():
+        value = fresh if shared.add(key, fresh, None) else shared.get(key)
+    if value is None or not _available(shared):
         return None
-    if seen is not None:
-        seen[key] = int(value)
+    if request is not None:
+        request.seen[key] = int(value)
     return int(value)
 
 
@@ -74,14 +109,15 @@ def advance(key: str) -> bool:
     Returns False when the shared cache is away; the write is then replayed
     (as a deletion, see core/cache.py) once it is back.
     """
-    seen = _seen.get()
-    if seen is not None:
-        seen.pop(key, None)
+    request = _request.get()
+    if request is not None:
+        request.seen.pop(key, None)
+    shared = _shared(request)
     try:
-        cache.incr(key)
+        shared.incr(key)
     except ValueError:
-        cache.set(key, _fresh(), None)
-    return is_available()
+        shared.set(key, _fresh(), None)
+    return _available(shared)
 
 
 def bump(key: str) -> None:
@@ -104,7 +140,7 @@ def remember(generation: str, key: str, make: Callable[[], T], seconds: int) -> 
     if number is None:
         return make()
     full = f"{key}:{number}"
-    local = caches["local"]
+    local = local_cache()
     value: T | None = local.get(full)
     if value is None:
         value = make()

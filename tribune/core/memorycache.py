@@ -9,17 +9,27 @@ Values are pickled, so a caller that changes what it got back changes only its o
 copy; but a value that cannot change (bytes, strings, numbers, None, and tuples or
 frozensets of these) is kept as it is and handed out itself: a stored page weighs
 about 170 KB, and unpickling it cost a page-cache hit a fifth of its time.
+Model instances whose fields hold only such values (the site and its settings,
+an article's thread and page), and dicts, lists and tuples of them, are handed
+out as new instances made from the stored field values, without pickle: the same
+objects unpickling makes, for about a third of its cost
+(docs/decisions/0043-post-caches-and-generations.md).
 """
 
 from __future__ import annotations
 
+import datetime
+import decimal
 import pickle
 import sys
 import threading
 import time
+import uuid
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.db.models import Model
+from django.db.models.base import ModelState
 
 from tribune.core.lru import ByteLRU
 
@@ -27,7 +37,10 @@ from tribune.core.lru import ByteLRU
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
 _stores: dict[str, ByteLRU] = {}
-_SCALARS = (int, float, bool, type(None))
+_SCALARS = (
+    *(int, float, bool, type(None), decimal.Decimal, uuid.UUID),
+    *(datetime.datetime, datetime.date, datetime.time, datetime.timedelta),
+)
 
 
 class _Kept:
@@ -58,6 +71,130 @@ def _immutable_size(value: Any) -> int | None:
             total += size
         return total
     return None
+
+
+class _Copied:
+    """A value handed out as a new copy made from its parts (see _recipe)."""
+
+    __slots__ = ("recipe",)
+
+    def __init__(self, recipe: tuple[Any, ...]) -> None:
+        self.recipe = recipe
+
+
+# Recipes: (_AS_IS, value) for an immutable value or a class; (_SAME, n) for
+# the n-th model instance met again (a thread's page refers back to its
+# thread); for a dict, a list or a tuple (kind, template, others), where the
+# template holds the immutable items and a None in place of each other one, and
+# others holds (key or index, recipe) of those; for a model instance (_MODEL,
+# class, (fields template, others), state, (related template, others)).
+_AS_IS, _SAME, _MODEL, _DICT, _LIST, _TUPLE = range(6)
+_Parts = tuple[Any, tuple[tuple[Any, tuple[Any, ...]], ...]]
+
+
+def _recipe(value: Any, met: dict[int, int] | None = None) -> tuple[Any, ...] | None:
+    """How to make a copy of `value` equal to what unpickling makes, or None
+    when a part of it is something else (then it is pickled). `met` numbers
+    the model instances already met, in order."""
+    if _immutable_size(value) is not None or isinstance(value, type):
+        return (_AS_IS, value)  # pickle keeps a class by its name: the same one
+    if met is None:
+        met = {}
+    kind = type(value)
+    if kind is dict:
+        if any(_immutable_size(key) is None for key in value):
+            return None
+        parts = _parts(value, met)
+        return None if parts is None else (_DICT, *parts)
+    if kind is list or kind is tuple:
+        parts = _parts(dict(enumerate(value)), met)
+        if parts is None:
+            return None
+        return (_LIST if kind is list else _TUPLE, tuple(parts[0].values()), parts[1])
+    if isinstance(value, Model):
+        if id(value) in met:
+            return (_SAME, met[id(value)])
+        met[id(value)] = len(met)
+        return _model_recipe(value, met)
+    return None
+
+
+def _parts(items: dict[Any, Any], met: dict[int, int]) -> _Parts | None:
+    template = {}
+    others = []
+    for key, value in items.items():
+        if _immutable_size(value) is not None:
+            template[key] = value
+            continue
+        recipe = _recipe(value, met)
+        if recipe is None:
+            return None
+        if recipe[0] is _AS_IS:
+            template[key] = value
+        else:
+            template[key] = None
+            others.append((key, recipe))
+    return template, tuple(others)
+
+
+def _model_recipe(instance: Model, met: dict[int, int]) -> tuple[Any, ...] | None:
+    kind = type(instance)
+    # What pickle keeps is what __getstate__ answers (Wagtail's settings leave
+    # out the request); a class that unpickles its own way is pickled.
+    if kind.__reduce__ is not Model.__reduce__ or (
+        kind.__setstate__ is not Model.__setstate__  # type: ignore[attr-defined]
+    ):
+        return None
+    fields = instance.__getstate__()
+    state = fields.pop("_state")
+    if type(state) is not ModelState:
+        return None
+    state_items = dict(state.__dict__)
+    cached = state_items.pop("fields_cache", {})
+    if any(_immutable_size(v) is None for v in state_items.values()):
+        return None
+    # Fields hold values, or a cached property's dict or specific page.
+    own = _parts(fields, met)
+    related = None if own is None else _parts(cached, met)
+    if related is None:
+        return None
+    return (_MODEL, kind, own, state_items, related)
+
+
+def _filled(template: Any, others: Any, made: list[Model]) -> None:
+    for key, part in others:
+        template[key] = made[part[1]] if part[0] is _SAME else _made(part, made)
+
+
+def _made(recipe: tuple[Any, ...], made: list[Model] | None = None) -> Any:
+    """A new copy from `recipe`; `made` holds the model instances made so far."""
+    kind = recipe[0]
+    if kind is _AS_IS:
+        return recipe[1]
+    if made is None:
+        made = []
+    if kind is _MODEL:
+        _, model, (fields, others), state_items, (cached, related) = recipe
+        instance = model.__new__(model)
+        made.append(instance)
+        values = instance.__dict__
+        values.update(fields)
+        if others:
+            _filled(values, others, made)
+        state = ModelState()
+        state.__dict__.update(state_items)
+        state.fields_cache = dict(cached)
+        if related:
+            _filled(state.fields_cache, related, made)
+        values["_state"] = state
+        return instance
+    if kind is _DICT:
+        copy = dict(recipe[1])
+        _filled(copy, recipe[2], made)
+        return copy
+    items = list(recipe[1])
+    _filled(items, recipe[2], made)
+    return items if kind is _LIST else tuple(items)
 
 
 _locks: dict[str, threading.Lock] = {}
@@ -91,17 +228,32 @@ class MemoryCache(BaseCache):
         # dictionary keys of this process, where any string is a valid one.
         pass
 
+    def make_and_validate_key(self, key: Any, version: Any = None) -> str:
+        # BaseCache's make_key without its call of the check above: a POST
+        # makes a dozen keys here.
+        made: str = self.key_func(
+            key, self.key_prefix, self.version if version is None else version
+        )
+        return made
+
     def _entry(self, value: Any) -> tuple[Any, int | None]:
         """What the store keeps for `value`, and its size when not bytes."""
         size = _immutable_size(value)
         if size is not None:
             return _Kept(value), size
-        return pickle.dumps(value, self.pickle_protocol), None
+        pickled = pickle.dumps(value, self.pickle_protocol)
+        recipe = _recipe(value)
+        if recipe is not None:
+            return _Copied(recipe), len(pickled)
+        return pickled, None
 
     @staticmethod
     def _value(entry: Any) -> Any:
-        if type(entry) is _Kept:
+        kind = type(entry)
+        if kind is _Kept:
             return entry.value
+        if kind is _Copied:
+            return _made(entry.recipe)
         return pickle.loads(entry)  # noqa: S301 - our own pickles
 
     def add(

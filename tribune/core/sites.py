@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import caches
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.http.request import split_domain_port
@@ -74,12 +73,13 @@ class SiteMiddleware:
             return self.get_response(request)
         hostname = split_domain_port(request.get_host())[0]
         key = f"sites:{number}:{hostname}:{request.get_port()}"
-        known: dict[str, Any] = caches["local"].get(key) or {}
+        local = generations.local_cache()
+        known: dict[str, Any] = local.get(key) or {}
         for attr, value in known.items():
             setattr(request, attr, value)
         response = self.get_response(request)
         attrs = [SITE_ATTR, *(model.get_cache_attr_name() for model in registry)]
         found = {a: request.__dict__[a] for a in attrs if a in request.__dict__}
         if found.keys() - known.keys():
-            caches["local"].set(key, found, KEEP_SECONDS)
+            local.set(key, found, KEEP_SECONDS)
         return response

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
+from django.core.cache.backends.base import CacheKeyWarning
+from django.core.cache.backends.filebased import FileBasedCache
 
-from tribune.core.filecache import SharedFileCache
+from tribune.core.filecache import MAX_PATHS, SharedFileCache, _entry
 
 
 def _cache(folder) -> SharedFileCache:
@@ -147,3 +151,45 @@ def test_add_through_a_draft_where_unnamed_files_are_missing(tmp_path) -> None:
     assert cache._add_through_draft(fname, "k", 2, 60, None) is False
     assert cache.get("k") == 1
     assert [p.suffix for p in tmp_path.iterdir()] == [".djcache"]
+
+
+def test_small_values_are_stored_streams_that_django_reads(tmp_path) -> None:
+    cache = _cache(tmp_path)
+    django = FileBasedCache(str(tmp_path), {})
+    values = {"n": 12, "text": "a" * 40, "big": list(range(400)), "none": None}
+    for key, value in values.items():
+        cache.set(key, value, None)
+    cache.add("deadline", 7, timeout=60)
+    assert cache.incr("deadline") == 8
+    for key, value in {**values, "deadline": 8}.items():
+        assert django.get(key) == cache.get(key) == value
+    body = Path(cache._key_to_file("n")).read_bytes()[len(pickle.dumps(None, 5)) :]
+    # zlib's header, then a final stored block: no deflate set-up for a counter.
+    assert body[:3] == b"\x78\x01\x01" and zlib.decompress(body) == pickle.dumps(12, 5)
+    big = Path(cache._key_to_file("big")).read_bytes()[len(pickle.dumps(None, 5)) :]
+    assert big[:2] == b"\x78\x9c"  # large values are still compressed
+
+
+@pytest.mark.parametrize(
+    "expiry", [None, 0, 1.5, 1_800_000_000.25, float("inf"), 2**40, -3.0]
+)
+def test_expiries_are_written_and_read_as_pickle_does(tmp_path, expiry) -> None:
+    cache = _cache(tmp_path)
+    value = pickle.dumps("v", 5)
+    content = cache._pack(expiry, "v")
+    assert content.startswith(pickle.dumps(expiry, 5))
+    assert _entry(content) == (expiry, content[len(pickle.dumps(expiry, 5)) :])
+    assert zlib.decompress(_entry(content)[1]) == value
+    assert _entry(b"") == (0, b"") and _entry(b"\x80\x05") == (0, b"")
+
+
+def test_the_file_of_a_key_is_remembered_within_a_bound(tmp_path) -> None:
+    cache = _cache(tmp_path)
+    django = FileBasedCache(str(tmp_path), {})
+    assert cache._key_to_file("k", 2) == django._key_to_file("k", 2)
+    assert cache._paths == {("k", 2): django._key_to_file("k", 2)}
+    for n in range(MAX_PATHS + 10):
+        cache._key_to_file(f"k{n}")
+    assert 0 < len(cache._paths) <= MAX_PATHS
+    with pytest.warns(CacheKeyWarning):  # checked when first met, as Django does
+        cache._key_to_file("a key with spaces")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import warnings
 
+import pytest
 import time_machine
 from django.utils.safestring import mark_safe
+from wagtail.models import Locale, Page, Site
 
 from tribune.core.memorycache import MemoryCache
 
@@ -85,3 +87,49 @@ def test_any_string_is_a_key_without_memcached_warnings() -> None:
         )  # Django warns CacheKeyWarning per character check
         cache.set(key, 1)
         assert cache.get(key) == 1
+
+
+def _site_with_its_root_page() -> Site:
+    root = Page.get_first_root_node()
+    if root is None:
+        locale, _ = Locale.objects.get_or_create(language_code="en")
+        root = Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    made = Site.objects.create(hostname="copies.test", root_page=root, site_name="A")
+    return Site.objects.select_related("root_page").get(pk=made.pk)
+
+
+@pytest.mark.django_db
+def test_model_instances_are_made_from_their_field_values_not_unpickled() -> None:
+    cache = _cache()
+    site = _site_with_its_root_page()
+    site.site_name = "".join(["Copies ", "of the site"])  # a str made at run time
+    cache.set("kept", {"site": site, "pages": [site.root_page], "n": 3})
+    got = cache.get("kept")
+    copy = got["site"]
+    assert type(copy) is Site and copy is not site and copy.pk == site.pk
+    # The stored field values themselves: unpickling would make new strings.
+    assert copy.site_name is site.site_name
+    assert copy.root_page is not site.root_page
+    assert copy.root_page.pk == site.root_page.pk and got["n"] == 3
+    # One instance met twice is one instance in the copy, as pickle keeps it.
+    assert got["pages"][0] is copy.root_page
+    assert copy._state.db == "default" and copy._state.adding is False
+    copy.site_name = "Changed"
+    copy.root_page.title = "Changed"
+    got["pages"].append(None)
+    again = cache.get("kept")
+    assert again["site"].site_name == site.site_name
+    assert again["site"].root_page.title == site.root_page.title
+    assert again["pages"] == [again["site"].root_page]
+
+
+@pytest.mark.django_db
+def test_an_instance_holding_a_value_of_another_kind_is_pickled() -> None:
+    cache = _cache()
+    site = _site_with_its_root_page()
+    site.site_name = "".join(["Pickled ", "site"])
+    site.notes = {"a set": {1, 2}}  # nothing a copy is made of
+    cache.set("kept", site)
+    copy = cache.get("kept")
+    assert copy.notes == {"a set": {1, 2}} and copy.notes is not site.notes
+    assert copy.site_name == site.site_name and copy.site_name is not site.site_name

@@ -105,3 +105,13 @@ def test_unknown_clients_and_switched_off_limits_always_pass() -> None:
 )
 def test_client_key_groups_ipv6_by_64(ip: str | None, key: str | None) -> None:
     assert ratelimit.client_key(ip) == key
+
+
+def test_client_keys_of_short_addresses_are_remembered() -> None:
+    ratelimit._network.cache_clear()
+    assert ratelimit.client_key("198.51.100.8") == "198.51.100.8"
+    assert ratelimit.client_key("198.51.100.8") == "198.51.100.8"
+    assert ratelimit._network.cache_info().hits == 1
+    # A client may send anything: a long header is parsed, never kept.
+    assert ratelimit.client_key("1" * 10_000) is None
+    assert ratelimit._network.cache_info().currsize == 1
