@@ -220,7 +220,12 @@ def test_the_values_written_as_they_are_are_those_django_prepares(extra) -> None
         setattr(comment, name, value)
     row = rows.Insert(comment)
     expected = _django_values(comment)
-    assert [(type(v), v) for v in row.values] == [(type(v), v) for v in expected]
+    assert list(map(_comparable, row.values)) == list(map(_comparable, expected))
+
+
+def _comparable(value: object) -> tuple[type, object]:
+    # psycopg's Jsonb and Int wrappers compare by identity: their contents.
+    return type(value), getattr(value, "obj", value)
 
 
 def test_only_djangos_own_plain_fields_write_values_as_they_are() -> None:
