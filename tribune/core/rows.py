@@ -3,11 +3,40 @@ one written-out SELECT, for the hottest write paths."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.db import connections, router
-from django.db.models import DEFERRED, Field, Model
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import (
+    DEFERRED,
+    AutoField,
+    BigAutoField,
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    EmailField,
+    Field,
+    FloatField,
+    ForeignKey,
+    GenericIPAddressField,
+    IntegerField,
+    JSONField,
+    Model,
+    OneToOneField,
+    PositiveBigIntegerField,
+    PositiveIntegerField,
+    PositiveSmallIntegerField,
+    SlugField,
+    SmallAutoField,
+    SmallIntegerField,
+    TextField,
+    TimeField,
+    URLField,
+)
 from django.db.models.signals import post_init, pre_init
 
 M = TypeVar("M", bound=Model)
@@ -101,53 +130,162 @@ class Insert:
     """
 
     def __init__(self, obj: Model, *, later: Sequence[str] = ()) -> None:
-        meta = obj._meta
-        auto = meta.auto_field
-        if obj.pk is not None or auto is None:
+        if obj.pk is not None:
             raise ValueError("rows.insert writes new rows with an automatic key")
-        self.obj, self.auto = obj, auto
-        self.alias = alias = router.db_for_write(type(obj), instance=obj)
-        connection = connections[alias]
-        self.fields = fields = [f for f in meta.local_concrete_fields if f is not auto]
-        itself = _self_setting(meta.model)
-        self.pending = [
-            i
-            for i, f in enumerate(fields)
-            if f.name in later or f.attname in later or f.attname in itself
-        ]
-        pending = set(self.pending)
-        self.values: list[Any] = [
-            None
-            if i in pending
-            else f.get_db_prep_save(f.pre_save(obj, True), connection)
-            for i, f in enumerate(fields)
-        ]
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in fields)
-        self.sql = (
-            f"INSERT INTO {quote(meta.db_table)} ({columns})"  # noqa: S608
-            f" VALUES ({', '.join(['%s'] * len(fields))})"
-            f" RETURNING {quote(auto.column)}"
-        )
+        model = type(obj)
+        alias = router.db_for_write(model, instance=obj)
+        self.connection = connection = connections[alias]
+        key = (model, alias, tuple(later))
+        plan = _INSERTS.get(key)
+        if plan is None:
+            plan = _INSERTS[key] = _InsertPlan(model, connection, later)
+        self.obj, self.plan, self.alias = obj, plan, alias
+        self.values = values = [None] * plan.width
+        for i, field, attname, passing, any_str in plan.now:
+            # Field.pre_save, for a field without one of its own.
+            value = getattr(obj, attname)
+            if type(value) in passing or (any_str and isinstance(value, str)):
+                values[i] = value
+            else:
+                values[i] = field.get_db_prep_save(value, connection)
 
     def run(self) -> None:
         """Write the row and set the object's primary key."""
-        obj, fields, values = self.obj, self.fields, self.values
-        connection = connections[self.alias]
-        for i in self.pending:
-            field = fields[i]
-            values[i] = field.get_db_prep_save(field.pre_save(obj, True), connection)
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, values)
-            row = cursor.fetchone()
-        obj.pk = self.auto.to_python(row[0])
+        obj, plan, values, connection = (
+            self.obj,
+            self.plan,
+            self.values,
+            self.connection,
+        )
+        for i, field, _attname, passing, any_str in plan.pending:
+            value = field.pre_save(obj, True)
+            if type(value) in passing or (any_str and isinstance(value, str)):
+                values[i] = value
+            else:
+                values[i] = field.get_db_prep_save(value, connection)
+        row = plan.statement.fetchone(connection, values)
+        obj.pk = plan.auto.to_python(row[0])
         obj._state.adding = False
         obj._state.db = self.alias
 
 
+# One column of a planned INSERT: its place, field, attribute, the types of
+# value its database form leaves as they are, and whether any str does.
+_Column = tuple[int, Field, str, frozenset[type], bool]
+
+
+class _InsertPlan:
+    """What every INSERT of one model (on one database, with the same fields
+    left to run()) shares: worked out once per process."""
+
+    def __init__(
+        self, model: type[Model], connection: BaseDatabaseWrapper, later: Sequence[str]
+    ) -> None:
+        meta = model._meta
+        auto = meta.auto_field
+        if auto is None:
+            raise ValueError("rows.insert writes new rows with an automatic key")
+        self.auto = auto
+        fields = [f for f in meta.local_concrete_fields if f is not auto]
+        self.width = len(fields)
+        itself = _self_setting(model)
+        columns: list[_Column] = [
+            (i, f, f.attname, *_unchanged(f, connection)) for i, f in enumerate(fields)
+        ]
+        waits = {
+            i
+            for i, f in enumerate(fields)
+            if f.name in later or f.attname in later or f.attname in itself
+        }
+        self.now = [c for c in columns if c[0] not in waits]
+        self.pending = [c for c in columns if c[0] in waits]
+        self.statement = Statement(
+            lambda connection: _insert_sql(connection, meta.db_table, fields, auto)
+        )
+
+
+def _insert_sql(
+    connection: BaseDatabaseWrapper, table: str, fields: list[Field], auto: Field
+) -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    return (
+        f"INSERT INTO {quote(table)} ({columns})"  # noqa: S608
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
+        f" RETURNING {quote(auto.column)}"
+    )
+
+
+class _AnyStr(str):
+    """A str of a type of its own: a field that returns it unchanged returns
+    every str unchanged (Django's text fields convert by isinstance)."""
+
+
+_TEXT = (CharField, TextField, EmailField, URLField, SlugField)
+_INTEGERS = (
+    IntegerField,
+    SmallIntegerField,
+    BigIntegerField,
+    PositiveIntegerField,
+    PositiveSmallIntegerField,
+    PositiveBigIntegerField,
+)
+_KEYS = (AutoField, BigAutoField, SmallAutoField, *_INTEGERS)
+_NULL_ONLY = (DateField, DateTimeField, TimeField, JSONField, GenericIPAddressField)
+
+
+def _samples(field: Field) -> tuple[Any, ...]:
+    """Values of each plain type a field of Django's own class may store as
+    they are; only these fields are asked (a field of another class, even a
+    subclass, may convert anything)."""
+    kind = type(field)
+    if kind in _TEXT:
+        return ("x", _AnyStr("x"), None)
+    if kind in _INTEGERS:
+        return (7, None)
+    if kind is FloatField:
+        return (1.5, None)
+    if kind is BooleanField:
+        return (True, None)
+    if kind in (ForeignKey, OneToOneField):
+        target = field.target_field  # type: ignore[attr-defined]
+        return (7, None) if type(target) in _KEYS else (None,)
+    if kind in _NULL_ONLY:
+        return (None,)
+    return ()
+
+
+def _unchanged(
+    field: Field, connection: BaseDatabaseWrapper
+) -> tuple[frozenset[type], bool]:
+    """The value types whose database form (get_db_prep_save) is the value
+    itself for this field on this database, asked once: their values are
+    written as they are, without the field's three to five calls each. Each
+    conversion asked about depends on the value's type only (int(), float(),
+    bool(), isinstance(value, str), the backend's adapters)."""
+    same = set()
+    for sample in _samples(field):
+        try:
+            if field.get_db_prep_save(sample, connection) is sample:
+                same.add(type(sample))
+        except Exception:  # noqa: S112 - a converter refusing it: not the same
+            continue
+    any_str = _AnyStr in same and str in same
+    same.discard(_AnyStr)
+    return frozenset(same), any_str
+
+
+_INSERTS: dict[tuple[type[Model], str, tuple[str, ...]], _InsertPlan] = {}
+
+# The pre_save of Django's date and time fields, which sets a value only for
+# auto_now and auto_now_add; otherwise it is Field.pre_save.
+_DATE_PRE_SAVES = frozenset(
+    {DateField.pre_save, DateTimeField.pre_save, TimeField.pre_save}
+)
+
 # model -> the attribute names of its fields with a pre_save of their own, which
 # may give a value (auto_now's time, a file's name) to be taken when the row is
-# written (date and time fields among them): worked out once per model.
+# written: worked out once per model.
 _SELF_SETTING: dict[type[Model], frozenset[str]] = {}
 
 
@@ -155,12 +293,79 @@ def _self_setting(model: type[Model]) -> frozenset[str]:
     found = _SELF_SETTING.get(model)
     if found is None:
         found = frozenset(
-            f.attname
-            for f in model._meta.local_concrete_fields
-            if type(f).pre_save is not Field.pre_save
+            f.attname for f in model._meta.local_concrete_fields if _sets_itself(f)
         )
         _SELF_SETTING[model] = found
     return found
+
+
+def _sets_itself(field: Field) -> bool:
+    pre_save = type(field).pre_save
+    if pre_save is Field.pre_save:
+        return False
+    if pre_save in _DATE_PRE_SAVES:
+        return bool(field.auto_now or field.auto_now_add)  # type: ignore[attr-defined]
+    return True
+
+
+# Django's "format" placeholders as SQLite's driver takes them (the regex of
+# Django's SQLiteCursorWrapper, which converts them on every statement).
+_FORMAT_PLACEHOLDER = re.compile(r"(?<!%)%s")
+
+
+class Statement:
+    """A written-out statement kept per process in two forms: with Django's
+    %s placeholders, and as the database's driver takes it (SQLite's `?`),
+    so that running it converts nothing.
+
+    `write` returns the statement (Django's form) for a connection; it is
+    asked once per database. Inside a transaction, on SQLite and PostgreSQL, the
+    statement goes straight to a cursor of the driver, errors translated as
+    Django translates them; elsewhere, or while queries are logged or an
+    execute wrapper is installed (debug, tests, the benchmark's counter), it
+    takes Django's cursor like any query.
+    """
+
+    def __init__(self, write: Callable[[BaseDatabaseWrapper], str]) -> None:
+        self._write = write
+        self._texts: dict[str, tuple[str, str | None]] = {}
+
+    def fetchone(self, connection: BaseDatabaseWrapper, params: Sequence[Any]) -> Any:
+        """Run the statement with `params` and return its first row (or None)."""
+        texts = self._texts.get(connection.alias)
+        if texts is None:
+            texts = self._texts[connection.alias] = self._prepare(connection)
+        sql, native = texts
+        if (
+            native is None
+            or not connection.in_atomic_block
+            or connection.execute_wrappers
+            or connection.queries_logged
+            or connection.connection is None
+        ):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchone()
+        if connection.needs_rollback:
+            connection.validate_no_broken_transaction()
+        with connection.wrap_database_errors:
+            if connection.vendor == "sqlite":
+                cursor = connection.connection.execute(native, params)
+            else:
+                cursor = connection.create_cursor()
+                cursor.execute(native, params)
+            try:
+                return cursor.fetchone()
+            finally:
+                cursor.close()
+
+    def _prepare(self, connection: BaseDatabaseWrapper) -> tuple[str, str | None]:
+        sql = self._write(connection)
+        if connection.vendor == "sqlite":
+            return sql, _FORMAT_PLACEHOLDER.sub("?", sql).replace("%%", "%")
+        if connection.vendor == "postgresql":
+            return sql, sql  # psycopg takes Django's placeholders as they are
+        return sql, None
 
 
 def get_by_key(
@@ -175,18 +380,30 @@ def get_by_key(
     """
     alias = router.db_for_write(model)
     connection = connections[alias]
-    select, attnames, converters = _reader(model, alias)
-    extra = f" AND {where}" if where else ""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"{select}{extra}{lock}", [pk, *params])
-        row = cursor.fetchone()
+    _select, attnames, converters = _reader(model, alias)
+    statement = _SELECTS.get((model, where))
+    if statement is None:
+        statement = _SELECTS[(model, where)] = Statement(
+            lambda connection: _select_sql(connection, model, where)
+        )
+    row = statement.fetchone(connection, [pk, *params])
     if row is None:
         return None
     values = list(row)
     for i, column, convert in converters:
         values[i] = convert(values[i], column, connection)
     return model.from_db(alias, attnames, values)
+
+
+# (model, where) -> get_by_key's statement.
+_SELECTS: dict[tuple[type[Model], str], Statement] = {}
+
+
+def _select_sql(connection: BaseDatabaseWrapper, model: type[Model], where: str) -> str:
+    select = _reader(model, connection.alias)[0]
+    extra = f" AND {where}" if where else ""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return f"{select}{extra}{lock}"
 
 
 # (model, alias) -> the SELECT up to its key, the attribute names, and the

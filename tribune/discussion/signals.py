@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -42,12 +43,19 @@ def send_on_commit(signal: Signal, **kwargs: object) -> None:
     breaks the write that has already committed.
     """
 
-    def send() -> None:
+    transaction.on_commit(lambda: send_all([(signal, kwargs)]))
+
+
+def send_all(sends: list[tuple[Signal, dict[str, Any]]]) -> None:
+    """Send each discussion signal with its arguments, in order, now (after a
+    commit: one on_commit hook for all of a write's signals).
+
+    A failing receiver is logged and never stops the others.
+    """
+    for signal, kwargs in sends:
         for receiver, result in signal.send_robust(sender=Comment, **kwargs):
             if isinstance(result, Exception):
                 logger.error("receiver %r failed", receiver, exc_info=result)
-
-    transaction.on_commit(send)
 
 
 def send_in_transaction(signal: Signal, **kwargs: object) -> None:

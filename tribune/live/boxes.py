@@ -14,11 +14,13 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.cache import caches
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
+from tribune.core import generations, sites
 from tribune.discussion import presenters, selectors, tree
 from tribune.discussion.errors import NotFoundError
 from tribune.discussion.identity import Viewer
@@ -42,10 +44,38 @@ def public_state(comment: Comment) -> str | None:
     """The thread's state for a public comment, None when nothing may be sent.
 
     Held, spam and deleted comments, private or unpublished articles and
-    hidden threads send nothing.
+    hidden threads send nothing. The article's part of the answer is kept per
+    process and article under the generations of articles and of sites, which
+    every change it depends on advances (the page, its thread, its site's
+    settings, a private section, a move): every comment shown pays it once.
     """
     if comment.status != Status.APPROVED:
         return None
+    page_id = comment.thread.page_id
+    numbers = (
+        generations.current(selectors.ARTICLES_GENERATION),
+        generations.current(sites.GENERATION),
+    )
+    if None in numbers:  # the shared cache is away: nothing kept is trusted
+        return _article_state(comment)
+    global _STATES  # replaced whole, never changed in place
+    kept = _STATES
+    if kept[0] != numbers:
+        # Each request keeps the pair it read: a request still on older
+        # numbers never fills the newer numbers' answers.
+        kept = _STATES = (numbers, {})
+    states = kept[1]
+    if page_id not in states:
+        states[page_id] = _article_state(comment)
+    return states[page_id]
+
+
+# (the generations' numbers, {page id: the article's state or None}): one
+# pair of generations' answers, so at most one entry per article.
+_STATES: tuple[Any, dict[int, str | None]] = (None, {})
+
+
+def _article_state(comment: Comment) -> str | None:
     if Thread.page.is_cached(comment.thread):
         # The article as the posting request read it, a moment ago.
         article = comment.thread.page

@@ -47,22 +47,27 @@ def comment_shown(
     if boxes.public_state(comment) is None:
         return None
     page_id = comment.thread.page_id
+    channel = f"article:{page_id}"
+    if not prepare:
+        services.publish_event(
+            channel=channel, kind="comment", payload=_payload(comment, count)
+        )
+        return None
+    # The row is made now, before the transaction; only its INSERT runs in it.
+    event = services.prepare_event(channel=channel, kind="comment")
 
     def write(count: int | None = count) -> None:
-        services.publish_event(
-            channel=f"article:{page_id}",
-            kind="comment",
-            payload={
-                "id": comment.pk,
-                "parent": comment.parent_id,
-                **_count_payload(page_id, count),
-            },
-        )
+        event.write(_payload(comment, count))
 
-    if prepare:
-        return write
-    write()
-    return None
+    return write
+
+
+def _payload(comment: Comment, count: int | None) -> dict[str, Any]:
+    return {
+        "id": comment.pk,
+        "parent": comment.parent_id,
+        **_count_payload(comment.thread.page_id, count),
+    }
 
 
 def comment_scored(sender: object, comment: Comment, **kwargs: object) -> None:

@@ -37,12 +37,37 @@ def publish_event(*, channel: str, kind: str, payload: dict[str, Any]) -> LiveEv
 
 
 def _insert_event(channel: str, kind: str, payload: dict[str, Any]) -> LiveEvent:
-    event = LiveEvent(channel=channel, kind=kind, payload=payload)
+    event = prepare_event(channel=channel, kind=kind)
+    return event.write(payload)
+
+
+def prepare_event(*, channel: str, kind: str) -> PreparedEvent:
+    """An event of `kind` on `channel` whose row is made now and written, with
+    its payload, by `write()` inside a transaction (prepared before it, so that
+    SQLite's write lock is held only for the INSERT; the time is this one).
+    Precondition as publish_event's for the payload."""
+    event = rows.new(LiveEvent, channel=channel, kind=kind, payload=None)
     # The row has no save() logic and no signal receivers; the ORM's save()
     # cost several times the statement, and every new comment writes one.
-    rows.insert(event)
-    transaction.on_commit(lambda: wake_live_processes(event.pk), robust=True)
-    return event
+    return PreparedEvent(event, rows.Insert(event, later=("payload",)))
+
+
+class PreparedEvent:
+    """A live event's row prepared before a transaction (prepare_event)."""
+
+    def __init__(self, event: LiveEvent, row: rows.Insert) -> None:
+        self.event, self.row = event, row
+
+    def write(self, payload: dict[str, Any]) -> LiveEvent:
+        """Write the row with `payload` inside the caller's transaction and
+        wake the live processes once it commits."""
+        event = self.event
+        event.payload = payload
+        self.row.run()
+        pk = event.pk
+        # A lambda, not a partial: Django logs a failing hook by its __qualname__.
+        self.row.connection.on_commit(lambda: wake_live_processes(pk), robust=True)
+        return event
 
 
 def wake_live_processes(event_id: int) -> None:

@@ -39,7 +39,15 @@ class DatabaseWrapper(base.DatabaseWrapper):
             fcntl.flock(self._write_lock, fcntl.LOCK_EX)
             self._holds_write_lock = True
         try:
-            super()._start_transaction_under_autocommit()  # type: ignore[misc]
+            if self.queries_logged or self.execute_wrappers:
+                super()._start_transaction_under_autocommit()  # type: ignore[misc]
+            else:
+                # Django's sends one fixed statement through a cursor of its
+                # own (CursorWrapper, the placeholder conversion); set_autocommit
+                # has just checked the connection.
+                mode = self.transaction_mode  # type: ignore[attr-defined]
+                with self.wrap_database_errors:
+                    self.connection.execute(f"BEGIN {mode}" if mode else "BEGIN")
         except BaseException:
             self._release_write_lock()
             raise
@@ -51,7 +59,12 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def _commit(self) -> None:
         try:
-            super()._commit()  # type: ignore[misc]
+            if self.queries_logged or self.connection is None:
+                super()._commit()  # type: ignore[misc]
+            else:
+                # Django's wraps it in debug_transaction, which only logs.
+                with self.wrap_database_errors:
+                    self.connection.commit()
         finally:
             self._release_write_lock()
 

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from django.db.backends.utils import CursorWrapper
 from django.db.utils import ConnectionHandler
 
 from tribune.config import env
@@ -84,3 +85,35 @@ def test_a_rolled_back_transaction_lets_the_next_writer_in(databases) -> None:
     other.join(5)
     assert events == ["undone in", "next in", "next commits", "next out"]
     assert _names(databases) == {"next"}
+
+
+def test_begin_and_commit_skip_djangos_cursor_unless_queries_are_watched(
+    databases, monkeypatch
+) -> None:
+    seen: list[str] = []
+    execute = CursorWrapper.execute
+
+    def counting(self, sql, params=None):
+        seen.append(sql)
+        return execute(self, sql, params)
+
+    monkeypatch.setattr(CursorWrapper, "execute", counting)
+    db = databases["default"]
+    db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    assert db.connection.in_transaction and db._holds_write_lock
+    assert seen == []
+    db.commit()
+    db.set_autocommit(True)
+    assert not db.connection.in_transaction and not db._holds_write_lock
+    wrapped: list[str] = []
+
+    def wrapper(execute, sql, params, many, context):
+        wrapped.append(sql)
+        return execute(sql, params, many, context)
+
+    with db.execute_wrapper(wrapper):
+        db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+        db.commit()
+        db.set_autocommit(True)
+    assert wrapped == ["BEGIN IMMEDIATE"]  # env._sqlite sets the mode
+    db.close()

@@ -3,9 +3,12 @@ deleting one's own."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from tribune.core import clock, rows
@@ -368,32 +371,39 @@ def _insert(
     # A Comment has no save() logic and no receiver of its save signals; the
     # ORM's save() cost more than the INSERT it sends (core/rows.py).
     row.run()
+    # The row's connection, fetched once: each connections[alias] lookup goes
+    # through asgiref's Local.
+    connection = row.connection
+    sends: list[tuple[Signal, dict[str, Any]]] = []
     if submission.notify in NOTIFY_CHOICES:
-        signals.send_on_commit(
-            signals.comment_posted, comment=comment, notify=submission.notify
+        sends.append(
+            (signals.comment_posted, {"comment": comment, "notify": submission.notify})
         )
     if comment.status == Status.APPROVED:
-        thread.comment_count = _count_one_more(thread.pk)
+        thread.comment_count = _COUNT_ONE_MORE.fetchone(connection, [thread.pk])[0]
         caching.invalidate_thread_pages(thread.page_id, thread)
         if shown is not None:
             shown(count=thread.comment_count)
-        signals.send_on_commit(
-            signals.comment_visible, comment=comment, count=thread.comment_count
+        sends.append(
+            (
+                signals.comment_visible,
+                {"comment": comment, "count": thread.comment_count},
+            )
         )
+    if sends:
+        # One hook for the post's signals, sent in order once it commits.
+        connection.on_commit(lambda: signals.send_all(sends))
 
 
-def _count_one_more(thread_id: int) -> int:
-    """Add one to a thread's counter and return the new count, in one statement
-    (the ORM's update() returns no values; SQLite >= 3.35 and PostgreSQL both
-    have RETURNING)."""
-    table = connection.ops.quote_name(Thread._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET comment_count = comment_count + 1"  # noqa: S608
-            " WHERE id = %s RETURNING comment_count",
-            [thread_id],
-        )
-        return int(cursor.fetchone()[0])
+# Add one to a thread's counter and return the new count, in one statement (the
+# ORM's update() returns no values; SQLite >= 3.35 and PostgreSQL both have
+# RETURNING).
+_COUNT_ONE_MORE = rows.Statement(
+    lambda connection: (
+        f"UPDATE {connection.ops.quote_name(Thread._meta.db_table)}"  # noqa: S608
+        " SET comment_count = comment_count + 1 WHERE id = %s RETURNING comment_count"
+    )
+)
 
 
 @transaction.atomic

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import pytest
 import time_machine
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.backends.utils import CursorWrapper
+from django.db.models import CharField
 from django.db.models.signals import post_init, post_save, pre_save
+from django.db.transaction import TransactionManagementError
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
+from django.utils.safestring import SafeString
 from wagtail.models import TranslatableMixin
 from wagtail.models.i18n import set_locale_on_new_instance
 
 from tribune.core import clock, rows
-from tribune.discussion.models import Comment
+from tribune.discussion.models import Comment, HeldReason, Status
 from tribune.discussion.tests import factories
 from tribune.newsroom.tests import factories as newsroom
 
@@ -185,3 +190,108 @@ def test_rows_new_leaves_a_model_with_init_receivers_to_its_init() -> None:
 def test_rows_new_refuses_what_comment_init_refuses() -> None:
     with pytest.raises(TypeError, match="unexpected keyword arguments: 'colour'"):
         rows.new(Comment, author_name="A", colour="red")
+
+
+def _django_values(obj, fields_later=()) -> list[object]:
+    """What Model.save() would send for each column of a new row."""
+    return [
+        f.get_db_prep_save(f.pre_save(obj, True), connection)
+        for f in obj._meta.local_concrete_fields
+        if f is not obj._meta.auto_field
+    ]
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"status": Status.PENDING, "held_reason": HeldReason.OFFENSIVE, "depth": 3},
+        {"passage_start": 4, "passage_end": 9, "passage_exact": "", "rank": 2.5},
+        {"spam_score": None, "offensive_score": None, "score": -2, "upvotes": 7},
+        {"author_name": SafeString("<b>Ana</b>"), "edited_at": None},
+    ],
+)
+def test_the_values_written_as_they_are_are_those_django_prepares(extra) -> None:
+    # rows.Insert writes a plain value of a type its field leaves unchanged
+    # without asking the field each time (core/rows._unchanged).
+    thread = factories.thread(newsroom.article())
+    comment = _comment(thread, key="k")
+    for name, value in extra.items():
+        setattr(comment, name, value)
+    row = rows.Insert(comment)
+    expected = _django_values(comment)
+    assert list(map(_comparable, row.values)) == list(map(_comparable, expected))
+
+
+def _comparable(value: object) -> tuple[type, object]:
+    # psycopg's Jsonb and Int wrappers compare by identity: their contents.
+    return type(value), getattr(value, "obj", value)
+
+
+def test_only_djangos_own_plain_fields_write_values_as_they_are() -> None:
+    class Upper(CharField):
+        def get_prep_value(self, value):
+            return None if value is None else str(value).upper()
+
+    field = Upper(max_length=5)
+    assert rows._unchanged(field, connection) == (frozenset(), False)
+    text = Comment._meta.get_field("author_name")
+    assert rows._unchanged(text, connection) == (frozenset({str, type(None)}), True)
+    # Nothing but None for a field whose values the backend converts.
+    assert rows._unchanged(Comment._meta.get_field("created_at"), connection) == (
+        frozenset({type(None)}),
+        False,
+    )
+
+
+def _executed(monkeypatch) -> list[str]:
+    """The statements that went through Django's cursor (CursorWrapper)."""
+    seen: list[str] = []
+    execute = CursorWrapper.execute
+
+    def counting(self, sql, params=None):
+        seen.append(sql)
+        return execute(self, sql, params)
+
+    monkeypatch.setattr(CursorWrapper, "execute", counting)
+    return seen
+
+
+def test_a_statement_in_a_transaction_skips_djangos_cursor(monkeypatch) -> None:
+    thread = factories.thread(newsroom.article())
+    seen = _executed(monkeypatch)
+    with transaction.atomic():
+        comment = _comment(thread)
+        rows.insert(comment)
+    assert not [sql for sql in seen if "discussion_comment" in sql]
+    assert Comment.objects.filter(pk=comment.pk).exists()
+
+
+def test_an_execute_wrapper_and_logged_queries_still_see_the_statement() -> None:
+    # Tests count queries and tools wrap them: those take Django's cursor.
+    thread = factories.thread(newsroom.article())
+    wrapped: list[str] = []
+
+    def wrapper(execute, sql, params, many, context):
+        wrapped.append(sql)
+        return execute(sql, params, many, context)
+
+    with transaction.atomic(), connection.execute_wrapper(wrapper):
+        rows.insert(_comment(thread))
+    assert [sql.split(" (")[0] for sql in wrapped] == [
+        'INSERT INTO "discussion_comment"'
+    ]
+    with CaptureQueriesContext(connection) as logged, transaction.atomic():
+        rows.insert(_comment(thread))
+    assert any(q["sql"].startswith('INSERT INTO "discussion_comment"') for q in logged)
+
+
+def test_a_statement_after_a_failed_one_in_the_transaction_is_refused() -> None:
+    # As Django's cursor refuses it (the transaction must be rolled back first).
+    thread = factories.thread(newsroom.article())
+    rows.insert(_comment(thread, key="same"))
+    with transaction.atomic():
+        with pytest.raises(IntegrityError), transaction.atomic(savepoint=False):
+            rows.insert(_comment(thread, key="same"))
+        with pytest.raises(TransactionManagementError):
+            rows.insert(_comment(thread, key="other"))

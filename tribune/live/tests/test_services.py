@@ -15,6 +15,7 @@ from wagtail.models.i18n import set_locale_on_new_instance
 
 from tribune.core import clock
 from tribune.discussion import policies, signals
+from tribune.discussion import selectors as discussion_selectors
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Action, Comment, ModerationPolicy, Status
 from tribune.discussion.services import moderation, voting
@@ -266,3 +267,31 @@ def test_with_nobody_listening_the_live_process_skips_to_the_newest_event(thread
     ]
     assert b"After the reader came" in frame
     assert event_id == LiveEvent.objects.get(kind="comment", payload__id=newer.pk).pk
+
+
+def test_a_prepared_event_reads_nothing_and_writes_one_row_in_the_transaction(
+    django_assert_num_queries,
+):
+    with django_assert_num_queries(0):
+        prepared = services.prepare_event(channel="article:1", kind="comment")
+    made = clock.now()
+    with transaction.atomic():
+        with django_assert_num_queries(1):
+            event = prepared.write({"id": 7, "count": 2})
+        # The live processes are woken once it commits, not before.
+        assert connection.run_on_commit
+    stored = LiveEvent.objects.get()
+    assert (stored.pk, stored.payload) == (event.pk, {"id": 7, "count": 2})
+    assert stored.created_at <= made  # taken when the row was prepared
+
+
+def test_the_public_state_is_kept_until_the_articles_generation_advances(thread):
+    comment = factories.comment(in_thread=thread)
+    assert boxes.public_state(comment) == "open"
+    # A change no generation hears of (a bare UPDATE) is not seen ...
+    type(thread.page).objects.filter(pk=thread.page_id).update(live=False)
+    thread.page.live = False
+    assert boxes.public_state(comment) == "open"
+    # ... one that advances the articles' generation is.
+    discussion_selectors.forget_articles()
+    assert boxes.public_state(comment) is None
