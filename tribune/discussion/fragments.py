@@ -61,15 +61,17 @@ TIMEOUT = 24 * 3600
 
 
 class _Scope:
-    """What every box of one render shares: its language, and in its key the
-    language, thread state and the script prefix the addresses start from
-    (looked up once, not per box)."""
+    """What every box of one render shares, looked up once, not per box: its
+    language; in its key the language, thread state and the script prefix the
+    addresses start from; the per-process cache (keys carry the comment's
+    version)."""
 
-    __slots__ = ("key", "language")
+    __slots__ = ("cache", "key", "language")
 
     def __init__(self, state: str) -> None:
         self.language = get_language()
         self.key = f"{self.language}:{state}:{get_script_prefix()}"
+        self.cache = caches["local"]
 
 
 class _Token:
@@ -299,7 +301,7 @@ def _filled(node: tree.Node[V], scope: _Scope, token: object) -> SafeString | No
     # str(zone) tells zones apart (Django's name of a zone is its tzname or that).
     key = f"discussion:own:{scope.key}:{zone}:"
     key += ":".join(map(str, _shape(node)))
-    cache = caches["local"]
+    cache = scope.cache
     pieces: tuple[tuple[str, str], ...] | None = cache.get(key)
     if pieces is None:
         pieces = _pieces(node, zone, scope.language)
@@ -326,7 +328,7 @@ def _filled(node: tree.Node[V], scope: _Scope, token: object) -> SafeString | No
         out.append(text)
         out.append(str(token) if name == "token" else values[name])
     # Text and stand-ins come from the template, values escaped as it does.
-    return mark_safe("".join(out))  # noqa: S308
+    return SafeString("".join(out))
 
 
 def _context(node: tree.Node[V], token: object) -> dict[str, object]:
@@ -374,7 +376,7 @@ def _boxes(
             shared.setdefault(_key(node, scope), []).append(node)
     if not shared:
         return
-    cache = caches["local"]  # per process: keys carry the comment's version
+    cache = scope.cache
     found = cache.get_many(list(shared))
     missing: dict[str, tuple[str, ...]] = {}
     for key, group in shared.items():
@@ -394,8 +396,9 @@ def _boxes(
 
 
 def _join(parts: tuple[str, ...], token: object) -> SafeString:
-    # The parts came from our templates, with user text escaped there.
-    return mark_safe(str(token).join(parts) if len(parts) > 1 else parts[0])  # noqa: S308
+    # The parts came from our templates, with user text escaped there
+    # (SafeString: mark_safe's lazy-argument wrapper costs more than the join).
+    return SafeString(str(token).join(parts) if len(parts) > 1 else parts[0])
 
 
 def _row_pieces(row: tree.Row[V], focused: bool) -> tuple[str, ...] | None:
@@ -428,9 +431,8 @@ def _filled_row(
     c = node.item.comment
     focused = node.id == focus
     key = f"discussion:own-row:{scope.key}:{int(node.shown)}:{c.status}:"
-    key += c.held_reason
-    key += f":{int(focused)}"
-    cache = caches["local"]
+    key += f"{c.held_reason}:{int(focused)}"
+    cache = scope.cache
     pieces: tuple[str, ...] | None = cache.get(key)
     if pieces is None:
         pieces = _row_pieces(row, focused)
@@ -465,7 +467,7 @@ def render_rows(
         for i, row in enumerate(rows)
         if not _row_personal(row, focus)
     }
-    cache = caches["local"]  # per process: keys carry the comment's version
+    cache = scope.cache
     # No look-up when every row is the reader's own (a comment just posted).
     found: dict[str, tuple[str, ...]] = (
         cache.get_many(list(set(keys.values()))) if keys else {}
@@ -488,4 +490,4 @@ def render_rows(
         out.append(_join(parts, token))
     if missing:
         cache.set_many(missing, TIMEOUT)
-    return mark_safe("".join(out))  # noqa: S308  # joined escaped renders
+    return SafeString("".join(out))  # joined escaped renders
