@@ -249,7 +249,7 @@ def post_comment(
     page_id: int,
     data: schemas.NewComment,
     response: HttpResponse,
-) -> WithStatus[dict[str, Any]]:
+) -> HttpResponse:
     """The comment, approved or held, its HTML and the thread's new count."""
     thread = _thread_for_post(page_id)
     if data.nickname:
@@ -267,15 +267,19 @@ def post_comment(
             base_url=settings.WAGTAILADMIN_BASE_URL,
         )
     identity.remember_guest(response, viewer)
-    return WithStatus(
-        201,
-        {
-            "comment": payloads.single_comment(comment, viewer, state),
-            "html": _posted_html(request, comment, viewer, state),
-            "count": thread.comment_count,
-            "held": policies.apparent_status(comment) == Status.PENDING,
-        },
-    )
+    # A guest this request made (no cookie came) has verified no address from
+    # its browser, so shows no badge: none is looked up (badges.badges_for).
+    new_guest = viewer.user_id is None and viewer.guest_since is None
+    body = {
+        "comment": payloads.single_comment(
+            comment, viewer, state, badged=not new_guest
+        ),
+        "html": _posted_html(request, comment, viewer, state),
+        "count": thread.comment_count,
+        "held": policies.apparent_status(comment) == Status.PENDING,
+    }
+    # Built from the comment's typed values: schemas.Posted, checked by a test.
+    return api.answer(request, response, 201, body)
 
 
 @api.get(

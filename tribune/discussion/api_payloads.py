@@ -50,9 +50,17 @@ def comment_tree(
 
 
 def single_comment(
-    comment: Comment, viewer: identity.Viewer, state: str, my_vote: int = 0
+    comment: Comment,
+    viewer: identity.Viewer,
+    state: str,
+    my_vote: int = 0,
+    *,
+    badged: bool = True,
 ) -> dict[str, Any]:
-    """One comment without its replies, e.g. after a vote or an edit."""
+    """One comment without its replies, e.g. after a vote or an edit.
+
+    `badged` False where the author cannot have proved an address (a guest
+    made by this request): no badge is looked up."""
     node = tree.Node(
         id=comment.pk,
         parent_id=comment.parent_id,
@@ -61,5 +69,5 @@ def single_comment(
         item=comment,
         depth=comment.depth,
     )
-    badge_of = badges.badges_for([comment]) if node.shown else {}
+    badge_of = badges.badges_for([comment]) if node.shown and badged else {}
     return comment_tree(node, viewer, {comment.pk: my_vote}, state, badge_of)

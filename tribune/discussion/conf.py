@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
 
 _DEFAULTS: dict[str, Any] = {
     # Levels of visible nesting; deeper replies attach at the last level (wpDiscuz: 5).
@@ -41,6 +42,25 @@ _DEFAULTS: dict[str, Any] = {
 }
 
 
+# Values read, by name: settings do not change while a process runs, but for
+# override_settings in tests, which announces each change (setting_changed).
+# A lookup through Django's lazy settings raises and catches AttributeErrors
+# (two or three for a setting left to its default); a post asks about ten.
+_read: dict[str, Any] = {}
+
+
 def get(name: str) -> Any:
     """The value of DISCUSSION_<name> from settings, or its default."""
-    return getattr(settings, f"DISCUSSION_{name}", _DEFAULTS[name])
+    try:
+        return _read[name]
+    except KeyError:
+        value = _read[name] = getattr(settings, f"DISCUSSION_{name}", _DEFAULTS[name])
+        return value
+
+
+def _forget(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("DISCUSSION_"):
+        _read.clear()
+
+
+setting_changed.connect(_forget, dispatch_uid="tribune-discussion-conf")

@@ -14,10 +14,11 @@ token (a page-cache hole) is put between the parts for each response
 from __future__ import annotations
 
 import dataclasses
+import html as html_module
 import re
 import secrets
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
 from hashlib import blake2b
 from typing import Protocol, TypeVar
 
@@ -28,8 +29,6 @@ from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.functional import SimpleLazyObject
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -61,13 +60,43 @@ _CSRF_MARK = "discussion-csrf-" + secrets.token_hex(16)
 TIMEOUT = 24 * 3600
 
 
-def _scope(state: str) -> str:
-    """What every box of one render shares in its key: language, thread state and
-    the script prefix the addresses start from (looked up once, not per box)."""
-    return f"{get_language()}:{state}:{get_script_prefix()}"
+class _Scope:
+    """What every box of one render shares, looked up once, not per box: its
+    language; in its key the language, thread state and the script prefix the
+    addresses start from; the per-process cache (keys carry the comment's
+    version)."""
+
+    __slots__ = ("cache", "key", "language")
+
+    def __init__(self, state: str) -> None:
+        self.language = get_language()
+        self.key = f"{self.language}:{state}:{get_script_prefix()}"
+        self.cache = caches["local"]
 
 
-def _key(node: tree.Node[V], scope: str, kind: str = "box") -> str:
+class _Token:
+    """The reader's CSRF token (a page-cache hole), asked for on first use: a
+    box without a form needs none, and a token also means a Set-Cookie. As
+    SimpleLazyObject(lambda: pagecache.hole(request, "csrf")) for str() and
+    truth, without its proxy's cost (about 20 calls per render)."""
+
+    __slots__ = ("_request", "_value")
+
+    def __init__(self, request: HttpRequest | None) -> None:
+        self._request = request
+        self._value: str | None = None
+
+    def __str__(self) -> str:
+        value = self._value
+        if value is None:
+            value = self._value = pagecache.hole(self._request, "csrf")
+        return value
+
+    def __bool__(self) -> bool:
+        return bool(str(self))
+
+
+def _key(node: tree.Node[V], scope: _Scope, kind: str = "box") -> str:
     c = node.item.comment
     edited = c.edited_at.timestamp() if c.edited_at else 0
     digest = blake2b(digest_size=12)
@@ -79,7 +108,7 @@ def _key(node: tree.Node[V], scope: str, kind: str = "box") -> str:
         digest.update(part.encode())
         digest.update(b"\0")
     return (
-        f"discussion:{kind}:{scope}:{c.pk}:{c.status}:"
+        f"discussion:{kind}:{scope.key}:{c.pk}:{c.status}:"
         f"{c.score}:{edited}:{int(node.shown)}:{digest.hexdigest()}"
     )
 
@@ -89,7 +118,7 @@ def _personal(node: tree.Node[V], focus: int | None) -> bool:
     return view.is_mine or bool(view.my_vote) or node.id == focus
 
 
-def _row_key(row: tree.Row[V], scope: str) -> str:
+def _row_key(row: tree.Row[V], scope: _Scope) -> str:
     """The box's key and everything else the row shows: its shape, the fold's
     reply count and the hold's reason (for the held mark)."""
     node = row.node
@@ -125,16 +154,69 @@ _STAND_IN_TIME = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
 _TIME_FORMATS = ("Y-m-d\\TH:i:sO", "j M Y, H:i")
 
 
-def _times(moment: datetime) -> list[str]:
-    """The comment's time as the box's `date` filters print it (_TIME_FORMATS),
-    written out: the filter parses its format on every call. _pieces checks
-    both equal before any box is filled."""
-    t = timezone.localtime(moment)
+def _times(moment: datetime, zone: tzinfo, language: str) -> list[str]:
+    """The comment's time as the box's `date` filters print it (_TIME_FORMATS)
+    in `zone` and `language`, written out: the filter parses its format on
+    every call. _pieces checks both equal before any box is filled.
+
+    The strings of a minute are kept (the posts of one minute share it); only
+    the seconds are put in. A minute whose offset is not the same whole number
+    of minutes from start to end (a change of offset in it, or a historical
+    offset with seconds) is written out each time."""
+    minute, rest = divmod(moment - _EPOCH, _MINUTE)
+    key = (minute, zone, language)
+    kept = _minutes.get(key)
+    if kept is None:
+        if len(_minutes) >= _MINUTES_KEPT:
+            _minutes.clear()
+        kept = _minutes[key] = _minute(_EPOCH + minute * _MINUTE, zone)
+    if not kept:
+        return _written(moment.astimezone(zone))
+    head, zone_text, text = kept
+    return [f"{head}{rest.seconds:02d}{zone_text}", text]
+
+
+# Unix time's start, and the minute: a time's minute is counted from there.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MINUTE = timedelta(minutes=1)
+# The box's times by (minute since _EPOCH, zone, language): the date and
+# time up to the seconds, the offset, and the time without seconds; () when
+# the minute cannot be kept.
+_minutes: dict[tuple[int, tzinfo, str], tuple[str, ...]] = {}
+_MINUTES_KEPT = 1024
+
+
+def _minute(start: datetime, zone: tzinfo) -> tuple[str, ...]:
+    """The kept strings of the minute from `start` (UTC) in `zone`."""
+    first, last = start.astimezone(zone), (start + _LAST_SECOND).astimezone(zone)
+    offset = first.utcoffset()
+    if (
+        offset is None
+        or offset != last.utcoffset()
+        or offset.seconds % 60  # a whole number of minutes, also when negative
+        or _ambiguous(first) != _ambiguous(last)
+        or first.second
+    ):
+        return ()
+    time0, time1 = _written(first)
+    cut = time0.index(":", 14) + 1  # "YYYY-MM-DDTHH:MM:" before the seconds
+    return time0[:cut], time0[cut + 2 :], time1
+
+
+_LAST_SECOND = timedelta(seconds=59)
+
+
+def _ambiguous(t: datetime) -> bool:
+    return t.replace(fold=not t.fold).utcoffset() != t.utcoffset()
+
+
+def _written(t: datetime) -> list[str]:
+    """The two renderings of `t` (in its own zone), as Django's dateformat."""
     offset = t.utcoffset()
     seconds = offset.days * 86400 + offset.seconds if offset is not None else 0
     sign, seconds = ("-" if seconds < 0 else "+"), abs(seconds)
     zone = f"{sign}{seconds // 3600:02d}{(seconds // 60) % 60:02d}"
-    if offset is None or t.replace(fold=not t.fold).utcoffset() != offset:
+    if offset is None or _ambiguous(t):
         zone = ""  # as Django's dateformat: no offset for an ambiguous time
     clock = f"{t.hour:02d}:{t.minute:02d}"
     return [
@@ -189,15 +271,17 @@ def _stand_in(node: tree.Node[V]) -> tree.Node[V]:
     return tree.Node(_STAND_IN_PK, c.parent_id, "", True, view, reply_to=reply_to)
 
 
-def _pieces(node: tree.Node[V]) -> tuple[tuple[str, str], ...] | None:
+def _pieces(
+    node: tree.Node[V], zone: tzinfo, language: str
+) -> tuple[tuple[str, str], ...] | None:
     """The stand-in box cut into (text, stand-in name) pairs; None when the
     template printed a value in a way the cut cannot find."""
     template = get_template(TEMPLATE)
     html = template.render(_context(_stand_in(node), _CSRF_MARK))
     names = {v: k for k, v in _STAND_INS.items()}
-    local = timezone.localtime(_STAND_IN_TIME)
+    local = timezone.localtime(_STAND_IN_TIME, zone)
     times = [date_filter(local, f) for f in _TIME_FORMATS]
-    if times != _times(_STAND_IN_TIME):
+    if times != _times(_STAND_IN_TIME, zone, language):
         return None
     for i, text in enumerate(times):
         names[text] = f"time{i}"
@@ -209,21 +293,25 @@ def _pieces(node: tree.Node[V]) -> tuple[tuple[str, str], ...] | None:
     return (*cut, (found[-1], ""))  # a tuple: kept unpickled (core/memorycache)
 
 
-def _filled(node: tree.Node[V], scope: str, token: object) -> SafeString | None:
+def _filled(node: tree.Node[V], scope: _Scope, token: object) -> SafeString | None:
     """The personal box from its shape's stand-in box, or None to render it."""
     if not _fillable(node):
         return None
-    key = f"discussion:own:{scope}:{timezone.get_current_timezone_name()}:"
+    zone = timezone.get_current_timezone()
+    # str(zone) tells zones apart (Django's name of a zone is its tzname or that).
+    key = f"discussion:own:{scope.key}:{zone}:"
     key += ":".join(map(str, _shape(node)))
-    cache = caches["local"]
+    cache = scope.cache
     pieces: tuple[tuple[str, str], ...] | None = cache.get(key)
     if pieces is None:
-        pieces = _pieces(node)
+        pieces = _pieces(node, zone, scope.language)
         if pieces is None:
             return None
         cache.set(key, pieces, TIMEOUT)
     c = node.item.comment
-    times = _times(c.created_at)
+    times = _times(c.created_at, zone, scope.language)
+    # As django.utils.html.escape, without its lazy-argument wrapper.
+    escape = html_module.escape
     values = {
         "name": escape(c.author_name),
         "website": escape(c.author_website),
@@ -240,7 +328,7 @@ def _filled(node: tree.Node[V], scope: str, token: object) -> SafeString | None:
         out.append(text)
         out.append(str(token) if name == "token" else values[name])
     # Text and stand-ins come from the template, values escaped as it does.
-    return mark_safe("".join(out))  # noqa: S308
+    return SafeString("".join(out))
 
 
 def _context(node: tree.Node[V], token: object) -> dict[str, object]:
@@ -268,29 +356,34 @@ def render_boxes(
     presenters.present (per-reader flags). Side effect: renders and stores the
     boxes that were missing.
     """
-    template = get_template(TEMPLATE)
-    if token is None:
-        # Asked for only where a box has a form: a token also means a Set-Cookie.
-        token = SimpleLazyObject(lambda: pagecache.hole(request, "csrf"))
+    # Asked for only where a box has a form: a token also means a Set-Cookie.
+    _boxes(nodes, _Scope(state), focus, _Token(request) if token is None else token)
+
+
+def _boxes(
+    nodes: Iterable[tree.Node[V]], scope: _Scope, focus: int | None, token: object
+) -> None:
     shared: dict[str, list[tree.Node[V]]] = {}
-    scope = _scope(state)
+    template = None  # looked up where a box is rendered
     for node in nodes:
         if _personal(node, focus):
             filled = _filled(node, scope, token)
             if filled is None:
+                template = template or get_template(TEMPLATE)
                 filled = mark_safe(template.render(_context(node, token)))  # noqa: S308
             node.item.box_html = filled
         else:
             shared.setdefault(_key(node, scope), []).append(node)
     if not shared:
         return
-    cache = caches["local"]  # per process: keys carry the comment's version
+    cache = scope.cache
     found = cache.get_many(list(shared))
     missing: dict[str, tuple[str, ...]] = {}
     for key, group in shared.items():
         parts: tuple[str, ...] | None = found.get(key)
         if parts is None:
             first = group[0]
+            template = template or get_template(TEMPLATE)
             parts = tuple(
                 template.render(_context(first, _CSRF_MARK)).split(_CSRF_MARK)
             )
@@ -303,8 +396,9 @@ def render_boxes(
 
 
 def _join(parts: tuple[str, ...], token: object) -> SafeString:
-    # The parts came from our templates, with user text escaped there.
-    return mark_safe(str(token).join(parts) if len(parts) > 1 else parts[0])  # noqa: S308
+    # The parts came from our templates, with user text escaped there
+    # (SafeString: mark_safe's lazy-argument wrapper costs more than the join).
+    return SafeString(str(token).join(parts) if len(parts) > 1 else parts[0])
 
 
 def _row_pieces(row: tree.Row[V], focused: bool) -> tuple[str, ...] | None:
@@ -327,7 +421,7 @@ def _row_pieces(row: tree.Row[V], focused: bool) -> tuple[str, ...] | None:
 
 
 def _filled_row(
-    row: tree.Row[V], focus: int | None, scope: str
+    row: tree.Row[V], focus: int | None, scope: _Scope
 ) -> tuple[str, ...] | None:
     """A reader's own leaf row (the comment just posted) from its shape's
     stand-in row, split where the CSRF token goes, or None to render it."""
@@ -336,9 +430,9 @@ def _filled_row(
         return None
     c = node.item.comment
     focused = node.id == focus
-    key = f"discussion:own-row:{scope}:{int(node.shown)}:{c.status}:{c.held_reason}"
-    key += f":{int(focused)}"
-    cache = caches["local"]
+    key = f"discussion:own-row:{scope.key}:{int(node.shown)}:{c.status}:"
+    key += f"{c.held_reason}:{int(focused)}"
+    cache = scope.cache
     pieces: tuple[str, ...] | None = cache.get(key)
     if pieces is None:
         pieces = _row_pieces(row, focused)
@@ -365,18 +459,21 @@ def render_rows(
     Side effect: renders and stores the rows that were missing (their boxes
     through render_boxes' cache); the reader's own rows are rendered fresh.
     """
-    template = get_template(ROW_TEMPLATE)
-    token = SimpleLazyObject(lambda: pagecache.hole(request, "csrf"))
-    scope = _scope(state)
+    token = _Token(request)
+    scope = _Scope(state)
+    template = None  # looked up where a row is rendered
     keys = {
         i: _row_key(row, scope)
         for i, row in enumerate(rows)
         if not _row_personal(row, focus)
     }
-    cache = caches["local"]  # per process: keys carry the comment's version
-    found: dict[str, tuple[str, ...]] = cache.get_many(list(set(keys.values())))
+    cache = scope.cache
+    # No look-up when every row is the reader's own (a comment just posted).
+    found: dict[str, tuple[str, ...]] = (
+        cache.get_many(list(set(keys.values()))) if keys else {}
+    )
     fresh = [r.node for i, r in enumerate(rows) if keys.get(i) not in found]
-    render_boxes(fresh, state=state, request=None, focus=focus, token=_CSRF_MARK)
+    _boxes(fresh, scope, focus, _CSRF_MARK)
     missing: dict[str, tuple[str, ...]] = {}
     out: list[str] = []
     for i, row in enumerate(rows):
@@ -386,10 +483,11 @@ def render_rows(
             parts = _filled_row(row, focus, scope)
         if parts is None:
             context = {"row": row, "node": row.node, "focus": focus}
+            template = template or get_template(ROW_TEMPLATE)
             parts = tuple(template.render(context).split(_CSRF_MARK))
             if key:
                 found[key] = missing[key] = parts
         out.append(_join(parts, token))
     if missing:
         cache.set_many(missing, TIMEOUT)
-    return mark_safe("".join(out))  # noqa: S308  # joined escaped renders
+    return SafeString("".join(out))  # joined escaped renders

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import functools
+import hashlib
+import hmac
 import ipaddress
 import secrets
+import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.core.signals import setting_changed
 from django.http import HttpRequest, HttpResponse
+from django.utils.encoding import force_bytes
 from django.utils.translation import gettext as _
 
 from tribune.core import ratelimit
@@ -101,29 +109,114 @@ def remember_guest(response: HttpResponse, viewer: Viewer) -> None:
     telling how long the guest has been known.
     """
     if viewer.user_id is None and viewer.guest_token and viewer.guest_since is None:
-        response.set_signed_cookie(
-            conf.get("GUEST_COOKIE"),
-            viewer.guest_token,
-            salt=GUEST_SALT,
+        name, secure, key = _guest_signing()
+        if key is None:
+            response.set_signed_cookie(
+                name,
+                viewer.guest_token,
+                salt=GUEST_SALT,
+                max_age=GUEST_COOKIE_MAX_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=secure,
+            )
+            return
+        signed_at = signing.b62_encode(int(time.time()))
+        response.set_cookie(
+            name,
+            _signed(key, f"{viewer.guest_token}:{signed_at}"),
             max_age=GUEST_COOKIE_MAX_AGE,
             httponly=True,
             samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
+            secure=secure,
         )
 
 
-def _is_trusted(address: str, trusted: list[str]) -> bool:
+def _signed(key: bytes, value: str) -> str:
+    """`value` signed as Django's Signer.sign does (SHA-256), with the HMAC
+    key it derives."""
+    mac = hmac.digest(key, value.encode(), "sha256")
+    return f"{value}:{base64.urlsafe_b64encode(mac).strip(b'=').decode()}"
+
+
+# The guest cookie's name, its Secure flag, and the HMAC key that signs it:
+# Django's set_signed_cookie makes a signer and derives the key from
+# SECRET_KEY for every cookie. No key where Django would sign otherwise (a
+# SIGNING_BACKEND other than its TimestampSigner with SHA-256, or a salt
+# Django no longer reads back): Django signs. Made again when a setting
+# changes (override_settings in tests).
+_kept_signing: tuple[str, bool, bytes | None] | None = None
+
+
+def _guest_signing() -> tuple[str, bool, bytes | None]:
+    global _kept_signing
+    kept = _kept_signing
+    if kept is None:
+        name = conf.get("GUEST_COOKIE")
+        kept = _kept_signing = (name, settings.SESSION_COOKIE_SECURE, _key(name))
+    return kept
+
+
+def _key(name: str) -> bytes | None:
+    # The salt HttpResponse.set_signed_cookie gives the cookie signer (Django 5).
+    salt = f"django.http.cookies.v2:{len(GUEST_SALT)}:{GUEST_SALT}{name}"
+    signer = signing.get_cookie_signer(salt=salt)
+    if type(signer) is not signing.TimestampSigner or (
+        signer.sep,
+        signer.algorithm,
+    ) != (":", "sha256"):
+        return None
+    # As django.utils.crypto.salted_hmac derives it for each signature.
+    salted = force_bytes(signer.salt) + b"signer" + force_bytes(signer.key)
+    key = hashlib.sha256(salted).digest()
+    # Used only while Django reads a cookie signed with it back.
+    probe = HttpRequest()
+    probe.COOKIES[name] = _signed(key, f"probe:{signing.b62_encode(int(time.time()))}")
+    back = probe.get_signed_cookie(name, default=None, salt=GUEST_SALT)
+    return key if back == "probe" else None
+
+
+# The trusted proxies' networks, parsed once (an entry that is no network is
+# left out, as it never matched); made again when the setting changes.
+_kept_proxies: tuple[Any, ...] | None = None
+
+
+def _proxies() -> tuple[Any, ...]:
+    global _kept_proxies
+    kept = _kept_proxies
+    if kept is None:
+        networks = []
+        for entry in getattr(settings, "TRUSTED_PROXIES", []):
+            try:
+                networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                continue
+        kept = _kept_proxies = tuple(networks)
+    return kept
+
+
+def _forget(**kwargs: Any) -> None:
+    global _kept_signing, _kept_proxies
+    _kept_signing = _kept_proxies = None
+
+
+setting_changed.connect(_forget, dispatch_uid="tribune-discussion-identity")
+
+
+@functools.lru_cache(maxsize=4096)
+def _address(text: str) -> tuple[Any, str] | None:
+    """The address written in `text` and its usual spelling, or None (kept: a
+    post asks twice, and the same clients come back)."""
     try:
-        ip = ipaddress.ip_address(address)
+        ip = ipaddress.ip_address(text)
     except ValueError:
-        return False
-    for entry in trusted:
-        try:
-            if ip in ipaddress.ip_network(entry, strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
+        return None
+    return ip, str(ip)
+
+
+def _is_trusted(address: str, trusted: tuple[Any, ...]) -> bool:
+    found = _address(address)
+    return found is not None and any(found[0] in network for network in trusted)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -133,7 +226,7 @@ def client_ip(request: HttpRequest) -> str | None:
     cannot choose its address by sending the header itself.
     """
     remote = request.META.get("REMOTE_ADDR", "")
-    trusted: list[str] = list(getattr(settings, "TRUSTED_PROXIES", []))
+    trusted = _proxies()
     address = remote
     if trusted and _is_trusted(remote, trusted):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
@@ -142,7 +235,5 @@ def client_ip(request: HttpRequest) -> str | None:
             address = hop
             if not _is_trusted(hop, trusted):
                 break
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
+    found = _address(address)
+    return None if found is None else found[1]

@@ -27,16 +27,18 @@ OPEN, CLOSED, HIDDEN = (
 )
 
 
+# The modes by value: Django's `SiteCommentsMode.values` builds its list (and
+# every label) on each use.
+_MODES = {mode.value: mode for mode in SiteCommentsMode}
+
+
 def thread_state(page_mode: str, site_mode: str) -> SiteCommentsMode:
     """Whether an article's comments are open, closed (readable) or hidden.
 
     The article's own setting wins; "default" (or anything unknown) defers to
     the site-wide setting.
     """
-    for mode in (page_mode, site_mode):
-        if mode in SiteCommentsMode.values:
-            return SiteCommentsMode(mode)
-    return OPEN
+    return _MODES.get(page_mode) or _MODES.get(site_mode) or OPEN
 
 
 def is_author(comment: Comment, viewer: Viewer) -> bool:

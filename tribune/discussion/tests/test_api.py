@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tribune.discussion import spam
+from tribune.discussion import conf, schemas, spam
 from tribune.discussion.api import api
 from tribune.discussion.models import Comment, ModerationPolicy, Vote
 from tribune.discussion.tests import factories
@@ -63,6 +63,28 @@ def test_post_creates_comment_and_returns_its_html(client, article):
     assert f'id="comment-{comment.pk}"' in data["html"]
     assert data["count"] == 1
     assert data["held"] is False
+
+
+@pytest.mark.parametrize("reply", [False, True])
+def test_the_posted_answer_is_the_published_schema_exactly(client, article, reply):
+    """The view renders its answer without ninja validating it again
+    (JsonApi.answer): it must still be a schemas.Posted, with nothing coerced."""
+    fields = {}
+    if reply:
+        _, first = call(client, "post", thread_url(article), new_comment(key="k0"))
+        fields["parent"] = first["comment"]["id"]
+    response = client.post(
+        thread_url(article),
+        json.dumps(new_comment(website="https://example.org/a", **fields)),
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    posted = schemas.Posted.model_validate_json(response.content)
+    assert json.loads(response.content) == posted.model_dump(mode="json")
+    assert response.json()["comment"]["author"]["website"] == "https://example.org/a"
+    # The guest's cookie, set on the response ninja handed the view, once.
+    assert (conf.get("GUEST_COOKIE") in response.cookies) is not reply
 
 
 def test_post_repeated_with_the_same_key_creates_one_comment(client, article):

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.core import signing
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -105,3 +106,79 @@ def test_new_guests_per_network_are_limited(settings):
         identity.ensure_guest(request("2001:db8::ffff"), Viewer())  # the same /64
     assert identity.ensure_guest(request("198.51.100.9"), Viewer()).guest_token
     assert rules.new_guests_per_ip_per_hour == 2
+
+
+def _djangos_cookie(token, secure=False):
+    """The guest cookie as Django's set_signed_cookie sets it."""
+    response = HttpResponse()
+    response.set_signed_cookie(
+        conf.get("GUEST_COOKIE"),
+        token,
+        salt=identity.GUEST_SALT,
+        max_age=identity.GUEST_COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=secure,
+    )
+    return response.cookies[conf.get("GUEST_COOKIE")].OutputString()
+
+
+def _our_cookie(token):
+    response = HttpResponse()
+    identity.remember_guest(response, Viewer(guest_token=token))
+    return response.cookies[conf.get("GUEST_COOKIE")].OutputString()
+
+
+@pytest.mark.parametrize("moment", ["2026-12-01 10:00:00Z", "2031-05-17 23:59:59Z"])
+def test_the_guest_cookie_is_the_one_django_signs(moment):
+    """The key is derived once per process, not per cookie: same bytes."""
+    with time_machine.travel(moment, tick=False):
+        for token in ("a" * 32, "0123456789abcdef" * 2):
+            assert _our_cookie(token) == _djangos_cookie(token)
+
+
+def test_the_guest_cookie_follows_the_settings(settings):
+    token = "b" * 32
+    with time_machine.travel("2026-12-01 10:00Z", tick=False):
+        first = _our_cookie(token)
+        settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+        settings.SESSION_COOKIE_SECURE = True
+        assert _our_cookie(token) == _djangos_cookie(token, secure=True) != first
+        settings.DISCUSSION_GUEST_COOKIE = "renamed_guest"
+        assert _our_cookie(token).startswith("renamed_guest=")
+        assert _our_cookie(token) == _djangos_cookie(token, secure=True)
+
+
+class OtherSigner(signing.TimestampSigner):
+    """A project's own signing backend: Django's set_signed_cookie uses it."""
+
+    def signature(self, value, key=None):
+        return "other-" + super().signature(value, key)
+
+
+def test_another_signing_backend_signs_the_guest_cookie(settings):
+    settings.SIGNING_BACKEND = f"{__name__}.OtherSigner"
+    with time_machine.travel("2026-12-01 10:00Z", tick=False):
+        ours = _our_cookie("c" * 32)
+        assert ours == _djangos_cookie("c" * 32)
+    assert ":other-" in ours
+
+
+def test_a_change_of_trusted_proxies_is_followed(settings):
+    settings.TRUSTED_PROXIES = []
+    behind = request(remote="10.0.0.2", forwarded="203.0.113.1")
+    assert identity.client_ip(behind) == "10.0.0.2"
+    settings.TRUSTED_PROXIES = ["not a network", "10.0.0.0/8"]
+    assert identity.client_ip(behind) == "203.0.113.1"
+
+
+def test_addresses_are_given_in_their_usual_spelling(settings):
+    settings.TRUSTED_PROXIES = []
+    assert identity.client_ip(request(remote="2001:DB8:0:0::1")) == "2001:db8::1"
+    assert identity.client_ip(request(remote="not an address")) is None
+    assert identity.client_ip(request(remote="")) is None
+
+
+def test_the_guest_cookie_key_is_kept_under_djangos_own_signer():
+    # Else every cookie is signed by Django, deriving the key each time.
+    assert identity._guest_signing()[2] is not None

@@ -5,7 +5,13 @@ import pytest
 from tribune.core import clock
 from tribune.discussion import policies
 from tribune.discussion.identity import Viewer
-from tribune.discussion.models import Comment, HeldReason, ModerationPolicy, Status
+from tribune.discussion.models import (
+    Comment,
+    HeldReason,
+    ModerationPolicy,
+    SiteCommentsMode,
+    Status,
+)
 
 
 def comment(**fields):
@@ -27,6 +33,15 @@ def comment(**fields):
 )
 def test_report_setting_wins_over_the_site_default(page, site, state):
     assert policies.thread_state(page, site) == state
+
+
+@pytest.mark.parametrize("page", ["default", "", "Open", "open", "closed", "hidden"])
+@pytest.mark.parametrize("site", ["default", "x", "open", "closed", "hidden"])
+def test_the_state_is_the_first_known_mode_else_open(page, site):
+    state = policies.thread_state(page, site)
+    known = [m for m in (page, site) if m in SiteCommentsMode.values]
+    assert type(state) is SiteCommentsMode
+    assert state == (known[0] if known else SiteCommentsMode.OPEN)
 
 
 def test_author_is_recognised_by_account_or_guest_token():

@@ -11,6 +11,8 @@ import time_machine
 from django.test import Client
 
 from tribune.core import clock
+from tribune.discussion import spam
+from tribune.discussion.models import Comment
 from tribune.discussion.tests import factories as d
 from tribune.funding import donor_services
 from tribune.funding import services as funding
@@ -194,3 +196,46 @@ def test_the_comment_api_carries_the_badge_but_not_for_typed_addresses(home) -> 
         f"/api/comments/{proved.pk}/vote", {"value": 1}, content_type="application/json"
     )
     assert voted.json()["comment"]["author"]["badge"] == "monthly"
+
+
+def _post(client: Client, article, email: str) -> dict:
+    response = client.post(
+        f"/api/threads/{article.pk}/comments",
+        {
+            "body": "A comment.",
+            "name": "Ada Lovegood",
+            "email": email,
+            "started": spam.issue_form_token(),
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    return response.json()
+
+
+def test_a_posted_comments_answer_carries_the_badge_of_a_proved_guest(home) -> None:
+    f.donation("10", email=ADA, recurring=True)
+    article = newsroom.article()
+    client = Client()
+    first = _post(client, article, ADA)  # a new guest: proved nothing yet
+    assert first["comment"]["author"]["badge"] is None
+    verify(ADA, Comment.objects.get(pk=first["comment"]["id"]).guest_token)
+    again = _post(client, article, ADA)  # the same browser, its address verified
+    assert again["comment"]["author"]["badge"] == "monthly"
+
+
+def test_a_new_guests_answer_looks_up_no_verification(home) -> None:
+    """A guest made by the request cannot have verified the donor's address it
+    typed: its answer shows no badge, without asking."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    f.donation("10", email=ADA)
+    article = newsroom.article()
+    d.rules()  # published at once: posting asks nothing about the address either
+    _post(Client(), article, ADA)  # the list of supporters is read once
+    with CaptureQueriesContext(connection) as captured:
+        answer = _post(Client(), article, ADA)
+    assert answer["comment"]["author"]["badge"] is None
+    asked = [q["sql"] for q in captured.captured_queries]
+    assert not [sql for sql in asked if "emailverification" in sql.lower()]
