@@ -73,6 +73,21 @@ def queries_of_get(client: Any, url: str) -> int:
     return len(captured)
 
 
+def statements_through_cursor(monkeypatch: Any) -> list[str]:
+    """The SQL sent through Django's cursor (CursorWrapper.execute) from now on."""
+    from django.db.backends.utils import CursorWrapper
+
+    seen: list[str] = []
+    execute = CursorWrapper.execute
+
+    def counting(self: CursorWrapper, sql: str, params: Any = None) -> Any:
+        seen.append(sql)
+        return execute(self, sql, params)
+
+    monkeypatch.setattr(CursorWrapper, "execute", counting)
+    return seen
+
+
 def free_port() -> int:
     """A loopback TCP port nothing listens on (at the time of asking)."""
     import socket

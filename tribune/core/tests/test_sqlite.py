@@ -11,10 +11,10 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from django.db.backends.utils import CursorWrapper
 from django.db.utils import ConnectionHandler
 
 from tribune.config import env
+from tribune.core import testing
 
 
 @pytest.fixture
@@ -90,14 +90,7 @@ def test_a_rolled_back_transaction_lets_the_next_writer_in(databases) -> None:
 def test_begin_and_commit_skip_djangos_cursor_unless_queries_are_watched(
     databases, monkeypatch
 ) -> None:
-    seen: list[str] = []
-    execute = CursorWrapper.execute
-
-    def counting(self, sql, params=None):
-        seen.append(sql)
-        return execute(self, sql, params)
-
-    monkeypatch.setattr(CursorWrapper, "execute", counting)
+    seen = testing.statements_through_cursor(monkeypatch)
     db = databases["default"]
     db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
     assert db.connection.in_transaction and db._holds_write_lock

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 import time_machine
 from django.db import IntegrityError, connection, transaction
-from django.db.backends.utils import CursorWrapper
 from django.db.models import CharField
 from django.db.models.signals import post_init, post_save, pre_save
 from django.db.transaction import TransactionManagementError
@@ -16,7 +15,7 @@ from django.utils.safestring import SafeString
 from wagtail.models import TranslatableMixin
 from wagtail.models.i18n import set_locale_on_new_instance
 
-from tribune.core import clock, rows
+from tribune.core import clock, rows, testing
 from tribune.discussion.models import Comment, HeldReason, Status
 from tribune.discussion.tests import factories
 from tribune.newsroom.tests import factories as newsroom
@@ -244,22 +243,9 @@ def test_only_djangos_own_plain_fields_write_values_as_they_are() -> None:
     )
 
 
-def _executed(monkeypatch) -> list[str]:
-    """The statements that went through Django's cursor (CursorWrapper)."""
-    seen: list[str] = []
-    execute = CursorWrapper.execute
-
-    def counting(self, sql, params=None):
-        seen.append(sql)
-        return execute(self, sql, params)
-
-    monkeypatch.setattr(CursorWrapper, "execute", counting)
-    return seen
-
-
 def test_a_statement_in_a_transaction_skips_djangos_cursor(monkeypatch) -> None:
     thread = factories.thread(newsroom.article())
-    seen = _executed(monkeypatch)
+    seen = testing.statements_through_cursor(monkeypatch)
     with transaction.atomic():
         comment = _comment(thread)
         rows.insert(comment)
