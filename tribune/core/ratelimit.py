@@ -19,8 +19,10 @@ from tribune.core import clock
 IPV6_PREFIX = 64
 
 
-# The longest address kept below: an IPv6 address with an IPv4 tail and a zone.
-_LONGEST = 64
+# The longest address text kept in a per-process memory of parsed addresses (here
+# and in discussion.identity): an IPv6 address with an IPv4 tail and a zone. A
+# client can send any text; longer ones are parsed each time, never kept.
+LONGEST_KEPT_ADDRESS = 64
 
 
 def client_key(ip: str | None) -> str | None:
@@ -30,7 +32,7 @@ def client_key(ip: str | None) -> str | None:
     """
     if not ip:
         return None
-    if len(ip) <= _LONGEST:
+    if len(ip) <= LONGEST_KEPT_ADDRESS:
         return _network(ip)
     return _network.__wrapped__(ip)
 

@@ -203,10 +203,17 @@ def _forget(**kwargs: Any) -> None:
 setting_changed.connect(_forget, dispatch_uid="tribune-discussion-identity")
 
 
-@functools.lru_cache(maxsize=4096)
 def _address(text: str) -> tuple[Any, str] | None:
     """The address written in `text` and its usual spelling, or None (kept: a
-    post asks twice, and the same clients come back)."""
+    post asks twice, and the same clients come back; a forwarded hop is any
+    text a client sends, so long ones are not kept)."""
+    if len(text) <= ratelimit.LONGEST_KEPT_ADDRESS:
+        return _parsed_address(text)
+    return _parsed_address.__wrapped__(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_address(text: str) -> tuple[Any, str] | None:
     try:
         ip = ipaddress.ip_address(text)
     except ValueError:

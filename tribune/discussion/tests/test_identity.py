@@ -182,3 +182,11 @@ def test_addresses_are_given_in_their_usual_spelling(settings):
 def test_the_guest_cookie_key_is_kept_under_djangos_own_signer():
     # Else every cookie is signed by Django, deriving the key each time.
     assert identity._guest_signing()[2] is not None
+
+
+def test_a_long_forwarded_hop_is_parsed_but_never_kept(rf, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    identity._parsed_address.cache_clear()
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1" * 10_000)
+    assert identity.client_ip(request) is None
+    assert identity._parsed_address.cache_info().currsize == 1  # 10.0.0.1 only
