@@ -34,6 +34,7 @@ from tribune.discussion import (
     schemas,
     selectors,
     spam,
+    thread_pages,
     tree,
     verification,
 )
@@ -122,7 +123,7 @@ def list_thread_page(
     order, page_number = parse_order(sort), 1
     if cursor:
         order, page_number = _read_cursor(cursor)
-    result = selectors.get_thread_page(
+    result = thread_pages.get_thread_page(
         article=article,
         viewer=viewer,
         rules=rules,

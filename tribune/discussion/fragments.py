@@ -119,11 +119,14 @@ def _personal(node: tree.Node[V], focus: int | None) -> bool:
 
 
 def _row_key(row: tree.Row[V], scope: _Scope) -> str:
-    """The box's key and everything else the row shows: its shape, the fold's
-    reply count and the hold's reason (for the held mark)."""
+    """The box's key and everything else the row shows: its shape (with the
+    link to replies not loaded), the fold's reply count and the hold's reason
+    (for the held mark)."""
     node = row.node
     closes = "".join("f" if folded else "o" for folded in row.closes)
-    shape = f"{int(row.has_children)}{int(row.folded)}{closes}"
+    shape = (
+        f"{int(row.has_children)}{int(row.folded)}{int(bool(node.unloaded))}{closes}"
+    )
     held = node.item.comment.held_reason
     return f"{_key(node, scope, 'row')}:{shape}:{node.reply_count}:{held}"
 
@@ -426,7 +429,7 @@ def _filled_row(
     """A reader's own leaf row (the comment just posted) from its shape's
     stand-in row, split where the CSRF token goes, or None to render it."""
     node = row.node
-    if row.has_children or row.closes:
+    if row.has_children or row.closes or node.unloaded:
         return None
     c = node.item.comment
     focused = node.id == focus

@@ -14,8 +14,9 @@ from tribune.discussion import anchoring, passages, tree
 from tribune.discussion.errors import InvalidCommentError
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, PassageState, Status
-from tribune.discussion.selectors import build_tree, visible_to
+from tribune.discussion.selectors import visible_to
 from tribune.discussion.submission import Quote
+from tribune.discussion.thread_pages import build_tree
 from tribune.newsroom.models import DiscussedPage
 
 # A whole paragraph may be quoted (the no-JS form does); longer is not a passage.

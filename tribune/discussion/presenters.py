@@ -20,6 +20,7 @@ from tribune.discussion import (
     identity,
     policies,
     selectors,
+    thread_pages,
     tree,
 )
 from tribune.discussion.forms import CommentForm
@@ -98,6 +99,7 @@ def _node(
         reply_to=node.reply_to,
         children=children,
         reply_count=node.reply_count,
+        unloaded=node.unloaded,
     )
 
 
@@ -205,7 +207,7 @@ def thread_context(
     pagecache.mark(request, f"{SCOPE}{article.pk}")
     viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
-    thread_page = selectors.get_thread_page(
+    thread_page = thread_pages.get_thread_page(
         article=article,
         viewer=viewer,
         rules=rules,
@@ -213,6 +215,7 @@ def thread_context(
         page_number=_comment_page(request),
         show_all=request.GET.get("call") == "1",
         focus=parse_int(request.GET.get("comment")),
+        fold_after=conf.get("COLLAPSE_AFTER"),
     )
     roots = present(
         thread_page.roots,
@@ -240,3 +243,35 @@ def thread_context(
         "request": request,
         "article": article,
     }
+
+
+def conversation_replies(
+    request: HttpRequest, article: DiscussedPage, root_id: int
+) -> SafeString | None:
+    """The replies below one top-level comment as rows for its opened fold,
+    rendered for this reader; None when the reader would not find that
+    conversation on the thread page."""
+    # Kept and invalidated with the thread, as the page is (pagecache).
+    pagecache.mark(request, f"{SCOPE}{article.pk}")
+    viewer = identity.viewer_for(request)
+    conversation = thread_pages.get_conversation(
+        article=article,
+        viewer=viewer,
+        rules=selectors.get_settings_for_request(request),
+        root_id=root_id,
+    )
+    if not conversation.roots:
+        return None
+    roots = present(
+        conversation.roots,
+        viewer,
+        state=conversation.state,
+        votes=conversation.votes,
+    )
+    # The rows below the top-level comment: none is on the top level, so
+    # nothing folds again.
+    return fragments.render_rows(
+        tree.flatten(roots[0].children, fold_after=0),
+        state=conversation.state,
+        request=request,
+    )

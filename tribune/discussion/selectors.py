@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
 
 from tribune.core import clock, generations, sites
-from tribune.discussion import conf, policies, tree
+from tribune.discussion import policies
 from tribune.discussion.errors import NotFoundError
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import (
@@ -33,44 +33,13 @@ from tribune.discussion.pages import (
     find_discussed,
     thread_with_page,
 )
-from tribune.discussion.ranking import Order
 from tribune.newsroom.models import DiscussedPage
-
-_ORDERING = {
-    Order.OLDEST: ("created_at", "id"),
-    Order.NEWEST: ("-created_at", "-id"),
-    Order.VOTED: ("-score", "-rank", "id"),
-    Order.BEST: ("-rank", "-score", "id"),
-    Order.INLINE: ("created_at", "id"),
-}
-
 
 # Copies of articles kept per process for posting; bumped when a page is saved,
 # deleted or moved, or a thread deleted (apps.py).
 KEEP_SECONDS = 3600
 # The article's fields a post needs: its state, its address, its privacy.
 POST_FIELDS = ("title", "url_path", "path", "depth", "live", "comments")
-
-
-@dataclass
-class ThreadPage:
-    """What the comment section shows: counts, state and one page of threads."""
-
-    article: DiscussedPage
-    thread: Thread | None
-    state: SiteCommentsMode
-    order: Order
-    count: int
-    roots: list[tree.Node[Comment]] = field(default_factory=list)
-    page_number: int = 1
-    has_more: bool = False
-    show_all: bool = False
-    votes: dict[int, int] = field(default_factory=dict)
-    focus: int | None = None
-
-    @property
-    def next_page(self) -> int:
-        return self.page_number + 1
 
 
 # Bans kept per process for the posting and voting paths; bumped by every
@@ -227,144 +196,6 @@ def visible_to(viewer: Viewer) -> Q:
     elif viewer.guest_token:
         visible |= Q(status=Status.PENDING, guest_token=viewer.guest_token)
     return visible
-
-
-def _roots(
-    thread: Thread, viewer: Viewer, order: Order | None = None
-) -> QuerySet[Comment]:
-    """Top-level comments the reader sees, or that hold replies the reader sees.
-
-    The "Inline Feedbacks" order keeps only comments on a passage.
-    """
-    answered = Comment.objects.filter(root=OuterRef("pk"), status=Status.APPROVED)
-    roots = Comment.objects.filter(thread=thread, root__isnull=True).filter(
-        visible_to(viewer) | Q(Exists(answered))
-    )
-    if order is Order.INLINE:
-        roots = roots.exclude(passage_state="")
-    return roots
-
-
-def _position_filter(order: Order, anchor: Comment) -> Q:
-    """Comments that come before `anchor` in `order`."""
-    if order is Order.NEWEST:
-        return Q(created_at__gt=anchor.created_at) | Q(
-            created_at=anchor.created_at, id__gt=anchor.pk
-        )
-    if order is Order.VOTED:
-        return (
-            Q(score__gt=anchor.score)
-            | Q(score=anchor.score, rank__gt=anchor.rank)
-            | Q(score=anchor.score, rank=anchor.rank, id__lt=anchor.pk)
-        )
-    if order is Order.BEST:
-        return (
-            Q(rank__gt=anchor.rank)
-            | Q(rank=anchor.rank, score__gt=anchor.score)
-            | Q(rank=anchor.rank, score=anchor.score, id__lt=anchor.pk)
-        )
-    return Q(created_at__lt=anchor.created_at) | Q(
-        created_at=anchor.created_at, id__lt=anchor.pk
-    )
-
-
-def find_page_of(
-    *, thread: Thread, viewer: Viewer, order: Order, comment_id: int
-) -> int | None:
-    """The page number on which a comment's conversation appears, or None."""
-    # Only a comment the reader may see moves the page: where a held one sits
-    # is not for other readers to learn.
-    target = (
-        Comment.objects.filter(visible_to(viewer), thread=thread, pk=comment_id)
-        .select_related("root")
-        .first()
-    )
-    if target is None:
-        return None
-    root = target.root or target
-    if order is Order.INLINE and not root.passage_state:
-        order = Order.OLDEST  # a permalink to a plain comment leaves the filter
-    before = _roots(thread, viewer, order).filter(_position_filter(order, root)).count()
-    return before // conf.get("PAGE_SIZE") + 1
-
-
-def get_thread_page(
-    *,
-    article: DiscussedPage,
-    viewer: Viewer,
-    rules: DiscussionSettings,
-    order: Order = Order.OLDEST,
-    page_number: int = 1,
-    show_all: bool = False,
-    focus: int | None = None,
-) -> ThreadPage:
-    """One page of top-level comments with all their replies, nested for display.
-
-    At most six queries whatever the thread size: the thread, an optional
-    permalink lookup (two), the page of top-level comments, their replies, and
-    the viewer's votes on them.
-    """
-    state = get_state(article, rules)
-    result = ThreadPage(article=article, thread=None, state=state, order=order, count=0)
-    if state == SiteCommentsMode.HIDDEN:
-        return result
-    thread = Thread.objects.filter(page_id=article.pk).first()
-    result.thread = thread
-    if thread is None:
-        return result
-    result.count = thread.comment_count
-    if focus is not None:
-        located = find_page_of(
-            thread=thread, viewer=viewer, order=order, comment_id=focus
-        )
-        if located is not None:
-            page_number, result.focus = located, focus
-    size = conf.get("PAGE_SIZE")
-    page_number = max(1, page_number)
-    roots = _roots(thread, viewer, order).order_by(*_ORDERING[order])
-    if not show_all:
-        start = (page_number - 1) * size
-        roots = roots[start : start + size + 1]
-    top = list(roots)
-    if not show_all and len(top) > size:
-        result.has_more = True
-        top = top[:size]
-    result.page_number, result.show_all = page_number, show_all
-    replies = (
-        list(
-            Comment.objects.filter(root_id__in=[c.pk for c in top]).order_by(
-                "created_at", "id"
-            )
-        )
-        if top
-        else []
-    )
-    result.roots = build_tree(top, replies, viewer)
-    if viewer.key is not None and top:
-        ids = [c.pk for c in top] + [c.pk for c in replies]
-        result.votes = dict(
-            Vote.objects.filter(voter=viewer.key, comment_id__in=ids).values_list(
-                "comment_id", "value"
-            )
-        )
-    return result
-
-
-def build_tree(
-    top: list[Comment], replies: Iterable[Comment], viewer: Viewer
-) -> list[tree.Node[Comment]]:
-    """Nest top-level comments (in display order) and replies for one reader."""
-    nodes = [
-        tree.Node(
-            id=c.pk,
-            parent_id=c.parent_id,
-            name=c.author_name,
-            shown=policies.can_see(c, viewer),
-            item=c,
-        )
-        for c in [*top, *replies]
-    ]
-    return tree.build(nodes, max_depth=conf.get("MAX_DEPTH"))
 
 
 def access_comment(

@@ -29,6 +29,9 @@ class Node(Generic[T]):
     children: list[Node[T]] = field(default_factory=list)
     # Shown comments below this one, at any depth.
     reply_count: int = 0
+    # Shown replies left out of `children` (a folded conversation whose replies
+    # are loaded when the reader opens it); counted in reply_count.
+    unloaded: int = 0
 
 
 def build(nodes: Iterable[Node[T]], *, max_depth: int = 5) -> list[Node[T]]:
@@ -65,11 +68,14 @@ def build(nodes: Iterable[Node[T]], *, max_depth: int = 5) -> list[Node[T]]:
 
 
 def _prune(node: Node[T]) -> bool:
-    """Drop hidden leaves below `node`, count shown replies; True if `node` stays."""
+    """Drop hidden leaves below `node`, count shown replies; True if `node` stays
+    (shown, or holding shown replies, loaded or not)."""
     kept = [child for child in node.children if _prune(child)]
     node.children = kept
-    node.reply_count = sum(c.reply_count + (1 if c.shown else 0) for c in kept)
-    return node.shown or bool(kept)
+    node.reply_count = node.unloaded + sum(
+        c.reply_count + (1 if c.shown else 0) for c in kept
+    )
+    return node.shown or bool(kept) or node.unloaded > 0
 
 
 def walk(nodes: Iterable[Node[T]]) -> Iterable[Node[T]]:

@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     re_path(r"^api/(?P<rest>[\s\S]*)\Z", api.not_found, name="api_not_found"),
     path("comments/<id:page_id>/post/", views.post_comment, name="post"),
     path("comments/<id:page_id>/list/", views.fragment, name="fragment"),
+    path(
+        "comments/<id:page_id>/replies/<id:comment_id>/",
+        views.replies,
+        name="replies",
+    ),
     path("comments/<id:page_id>/sort/<str:order>/", views.sort, name="sort"),
     path(
         "comments/<id:page_id>/passage/<str:block>/",

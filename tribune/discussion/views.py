@@ -327,3 +327,22 @@ def fragment(request: HttpRequest, page_id: int) -> HttpResponseBase:
     article = article_or_404(page_id)
     context = presenters.thread_context(request, article)
     return TemplateResponse(request, "discussion/comment_list.html", context)
+
+
+@require_GET
+def replies(request: HttpRequest, page_id: int, comment_id: int) -> HttpResponseBase:
+    """The replies of a folded conversation, for the script that opens it: the
+    list its "View N replies" link stands for. Without the script the link
+    goes to the page with the conversation open (its permalink)."""
+    article = article_or_404(page_id)
+    rows_html = presenters.conversation_replies(request, article, comment_id)
+    if rows_html is None:
+        raise Http404("No such conversation.")
+    return TemplateResponse(
+        request,
+        "discussion/replies.html",
+        {
+            "rows_html": rows_html,
+            "root": comment_id,
+        },
+    )

@@ -247,3 +247,37 @@ def test_refused_post_without_javascript_focuses_the_field_to_fix(
     tab.reload()
     assert Comment.objects.count() == 1
     context.close()
+
+
+def test_a_folded_conversation_opens_in_place_or_at_its_permalink(
+    page, browser, live_server, article, settings
+):
+    settings.DISCUSSION_COLLAPSE_AFTER = 1
+    thread = factories.thread(article)
+    root = factories.comment(in_thread=thread, body="Who keeps the ferry running?")
+    replies = [
+        factories.comment(parent=root, body=f"Answer number {i}.") for i in range(3)
+    ]
+    page.goto(live_server.url + article.url)
+    page.wait_for_selector("[data-discussion][data-enhanced]")
+    expect(page.locator(f"#comment-{replies[0].pk}")).to_have_count(0)
+    page.click(f"[data-more-replies='{root.pk}']")
+    last = page.locator(f"#comment-{root.pk} > details[open] #comment-{replies[2].pk}")
+    expect(last).to_contain_text("Answer number 2.")
+    expect(page.locator(f"#comment-{root.pk} > details > summary")).to_have_text(
+        "View 3 replies"
+    )
+    # The loaded replies work as the others: a vote is counted and shown.
+    page.click(f"#comment-{replies[1].pk} > .comment__box .vote__up")
+    expect(
+        page.locator(f"#comment-{replies[1].pk} > .comment__box .vote__up")
+    ).to_have_attribute("aria-pressed", "true")
+    assert Comment.objects.get(pk=replies[1].pk).score == 1
+    assert page.errors == []
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(live_server.url + article.url)
+    tab.click(f"[data-more-replies='{root.pk}']")
+    assert f"comment={root.pk}" in tab.url
+    assert "Answer number 2." in tab.inner_text(f"#comment-{root.pk}")
+    context.close()

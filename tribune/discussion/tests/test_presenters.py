@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from tribune.discussion import policies, presenters, selectors, tree
+from tribune.discussion import policies, presenters, thread_pages, tree
 from tribune.discussion.forms import CommentForm
 from tribune.discussion.identity import Viewer
 from tribune.discussion.tests import factories
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _forest(thread, viewer):
-    page = selectors.get_thread_page(
+    page = thread_pages.get_thread_page(
         article=thread.page, viewer=viewer, rules=factories.rules()
     )
     return page.roots, page.votes

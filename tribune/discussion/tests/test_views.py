@@ -109,10 +109,13 @@ def test_reply_is_nested_under_its_parent(client, article):
 
 
 def test_deep_replies_say_whom_they_answer(client, article):
-    parent = factories.comment(in_thread=factories.thread(article), name="Level 0")
+    parent = top = factories.comment(
+        in_thread=factories.thread(article), name="Level 0"
+    )
     for level in range(1, 7):
         parent = factories.comment(parent=parent, name=f"Level {level}")
-    page = html(client.get(article.url))
+    # Six replies pass the fold: the conversation is whole at its permalink.
+    page = html(client.get(f"{article.url}?comment={top.pk}"))
     assert "in reply to Level 4" in page
     assert "in reply to Level 5" in page
     assert "in reply to Level 3" not in page
@@ -221,7 +224,9 @@ def test_permalink_to_a_reply_in_a_collapsed_chain_opens_it(client, article):
     ]
     page = html(client.get(article.url))
     assert f"View {len(replies)} replies" in page
-    assert '<details class="comment__more">' in page
+    # The folded conversation's replies come when it is opened (test_folds).
+    assert f'data-more-replies="{top.pk}"' in page
+    assert f'id="comment-{replies[-1].pk}"' not in page
     focused = html(client.get(f"{article.url}?comment={replies[-1].pk}"))
     assert '<details class="comment__more" open>' in focused
 

@@ -12,7 +12,7 @@ import {
   sendJson,
   showError,
 } from "./common.js";
-import { applyReaderState, pressVote, rememberScript } from "./reader.js";
+import { applyReaderState, pressVote, reapplyReaderState, rememberScript } from "./reader.js";
 
 async function fetchList(section, params) {
   const url = new URL(section.dataset.listUrl, location.href);
@@ -206,10 +206,45 @@ async function onClick(section, form, home, event) {
     } catch {
       pager.classList.remove("is-busy");
     }
+  } else if (target.matches("[data-more-replies]")) {
+    event.preventDefault();
+    await openReplies(section, target);
   } else if (target.matches("[data-view-all]")) {
     event.preventDefault();
     await replaceList(section, { sort: currentSort(section), call: "1" });
   }
+}
+
+// A folded conversation sent without its replies: its "View N replies" link becomes the
+// fold, opened, with the replies fetched for this reader. If they cannot be fetched,
+// the link's own address (the conversation's permalink) still shows them.
+async function openReplies(section, link) {
+  if (link.classList.contains("is-busy")) return;
+  link.classList.add("is-busy");
+  let list;
+  try {
+    const response = await fetch(forId(section.dataset.repliesUrl, link.dataset.moreReplies), {
+      credentials: "same-origin",
+    });
+    if (!response.ok) throw new Error(`replies ${response.status}`);
+    list = fragment(await response.text()).querySelector("[data-replies-of]");
+    if (!list) throw new Error("replies: no list");
+  } catch {
+    location.assign(link.href);
+    return;
+  }
+  const item = link.closest("[data-comment]");
+  // Replies placed while the fold was shut (live, or the reader's own) come again here.
+  for (const early of item.querySelectorAll(":scope > .comment__replies")) early.remove();
+  const fold = document.createElement("details");
+  fold.className = "comment__more";
+  fold.open = true;
+  const summary = document.createElement("summary");
+  summary.textContent = link.textContent;
+  fold.append(summary, list);
+  link.replaceWith(fold);
+  summary.focus();
+  reapplyReaderState(section);
 }
 
 // A permalink to a comment that is not on this page asks the server for its page;

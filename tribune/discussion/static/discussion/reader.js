@@ -155,6 +155,16 @@ function showSubscriptions(me) {
   bar.querySelector(".subscribe-bar__title").after(note);
 }
 
+// The state last applied, for rows the page gains later (an opened fold's replies).
+let applied = null;
+
+export function reapplyReaderState(section) {
+  if (!applied) return;
+  fillForms(applied);
+  markVotes(applied);
+  placeOwn(section, applied);
+}
+
 export async function applyReaderState(section) {
   if (!section.dataset.apiMe) return null;
   let me;
@@ -174,5 +184,6 @@ export async function applyReaderState(section) {
   fillIdentity(section, me);
   showSubscriptions(me);
   section.dataset.readerState = "applied";
+  applied = me;
   return me;
 }
