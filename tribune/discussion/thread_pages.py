@@ -235,11 +235,14 @@ def _folds(
 
 def _count_shown_replies(root_ids: list[int], viewer: Viewer) -> dict[int, int]:
     """Replies the reader sees under each of these top-level comments, by id."""
+    # The rule in the count, not in WHERE: filtered by status, SQLite walks the
+    # moderation queue's index (every published comment of the site); by the
+    # conversations, the root index (their replies only).
     return dict(
-        Comment.objects.filter(visible_to(viewer), root_id__in=root_ids)
+        Comment.objects.filter(root_id__in=root_ids)
         .order_by()
         .values_list("root_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id", filter=visible_to(viewer)))
         .values_list("root_id", "n")
     )
 
