@@ -155,6 +155,14 @@ class Comment(models.Model):
                 name="discussion_comment_listing",
                 condition=Q(root__isnull=True),
             ),
+            # A thread's top level in time order (the first page, oldest or
+            # newest first): without it the planner walks the top level of
+            # every thread of the site to find one thread's first 30.
+            models.Index(
+                fields=["thread", "created_at", "id"],
+                name="discussion_comment_top",
+                condition=Q(root__isnull=True),
+            ),
             models.Index(fields=["root", "created_at"], name="discussion_comment_root"),
             models.Index(fields=["status", "created_at"], name="discussion_queue"),
             models.Index(fields=["author_email"], name="discussion_comment_email"),

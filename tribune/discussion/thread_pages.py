@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from tribune.core import rows
 from tribune.discussion import conf, policies, tree
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import (
@@ -49,6 +50,16 @@ _NOT_SHOWN = (
     "passage_end",
     "passage_method",
 )
+# The columns a page shows, by attribute name.
+_SHOWN = tuple(
+    f.attname for f in Comment._meta.concrete_fields if f.name not in _NOT_SHOWN
+)
+
+
+def _loaded(comments: QuerySet[Comment]) -> list[Comment]:
+    """The comments with the columns a page shows, made without Model.__init__
+    per row (rows.made)."""
+    return rows.made(Comment, comments.values_list(*_SHOWN), _SHOWN, comments.db)
 
 
 @dataclass
@@ -191,20 +202,21 @@ def _top_level(
 ) -> list[Comment]:
     """The page's top-level comments in `result.order`; notes the page on `result`."""
     size = conf.get("PAGE_SIZE")
-    roots = (
-        _roots(thread, viewer, result.order)
-        .defer(*_NOT_SHOWN)
-        .order_by(*_ORDERING[result.order])
-    )
+    roots = _top_level_query(thread, viewer, result.order)
     if not show_all:
         start = (page_number - 1) * size
         roots = roots[start : start + size + 1]
-    top = list(roots)
+    top = _loaded(roots)
     if not show_all and len(top) > size:
         result.has_more = True
         top = top[:size]
     result.page_number, result.show_all = page_number, show_all
     return top
+
+
+def _top_level_query(thread: Thread, viewer: Viewer, order: Order) -> QuerySet[Comment]:
+    """The thread's top level as the reader sees it, in `order`."""
+    return _roots(thread, viewer, order).order_by(*_ORDERING[order])
 
 
 def _folds(
@@ -257,11 +269,7 @@ def _fill(
     """Nest `top` with the replies of the `opened` ones (the others counting
     their shown replies as `unloaded`) and the viewer's votes into `result`."""
     replies = (
-        list(
-            Comment.objects.filter(root_id__in=opened)
-            .defer(*_NOT_SHOWN)
-            .order_by("created_at", "id")
-        )
+        _loaded(Comment.objects.filter(root_id__in=opened).order_by("created_at", "id"))
         if opened
         else []
     )
@@ -293,7 +301,7 @@ def get_conversation(
     if thread is None:
         return result
     result.count = thread.comment_count
-    top = list(_roots(thread, viewer).filter(pk=root_id).defer(*_NOT_SHOWN))
+    top = _loaded(_roots(thread, viewer).filter(pk=root_id))
     if top:
         _fill(result, viewer, top, [root_id], {})
     return result

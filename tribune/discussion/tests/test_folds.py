@@ -5,6 +5,7 @@ size however many replies its conversations draw, and "View N replies" loads the
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from tribune.discussion import selectors, services, thread_pages, tree
@@ -199,3 +200,19 @@ def test_a_page_costs_the_same_queries_with_folded_conversations(
         )
     assert [n.unloaded for n in page.roots] == [0, 0, 6, 9]
     assert [len(list(tree.walk([n]))) for n in page.roots] == [1, 2, 1, 1]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's plan; PostgreSQL has statistics"
+)
+@pytest.mark.parametrize("order", [Order.OLDEST, Order.NEWEST, Order.VOTED])
+def test_the_top_level_is_read_from_its_threads_index(article, order):
+    # Without discussion_comment_top SQLite walked the top level of every
+    # thread of the site, in time order, to find this thread's first 30.
+    thread = factories.thread(article)
+    roots = thread_pages._top_level_query(thread, factories.guest_viewer(), order)
+    sql, params = roots.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = [row[3] for row in cursor.fetchall()]
+    assert "USING INDEX discussion_comment_top (thread_id=?)" in plan[0], plan

@@ -281,3 +281,43 @@ def test_a_statement_after_a_failed_one_in_the_transaction_is_refused() -> None:
             rows.insert(_comment(thread, key="same"))
         with pytest.raises(TransactionManagementError):
             rows.insert(_comment(thread, key="other"))
+
+
+def _state(obj) -> dict[str, object]:
+    values = dict(obj.__dict__)
+    state = values.pop("_state")
+    return {**values, "_db": state.db, "_adding": state.adding}
+
+
+def test_rows_made_are_the_instances_from_db_makes() -> None:
+    thread = factories.thread(newsroom.article())
+    factories.comment(in_thread=thread, body="First *one*.")
+    factories.comment(in_thread=thread, body="Second.")
+    names = [f.attname for f in Comment._meta.concrete_fields if f.name != "spam_facts"]
+    query = Comment.objects.filter(thread=thread).order_by("id")
+    made = rows.made(Comment, query.values_list(*names), names, "default")
+    expected = list(query.defer("spam_facts"))
+    assert [_state(c) for c in made] == [_state(c) for c in expected]
+    assert made[0].get_deferred_fields() == {"spam_facts"}
+    facts = Comment.objects.get(pk=made[0].pk).spam_facts
+    with CaptureQueriesContext(connection) as read:
+        assert made[0].spam_facts == facts
+    assert len(read) == 1  # a field left out is read on use, as defer() does
+    assert made[0].thread == thread
+
+
+def test_rows_made_leaves_a_model_with_init_receivers_to_from_db() -> None:
+    thread = factories.thread(newsroom.article())
+    comment = factories.comment(in_thread=thread)
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance.pk)
+
+    names = ["id", "thread_id", "body_html"]
+    post_init.connect(receiver, sender=Comment)
+    try:
+        made = rows.made(Comment, Comment.objects.values_list(*names), names, "default")
+    finally:
+        post_init.disconnect(receiver, sender=Comment)
+    assert seen == [comment.pk] and made[0].pk == comment.pk
