@@ -174,15 +174,10 @@ def get_thread_page(
     permalink lookup (two), the page of top-level comments, the count of their
     shown replies (with `fold_after`), their replies, and the viewer's votes.
     """
-    state = get_state(article, rules)
-    result = ThreadPage(article=article, thread=None, state=state, order=order, count=0)
-    if state == SiteCommentsMode.HIDDEN:
-        return result
-    thread = Thread.objects.filter(page_id=article.pk).first()
-    result.thread = thread
+    result = _opened(article, rules, order)
+    thread = result.thread
     if thread is None:
         return result
-    result.count = thread.comment_count
     focus_root = None
     if focus is not None:
         located = _locate(thread, viewer, order, focus)
@@ -194,6 +189,21 @@ def get_thread_page(
     if fold_after is not None and not show_all:
         opened, unloaded = _folds(thread, top, viewer, fold_after, focus_root)
     _fill(result, viewer, top, opened, unloaded)
+    return result
+
+
+def _opened(
+    article: DiscussedPage, rules: DiscussionSettings, order: Order
+) -> ThreadPage:
+    """The page's state and count, with its thread unless comments are hidden
+    or there is none yet (then nothing else is shown)."""
+    state = get_state(article, rules)
+    result = ThreadPage(article=article, thread=None, state=state, order=order, count=0)
+    if state == SiteCommentsMode.HIDDEN:
+        return result
+    result.thread = Thread.objects.filter(page_id=article.pk).first()
+    if result.thread is not None:
+        result.count = result.thread.comment_count
     return result
 
 
@@ -290,17 +300,10 @@ def get_conversation(
     opens on the thread page: `roots` holds it, or nothing when the reader
     would not find it there (the same rule as the page: shown to them, or
     holding replies they see). Four queries."""
-    state = get_state(article, rules)
-    result = ThreadPage(
-        article=article, thread=None, state=state, order=Order.OLDEST, count=0
-    )
-    if state == SiteCommentsMode.HIDDEN:
-        return result
-    thread = Thread.objects.filter(page_id=article.pk).first()
-    result.thread = thread
+    result = _opened(article, rules, Order.OLDEST)
+    thread = result.thread
     if thread is None:
         return result
-    result.count = thread.comment_count
     top = _loaded(_roots(thread, viewer).filter(pk=root_id))
     if top:
         _fill(result, viewer, top, [root_id], {})
