@@ -202,9 +202,6 @@ def test_a_page_costs_the_same_queries_with_folded_conversations(
     assert [len(list(tree.walk([n]))) for n in page.roots] == [1, 2, 1, 1]
 
 
-@pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="SQLite's plan; PostgreSQL has statistics"
-)
 @pytest.mark.parametrize("order", [Order.OLDEST, Order.NEWEST, Order.VOTED])
 def test_the_top_level_is_read_from_its_threads_index(article, order):
     # Without discussion_comment_top SQLite walked the top level of every
@@ -213,6 +210,12 @@ def test_the_top_level_is_read_from_its_threads_index(article, order):
     roots = thread_pages._top_level_query(thread, factories.guest_viewer(), order)
     sql, params = roots.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        plan = [row[3] for row in cursor.fetchall()]
-    assert "USING INDEX discussion_comment_top (thread_id=?)" in plan[0], plan
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(row[3] for row in cursor.fetchall())
+        else:
+            # A test's tables are too small for PostgreSQL to use any index.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "discussion_comment_top" in plan, plan
