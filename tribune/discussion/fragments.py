@@ -19,7 +19,6 @@ import re
 import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, tzinfo
-from hashlib import blake2b
 from typing import Protocol, TypeVar
 
 from django.core.cache import caches
@@ -99,17 +98,17 @@ class _Token:
 def _key(node: tree.Node[V], scope: _Scope, kind: str = "box") -> str:
     c = node.item.comment
     edited = c.edited_at.timestamp() if c.edited_at else 0
-    digest = blake2b(digest_size=12)
-    parts = (c.body_html, c.author_name, c.author_website, node.reply_to or "")
-    # Inline feedback shows its quote and whether it is still anchored; the
-    # author's badge comes and goes with the ledger, not with the comment.
+    # The shown texts' own hash tells their versions apart: the key never
+    # leaves this process (scope.cache is its memory), and Python's str hash
+    # is keyed afresh by each process, so no text can be made to match
+    # another's. Inline feedback shows its quote and whether it is still
+    # anchored; the author's badge comes and goes with the ledger.
+    shown = (c.body_html, c.author_name, c.author_website, node.reply_to or "")
     quote = (c.passage_state, c.passage_block, c.passage_exact, node.item.badge)
-    for part in (*parts, *quote):
-        digest.update(part.encode())
-        digest.update(b"\0")
+    digest = hash((*shown, *quote))
     return (
         f"discussion:{kind}:{scope.key}:{c.pk}:{c.status}:"
-        f"{c.score}:{edited}:{int(node.shown)}:{digest.hexdigest()}"
+        f"{c.score}:{edited}:{int(node.shown)}:{digest:x}"
     )
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import router
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from tribune.core import rows
+from tribune.core import prepared, rows
 from tribune.discussion import conf, policies, tree
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import (
@@ -62,6 +64,11 @@ def _loaded(comments: QuerySet[Comment]) -> list[Comment]:
     return rows.made(Comment, comments.values_list(*_SHOWN), _SHOWN, comments.db)
 
 
+def _made(values: list[tuple[Any, ...]]) -> list[Comment]:
+    """The comments of rows of _SHOWN values (a prepared read), as _loaded."""
+    return rows.made(Comment, values, _SHOWN, router.db_for_read(Comment))
+
+
 @dataclass
 class ThreadPage:
     """What the comment section shows: counts, state and one page of threads."""
@@ -84,14 +91,14 @@ class ThreadPage:
 
 
 def _roots(
-    thread: Thread, viewer: Viewer, order: Order | None = None
+    thread_id: int, viewer: Viewer, order: Order | None = None
 ) -> QuerySet[Comment]:
     """Top-level comments the reader sees, or that hold replies the reader sees.
 
     The "Inline Feedbacks" order keeps only comments on a passage.
     """
     answered = Comment.objects.filter(root=OuterRef("pk"), status=Status.APPROVED)
-    roots = Comment.objects.filter(thread=thread, root__isnull=True).filter(
+    roots = Comment.objects.filter(thread_id=thread_id, root__isnull=True).filter(
         visible_to(viewer) | Q(Exists(answered))
     )
     if order is Order.INLINE:
@@ -139,7 +146,8 @@ def _locate(
     root = target.root or target
     if order is Order.INLINE and not root.passage_state:
         order = Order.OLDEST  # a permalink to a plain comment leaves the filter
-    before = _roots(thread, viewer, order).filter(_position_filter(order, root)).count()
+    earlier = _roots(thread.pk, viewer, order).filter(_position_filter(order, root))
+    before = earlier.count()
     return before // conf.get("PAGE_SIZE") + 1, root.pk
 
 
@@ -212,11 +220,13 @@ def _top_level(
 ) -> list[Comment]:
     """The page's top-level comments in `result.order`; notes the page on `result`."""
     size = conf.get("PAGE_SIZE")
-    roots = _top_level_query(thread, viewer, result.order)
-    if not show_all:
-        start = (page_number - 1) * size
-        roots = roots[start : start + size + 1]
-    top = _loaded(roots)
+    start = (page_number - 1) * size
+    window = None if show_all else (start, start + size + 1)
+    top = _made(
+        _TOP_LEVEL.rows(
+            thread.pk, viewer.user_id, viewer.guest_token, fixed=(result.order, window)
+        )
+    )
     if not show_all and len(top) > size:
         result.has_more = True
         top = top[:size]
@@ -224,9 +234,39 @@ def _top_level(
     return top
 
 
-def _top_level_query(thread: Thread, viewer: Viewer, order: Order) -> QuerySet[Comment]:
+def _top_level_query(thread_id: int, viewer: Viewer, order: Order) -> QuerySet[Comment]:
     """The thread's top level as the reader sees it, in `order`."""
-    return _roots(thread, viewer, order).order_by(*_ORDERING[order])
+    return _roots(thread_id, viewer, order).order_by(*_ORDERING[order])
+
+
+def _top_level_window(
+    thread_id: int,
+    user_id: int | None,
+    guest_token: str,
+    order: Order,
+    window: tuple[int, int] | None,
+) -> QuerySet[Any]:
+    """The _SHOWN values of the top level's comments in `window` (all: None)."""
+    viewer = Viewer(user_id=user_id, guest_token=guest_token)
+    roots = _top_level_query(thread_id, viewer, order)
+    if window is not None:
+        roots = roots[window[0] : window[1]]
+    return roots.values_list(*_SHOWN)
+
+
+def _replies_of(root_ids: list[int]) -> QuerySet[Any]:
+    """The _SHOWN values of every reply in these conversations, in time order."""
+    return (
+        Comment.objects.filter(root_id__in=root_ids)
+        .order_by("created_at", "id")
+        .values_list(*_SHOWN)
+    )
+
+
+# Built and compiled once per shape (core/prepared.py): building them took more
+# than reading a page's rows.
+_TOP_LEVEL = prepared.Prepared(Comment, _top_level_window)
+_REPLIES = prepared.Prepared(Comment, _replies_of)
 
 
 def _folds(
@@ -257,16 +297,27 @@ def _folds(
 
 def _count_shown_replies(root_ids: list[int], viewer: Viewer) -> dict[int, int]:
     """Replies the reader sees under each of these top-level comments, by id."""
+    return dict(_SHOWN_REPLIES.rows(root_ids, viewer.user_id, viewer.guest_token))
+
+
+def _shown_replies(
+    root_ids: list[int], user_id: int | None, guest_token: str
+) -> QuerySet[Any]:
     # The rule in the count, not in WHERE: filtered by status, SQLite walks the
     # moderation queue's index (every published comment of the site); by the
     # conversations, the root index (their replies only).
-    return dict(
+    viewer = Viewer(user_id=user_id, guest_token=guest_token)
+    return (
         Comment.objects.filter(root_id__in=root_ids)
         .order_by()
         .values_list("root_id")
         .annotate(n=Count("id", filter=visible_to(viewer)))
         .values_list("root_id", "n")
     )
+
+
+# Compiled once per shape: building it took three times the count itself.
+_SHOWN_REPLIES = prepared.Prepared(Comment, _shown_replies)
 
 
 def _fill(
@@ -278,11 +329,7 @@ def _fill(
 ) -> None:
     """Nest `top` with the replies of the `opened` ones (the others counting
     their shown replies as `unloaded`) and the viewer's votes into `result`."""
-    replies = (
-        _loaded(Comment.objects.filter(root_id__in=opened).order_by("created_at", "id"))
-        if opened
-        else []
-    )
+    replies = _made(_REPLIES.rows(opened)) if opened else []
     result.roots = build_tree(top, replies, viewer, unloaded)
     if viewer.key is not None and top:
         ids = [c.pk for c in top] + [c.pk for c in replies]
@@ -304,7 +351,7 @@ def get_conversation(
     thread = result.thread
     if thread is None:
         return result
-    top = _loaded(_roots(thread, viewer).filter(pk=root_id))
+    top = _loaded(_roots(thread.pk, viewer).filter(pk=root_id))
     if top:
         _fill(result, viewer, top, [root_id], {})
     return result

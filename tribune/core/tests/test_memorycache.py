@@ -40,6 +40,15 @@ def test_timeouts_and_touch() -> None:
         clock.shift(11)
         assert cache.get("a") == 1
         assert cache.get("b") is None  # incr kept the first deadline
+        cache.set("c", [1], timeout=100)
+        # get_many reads them at once, as get would one by one: past ones
+        # left out, values that could change handed out as copies.
+        found = cache.get_many(["a", "b", "c", "missing"])
+        assert found == {"a": 1, "c": [1]}
+        found["c"].append(2)
+        assert cache.get_many(["c"]) == {"c": [1]}
+        clock.shift(100)
+        assert cache.get_many(["a", "c"]) == {}
 
 
 def test_instances_of_one_location_share_the_store_and_its_bound() -> None:

@@ -207,7 +207,7 @@ def test_the_top_level_is_read_from_its_threads_index(article, order):
     # Without discussion_comment_top SQLite walked the top level of every
     # thread of the site, in time order, to find this thread's first 30.
     thread = factories.thread(article)
-    roots = thread_pages._top_level_query(thread, factories.guest_viewer(), order)
+    roots = thread_pages._top_level_query(thread.pk, factories.guest_viewer(), order)
     sql, params = roots.query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
