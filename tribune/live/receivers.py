@@ -66,6 +66,9 @@ def _payload(comment: Comment, count: int | None) -> dict[str, Any]:
     return {
         "id": comment.pk,
         "parent": comment.parent_id,
+        # The conversation: a reply into one whose replies are not loaded
+        # counts in its "View N replies" link.
+        "root": comment.root_id,
         **_count_payload(comment.thread.page_id, count),
     }
 

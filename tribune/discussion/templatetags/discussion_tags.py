@@ -147,17 +147,29 @@ def comment_word_forms() -> str:
     The script picks one with Intl.PluralRules when the count changes: Ukrainian
     says 1 коментар, 3 коментарі, 5 коментарів, not just "one" and "many".
     """
-    return _word_forms(translation.get_language() or "en")
+    return _word_forms(translation.get_language() or "en", "comment", "comments")
+
+
+@register.simple_tag
+def view_replies_forms() -> str:
+    """ "View N replies" (row.html's message, %(counter)s where the number goes)
+    for each plural category of the page's language, as JSON: the live script
+    counts a reply into a folded conversation's link."""
+    return _word_forms(
+        translation.get_language() or "en",
+        "View %(counter)s reply",
+        "View %(counter)s replies",
+    )
 
 
 @functools.lru_cache(maxsize=32)
-def _word_forms(language: str) -> str:
+def _word_forms(language: str, singular: str, plural: str) -> str:
     # Two hundred plural lookups per page otherwise; the catalogs are fixed for
     # the process's life, so the answer depends on the language alone.
     locale = Locale.parse(translation.to_locale(language))
     forms: dict[str, str] = {}
     for n in range(200):  # every CLDR category has a member below 200
         forms.setdefault(
-            locale.plural_form(n), translation.ngettext("comment", "comments", n)
+            locale.plural_form(n), translation.ngettext(singular, plural, n)
         )
     return json.dumps(forms, ensure_ascii=False, sort_keys=True)

@@ -14,7 +14,10 @@ from django.test import Client
 from django.urls import get_script_prefix, resolve, set_script_prefix
 from django.utils import translation
 
-from tribune.discussion.templatetags.discussion_tags import comment_word_forms
+from tribune.discussion.templatetags.discussion_tags import (
+    comment_word_forms,
+    view_replies_forms,
+)
 from tribune.discussion.tests import factories
 from tribune.newsroom.tests import factories as newsroom
 
@@ -92,3 +95,21 @@ def test_the_bubble_carries_the_word_for_every_plural_category_of_the_language()
             "one": "comment",
             "other": "comments",
         }
+
+
+def test_the_fold_link_carries_its_message_for_every_plural_category() -> None:
+    singular, plural = "View %(counter)s reply", "View %(counter)s replies"
+    with translation.override("uk"):
+        forms = json.loads(view_replies_forms())
+        expected = {
+            "one": translation.ngettext(singular, plural, 1),
+            "few": translation.ngettext(singular, plural, 3),
+            "many": translation.ngettext(singular, plural, 5),
+        }
+    assert {k: forms[k] for k in expected} == expected
+    assert len(set(expected.values())) == 3
+    assert all("%(counter)s" in text for text in forms.values())
+    with translation.override("de"):
+        assert json.loads(view_replies_forms())["other"] == (
+            "%(counter)s Antworten anzeigen"
+        )

@@ -92,6 +92,26 @@ def test_one_reader_posts_and_votes_the_other_sees_it_and_never_a_held_comment(
     assert ann.errors == [] and ben.errors == []
 
 
+def test_a_reply_into_a_folded_conversation_counts_in_its_link(
+    browser, live_server, setup, settings
+):
+    article, first, _live = setup
+    settings.DISCUSSION_COLLAPSE_AFTER = 2
+    replies = [factories.comment(parent=first, body=f"Early {i}") for i in range(3)]
+    ben = reader(browser, live_server.url + article.url)
+    link = ben.locator(f"#comment-{first.pk} > [data-more-replies]")
+    expect(link).to_have_text("View 3 replies")
+
+    factories.comment(parent=replies[-1], body="A late reply")
+    expect(link).to_have_text("View 4 replies")
+    # Counted, not placed: it comes with the others when the fold opens.
+    assert ben.locator(".comment__body:has-text('A late reply')").count() == 0
+    link.click()
+    expect(ben.locator(".comment__body:has-text('A late reply')")).to_be_visible()
+    expect(ben.locator(f"#comment-{first.pk} .comment__replies > li")).to_have_count(4)
+    assert ben.errors == []
+
+
 def test_a_reader_catches_up_after_the_live_process_restarts(
     browser, live_server, setup
 ):

@@ -86,11 +86,13 @@ def test_an_event_whose_box_fails_is_left_out_and_the_rest_still_go(thread):
     assert [e.pk for e in ready] == [event.pk, goal.pk]
 
 
-def test_a_reply_names_its_parent(thread):
+def test_a_reply_names_its_parent_and_its_conversation(thread):
     parent = factories.comment(in_thread=thread)
     reply = factories.comment(parent=parent)
+    deeper = factories.comment(parent=reply)
     event = LiveEvent.objects.get(payload__id=reply.pk)
     assert event.payload["parent"] == parent.pk
+    assert LiveEvent.objects.get(payload__id=deeper.pk).payload["root"] == parent.pk
     assert event.payload["count_label"] == "2 Comments"
 
 

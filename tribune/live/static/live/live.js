@@ -72,10 +72,26 @@ function start(root, section) {
     }
   }
 
+  // A conversation sent without its replies ("View N replies", loaded on demand): a new
+  // reply in it is counted into the link, in the page's language, and comes with the rest.
+  function countIntoFold(payload) {
+    const root = payload.root && document.getElementById(`comment-${payload.root}`);
+    const link = root && root.querySelector(":scope > [data-more-replies]");
+    if (!link) return false;
+    const count = (Number(link.dataset.count) || 0) + 1;
+    const forms = JSON.parse(section.dataset.textViewReplies || "{}");
+    const category = new Intl.PluralRules(document.documentElement.lang || undefined).select(count);
+    const text = forms[category] || forms.other;
+    link.dataset.count = String(count);
+    if (text) link.textContent = text.replace("%(counter)s", String(count));
+    return true;
+  }
+
   function onComment(payload) {
     setCount(payload);
     if (document.getElementById(`comment-${payload.id}`)) return;
     if (pending.some((p) => p.id === payload.id)) return;
+    if (countIntoFold(payload)) return;
     const parent = payload.parent && document.getElementById(`comment-${payload.parent}`);
     if (parent) {
       const item = parse(payload.html);
