@@ -106,3 +106,25 @@ def test_comment_stored_while_redis_hangs_is_answered_and_shown_once_it_is_back(
     _back(redis_cache)
     # Redis kept the old generations; the copy made before the comment is retired.
     assert "Stored while Redis hung." in _reader().get(article.url).content.decode()
+
+
+def test_a_folds_replies_are_served_while_redis_is_stopped_and_kept_once_back(
+    redis_cache: RedisServer, article: Any, settings: Any
+) -> None:
+    settings.DISCUSSION_COLLAPSE_AFTER = 2
+    thread = factories.thread(article)
+    root = factories.comment(in_thread=thread)
+    for i in range(3):
+        factories.comment(parent=root, body=f"Reply number {i}")
+    url = reverse("discussion:replies", args=[article.pk, root.pk])
+    assert _reader().get(url)["X-Page-Cache"] == "miss"
+    assert _reader().get(url)["X-Page-Cache"] == "hit"
+    redis_cache.stop()
+    answered = _reader().get(url)
+    assert answered.status_code == 200 and answered.get("X-Page-Cache") is None
+    assert answered.content.decode().count("Reply number") == 3
+    factories.comment(parent=root, body="Reply number 3")
+    _back(redis_cache)
+    first, second = _reader().get(url), _reader().get(url)
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second.content.decode().count("Reply number") == 4
