@@ -62,9 +62,13 @@ class Prepared:
         # be kept.
         self._plans: dict[tuple[Hashable, ...], _Plan | None] = {}
 
+    def alias(self) -> str:
+        """The database the rows are read from."""
+        return router.db_for_read(self._model)
+
     def rows(self, *values: Any, fixed: tuple[Hashable, ...] = ()) -> list[tuple]:
         """The rows of `build(*values, *fixed)`, as tuples."""
-        alias = router.db_for_read(self._model)
+        alias = self.alias()
         key = (alias, _shape(values), fixed)
         plan = self._plans.get(key, _UNKNOWN)
         if plan is _UNKNOWN:

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import router
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from tribune.core import prepared, rows
@@ -66,7 +65,7 @@ def _loaded(comments: QuerySet[Comment]) -> list[Comment]:
 
 def _made(values: list[tuple[Any, ...]]) -> list[Comment]:
     """The comments of rows of _SHOWN values (a prepared read), as _loaded."""
-    return rows.made(Comment, values, _SHOWN, router.db_for_read(Comment))
+    return rows.made(Comment, values, _SHOWN, _TOP_LEVEL.alias())
 
 
 @dataclass
@@ -209,7 +208,10 @@ def _opened(
     result = ThreadPage(article=article, thread=None, state=state, order=order, count=0)
     if state == SiteCommentsMode.HIDDEN:
         return result
-    result.thread = Thread.objects.filter(page_id=article.pk).first()
+    found = _THREAD.rows(article.pk)
+    result.thread = (
+        rows.made(Thread, found, _THREAD_COLUMNS, _THREAD.alias())[0] if found else None
+    )
     if result.thread is not None:
         result.count = result.thread.comment_count
     return result
@@ -263,10 +265,27 @@ def _replies_of(root_ids: list[int]) -> QuerySet[Any]:
     )
 
 
+def _thread_of(page_id: int) -> QuerySet[Any]:
+    return (
+        Thread.objects.filter(page_id=page_id)
+        .order_by("pk")
+        .values_list(*_THREAD_COLUMNS)[:1]
+    )
+
+
+def _votes_of(voter: str, comment_ids: list[int]) -> QuerySet[Any]:
+    return Vote.objects.filter(voter=voter, comment_id__in=comment_ids).values_list(
+        "comment_id", "value"
+    )
+
+
+_THREAD_COLUMNS = tuple(f.attname for f in Thread._meta.concrete_fields)
 # Built and compiled once per shape (core/prepared.py): building them took more
 # than reading a page's rows.
 _TOP_LEVEL = prepared.Prepared(Comment, _top_level_window)
 _REPLIES = prepared.Prepared(Comment, _replies_of)
+_THREAD = prepared.Prepared(Thread, _thread_of)
+_VOTES = prepared.Prepared(Vote, _votes_of)
 
 
 def _folds(
@@ -333,11 +352,7 @@ def _fill(
     result.roots = build_tree(top, replies, viewer, unloaded)
     if viewer.key is not None and top:
         ids = [c.pk for c in top] + [c.pk for c in replies]
-        result.votes = dict(
-            Vote.objects.filter(voter=viewer.key, comment_id__in=ids).values_list(
-                "comment_id", "value"
-            )
-        )
+        result.votes = dict(_VOTES.rows(viewer.key, ids))
 
 
 def get_conversation(

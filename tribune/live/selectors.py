@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from django.db.models import QuerySet
 from wagtail.models import Site
 
-from tribune.core import generations, sites
+from tribune.core import generations, prepared, sites
 from tribune.discussion import pages
 from tribune.discussion import selectors as discussion
 from tribune.discussion.models import DiscussionSettings
@@ -57,4 +59,13 @@ def list_events_after(
 
 def get_latest_event_id() -> int:
     """The id of the newest event, 0 when there is none."""
-    return LiveEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    found = _NEWEST_EVENT.rows()
+    return found[0][0] if found else 0
+
+
+def _newest_event() -> QuerySet[Any]:
+    return LiveEvent.objects.order_by("-id").values_list("id")[:1]
+
+
+# Every article page asks (its stream starts there): compiled once (core/prepared.py).
+_NEWEST_EVENT = prepared.Prepared(LiveEvent, _newest_event)

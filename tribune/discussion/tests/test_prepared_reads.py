@@ -11,10 +11,11 @@ from django.db.models import Count
 from tribune.core import prepared
 from tribune.discussion import thread_pages
 from tribune.discussion.identity import Viewer
-from tribune.discussion.models import Comment, ModerationPolicy
+from tribune.discussion.models import Comment, ModerationPolicy, Vote
 from tribune.discussion.ranking import Order
 from tribune.discussion.selectors import visible_to
 from tribune.discussion.tests import factories
+from tribune.newsroom.tests import factories as newsroom
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,30 @@ def test_a_value_that_cannot_stand_in_is_built_each_time(site):
     moments = [roots.created_at for roots in site[1][:2]]
     assert read.rows(moments) == list(created_since(moments))
     assert list(read._plans.values()) == [None]
+
+
+def test_the_thread_and_the_readers_votes_are_the_orms(site):
+    threads, roots, viewers = site
+    guest = viewers[1]
+    ids = [r.pk for r in roots]
+    for pk in ids[::3]:
+        Vote.objects.create(voter=guest.key, comment_id=pk, value=1)
+    Vote.objects.create(voter=viewers[3].key, comment_id=ids[1], value=-1)
+    for some in (ids, ids[:2], ids[5:9]):
+        kept = dict(thread_pages._VOTES.rows(guest.key, some))
+        orm = dict(
+            Vote.objects.filter(voter=guest.key, comment_id__in=some).values_list(
+                "comment_id", "value"
+            )
+        )
+        assert kept == orm
+    assert dict(thread_pages._VOTES.rows(viewers[3].key, ids)) == {ids[1]: -1}
+    for thread in threads:
+        page = thread.page
+        opened = thread_pages._opened(page, factories.rules(), Order.OLDEST)
+        assert opened.thread == thread and opened.count == thread.comment_count
+        assert opened.thread.page_id == page.pk
+    no_thread = newsroom.article()
+    assert (
+        thread_pages._opened(no_thread, factories.rules(), Order.OLDEST).thread is None
+    )

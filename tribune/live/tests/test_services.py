@@ -297,3 +297,12 @@ def test_the_public_state_is_kept_until_the_articles_generation_advances(thread)
     # ... one that advances the articles' generation is.
     discussion_selectors.forget_articles()
     assert boxes.public_state(comment) is None
+
+
+def test_the_newest_event_id_starts_a_pages_stream(thread):
+    LiveEvent.objects.all().delete()
+    assert selectors.get_latest_event_id() == 0
+    factories.comment(in_thread=thread)
+    factories.comment(in_thread=thread)
+    newest = LiveEvent.objects.order_by("-id").first()
+    assert newest is not None and selectors.get_latest_event_id() == newest.pk
