@@ -23,6 +23,12 @@ from django.db.models import Model, QuerySet
 # Where a compiled parameter comes from: a fixed value, or the n-th stand-in.
 _Source = tuple[bool, Any]
 _UNKNOWN: Any = object()
+# Plans kept per query, the oldest dropped first: shapes come from what readers
+# ask for, so their number must not grow with it.
+MAX_PLANS = 256
+# A longer list is not kept: each length is a plan of its own, and a long one is
+# rare (a whole thread, one huge conversation).
+MAX_LIST_ITEMS = 128
 
 
 class _Plan:
@@ -34,7 +40,7 @@ class _Plan:
         self.converters = converters
 
 
-def _shape(values: Sequence[Any]) -> tuple[Hashable, ...]:
+def _shape(values: Sequence[Any]) -> tuple[tuple[Any, Any], ...]:
     """What of the values can change the query built from them: a list's
     length, a value's type and truth (a builder tests `if token:`)."""
     return tuple(
@@ -66,13 +72,23 @@ class Prepared:
         """The database the rows are read from."""
         return router.db_for_read(self._model)
 
-    def rows(self, *values: Any, fixed: tuple[Hashable, ...] = ()) -> list[tuple]:
-        """The rows of `build(*values, *fixed)`, as tuples."""
+    def rows(
+        self, *values: Any, fixed: tuple[Hashable, ...] = (), keep: bool = True
+    ) -> list[tuple]:
+        """The rows of `build(*values, *fixed)`, as tuples; built by the ORM
+        and not kept with `keep=False` or a list over MAX_LIST_ITEMS."""
         alias = self.alias()
-        key = (alias, _shape(values), fixed)
-        plan = self._plans.get(key, _UNKNOWN)
-        if plan is _UNKNOWN:
-            plan = self._plans[key] = self._plan(alias, values, fixed)
+        shape = _shape(values)
+        plan: _Plan | None = None
+        longest = max((n for kind, n in shape if kind == "list"), default=0)
+        if keep and longest <= MAX_LIST_ITEMS:
+            key = (alias, shape, fixed)
+            plan = self._plans.get(key, _UNKNOWN)
+            if plan is _UNKNOWN:
+                plan = self._plan(alias, values, fixed)
+                if len(self._plans) >= MAX_PLANS:
+                    self._plans.pop(next(iter(self._plans)), None)
+                self._plans[key] = plan
         if plan is None:
             return [tuple(r) for r in self._build(*values, *fixed).using(alias)]
         return self._run(alias, plan, values)
@@ -104,27 +120,17 @@ class Prepared:
         self, alias: str, values: Sequence[Any], fixed: tuple[Hashable, ...]
     ) -> _Plan | None:
         """Compile the query with a stand-in for each value that can be one."""
-        stand_ins: dict[Any, tuple[int, int | None]] = {}
-        built: list[Any] = []
-        for i, value in enumerate(values):
-            if isinstance(value, list | tuple):
-                items = []
-                for j, item in enumerate(value):
-                    s = _stand_in(item)
-                    if s is None:
-                        return None
-                    stand_ins[s] = (i, j)
-                    items.append(s)
-                built.append(items)
-            elif value and isinstance(value, int | str) and type(value) is not bool:
-                s = _stand_in(value)
-                stand_ins[s] = (i, None)
-                built.append(s)
-            else:
-                built.append(value)  # None, "", 0, False: part of the shape
-        queryset = self._build(*built, *fixed).using(alias)
-        compiler = queryset.query.get_compiler(using=alias)
-        sql, params = compiler.as_sql()
+        made = _with_stand_ins(values)
+        if made is None:
+            return None
+        built, stand_ins = made
+        try:
+            queryset = self._build(*built, *fixed).using(alias)
+            compiler = queryset.query.get_compiler(using=alias)
+            sql, params = compiler.as_sql()
+        except Exception:
+            # Not kept: the ORM, asked on each call, answers (or raises) as it would.
+            return None
         sources: list[_Source] = []
         seen = set()
         for param in params:
@@ -142,10 +148,38 @@ class Prepared:
         return _Plan(sql, sources, converters)
 
 
+def _with_stand_ins(
+    values: Sequence[Any],
+) -> tuple[list[Any], dict[Any, tuple[int, int | None]]] | None:
+    """The values with stand-ins for those that can have one, and where each
+    stand-in stands (value, item of a list); None if a list item cannot."""
+    stand_ins: dict[Any, tuple[int, int | None]] = {}
+    built: list[Any] = []
+    for i, value in enumerate(values):
+        if isinstance(value, list | tuple):
+            items = []
+            for j, item in enumerate(value):
+                s = _stand_in(item)
+                if s is None:
+                    return None
+                stand_ins[s] = (i, j)
+                items.append(s)
+            built.append(items)
+        elif value and isinstance(value, int | str) and type(value) is not bool:
+            s = _stand_in(value)
+            stand_ins[s] = (i, None)
+            built.append(s)
+        else:
+            built.append(value)  # None, "", 0, False: part of the shape
+    return built, stand_ins
+
+
 def _stand_in(value: Any) -> int | str | None:
     """A value of the same type that no query holds of its own."""
     if type(value) is int:
         return 2**52 + secrets.randbelow(2**40)
     if type(value) is str:
-        return "prepared-" + secrets.token_hex(12)
+        # LIKE's and SQL's special characters and both cases: a value that Django
+        # escapes, wraps or folds never comes back, so its query is not kept.
+        return "Prepared-%_\\'X" + secrets.token_hex(12)
     return None

@@ -226,7 +226,12 @@ def _top_level(
     window = None if show_all else (start, start + size + 1)
     top = _made(
         _TOP_LEVEL.rows(
-            thread.pk, viewer.user_id, viewer.guest_token, fixed=(result.order, window)
+            thread.pk,
+            viewer.user_id,
+            viewer.guest_token,
+            fixed=(result.order, window),
+            # A plan per page: kept for the pages readers open most.
+            keep=page_number <= _KEPT_PAGES,
         )
     )
     if not show_all and len(top) > size:
@@ -279,6 +284,8 @@ def _votes_of(voter: str, comment_ids: list[int]) -> QuerySet[Any]:
     )
 
 
+# The comment pages whose top-level read is kept compiled (core/prepared.py).
+_KEPT_PAGES = 5
 _THREAD_COLUMNS = tuple(f.attname for f in Thread._meta.concrete_fields)
 # Built and compiled once per shape (core/prepared.py): building them took more
 # than reading a page's rows.

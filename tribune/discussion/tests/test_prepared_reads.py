@@ -169,3 +169,54 @@ def test_the_thread_and_the_readers_votes_are_the_orms(site):
     assert (
         thread_pages._opened(no_thread, factories.rules(), Order.OLDEST).thread is None
     )
+
+
+def _names_like(text: str) -> Any:
+    return Comment.objects.filter(author_name__iexact=text).values_list("pk")
+
+
+def _in_roots(root_ids: list[int]) -> Any:
+    return Comment.objects.filter(root_id__in=root_ids).values_list("pk")
+
+
+def test_a_value_django_escapes_or_an_empty_list_is_built_each_time(site):
+    # iexact escapes LIKE's characters on SQLite and folds case on PostgreSQL:
+    # the stand-in never comes back as it was.
+    read = prepared.Prepared(Comment, _names_like)
+    name = Comment.objects.first().author_name
+    assert read.rows(name.upper()) == list(_names_like(name.upper())) != []
+    assert list(read._plans.values()) == [None]
+    # An empty IN list cannot be compiled (Django answers it without a query).
+    empty = prepared.Prepared(Comment, _in_roots)
+    assert empty.rows([]) == []
+
+
+def test_plans_are_bounded_whatever_readers_ask_for(site, monkeypatch):
+    _threads, roots, _viewers = site
+    monkeypatch.setattr(prepared, "MAX_PLANS", 3)
+    monkeypatch.setattr(prepared, "MAX_LIST_ITEMS", 4)
+    read = prepared.Prepared(Comment, _in_roots)
+    ids = [r.pk for r in roots]
+    for n in range(1, 8):
+        assert sorted(read.rows(ids[:n])) == sorted(_in_roots(ids[:n]))
+    # Lengths over the list bound are built each time, and of the rest only
+    # the newest three shapes are kept.
+    assert [key[1] for key in read._plans] == [(("list", n),) for n in (2, 3, 4)]
+    assert sorted(read.rows(ids[:2], keep=False)) == sorted(_in_roots(ids[:2]))
+
+
+def test_only_the_first_comment_pages_are_kept(site, settings):
+    threads, _roots, _viewers = site
+    settings.DISCUSSION_PAGE_SIZE = 1
+    article = threads[0].page
+    rules = factories.rules()
+    before = len(thread_pages._TOP_LEVEL._plans)
+    seen = []
+    for number in range(1, 9):
+        page = thread_pages.get_thread_page(
+            article=article, viewer=Viewer(), rules=rules, page_number=number
+        )
+        seen += [node.id for node in page.roots]
+    assert len(thread_pages._TOP_LEVEL._plans) - before <= thread_pages._KEPT_PAGES
+    expected = thread_pages._top_level_query(threads[0].pk, Viewer(), Order.OLDEST)
+    assert seen == list(expected.values_list("pk", flat=True))
