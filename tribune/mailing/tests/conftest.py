@@ -208,11 +208,16 @@ def stop_process(process: subprocess.Popen[bytes]) -> str:
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
+            # Where it is stuck, before it goes: `tribune worker` prints every
+            # thread's stack on SIGUSR1 (core_worker).
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process.pid, signal.SIGUSR1)
+            time.sleep(1)
             os.killpg(process.pid, signal.SIGKILL)
             _, stderr = process.communicate(timeout=20)
             pytest.fail(
                 "did not stop within 20 s of SIGTERM:\n"
-                + stderr.decode(errors="replace")[-4000:]
+                + stderr.decode(errors="replace")[-8000:]
             )
     try:
         _, stderr = process.communicate(timeout=20)

@@ -104,6 +104,24 @@ def _after_the_lease(email: OutboundEmail) -> Any:
     return time_machine.travel(email.lease_until + dt.timedelta(seconds=1))
 
 
+def test_sigusr1_prints_every_threads_stack_and_the_worker_goes_on(
+    smtp_settings: SMTPServer, tmp_path: Path
+) -> None:
+    first = queued_email(subject="Before the dump")
+    worker = _start_worker(tmp_path, smtp_settings)
+    try:
+        wait_for(lambda: _status(first) == Status.SENT, timeout=60)
+        worker.send_signal(signal.SIGUSR1)
+        second = queued_email(subject="After the dump")
+        wait_for(lambda: _status(second) == Status.SENT, timeout=60)
+    finally:
+        stderr = stop_process(worker)
+    assert worker.returncode == 0, stderr
+    # faulthandler's dump: the main thread and the clock's.
+    assert "Current thread 0x" in stderr and "most recent call first" in stderr
+    assert stderr.count("Thread 0x") >= 1, stderr
+
+
 def test_worker_killed_after_handing_over_gets_its_message_sent_again(
     smtp_settings: SMTPServer, tmp_path: Path
 ) -> None:

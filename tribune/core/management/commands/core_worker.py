@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import faulthandler
 import logging
+import signal
 import threading
 import time
 from typing import Any
@@ -137,6 +139,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # `kill -USR1 <pid>` prints every thread's stack to standard error and
+        # the worker goes on: where a worker that will not stop is waiting.
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
         periods = dict(
             getattr(settings, "WORKER_PERIODIC_COMMANDS", DEFAULT_PERIODIC_COMMANDS)
         )
