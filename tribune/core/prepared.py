@@ -94,9 +94,8 @@ class Prepared:
         return self._run(alias, plan, values)
 
     def _run(self, alias: str, plan: _Plan, values: Sequence[Any]) -> list[tuple]:
-        flat = [list(v) if isinstance(v, list | tuple) else v for v in values]
         params = [
-            (flat[i[0]][i[1]] if i[1] is not None else flat[i[0]]) if found else i
+            (values[i[0]][i[1]] if i[1] is not None else values[i[0]]) if found else i
             for found, i in plan.sources
         ]
         connection = connections[alias]

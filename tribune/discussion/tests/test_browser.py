@@ -1,6 +1,7 @@
 """Browser tests: what only a browser shows (script enhancement, XSS not running)."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -241,6 +242,10 @@ def test_refused_post_without_javascript_focuses_the_field_to_fix(
     assert tab.input_value("#id_body") == "Typed before the mistake."
     tab.fill("#id_email", "nojs@example.org")
     tab.click("text=Post comment")
+    # Waits for the redirect's page to load: a reload during the navigation
+    # finds no page attached.
+    expect(tab).to_have_url(re.compile(r"#comment-\d+$"))
+    tab.wait_for_load_state("load")
     comment = Comment.objects.get()
     assert tab.url.endswith(f"#comment-{comment.pk}")
     # The answer was a redirect: reloading fetches the page and posts nothing.

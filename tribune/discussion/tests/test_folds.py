@@ -218,4 +218,11 @@ def test_the_top_level_is_read_from_its_threads_index(article, order):
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = " ".join(row[0] for row in cursor.fetchall())
-    assert "discussion_comment_top" in plan, plan
+    if order == Order.VOTED:
+        # No index gives the score order, so either index of the thread may
+        # serve it (PostgreSQL's costs tie on a test's tiny tables): what
+        # matters is that only this thread's comments are read.
+        reads_by_thread = r"(USING INDEX \w+ |Index Cond: )\(+thread_id ?="
+        assert re.search(reads_by_thread, plan), plan
+    else:
+        assert "discussion_comment_top" in plan, plan

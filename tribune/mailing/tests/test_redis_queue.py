@@ -9,7 +9,9 @@ within seconds.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -234,3 +236,32 @@ def test_a_worker_started_during_an_outage_sends_due_mail_and_stays_up(
         stderr = stop_process(worker)
     assert "Redis unreachable" in stderr
     assert set(OutboundEmail.objects.values_list("status", flat=True)) == {Status.SENT}
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()]
+
+
+def test_a_worker_whose_scheduler_does_not_answer_still_stops(
+    smtp_settings: SMTPServer, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    # RQ's own stop waits for its scheduler with no timeout; a stopped
+    # scheduler (as one forked while another thread held a lock) never ends.
+    worker = tribune_process(
+        ["worker"], tmp_path, smtp=smtp_settings, redis_url=redis_server.url
+    )
+    try:
+        wait_for(lambda: len(_children(worker.pid)) == 1, timeout=60)
+        (scheduler,) = _children(worker.pid)
+        os.kill(scheduler, signal.SIGSTOP)
+        worker.terminate()
+        worker.wait(timeout=20)
+    finally:
+        stderr = stop_process(worker)
+    assert "warm shut down requested" in stderr, stderr
+    assert not Path(f"/proc/{scheduler}").exists() or _is_zombie(scheduler)
+
+
+def _is_zombie(pid: int) -> bool:
+    return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")

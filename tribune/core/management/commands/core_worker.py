@@ -76,7 +76,11 @@ def _run_rq(max_tasks: int | None) -> None:
     while max_tasks is None or done < max_tasks:
         worker, started = None, time.monotonic()
         try:
-            worker = get_worker("default", job_class="django_tasks_rq.Job")
+            worker = get_worker(
+                "default",
+                job_class="django_tasks_rq.Job",
+                worker_class=_bounded_stop_worker_class(),
+            )
             reset_db_connections()  # RQ forks a child per job
             worker.work(
                 with_scheduler=True,
@@ -111,6 +115,22 @@ def _stop_scheduler(worker: Any) -> None:
     if process.is_alive():
         process.kill()
         process.join(5)
+
+
+def _bounded_stop_worker_class() -> type:
+    """RQ's worker, whose stop gives its scheduler 5 s and then kills it.
+
+    RQ's own `stop_scheduler` joins the scheduler with no timeout: a scheduler
+    that does not answer SIGTERM (forked while another thread held a lock)
+    would keep the worker from ever stopping.
+    """
+    from rq.worker import Worker
+
+    class BoundedStopWorker(Worker):
+        def stop_scheduler(self) -> None:
+            _stop_scheduler(self)
+
+    return BoundedStopWorker
 
 
 class _DatabaseWorker(db_worker.Command):
