@@ -144,6 +144,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class TribuneProcess(subprocess.Popen[bytes]):
+    """A `tribune` subprocess whose output goes to files, not pipes: a pipe
+    that no one reads while the test waits fills up (64 KB), and the process
+    then blocks on its next log line, stopping neither its work nor on SIGTERM."""
+
+    output_paths: tuple[Path, Path]
+
+    def output(self) -> tuple[str, str]:
+        """What it printed so far: standard output and standard error."""
+        out, err = (p.read_bytes().decode(errors="replace") for p in self.output_paths)
+        return out, err
+
+
 def tribune_process(
     args: list[str],
     var_dir: Path,
@@ -151,7 +164,7 @@ def tribune_process(
     smtp: SMTPServer | None = None,
     redis_url: str | None = None,
     settings: str = "",
-) -> subprocess.Popen[bytes]:
+) -> TribuneProcess:
     """Start `tribune ARGS` on the test database with the dev settings.
 
     `settings` is Python appended to a settings module that imports the dev
@@ -186,17 +199,21 @@ def tribune_process(
             check=True,
             timeout=300,
         )
-    return subprocess.Popen(
-        [sys.executable, "-m", "tribune", *args],
-        cwd=ROOT,
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,  # its own group, so a stuck child dies with it
-    )
+    paths = (var_dir / f"{module}.stdout", var_dir / f"{module}.stderr")
+    with paths[0].open("wb") as stdout, paths[1].open("wb") as stderr:
+        process = TribuneProcess(
+            [sys.executable, "-m", "tribune", *args],
+            cwd=ROOT,
+            env=environ,
+            stdout=stdout,
+            stderr=stderr,
+            start_new_session=True,  # its own group, so a stuck child dies with it
+        )
+    process.output_paths = paths
+    return process
 
 
-def stop_process(process: subprocess.Popen[bytes]) -> str:
+def stop_process(process: TribuneProcess) -> str:
     """Stop a process started by `tribune_process`; return its stderr.
 
     It must stop within 20 s of SIGTERM (a worker finishes its task). If it does
@@ -214,17 +231,16 @@ def stop_process(process: subprocess.Popen[bytes]) -> str:
                 os.kill(process.pid, signal.SIGUSR1)
             time.sleep(1)
             os.killpg(process.pid, signal.SIGKILL)
-            _, stderr = process.communicate(timeout=20)
+            process.wait(timeout=20)
             pytest.fail(
-                "did not stop within 20 s of SIGTERM:\n"
-                + stderr.decode(errors="replace")[-8000:]
+                "did not stop within 20 s of SIGTERM:\n" + process.output()[1][-8000:]
             )
     try:
-        _, stderr = process.communicate(timeout=20)
+        process.wait(timeout=20)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)  # children it left behind
-    return stderr.decode(errors="replace")
+    return process.output()[1]
 
 
 def wait_for(condition: Callable[[], bool], *, timeout: float) -> float:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import signal
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from tribune.mailing import delivery
 from tribune.mailing.models import OutboundEmail
 from tribune.mailing.tests.conftest import (
     SMTPServer,
+    TribuneProcess,
     stop_process,
     tribune_process,
     wait_for,
@@ -39,9 +39,7 @@ Status = OutboundEmail.Status
 SHORT = "MAILING_LEASE_SECONDS = 3\nMAILING_BACKOFF_BASE = 1"
 
 
-def _start_worker(
-    var_dir: Path, smtp: SMTPServer | None = None
-) -> subprocess.Popen[bytes]:
+def _start_worker(var_dir: Path, smtp: SMTPServer | None = None) -> TribuneProcess:
     # Runs until stopped: with `--max-tasks` it could exit after a task that
     # found the message already claimed by its clock.
     return tribune_process(["worker"], var_dir, smtp=smtp, settings=SHORT)
@@ -60,11 +58,12 @@ def test_without_smtp_settings_the_worker_writes_mail_quietly_under_var(
         wait_for(lambda: _status(email) == Status.SENT, timeout=60)
     finally:
         worker.terminate()
-        stdout, stderr = worker.communicate(timeout=30)
-    assert worker.returncode == 0, stderr.decode()
+        worker.wait(timeout=30)
+    stdout, stderr = worker.output()
+    assert worker.returncode == 0, stderr
     # Quiet by default: neither the mail nor a line per task (`-v 2` shows those).
-    assert "Confirm your subscription" not in stdout.decode()
-    assert "state=" not in stdout.decode() + stderr.decode()
+    assert "Confirm your subscription" not in stdout
+    assert "state=" not in stdout + stderr
     written = "".join(p.read_text() for p in (tmp_path / "mail").iterdir())
     assert "Subject: Confirm your subscription" in written
     assert f"Message-ID: {email.message_id}" in written
@@ -74,9 +73,7 @@ def test_without_smtp_settings_the_worker_writes_mail_quietly_under_var(
     assert smtp_settings.received == []
 
 
-def _kill_on(
-    step: str, smtp: SMTPServer, worker: list[subprocess.Popen[bytes]]
-) -> None:
+def _kill_on(step: str, smtp: SMTPServer, worker: list[TribuneProcess]) -> None:
     def kill() -> None:
         worker[0].send_signal(signal.SIGKILL)
         worker[0].wait()
@@ -88,11 +85,11 @@ def _deliver_in_killed_worker(
     step: str, smtp: SMTPServer, tmp_path: Path
 ) -> OutboundEmail:
     email = queued_email(to="reader@example.org")
-    worker: list[subprocess.Popen[bytes]] = []
+    worker: list[TribuneProcess] = []
     _kill_on(step, smtp, worker)
     worker.append(_start_worker(tmp_path, smtp))
-    _, stderr = worker[0].communicate(timeout=120)
-    assert worker[0].returncode == -signal.SIGKILL, stderr.decode()
+    worker[0].wait(timeout=120)
+    assert worker[0].returncode == -signal.SIGKILL, worker[0].output()[1]
     setattr(smtp, f"on_{step}", None)
     email.refresh_from_db()
     assert email.status == Status.SENDING
@@ -200,3 +197,21 @@ def test_worker_killed_before_handing_over_loses_nothing(
     email.refresh_from_db()
     assert (email.status, email.attempts) == (Status.SENT, 2)
     assert clock.now() < email.sent_at + dt.timedelta(hours=1)  # type: ignore[operator]
+
+
+def test_a_test_process_that_prints_much_never_blocks_on_its_output(
+    tmp_path: Path,
+) -> None:
+    # Pipes that no one read until the end held 64 KB: a worker that logged
+    # more stopped at its next line, and then did not stop on SIGTERM either.
+    done = tmp_path / "done"
+    script = (
+        "import sys; sys.stderr.write('x' * 300_000); sys.stderr.flush(); "
+        f"open({str(done)!r}, 'w').close()"
+    )
+    process = tribune_process(["shell", "-c", script], tmp_path)
+    try:
+        wait_for(done.exists, timeout=60)
+    finally:
+        stderr = stop_process(process)
+    assert stderr.count("x") >= 300_000

@@ -9,7 +9,6 @@ outbox's lease brings back the message the dead worker held.
 from __future__ import annotations
 
 import signal
-import subprocess
 import threading
 from collections import Counter
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 from tribune.mailing.models import OutboundEmail
 from tribune.mailing.tests.conftest import (
     SMTPServer,
+    TribuneProcess,
     stop_process,
     tribune_process,
     wait_for,
@@ -49,7 +49,7 @@ def test_a_worker_killed_mid_send_leaves_everyone_mailed_exactly_once(
     newsroom.article(title="Flood warning lifted")
     dispatch = Dispatch.objects.get()
 
-    workers: list[subprocess.Popen[bytes]] = []
+    workers: list[TribuneProcess] = []
     rcpts = 0
     lock = threading.Lock()
 
@@ -66,8 +66,8 @@ def test_a_worker_killed_mid_send_leaves_everyone_mailed_exactly_once(
     workers.append(
         tribune_process(["worker"], tmp_path, smtp=smtp_server, settings=SETTINGS)
     )
-    _, stderr = workers[0].communicate(timeout=240)
-    assert workers[0].returncode == -signal.SIGKILL, stderr.decode()
+    workers[0].wait(timeout=240)
+    assert workers[0].returncode == -signal.SIGKILL, workers[0].output()[1]
     smtp_server.on_rcpt = None
     before = len(smtp_server.received)
     assert 0 < before < READERS
