@@ -255,6 +255,10 @@ WAGTAILEMBEDS_RESPONSIVE_HTML = True
 WAGTAIL_I18N_ENABLED = False
 # No Gravatar: editors' email hashes stay here, and the CSP allows no outside images.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No upgrade check from the dashboard: the CSP allows no outside requests (each
+# superuser's visit would log a refused fetch), and the newsroom's version comes
+# from its own release notes and pip, not from a call out to wagtail.org.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 TAGGIT_CASE_INSENSITIVE = True
 
 # Live updates (tribune/live, decision 0025): where pages open the event stream

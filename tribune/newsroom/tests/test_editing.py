@@ -128,6 +128,13 @@ def test_admin_shows_no_gravatar(editor_client: Client) -> None:
     assert "gravatar.com" not in page
 
 
+def test_the_dashboard_makes_no_upgrade_check(editor_client: Client) -> None:
+    # The check fetches releases.wagtail.org, which the CSP refuses.
+    page = editor_client.get("/admin/").content.decode()
+    assert "Dashboard" in page
+    assert "w-upgrade" not in page
+
+
 @pytest.mark.django_db
 def test_site_address_follows_the_base_url(home):
     from wagtail.models import Site
