@@ -128,7 +128,7 @@ def test_admin_shows_no_gravatar(editor_client: Client) -> None:
     assert "gravatar.com" not in page
 
 
-def test_the_dashboard_makes_no_upgrade_check(editor_client: Client) -> None:
+def test_the_dashboard_makes_no_upgrade_check(editor_client: Client, home) -> None:
     # The check fetches releases.wagtail.org, which the CSP refuses.
     page = editor_client.get("/admin/").content.decode()
     assert "Dashboard" in page
