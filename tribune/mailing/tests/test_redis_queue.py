@@ -10,6 +10,7 @@ within seconds.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -252,8 +253,15 @@ def test_a_worker_whose_scheduler_does_not_answer_still_stops(
         ["worker"], tmp_path, smtp=smtp_settings, redis_url=redis_server.url
     )
     try:
-        wait_for(lambda: len(_children(worker.pid)) == 1, timeout=60)
-        (scheduler,) = _children(worker.pid)
+        # Its work loop has begun (RQ answers SIGTERM from then on), and the
+        # scheduler it forked says which process it is.
+        wait_for(lambda: "cleaning registries" in worker.output()[1], timeout=60)
+        started = re.search(
+            r"Scheduler for \S+ started with PID (\d+)", worker.output()[1]
+        )
+        assert started is not None, worker.output()[1]
+        scheduler = int(started.group(1))
+        assert scheduler in _children(worker.pid)
         os.kill(scheduler, signal.SIGSTOP)
         worker.terminate()
         worker.wait(timeout=20)
