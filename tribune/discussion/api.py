@@ -25,11 +25,11 @@ from tribune.core.api import CSRF_HEADER, Error, JsonApi, error_response
 from tribune.discussion import api_payloads as payloads
 from tribune.discussion import (
     badges,
+    comment_views,
     fragments,
     identity,
     inline_selectors,
     policies,
-    presenters,
     reader_state,
     schemas,
     selectors,
@@ -230,7 +230,7 @@ def _posted_html(
     request: HttpRequest, comment: Comment, viewer: identity.Viewer, state: str
 ) -> str:
     """The new comment as the thread shows it to its author."""
-    node = presenters.present_posted(comment, viewer, state)
+    node = comment_views.present_posted(comment, viewer, state)
     # The author's box is filled from a kept stand-in box of its shape
     # (fragments, decision 0037), not rendered from the template.
     rows = tree.flatten([node], fold_after=0)
@@ -411,6 +411,8 @@ def _article_path(url: str, root_path: str) -> str:
     """The url_path of the article a path or full URL names."""
     try:
         path = urlsplit(url).path or "/"
+        if "\x00" in path:  # no address holds it, and PostgreSQL refuses it
+            raise ValueError(url)
     except ValueError:
         raise DiscussionError(
             _("%(url)s is not a URL.") % {"url": url[:200]},

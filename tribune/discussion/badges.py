@@ -46,10 +46,26 @@ def _lookup() -> SupporterLookup | None:
     return _lookups[0] if _lookups else None
 
 
-def _verified_pairs(comments: list[Comment]) -> set[tuple[str, str]]:
+# What a badge needs of a comment: (comment id, the author's address, whether
+# an account wrote it, the guest token that did): a plain tuple, so that a kept
+# conversation can hold its authors (kept_conversations).
+Authorship = tuple[int, str, bool, str]
+
+
+def authorships(comments: Iterable[Comment]) -> list[Authorship]:
+    """The authorship of each comment that could show a badge: with an
+    address, and not deleted."""
+    return [
+        (c.pk, c.author_email, c.author_id is not None, c.guest_token)
+        for c in comments
+        if c.author_email and c.deleted_at is None
+    ]
+
+
+def _verified_pairs(guests: list[Authorship]) -> set[tuple[str, str]]:
     """The (guest token, address) pairs of these guest comments that were verified
     from that browser: one query."""
-    pairs = {(c.guest_token, c.author_email) for c in comments}
+    pairs = {(token, email) for _, email, _, token in guests}
     match = Q(pk__in=[])
     for token, email in pairs:
         match |= Q(guest_token=token, email=email)
@@ -60,16 +76,12 @@ def _verified_pairs(comments: list[Comment]) -> set[tuple[str, str]]:
     )
 
 
-def _proved(comments: list[Comment]) -> list[Comment]:
-    """Those comments whose address is proved: by an account, or verified from
-    the browser that wrote it (one query, only when there are guests)."""
-    guests = [c for c in comments if c.author_id is None and c.guest_token]
+def _proved(authors: list[Authorship]) -> list[Authorship]:
+    """Those whose address is proved: by an account, or verified from the
+    browser that wrote it (one query, only when there are guests)."""
+    guests = [a for a in authors if not a[2] and a[3]]
     verified = _verified_pairs(guests) if guests else set()
-    return [
-        c
-        for c in comments
-        if c.author_id is not None or (c.guest_token, c.author_email) in verified
-    ]
+    return [a for a in authors if a[2] or (a[3], a[1]) in verified]
 
 
 def badges_for(comments: Iterable[Comment]) -> dict[int, str]:
@@ -78,13 +90,17 @@ def badges_for(comments: Iterable[Comment]) -> dict[int, str]:
     No query when the page has no supporter's address (the lookup keeps its
     list cached); one more to check the guests' verifications when it has.
     """
+    return badges_of(authorships(comments))
+
+
+def badges_of(authors: list[Authorship]) -> dict[int, str]:
+    """badges_for, by authorships."""
     lookup = _lookup()
-    candidates = [c for c in comments if c.author_email and c.deleted_at is None]
-    if lookup is None or not candidates:
+    if lookup is None or not authors:
         return {}
-    shown = lookup.shown_badges({c.author_email.lower() for c in candidates})
-    candidates = [c for c in candidates if c.author_email.lower() in shown]
-    return {c.pk: shown[c.author_email.lower()] for c in _proved(candidates)}
+    shown = lookup.shown_badges({a[1].lower() for a in authors})
+    candidates = [a for a in authors if a[1].lower() in shown]
+    return {a[0]: shown[a[1].lower()] for a in _proved(candidates)}
 
 
 def is_proved_supporter(*, has_account: bool, guest_token: str, email: str) -> bool:

@@ -18,7 +18,7 @@ import html as html_module
 import re
 import secrets
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Protocol, TypeVar
 
 from django.core.cache import caches
@@ -27,12 +27,11 @@ from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template
 from django.urls import get_script_prefix
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from tribune.core import pagecache
-from tribune.discussion import tree
+from tribune.discussion import box_times, tree
 from tribune.discussion.models import Comment
 
 TEMPLATE = "discussion/comment_box.html"
@@ -40,7 +39,7 @@ ROW_TEMPLATE = "discussion/row.html"
 
 
 class Shown(Protocol):
-    """What a box needs of a displayed comment (presenters.CommentView)."""
+    """What a box needs of a displayed comment (comment_views.CommentView)."""
 
     comment: Comment
     my_vote: int
@@ -156,77 +155,6 @@ _STAND_IN_TIME = datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
 _TIME_FORMATS = ("Y-m-d\\TH:i:sO", "j M Y, H:i")
 
 
-def _times(moment: datetime, zone: tzinfo, language: str) -> list[str]:
-    """The comment's time as the box's `date` filters print it (_TIME_FORMATS)
-    in `zone` and `language`, written out: the filter parses its format on
-    every call. _pieces checks both equal before any box is filled.
-
-    The strings of a minute are kept (the posts of one minute share it); only
-    the seconds are put in. A minute whose offset is not the same whole number
-    of minutes from start to end (a change of offset in it, or a historical
-    offset with seconds) is written out each time."""
-    minute, rest = divmod(moment - _EPOCH, _MINUTE)
-    key = (minute, zone, language)
-    kept = _minutes.get(key)
-    if kept is None:
-        if len(_minutes) >= _MINUTES_KEPT:
-            _minutes.clear()
-        kept = _minutes[key] = _minute(_EPOCH + minute * _MINUTE, zone)
-    if not kept:
-        return _written(moment.astimezone(zone))
-    head, zone_text, text = kept
-    return [f"{head}{rest.seconds:02d}{zone_text}", text]
-
-
-# Unix time's start, and the minute: a time's minute is counted from there.
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MINUTE = timedelta(minutes=1)
-# The box's times by (minute since _EPOCH, zone, language): the date and
-# time up to the seconds, the offset, and the time without seconds; () when
-# the minute cannot be kept.
-_minutes: dict[tuple[int, tzinfo, str], tuple[str, ...]] = {}
-_MINUTES_KEPT = 1024
-
-
-def _minute(start: datetime, zone: tzinfo) -> tuple[str, ...]:
-    """The kept strings of the minute from `start` (UTC) in `zone`."""
-    first, last = start.astimezone(zone), (start + _LAST_SECOND).astimezone(zone)
-    offset = first.utcoffset()
-    if (
-        offset is None
-        or offset != last.utcoffset()
-        or offset.seconds % 60  # a whole number of minutes, also when negative
-        or _ambiguous(first) != _ambiguous(last)
-        or first.second
-    ):
-        return ()
-    time0, time1 = _written(first)
-    cut = time0.index(":", 14) + 1  # "YYYY-MM-DDTHH:MM:" before the seconds
-    return time0[:cut], time0[cut + 2 :], time1
-
-
-_LAST_SECOND = timedelta(seconds=59)
-
-
-def _ambiguous(t: datetime) -> bool:
-    return t.replace(fold=not t.fold).utcoffset() != t.utcoffset()
-
-
-def _written(t: datetime) -> list[str]:
-    """The two renderings of `t` (in its own zone), as Django's dateformat."""
-    offset = t.utcoffset()
-    seconds = offset.days * 86400 + offset.seconds if offset is not None else 0
-    sign, seconds = ("-" if seconds < 0 else "+"), abs(seconds)
-    zone = f"{sign}{seconds // 3600:02d}{(seconds // 60) % 60:02d}"
-    if offset is None or _ambiguous(t):
-        zone = ""  # as Django's dateformat: no offset for an ambiguous time
-    clock = f"{t.hour:02d}:{t.minute:02d}"
-    return [
-        f"{t.year:04d}-{t.month:02d}-{t.day:02d}T{clock}:{t.second:02d}{zone}",
-        f"{t.day} {MONTHS_3[t.month].title()} {t.year:04d}, {clock}",
-    ]
-
-
 def _fillable(node: tree.Node[V]) -> bool:
     # An inline comment's quote and a placeholder are rare: rendered in full.
     return node.shown and not node.item.comment.passage_state
@@ -283,7 +211,7 @@ def _pieces(
     names = {v: k for k, v in _STAND_INS.items()}
     local = timezone.localtime(_STAND_IN_TIME, zone)
     times = [date_filter(local, f) for f in _TIME_FORMATS]
-    if times != _times(_STAND_IN_TIME, zone, language):
+    if times != box_times.written(_STAND_IN_TIME, zone, language):
         return None
     for i, text in enumerate(times):
         names[text] = f"time{i}"
@@ -311,7 +239,7 @@ def _filled(node: tree.Node[V], scope: _Scope, token: object) -> SafeString | No
             return None
         cache.set(key, pieces, TIMEOUT)
     c = node.item.comment
-    times = _times(c.created_at, zone, scope.language)
+    times = box_times.written(c.created_at, zone, scope.language)
     # As django.utils.html.escape, without its lazy-argument wrapper.
     escape = html_module.escape
     values = {
@@ -355,7 +283,7 @@ def render_boxes(
 
     `token` stands where the CSRF token goes (render_rows passes its mark);
     without it, the reader's token. Precondition: the views come from
-    presenters.present (per-reader flags). Side effect: renders and stores the
+    comment_views.present (per-reader flags). Side effect: renders and stores the
     boxes that were missing.
     """
     # Asked for only where a box has a form: a token also means a Set-Cookie.
@@ -457,12 +385,48 @@ def render_rows(
     """The rows as `discussion/rows.html` renders them, each from the cache where
     it can be shared.
 
-    Precondition: the views come from presenters.present (per-reader flags).
+    Precondition: the views come from comment_views.present (per-reader flags).
     Side effect: renders and stores the rows that were missing (their boxes
     through render_boxes' cache); the reader's own rows are rendered fresh.
     """
     token = _Token(request)
-    scope = _Scope(state)
+    parts = _rendered_rows(rows, _Scope(state), focus)
+    return SafeString("".join([_join(p, token) for p in parts]))  # escaped renders
+
+
+def render_conversations(
+    roots: list[tree.Node[V]], *, state: str, fold_after: int
+) -> list[tuple[str, ...]]:
+    """The rows of each conversation (a top-level node and what it holds), as
+    render_rows renders them for a reader with no stake in them, split where
+    the CSRF token goes (join_parts puts a reader's in)."""
+    flat = [tree.flatten([root], fold_after=fold_after) for root in roots]
+    parts = iter(_rendered_rows([r for rows in flat for r in rows], _Scope(state)))
+    # Each row's parts joined at the token's mark, the conversation's cut there.
+    return [
+        tuple("".join(_CSRF_MARK.join(next(parts)) for _ in rows).split(_CSRF_MARK))
+        for rows in flat
+    ]
+
+
+def join_parts(parts: list[tuple[str, ...]], request: HttpRequest) -> SafeString:
+    """Parts cut where the CSRF token goes (render_conversations), joined with
+    the reader's token between them."""
+    token = _Token(request)
+    return SafeString("".join([_join(p, token) for p in parts]))  # escaped renders
+
+
+def scope_key(state: str) -> str:
+    """What every rendered row's key holds besides the comment: the language,
+    the thread's state and the script prefix the addresses start from."""
+    return _Scope(state).key
+
+
+def _rendered_rows(
+    rows: list[tree.Row[V]], scope: _Scope, focus: int | None = None
+) -> list[tuple[str, ...]]:
+    """Each row's rendering split where the CSRF token goes; kept (shared) or
+    filled (the reader's own) where it can be."""
     template = None  # looked up where a row is rendered
     keys = {
         i: _row_key(row, scope)
@@ -477,7 +441,7 @@ def render_rows(
     fresh = [r.node for i, r in enumerate(rows) if keys.get(i) not in found]
     _boxes(fresh, scope, focus, _CSRF_MARK)
     missing: dict[str, tuple[str, ...]] = {}
-    out: list[str] = []
+    out: list[tuple[str, ...]] = []
     for i, row in enumerate(rows):
         key = keys.get(i)
         parts = found.get(key) if key else None
@@ -489,7 +453,7 @@ def render_rows(
             parts = tuple(template.render(context).split(_CSRF_MARK))
             if key:
                 found[key] = missing[key] = parts
-        out.append(_join(parts, token))
+        out.append(parts)
     if missing:
         cache.set_many(missing, TIMEOUT)
-    return SafeString("".join(out))  # joined escaped renders
+    return out

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from tribune.core.converters import parse_id
 from tribune.discussion import (
+    comment_views,
     fragments,
     identity,
     inline_selectors,
     passages,
-    presenters,
     selectors,
     tree,
     views,
@@ -146,7 +146,7 @@ def passage_comments(request: HttpRequest, page_id: int) -> HttpResponseBase:
     conversations = inline_selectors.list_conversations(
         article=article, comment_ids=ids, viewer=viewer
     )
-    roots = presenters.present(conversations, viewer, state=state, votes={})
+    roots = comment_views.present(conversations, viewer, state=state, votes={})
     fragments.render_boxes(tree.walk(roots), state=state, request=request)
     return TemplateResponse(
         request,

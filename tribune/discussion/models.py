@@ -64,7 +64,12 @@ class PassageState(models.TextChoices):
 
 
 class Comment(models.Model):
-    """One comment or reply; `root` is its top-level ancestor (None for top level)."""
+    """One comment or reply; `root` is its top-level ancestor (None for top level).
+
+    Its table also holds `conversation_version`, not a field here: triggers
+    give a top-level comment a new one on every write to its conversation
+    (migration 0013, decision 0048).
+    """
 
     thread = models.ForeignKey(
         Thread, on_delete=models.CASCADE, related_name="comments"

@@ -1,31 +1,29 @@
-"""What the templates need about comments for one reader: typed views of the
-comments, the comment section's context, permalinks."""
+"""What the templates need about comments for one reader: the comment
+section's context (from kept conversations where the reader has no stake),
+a conversation's replies, permalinks; each comment's view is comment_views'."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest
 from django.utils.safestring import SafeString
 
-from tribune.core import clock, pagecache
+from tribune.core import pagecache
 from tribune.discussion import (
-    badges,
     conf,
     fragments,
     identity,
-    policies,
+    kept_conversations,
     selectors,
     thread_pages,
     tree,
 )
+from tribune.discussion.comment_views import present
 from tribune.discussion.forms import CommentForm
 from tribune.discussion.identity import Viewer
-from tribune.discussion.models import Comment, SiteCommentsMode
+from tribune.discussion.models import SiteCommentsMode
 from tribune.discussion.ranking import Order, parse_order
 from tribune.newsroom.models import DiscussedPage
 
@@ -37,111 +35,10 @@ _LARGEST = 2**63 - 1
 MAX_COMMENT_PAGE = 2**31 - 1
 
 
-_NO_BOX = SafeString("")
-
-
-@dataclass
-class CommentView:
-    """One displayed comment and what it offers this reader.
-
-    `holds_focus` is set on a top-level comment whose conversation holds the
-    permalinked one (its folded replies open); `box_html` is the rendered box
-    (fragments.render_boxes).
-    """
-
-    comment: Comment
-    my_vote: int = 0
-    is_mine: bool = False
-    may_edit: bool = False
-    may_vote: bool = False
-    may_reply: bool = False
-    holds_focus: bool = False
-    box_html: SafeString = _NO_BOX
-    # The author's supporter badge (badges.SUPPORTER or MONTHLY), or "".
-    badge: str = ""
-
-
 def comment_url(article: DiscussedPage, comment_id: int, request: HttpRequest) -> str:
     """The permalink of a comment on its article's page."""
     query = urlencode({"comment": comment_id})
     return f"{article.get_url(request)}?{query}#comment-{comment_id}"
-
-
-def _view(
-    comment: Comment,
-    viewer: Viewer,
-    state: str,
-    my_vote: int,
-    now: datetime,
-    badge: str = "",
-) -> CommentView:
-    return CommentView(
-        comment=comment,
-        badge=badge,
-        my_vote=my_vote,
-        is_mine=policies.is_author(comment, viewer),
-        may_edit=policies.can_edit(comment, viewer, now),
-        may_vote=policies.can_vote(comment, viewer, state),
-        may_reply=policies.can_reply(comment, state),
-    )
-
-
-def _node(
-    node: tree.Node[Comment], item: CommentView, children: list[tree.Node[CommentView]]
-) -> tree.Node[CommentView]:
-    return tree.Node(
-        id=node.id,
-        parent_id=node.parent_id,
-        name=node.name,
-        shown=node.shown,
-        item=item,
-        depth=node.depth,
-        reply_to=node.reply_to,
-        children=children,
-        reply_count=node.reply_count,
-        unloaded=node.unloaded,
-    )
-
-
-def present(
-    roots: Iterable[tree.Node[Comment]],
-    viewer: Viewer,
-    *,
-    state: str,
-    votes: dict[int, int],
-    focus: int | None = None,
-) -> list[tree.Node[CommentView]]:
-    """The same forest with each comment as the CommentView this reader gets."""
-    now = clock.now()
-    roots = list(roots)
-    badge_of = badges.badges_for(n.item for n in tree.walk(roots))
-
-    def visit(node: tree.Node[Comment]) -> tree.Node[CommentView]:
-        vote = votes.get(node.id, 0)
-        view = _view(node.item, viewer, state, vote, now, badge_of.get(node.id, ""))
-        return _node(node, view, [visit(child) for child in node.children])
-
-    presented = []
-    for root in roots:
-        top = visit(root)
-        top.item.holds_focus = focus is not None and any(
-            n.id == focus for n in tree.walk([top])
-        )
-        presented.append(top)
-    return presented
-
-
-def present_posted(
-    comment: Comment, viewer: Viewer, state: str
-) -> tree.Node[CommentView]:
-    """The poster's own comment, just posted, as a one-node tree."""
-    view = CommentView(
-        comment=comment,
-        is_mine=True,
-        may_edit=policies.can_edit(comment, viewer),
-        may_reply=policies.can_reply(comment, state),
-    )
-    return tree.Node(comment.pk, comment.parent_id, comment.author_name, True, view)
 
 
 def chosen_order(request: HttpRequest) -> Order:
@@ -207,26 +104,55 @@ def thread_context(
     pagecache.mark(request, f"{SCOPE}{article.pk}")
     viewer = identity.viewer_for(request)
     rules = selectors.get_settings_for_request(request)
-    thread_page = thread_pages.get_thread_page(
-        article=article,
-        viewer=viewer,
-        rules=rules,
-        order=chosen_order(request),
-        page_number=_comment_page(request),
-        show_all=request.GET.get("call") == "1",
-        focus=parse_int(request.GET.get("comment")),
-        fold_after=conf.get("COLLAPSE_AFTER"),
-    )
-    roots = present(
-        thread_page.roots,
-        viewer,
-        state=thread_page.state,
-        votes=thread_page.votes,
-        focus=thread_page.focus,
-    )
-    form = _form(request, viewer, thread_page.state, form)
-    reply_to = _reply_to(form)
-    reply_name = next((n.name for n in tree.walk(roots) if n.id == reply_to), None)
+    order = chosen_order(request)
+    page_number = _comment_page(request)
+    show_all = request.GET.get("call") == "1"
+    focus = parse_int(request.GET.get("comment"))
+    if (
+        form is None
+        and focus is None
+        and not show_all
+        and "replyto" not in request.GET
+        and kept_conversations.serves(viewer, article)
+    ):
+        # The reader sees what every reader with no stake sees (decision 0048).
+        thread_page, rows_html = kept_conversations.thread_page(
+            request,
+            article=article,
+            viewer=viewer,
+            rules=rules,
+            order=order,
+            page_number=page_number,
+        )
+        reply_to, reply_name = None, None
+        form = _form(request, viewer, thread_page.state, form)
+    else:
+        thread_page = thread_pages.get_thread_page(
+            article=article,
+            viewer=viewer,
+            rules=rules,
+            order=order,
+            page_number=page_number,
+            show_all=show_all,
+            focus=focus,
+            fold_after=conf.get("COLLAPSE_AFTER"),
+        )
+        roots = present(
+            thread_page.roots,
+            viewer,
+            state=thread_page.state,
+            votes=thread_page.votes,
+            focus=thread_page.focus,
+        )
+        form = _form(request, viewer, thread_page.state, form)
+        reply_to = _reply_to(form)
+        reply_name = next((n.name for n in tree.walk(roots) if n.id == reply_to), None)
+        rows_html = fragments.render_rows(
+            tree.flatten(roots, fold_after=conf.get("COLLAPSE_AFTER")),
+            state=thread_page.state,
+            request=request,
+            focus=thread_page.focus,
+        )
     return {
         "thread": thread_page,
         "form": form,
@@ -234,12 +160,7 @@ def thread_context(
         "reply_to": reply_to,
         "reply_name": reply_name,
         "orders": list(Order),
-        "rows_html": fragments.render_rows(
-            tree.flatten(roots, fold_after=conf.get("COLLAPSE_AFTER")),
-            state=thread_page.state,
-            request=request,
-            focus=thread_page.focus,
-        ),
+        "rows_html": rows_html,
         "request": request,
         "article": article,
     }

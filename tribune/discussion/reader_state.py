@@ -15,7 +15,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from tribune.discussion import fragments, policies, presenters, tree
+from tribune.discussion import comment_views, fragments, policies, tree
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, Status, Vote
 
@@ -133,7 +133,7 @@ def present_own_comments(
 ) -> list[OwnComment]:
     """Each own comment as the thread shows it to its author: its list item's HTML
     (held ones marked "Awaiting moderation"), and when editing closes."""
-    nodes = [presenters.present_posted(c, viewer, state) for c in own]
+    nodes = [comment_views.present_posted(c, viewer, state) for c in own]
     fragments.render_boxes(nodes, state=state, request=request)
     result = []
     for comment, node in zip(own, nodes, strict=True):

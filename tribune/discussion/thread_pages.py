@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from tribune.core import prepared, rows
 from tribune.discussion import conf, policies, tree
@@ -181,7 +182,7 @@ def get_thread_page(
     permalink lookup (two), the page of top-level comments, the count of their
     shown replies (with `fold_after`), their replies, and the viewer's votes.
     """
-    result = _opened(article, rules, order)
+    result = open_thread(article, rules, order)
     thread = result.thread
     if thread is None:
         return result
@@ -199,7 +200,7 @@ def get_thread_page(
     return result
 
 
-def _opened(
+def open_thread(
     article: DiscussedPage, rules: DiscussionSettings, order: Order
 ) -> ThreadPage:
     """The page's state and count, with its thread unless comments are hidden
@@ -221,18 +222,36 @@ def _top_level(
     result: ThreadPage, thread: Thread, viewer: Viewer, page_number: int, show_all: bool
 ) -> list[Comment]:
     """The page's top-level comments in `result.order`; notes the page on `result`."""
+    return _made(_windowed(_TOP_LEVEL, result, thread, viewer, page_number, show_all))
+
+
+def top_level_versions(
+    result: ThreadPage, thread: Thread, viewer: Viewer, page_number: int
+) -> list[tuple[int, int]]:
+    """The (id, conversation version) of the page's top-level comments in
+    `result.order`, without their other values (kept_conversations); notes
+    the page on `result`."""
+    return _windowed(_TOP_LEVEL_VERSIONS, result, thread, viewer, page_number, False)
+
+
+def _windowed(
+    read: prepared.Prepared,
+    result: ThreadPage,
+    thread: Thread,
+    viewer: Viewer,
+    page_number: int,
+    show_all: bool,
+) -> list[tuple[Any, ...]]:
     size = conf.get("PAGE_SIZE")
     start = (page_number - 1) * size
     window = None if show_all else (start, start + size + 1)
-    top = _made(
-        _TOP_LEVEL.rows(
-            thread.pk,
-            viewer.user_id,
-            viewer.guest_token,
-            fixed=(result.order, window),
-            # A plan per page: kept for the pages readers open most.
-            keep=page_number <= _KEPT_PAGES,
-        )
+    top = read.rows(
+        thread.pk,
+        viewer.user_id,
+        viewer.guest_token,
+        fixed=(result.order, window),
+        # A plan per page: kept for the pages readers open most.
+        keep=page_number <= _KEPT_PAGES,
     )
     if not show_all and len(top) > size:
         result.has_more = True
@@ -259,6 +278,30 @@ def _top_level_window(
     if window is not None:
         roots = roots[window[0] : window[1]]
     return roots.values_list(*_SHOWN)
+
+
+# The database's version of a conversation (migration 0013): not a model field,
+# so that no save() can write an old one back.
+_VERSION = RawSQL('"discussion_comment"."conversation_version"', ())
+
+
+def _top_level_versions_window(
+    thread_id: int,
+    user_id: int | None,
+    guest_token: str,
+    order: Order,
+    window: tuple[int, int] | None,
+) -> QuerySet[Any]:
+    """The ids and conversation versions of the top level in `window`."""
+    viewer = Viewer(user_id=user_id, guest_token=guest_token)
+    roots = _top_level_query(thread_id, viewer, order).annotate(version=_VERSION)
+    if window is not None:
+        roots = roots[window[0] : window[1]]
+    return roots.values_list("id", "version")
+
+
+def _comments_by_id(ids: list[int]) -> QuerySet[Any]:
+    return Comment.objects.filter(pk__in=ids).order_by().values_list(*_SHOWN)
 
 
 def _replies_of(root_ids: list[int]) -> QuerySet[Any]:
@@ -293,6 +336,8 @@ _TOP_LEVEL = prepared.Prepared(Comment, _top_level_window)
 _REPLIES = prepared.Prepared(Comment, _replies_of)
 _THREAD = prepared.Prepared(Thread, _thread_of)
 _VOTES = prepared.Prepared(Vote, _votes_of)
+_TOP_LEVEL_VERSIONS = prepared.Prepared(Comment, _top_level_versions_window)
+_COMMENTS = prepared.Prepared(Comment, _comments_by_id)
 
 
 def _folds(
@@ -362,6 +407,22 @@ def _fill(
         result.votes = dict(_VOTES.rows(viewer.key, ids))
 
 
+def fill_conversations(
+    result: ThreadPage,
+    thread: Thread,
+    viewer: Viewer,
+    root_ids: list[int],
+    fold_after: int,
+) -> None:
+    """Nest these top-level comments (in this order; any gone since left out)
+    with their replies into `result`, as get_thread_page does for its page
+    (with `fold_after` and no focus). Three queries at most."""
+    found = {c.pk: c for c in _made(_COMMENTS.rows(root_ids))}
+    top = [found[pk] for pk in root_ids if pk in found]
+    opened, unloaded = _folds(thread, top, viewer, fold_after, None)
+    _fill(result, viewer, top, opened, unloaded)
+
+
 def get_conversation(
     *, article: DiscussedPage, viewer: Viewer, rules: DiscussionSettings, root_id: int
 ) -> ThreadPage:
@@ -369,7 +430,7 @@ def get_conversation(
     opens on the thread page: `roots` holds it, or nothing when the reader
     would not find it there (the same rule as the page: shown to them, or
     holding replies they see). Four queries."""
-    result = _opened(article, rules, Order.OLDEST)
+    result = open_thread(article, rules, Order.OLDEST)
     thread = result.thread
     if thread is None:
         return result

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from tribune.core import generations, sites
-from tribune.discussion import presenters, selectors, tree
+from tribune.discussion import comment_views, selectors, tree
 from tribune.discussion.errors import NotFoundError
 from tribune.discussion.identity import Viewer
 from tribune.discussion.models import Comment, Status, Thread
@@ -99,7 +99,7 @@ def _article_state(comment: Comment) -> str | None:
 def public_html(comment: Comment, state: str) -> str:
     """The comment's box as an anonymous reader sees it in the thread."""
     node = tree.Node(comment.pk, comment.parent_id, comment.author_name, True, comment)
-    [shown] = presenters.present([node], Viewer(), state=state, votes={})
+    [shown] = comment_views.present([node], Viewer(), state=state, votes={})
     html = render_to_string(
         "live/comment.html",
         {"node": shown, "c": comment, "view": shown.item, "csrf_token": _NO_TOKEN},

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tribune.discussion import conf, schemas, spam
+from tribune.discussion import comment_views, conf, schemas, spam
 from tribune.discussion.api import api
 from tribune.discussion.models import Comment, ModerationPolicy, Vote
 from tribune.discussion.tests import factories
@@ -458,6 +458,13 @@ def test_counts_with_an_unparseable_url_names_it(client, article):
     }
 
 
+def test_counts_with_a_nul_in_a_url_is_a_bad_url_not_a_server_error(client, article):
+    # PostgreSQL refuses a NUL in any text (found by schemathesis there).
+    response = client.get("/api/counts", {"url": ["/a\x00b/", article.url]})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_url"
+
+
 @pytest.mark.parametrize(
     ("fields", "policy"),
     [
@@ -474,7 +481,7 @@ def test_the_posted_answers_html_equals_the_rows_template(article, fields, polic
     from django.template.loader import render_to_string
     from django.utils.safestring import mark_safe
 
-    from tribune.discussion import identity, presenters, tree
+    from tribune.discussion import identity, tree
 
     factories.rules(moderation=policy)
     client = Client()
@@ -484,7 +491,7 @@ def test_the_posted_answers_html_equals_the_rows_template(article, fields, polic
     assert status == 201, data
     comment = Comment.objects.get(pk=data["comment"]["id"])
     viewer = identity.Viewer(guest_token=comment.guest_token)
-    node = presenters.present_posted(comment, viewer, "open")
+    node = comment_views.present_posted(comment, viewer, "open")
     box = {"node": node, "c": comment, "view": node.item, "csrf_token": "T"}
     html = render_to_string("discussion/comment_box.html", box)
     node.item.box_html = mark_safe(html)  # noqa: S308  # the template escaped it

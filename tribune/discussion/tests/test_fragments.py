@@ -12,7 +12,14 @@ from django.urls import get_script_prefix, reverse, set_script_prefix
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from tribune.discussion import conf, fragments, identity, presenters, services, tree
+from tribune.discussion import (
+    comment_views,
+    conf,
+    fragments,
+    identity,
+    services,
+    tree,
+)
 from tribune.discussion.models import Action, Comment
 from tribune.discussion.templatetags.discussion_tags import comment_action
 from tribune.discussion.tests import factories
@@ -294,7 +301,7 @@ def _box_shapes():
             parent_id=rng.choice([None, 5]),
             score=rng.choice([0, 1, -3, 1234567]),
         )
-        view = presenters.CommentView(
+        view = comment_views.CommentView(
             comment=comment,
             my_vote=rng.choice([0, 1, -1]),
             is_mine=rng.random() < 0.5,
@@ -390,7 +397,7 @@ def test_a_posted_comments_row_is_the_templates_render(article):
         comment = factories.comment(in_thread=thread, viewer=viewer)
         if held:
             comment.status, comment.held_reason = "pending", "first_post"
-        node = presenters.present_posted(comment, viewer, "open")
+        node = comment_views.present_posted(comment, viewer, "open")
         rows = tree.flatten([node], fold_after=0)
         caches["local"].clear()
         rendered = fragments.render_rows(

@@ -95,6 +95,10 @@ def test_the_top_level_windows_are_the_orms(site, order):
                 if window is not None:
                     query = query[window[0] : window[1]]
                 assert kept == list(query.values_list(*thread_pages._SHOWN))
+                versions = thread_pages._TOP_LEVEL_VERSIONS.rows(
+                    thread.pk, viewer.user_id, viewer.guest_token, fixed=(order, window)
+                )
+                assert [pk for pk, _ in versions] == [row[0] for row in kept]
 
 
 def test_replies_come_converted_as_the_orm_converts_them(site):
@@ -163,12 +167,13 @@ def test_the_thread_and_the_readers_votes_are_the_orms(site):
     assert dict(thread_pages._VOTES.rows(viewers[3].key, ids)) == {ids[1]: -1}
     for thread in threads:
         page = thread.page
-        opened = thread_pages._opened(page, factories.rules(), Order.OLDEST)
+        opened = thread_pages.open_thread(page, factories.rules(), Order.OLDEST)
         assert opened.thread == thread and opened.count == thread.comment_count
         assert opened.thread.page_id == page.pk
     no_thread = newsroom.article()
     assert (
-        thread_pages._opened(no_thread, factories.rules(), Order.OLDEST).thread is None
+        thread_pages.open_thread(no_thread, factories.rules(), Order.OLDEST).thread
+        is None
     )
 
 

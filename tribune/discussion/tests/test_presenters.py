@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import RequestFactory
 
-from tribune.discussion import policies, presenters, thread_pages, tree
+from tribune.discussion import comment_views, policies, presenters, thread_pages, tree
 from tribune.discussion.forms import CommentForm
 from tribune.discussion.identity import Viewer
 from tribune.discussion.tests import factories
@@ -31,7 +31,7 @@ def test_each_comment_becomes_a_view_with_the_readers_own_flags() -> None:
     views = {
         n.id: n.item
         for n in tree.walk(
-            presenters.present(roots, author, state=policies.OPEN, votes=votes)
+            comment_views.present(roots, author, state=policies.OPEN, votes=votes)
         )
     }
 
@@ -49,7 +49,7 @@ def test_a_closed_thread_offers_no_vote_and_no_reply() -> None:
     reader = factories.guest_viewer()
     roots, votes = _forest(thread, reader)
 
-    (node,) = presenters.present(roots, reader, state=policies.CLOSED, votes=votes)
+    (node,) = comment_views.present(roots, reader, state=policies.CLOSED, votes=votes)
 
     assert node.id == comment.pk
     assert (node.item.may_vote, node.item.may_reply) == (False, False)
@@ -63,7 +63,7 @@ def test_the_conversation_holding_the_permalinked_reply_is_marked() -> None:
     reader = Viewer()
     roots, votes = _forest(thread, reader)
 
-    presented = presenters.present(
+    presented = comment_views.present(
         roots, reader, state=policies.OPEN, votes=votes, focus=reply.pk
     )
 

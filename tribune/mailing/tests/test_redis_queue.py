@@ -255,10 +255,15 @@ def test_a_worker_whose_scheduler_does_not_answer_still_stops(
     try:
         # Its work loop has begun (RQ answers SIGTERM from then on), and the
         # scheduler it forked says which process it is.
-        wait_for(lambda: "cleaning registries" in worker.output()[1], timeout=60)
-        started = re.search(
-            r"Scheduler for \S+ started with PID (\d+)", worker.output()[1]
+        # Either line may come first: the scheduler logs from its own process.
+        wait_for(
+            lambda: (
+                "cleaning registries" in worker.output()[1]
+                and _SCHEDULER_STARTED.search(worker.output()[1]) is not None
+            ),
+            timeout=60,
         )
+        started = _SCHEDULER_STARTED.search(worker.output()[1])
         assert started is not None, worker.output()[1]
         scheduler = int(started.group(1))
         assert scheduler in _children(worker.pid)
@@ -269,6 +274,9 @@ def test_a_worker_whose_scheduler_does_not_answer_still_stops(
         stderr = stop_process(worker)
     assert "warm shut down requested" in stderr, stderr
     assert not Path(f"/proc/{scheduler}").exists() or _is_zombie(scheduler)
+
+
+_SCHEDULER_STARTED = re.compile(r"Scheduler for \S+ started with PID (\d+)")
 
 
 def _is_zombie(pid: int) -> bool:

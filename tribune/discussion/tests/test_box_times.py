@@ -1,4 +1,4 @@
-"""The box's times (fragments._times), kept per minute, zone and language:
+"""The box's times (box_times.written), kept per minute, zone and language:
 equal to Django's `date` filter for any time, zone and language."""
 
 import datetime as dt
@@ -9,7 +9,7 @@ import pytest
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone, translation
 
-from tribune.discussion import fragments
+from tribune.discussion import box_times, fragments
 
 
 def _moments(rng):
@@ -93,7 +93,7 @@ def test_kept_times_equal_the_date_filter_everywhere(language):
             for moment in moments:
                 local = timezone.localtime(moment, zone)
                 expected = [date_filter(local, f) for f in fragments._TIME_FORMATS]
-                assert fragments._times(moment, zone, language) == expected, (
+                assert box_times.written(moment, zone, language) == expected, (
                     moment,
                     zone,
                 )
@@ -104,9 +104,9 @@ def test_kept_times_are_of_their_language_and_zone():
     london, kathmandu = ZoneInfo("Europe/London"), ZoneInfo("Asia/Kathmandu")
     for language, month in (("en", "Mar"), ("de", "Mär"), ("en", "Mar")):
         with translation.override(language):
-            got = fragments._times(moment, london, language)
+            got = box_times.written(moment, london, language)
         assert got == ["2026-03-05T12:30:15+0000", f"5 {month} 2026, 12:30"]
-    assert fragments._times(moment, kathmandu, "en") == [
+    assert box_times.written(moment, kathmandu, "en") == [
         "2026-03-05T18:15:15+0545",
         "5 Mar 2026, 18:15",
     ]
