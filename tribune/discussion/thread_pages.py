@@ -3,6 +3,7 @@ display, in a fixed number of queries whatever the thread's size."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -271,33 +272,23 @@ def _top_level_window(
     guest_token: str,
     order: Order,
     window: tuple[int, int] | None,
+    *,
+    versions: bool = False,
 ) -> QuerySet[Any]:
-    """The _SHOWN values of the top level's comments in `window` (all: None)."""
+    """The _SHOWN values of the top level's comments in `window` (all: None),
+    or with `versions` their ids and conversation versions."""
     viewer = Viewer(user_id=user_id, guest_token=guest_token)
     roots = _top_level_query(thread_id, viewer, order)
     if window is not None:
         roots = roots[window[0] : window[1]]
+    if versions:
+        return roots.values_list("id", _VERSION)
     return roots.values_list(*_SHOWN)
 
 
 # The database's version of a conversation (migration 0013): not a model field,
 # so that no save() can write an old one back.
 _VERSION = RawSQL('"discussion_comment"."conversation_version"', ())
-
-
-def _top_level_versions_window(
-    thread_id: int,
-    user_id: int | None,
-    guest_token: str,
-    order: Order,
-    window: tuple[int, int] | None,
-) -> QuerySet[Any]:
-    """The ids and conversation versions of the top level in `window`."""
-    viewer = Viewer(user_id=user_id, guest_token=guest_token)
-    roots = _top_level_query(thread_id, viewer, order).annotate(version=_VERSION)
-    if window is not None:
-        roots = roots[window[0] : window[1]]
-    return roots.values_list("id", "version")
 
 
 def _comments_by_id(ids: list[int]) -> QuerySet[Any]:
@@ -336,7 +327,9 @@ _TOP_LEVEL = prepared.Prepared(Comment, _top_level_window)
 _REPLIES = prepared.Prepared(Comment, _replies_of)
 _THREAD = prepared.Prepared(Thread, _thread_of)
 _VOTES = prepared.Prepared(Vote, _votes_of)
-_TOP_LEVEL_VERSIONS = prepared.Prepared(Comment, _top_level_versions_window)
+_TOP_LEVEL_VERSIONS = prepared.Prepared(
+    Comment, functools.partial(_top_level_window, versions=True)
+)
 _COMMENTS = prepared.Prepared(Comment, _comments_by_id)
 
 
