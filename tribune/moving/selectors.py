@@ -8,12 +8,17 @@ from tribune.moving.models import LegacyRecord, Source
 
 def find_moved_comment(*, page_id: int, legacy_id: str) -> Comment | None:
     """The visible comment on report `page_id` that WordPress comment `legacy_id`
-    became; failing that, Tribune's own comment of that id on that report."""
+    became; failing that, Tribune's own comment of that id on that report.
+
+    When the WordPress comment came to this report but is not shown (held, or
+    removed since), there is no fallback: the old link meant that comment, and a
+    Tribune comment that happens to have the same number is another reader's."""
     ids = LegacyRecord.objects.filter(
         source=Source.WORDPRESS, kind="comment", legacy_id=legacy_id[:64]
     ).values("object_id")
-    visible = Comment.objects.filter(thread__page_id=page_id, status=Status.APPROVED)
-    found = visible.filter(pk__in=ids).order_by("pk").first()
-    if found is None and legacy_id.isdigit():
-        found = visible.filter(pk=int(legacy_id)).first()
+    on_page = Comment.objects.filter(thread__page_id=page_id)
+    moved_here = on_page.filter(pk__in=ids)
+    found = moved_here.filter(status=Status.APPROVED).order_by("pk").first()
+    if found is None and legacy_id.isdigit() and not moved_here.exists():
+        found = on_page.filter(status=Status.APPROVED, pk=int(legacy_id)).first()
     return found

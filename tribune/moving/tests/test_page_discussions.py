@@ -168,6 +168,29 @@ def test_old_links_to_a_pages_comment_find_it(
     assert f'id="comment-{reply.pk}"' in permalink.content.decode()
 
 
+def test_an_old_link_to_a_held_comment_never_lands_on_a_tribune_comment_of_that_number(
+    home: Any, tmp_path: Path, client: Any
+) -> None:
+    # Tribune's own ids grow past WordPress's: an old link to a held comment
+    # must not land on whichever shown comment now has that number.
+    _import(export_with_page_comments(tmp_path))
+    about = StandardPage.objects.get(slug="about")
+    reply = _made("902")
+    held = LegacyRecord.objects.get(kind="comment", legacy_id="903")
+    for old in ("901", "902"):  # out of the way of the id we give the held one
+        LegacyRecord.objects.filter(kind="comment", legacy_id=old).update(
+            legacy_id=f"moved-{old}"
+        )
+    LegacyRecord.objects.filter(pk=held.pk).update(legacy_id=str(reply.pk))
+    hidden = client.get(f"/moved/comment/{about.pk}/{reply.pk}/")
+    assert hidden.status_code == 301
+    assert hidden["Location"] == f"{about.url}#comments"
+    # With no WordPress comment of that number, Tribune's own id still works.
+    LegacyRecord.objects.filter(pk=held.pk).update(legacy_id="moved-903")
+    own = client.get(f"/moved/comment/{about.pk}/{reply.pk}/")
+    assert own["Location"] == f"{about.url}?comment={reply.pk}#comment-{reply.pk}"
+
+
 def test_a_closed_page_keeps_its_comments_readable_and_takes_no_new_ones(
     home: Any, tmp_path: Path, client: Any
 ) -> None:
