@@ -19,6 +19,15 @@ def find_moved_comment(*, page_id: int, legacy_id: str) -> Comment | None:
     on_page = Comment.objects.filter(thread__page_id=page_id)
     moved_here = on_page.filter(pk__in=ids)
     found = moved_here.filter(status=Status.APPROVED).order_by("pk").first()
-    if found is None and legacy_id.isdigit() and not moved_here.exists():
-        found = on_page.filter(status=Status.APPROVED, pk=int(legacy_id)).first()
+    own_pk = _as_pk(legacy_id)
+    if found is None and own_pk is not None and not moved_here.exists():
+        found = on_page.filter(status=Status.APPROVED, pk=own_pk).first()
     return found
+
+
+def _as_pk(text: str) -> int | None:
+    """`text` as a row id, or None: ASCII digits only ("²" is a digit to
+    `str.isdigit` but not to `int`), and no more than a 64-bit column holds."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 18:
+        return None
+    return int(text)

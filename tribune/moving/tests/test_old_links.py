@@ -36,6 +36,21 @@ def test_the_moved_comment_address_answers_301(
     assert client.post(f"/moved/comment/{page.pk}/502/").status_code == 405
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "legacy_id",
+    ["9" * 5000, "9" * 25, "\u00b2", "\u0663\u0660\u0662", "\u202e502", "-1"],
+)
+def test_an_odd_old_comment_number_lands_on_the_thread(
+    home: Any, client: Any, legacy_id: str
+) -> None:
+    # Huge numbers, digits int() refuses and bidi marks once gave a 500.
+    page, _pk = _imported()
+    response = client.get(f"/moved/comment/{page.pk}/{legacy_id}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"{page.url}#comments"
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_an_old_comment_link_lands_on_the_comment(
